@@ -1,0 +1,104 @@
+package dev.convnet;
+
+import dev.convnet.cli.EvaluateCommand;
+import dev.convnet.cli.SummaryCommand;
+import dev.convnet.cli.TrainCommand;
+import dev.convnet.cli.VersionProvider;
+import dev.convnet.runtime.NativeRuntime;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code convnet} command: train, evaluate and summarise the book's MNIST convnet.
+ *
+ * <p>Exit codes: 0 success, 1 a failure while running (bad file contents, I/O), 2 a usage error
+ * (bad option, missing file). Errors are one line; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "convnet", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Trains, evaluates and explains the MNIST convnet of Deep Learning with Python, ch. 8.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+public final class ConvNet implements Runnable {
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Show library logging and full stack traces.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate or summary");
+    }
+
+    public static void main(String[] args) {
+        if (Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose")) {
+            // slf4j-simple reads its level once, when the first logger is made: set it before that.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
+        NativeRuntime.configure();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests use it with their own output writers. */
+    public static CommandLine commandLine() {
+        ConvNet app = new ConvNet();
+        CommandLine cli = new CommandLine(app);
+        cli.setParameterExceptionHandler(ConvNet::usageError);
+        cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> failure(ex, cmd, app.verbose));
+        return cli;
+    }
+
+    private static int usageError(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println(name + ": " + ex.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+            err.println("Try '" + name + " --help' for more information.");
+        }
+        if (isVerbose(cmd.getParseResult())) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static int failure(Exception ex, CommandLine cmd, boolean verbose) {
+        PrintWriter err = cmd.getErr();
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + oneLine(ex)
+                + (verbose ? "" : " (--verbose shows details)"));
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    private static boolean isVerbose(ParseResult result) {
+        for (ParseResult r = result; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Our own exceptions already speak to the user; anything else gets its type named. */
+    static String oneLine(Throwable ex) {
+        String message = ex.getMessage();
+        boolean ours = ex.getClass().getPackageName().startsWith("dev.convnet");
+        String text = ours && message != null ? message
+                : ex.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+}

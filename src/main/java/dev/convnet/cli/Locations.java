@@ -1,0 +1,32 @@
+package dev.convnet.cli;
+
+import java.nio.file.Path;
+
+/**
+ * Default file locations. The launcher sets {@code convnet.home} to the project folder so that
+ * {@code data/} and {@code models/} are found from any working directory; without it they are
+ * relative to the current directory.
+ */
+final class Locations {
+    private Locations() {
+    }
+
+    static Path home() {
+        return Path.of(System.getProperty("convnet.home", "."));
+    }
+
+    static Path defaultData() {
+        return home().resolve("data/mnist");
+    }
+
+    static Path defaultModel() {
+        return home().resolve("models/model.zip");
+    }
+
+    /** A path as a person would type it: relative to the current directory where possible. */
+    static String display(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = path.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.convnet.cli;
+
+import dev.convnet.data.MnistLoader;
+import dev.convnet.model.ConvNetModel;
+import dev.convnet.model.Hyperparameters;
+import dev.convnet.model.ModelStore;
+import dev.convnet.report.KerasSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code convnet summary [MODEL.zip]}: the Keras-style layer table. */
+@Command(name = "summary", mixinStandardHelpOptions = true,
+        description = "Print the layers, output shapes and parameter counts, as Keras' model.summary().")
+public final class SummaryCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "A saved model to summarise (default: the network 'train' would build).")
+    Path model;
+
+    @Override
+    public Integer call() {
+        ComputationGraphConfiguration conf;
+        if (model == null) {
+            conf = ConvNetModel.configuration(new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 0));
+        } else {
+            if (!Files.isRegularFile(model)) {
+                throw new ParameterException(spec.commandLine(), "model file " + model + " not found");
+            }
+            conf = new ModelStore().load(model).getConfiguration();
+        }
+        spec.commandLine().getOut().print(table(conf));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    static String table(ComputationGraphConfiguration conf) {
+        InputType input = InputType.convolutional(MnistLoader.IMAGE_SIZE, MnistLoader.IMAGE_SIZE, 1);
+        return KerasSummary.render("convnet", KerasSummary.rows(conf, input));
+    }
+}

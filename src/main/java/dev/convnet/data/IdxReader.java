@@ -1,0 +1,96 @@
+package dev.convnet.data;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads IDX files (the format MNIST and Fashion-MNIST ship in), plain or gzipped ({@code *.gz}).
+ *
+ * <p>Only the unsigned-byte type (0x08) is accepted, since that is what image and label files use.
+ * Everything is validated: magic number, dimension count, dimension sizes, and that the data
+ * length matches the header exactly. Any violation is a {@link DataFormatException} naming the file.
+ */
+public final class IdxReader {
+    private static final int UNSIGNED_BYTE = 0x08;
+    private static final int MAX_DIMENSIONS = 4;
+    /** Guards against headers that would make us allocate gigabytes for a corrupt file. */
+    private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16;
+
+    /** Reads an IDX file with exactly {@code expectedDimensions} dimensions. */
+    public IdxFile read(Path file, int expectedDimensions) {
+        String name = file.toString();
+        try (InputStream in = open(file)) {
+            IdxFile idx = parse(name, in);
+            if (idx.dimensions().length != expectedDimensions) {
+                throw new DataFormatException(name + ": expected " + expectedDimensions
+                        + " dimensions (" + (expectedDimensions == 1 ? "a label file" : "an image file")
+                        + ") but the header declares " + idx.dimensions().length);
+            }
+            return idx;
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(name + ": file not found");
+        } catch (ZipException e) {
+            throw new DataFormatException(name + ": corrupt gzip data (" + e.getMessage() + ")", e);
+        } catch (EOFException e) {
+            throw new DataFormatException(name + ": file is truncated (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new DataFormatException(name + ": cannot read (" + e + ")", e);
+        }
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+    }
+
+    private static IdxFile parse(String name, InputStream in) throws IOException {
+        byte[] header = in.readNBytes(4);
+        if (header.length == 0) {
+            throw new DataFormatException(name + ": file is empty");
+        }
+        if (header.length < 4) {
+            throw new DataFormatException(name + ": file is truncated inside the 4-byte magic number");
+        }
+        if (header[0] != 0 || header[1] != 0 || (header[2] & 0xFF) != UNSIGNED_BYTE
+                || header[3] < 1 || header[3] > MAX_DIMENSIONS) {
+            throw new DataFormatException(String.format(
+                    "%s: not an IDX file of unsigned bytes (magic number 0x%02X%02X%02X%02X; "
+                            + "expected 0x00000801 for labels or 0x00000803 for images)",
+                    name, header[0], header[1], header[2], header[3]));
+        }
+        int[] dims = new int[header[3]];
+        long total = 1;
+        for (int i = 0; i < dims.length; i++) {
+            byte[] b = in.readNBytes(4);
+            if (b.length < 4) {
+                throw new DataFormatException(name + ": file is truncated inside the header");
+            }
+            long size = ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+            if (size < 1 || size > Integer.MAX_VALUE) {
+                throw new DataFormatException(name + ": dimension " + i + " has invalid size " + size);
+            }
+            dims[i] = (int) size;
+            total *= size;
+            if (total > MAX_DATA_BYTES) {
+                throw new DataFormatException(name + ": header declares more data than an IDX file can hold");
+            }
+        }
+        byte[] data = in.readNBytes((int) total);
+        if (data.length < total) {
+            throw new DataFormatException(String.format(
+                    "%s: file is truncated: the header declares %,d data bytes but only %,d are present",
+                    name, total, data.length));
+        }
+        if (in.read() != -1) {
+            throw new DataFormatException(name + ": file is longer than its header declares (trailing bytes)");
+        }
+        return new IdxFile(name, dims, data);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.convnet.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Loads an MNIST-format dataset folder (MNIST or Fashion-MNIST) into tensors.
+ *
+ * <p>The folder holds the four original IDX files, either plain ({@code train-images-idx3-ubyte})
+ * or gzipped ({@code train-images-idx3-ubyte.gz}). Pixels become float32 divided by 255, as in the
+ * book; labels become class indices 0–9.
+ */
+public final class MnistLoader {
+    public static final int IMAGE_SIZE = 28;
+    public static final int CLASSES = 10;
+
+    private final Path directory;
+    private final IdxReader reader = new IdxReader();
+
+    public MnistLoader(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Throws a {@link DataFormatException} unless all four files of the dataset are present. */
+    public void checkPresent() {
+        if (!Files.isDirectory(directory)) {
+            throw new DataFormatException("dataset folder " + directory + " does not exist");
+        }
+        for (Split split : Split.values()) {
+            locate(split.imagesFile());
+            locate(split.labelsFile());
+        }
+    }
+
+    /** Loads a split; {@code limit > 0} keeps only its first {@code limit} images. */
+    public LabeledImages load(Split split, int limit) {
+        IdxFile images = reader.read(locate(split.imagesFile()), 3);
+        IdxFile labels = reader.read(locate(split.labelsFile()), 1);
+        validate(images, labels);
+        int n = limit > 0 ? Math.min(limit, images.count()) : images.count();
+        return new LabeledImages(
+                Nd4j.create(scaledPixels(images, n), new long[] {n, 1, IMAGE_SIZE, IMAGE_SIZE}, DataType.FLOAT),
+                Nd4j.create(labelsAsFloats(labels, n), new long[] {n, 1}, DataType.FLOAT),
+                classes(labels, n));
+    }
+
+    private Path locate(String baseName) {
+        Path plain = directory.resolve(baseName);
+        if (Files.isRegularFile(plain)) {
+            return plain;
+        }
+        Path gzipped = directory.resolve(baseName + ".gz");
+        if (Files.isRegularFile(gzipped)) {
+            return gzipped;
+        }
+        throw new DataFormatException(plain + " is missing (neither " + baseName + " nor " + baseName + ".gz found)");
+    }
+
+    private static void validate(IdxFile images, IdxFile labels) {
+        int[] d = images.dimensions();
+        if (d[1] != IMAGE_SIZE || d[2] != IMAGE_SIZE) {
+            throw new DataFormatException(String.format("%s: images are %dx%d, expected %dx%d",
+                    images.name(), d[1], d[2], IMAGE_SIZE, IMAGE_SIZE));
+        }
+        if (images.count() != labels.count()) {
+            throw new DataFormatException(String.format("%s holds %,d labels but %s holds %,d images",
+                    labels.name(), labels.count(), images.name(), images.count()));
+        }
+        byte[] data = labels.data();
+        for (int i = 0; i < data.length; i++) {
+            int label = data[i] & 0xFF;
+            if (label >= CLASSES) {
+                throw new DataFormatException(String.format("%s: label %d at index %,d is outside 0-%d",
+                        labels.name(), label, i, CLASSES - 1));
+            }
+        }
+    }
+
+    private static float[] scaledPixels(IdxFile images, int n) {
+        byte[] data = images.data();
+        float[] pixels = new float[n * IMAGE_SIZE * IMAGE_SIZE];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (data[i] & 0xFF) / 255f;
+        }
+        return pixels;
+    }
+
+    private static float[] labelsAsFloats(IdxFile labels, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = labels.data()[i] & 0xFF;
+        }
+        return out;
+    }
+
+    private static int[] classes(IdxFile labels, int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = labels.data()[i] & 0xFF;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.convnet.report;
+
+import dev.convnet.eval.EvaluationResult;
+import java.util.Locale;
+
+/** Renders evaluation results: the book's two lines, a confusion matrix and per-class metrics. */
+public final class EvaluationReport {
+    private EvaluationReport() {
+    }
+
+    /** {@code Test loss: 0.0271} and {@code Test accuracy: 0.991}, the precision the book prints. */
+    public static String headline(EvaluationResult result) {
+        return String.format(Locale.ROOT, "Test loss: %.4f%nTest accuracy: %.3f%n", result.loss(), result.accuracy());
+    }
+
+    /** Counts of true (rows) against predicted (columns) classes. */
+    public static String confusionMatrix(EvaluationResult result) {
+        int k = result.classes();
+        long max = 0;
+        for (long[] row : result.confusion()) {
+            for (long c : row) {
+                max = Math.max(max, c);
+            }
+        }
+        int w = Math.max(4, String.valueOf(max).length() + 1);
+        StringBuilder out = new StringBuilder("Confusion matrix (rows: true class, columns: predicted class)\n");
+        out.append(" ".repeat(7));
+        for (int c = 0; c < k; c++) {
+            out.append(String.format("%" + w + "d", c));
+        }
+        out.append('\n');
+        for (int r = 0; r < k; r++) {
+            out.append(String.format("%6d ", r));
+            for (int c = 0; c < k; c++) {
+                out.append(String.format("%" + w + "d", result.confusion()[r][c]));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Precision, recall and F1 per class, then macro averages, as scikit-learn's classification report. */
+    public static String perClass(EvaluationResult result) {
+        StringBuilder out = new StringBuilder(String.format("%-12s %9s %9s %9s %9s%n", "class", "precision", "recall", "f1-score", "support"));
+        double sumP = 0;
+        double sumR = 0;
+        double sumF = 0;
+        int k = result.classes();
+        for (int c = 0; c < k; c++) {
+            out.append(String.format(Locale.ROOT, "%-12d %9.4f %9.4f %9.4f %,9d%n",
+                    c, result.precision(c), result.recall(c), result.f1(c), result.support(c)));
+            sumP += result.precision(c);
+            sumR += result.recall(c);
+            sumF += result.f1(c);
+        }
+        out.append(String.format(Locale.ROOT, "%-12s %9s %9s %9.4f %,9d%n", "accuracy", "", "", result.accuracy(), result.total()));
+        out.append(String.format(Locale.ROOT, "%-12s %9.4f %9.4f %9.4f %,9d%n", "macro avg", sumP / k, sumR / k, sumF / k, result.total()));
+        return out.toString();
+    }
+}
