@@ -1,0 +1,56 @@
+package dev.convnet;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Real MNIST for tests: the fetched dataset, and small subsets of it written as real IDX files.
+ */
+public final class TestData {
+    public static final Path MNIST = Path.of("data/mnist");
+
+    private TestData() {
+    }
+
+    /** The full fetched dataset; fails with the fix if it is missing. */
+    public static Path mnist() {
+        if (!Files.isRegularFile(MNIST.resolve("t10k-labels-idx1-ubyte"))) {
+            throw new IllegalStateException("tests need MNIST in data/mnist: run scripts/fetch-mnist");
+        }
+        return MNIST;
+    }
+
+    /** Writes the first {@code train}/{@code test} real images and labels as a dataset folder. */
+    public static Path subset(Path dir, int train, int test, boolean gzip) throws IOException {
+        Files.createDirectories(dir);
+        copyPrefix("train", train, dir, gzip);
+        copyPrefix("t10k", test, dir, gzip);
+        return dir;
+    }
+
+    private static void copyPrefix(String prefix, int n, Path dir, boolean gzip) throws IOException {
+        byte[] images = Files.readAllBytes(mnist().resolve(prefix + "-images-idx3-ubyte"));
+        byte[] labels = Files.readAllBytes(mnist().resolve(prefix + "-labels-idx1-ubyte"));
+        write(dir, prefix + "-images-idx3-ubyte", withCount(Arrays.copyOf(images, 16 + n * 784), n), gzip);
+        write(dir, prefix + "-labels-idx1-ubyte", withCount(Arrays.copyOf(labels, 8 + n), n), gzip);
+    }
+
+    /** Returns {@code idx} with its item count (bytes 4-7) set to {@code n}. */
+    public static byte[] withCount(byte[] idx, int n) {
+        ByteBuffer.wrap(idx).putInt(4, n);
+        return idx;
+    }
+
+    public static Path write(Path dir, String name, byte[] content, boolean gzip) throws IOException {
+        Path file = dir.resolve(gzip ? name + ".gz" : name);
+        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
+            out.write(content);
+        }
+        return file;
+    }
+}

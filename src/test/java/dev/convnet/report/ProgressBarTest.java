@@ -1,0 +1,44 @@
+package dev.convnet.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.convnet.train.EpochRecord;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class ProgressBarTest {
+    @Test
+    void printsOneKerasLinePerEpochWhenNotATerminal() {
+        StringWriter text = new StringWriter();
+        ProgressBar bar = new ProgressBar(new PrintWriter(text), false);
+        bar.epochStarted(1, 5, 938);
+        for (int step = 1; step <= 938; step++) {
+            bar.batchFinished(step, 0.2, 0.9);
+        }
+        bar.epochFinished(new EpochRecord(1, 0.15234, 0.95321, 41.3, 938));
+        assertEquals("Epoch 1/5\n938/938 [==============================] - 41s 44ms/step - loss: 0.1523 - accuracy: 0.9532\n",
+                text.toString());
+    }
+
+    @Test
+    void redrawsInPlaceOnATerminal() {
+        StringWriter text = new StringWriter();
+        ProgressBar bar = new ProgressBar(new PrintWriter(text), true);
+        bar.epochStarted(2, 5, 100);
+        bar.batchFinished(50, 0.5, 0.75);
+        String drawn = text.toString();
+        assertEquals(true, drawn.contains("\r 50/100 [==============>...............] - ETA: "), drawn);
+        assertEquals(true, drawn.contains("- loss: 0.5000 - accuracy: 0.7500"), drawn);
+    }
+
+    @Test
+    void formatsTimesAsKerasDoes() {
+        assertEquals("44ms/step", ProgressBar.perStep(0.044));
+        assertEquals("2s/step", ProgressBar.perStep(1.6));
+        assertEquals("850us/step", ProgressBar.perStep(0.00085));
+        assertEquals("41s", ProgressBar.duration(41.2));
+        assertEquals("2:05", ProgressBar.duration(125));
+        assertEquals("1:00:00", ProgressBar.duration(3600));
+    }
+}
