@@ -52,6 +52,7 @@ public final class ConvNet implements Runnable {
     public static CommandLine commandLine() {
         ConvNet app = new ConvNet();
         CommandLine cli = new CommandLine(app);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(ConvNet::usageError);
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> failure(ex, cmd, app.verbose));
         return cli;

@@ -12,6 +12,7 @@ import dev.convnet.model.ModelStore;
 import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.ProgressBar;
 import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.train.Engine;
 import dev.convnet.train.History;
 import dev.convnet.train.Trainer;
 import java.io.PrintWriter;
@@ -55,6 +56,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to save the model (default: models/model.zip).")
     Path output;
 
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto (oneDNN where the network allows), onednn or dl4j (default: ${DEFAULT-VALUE}).")
+    Engine engine;
+
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Train on the first N training images only; 0 means all.")
     int limit;
 
@@ -77,13 +82,16 @@ public final class TrainCommand implements Callable<Integer> {
         out.print(SummaryCommand.table(graph.getConfiguration()));
         LabeledImages train = loader.load(Split.TRAIN, limit);
         LabeledImages test = loader.load(Split.TEST, 0);
-        out.printf(Locale.ROOT, "Training on %,d images, batch %d, lr %s, seed %d (%s)%n",
-                train.size(), batch, learningRate, runSeed, NativeRuntime.describe());
-        out.flush();
 
         ProgressBar progress = new ProgressBar(out, System.console() != null);
-        History history = new Trainer(graph, batch, runSeed, progress).fit(train, epochs);
-        EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH).evaluate(graph, test);
+        History history;
+        try (Trainer trainer = new Trainer(graph, batch, runSeed, progress, engine)) {
+            out.printf(Locale.ROOT, "Training on %,d images, batch %d, lr %s, seed %d (engine %s; %s)%n",
+                    train.size(), batch, learningRate, runSeed, trainer.engine(), NativeRuntime.describe());
+            out.flush();
+            history = trainer.fit(train, epochs);
+        }
+        EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine).evaluate(graph, test);
         out.print(EvaluationReport.headline(result));
 
         store.save(graph, target);

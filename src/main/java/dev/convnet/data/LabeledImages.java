@@ -1,5 +1,7 @@
 package dev.convnet.data;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -13,5 +15,16 @@ public record LabeledImages(INDArray images, INDArray labels, int[] classes) {
 
     public int size() {
         return classes.length;
+    }
+
+    /** Floats per image (784 for MNIST). */
+    public int pixelsPerImage() {
+        return (int) (images.length() / Math.max(1, size()));
+    }
+
+    /** The pixels as a direct buffer over the tensor's own memory (no copy), image after image. */
+    public FloatBuffer pixels() {
+        FloatBuffer all = images.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return all.slice((int) images.offset(), (int) images.length());
     }
 }

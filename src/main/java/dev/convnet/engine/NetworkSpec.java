@@ -1,0 +1,128 @@
+package dev.convnet.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+
+/**
+ * Reads a ComputationGraph as a chain the oneDNN engine can run: Conv2D(relu) and MaxPooling2D
+ * layers, a Flatten, and a softmax Dense output with sparse cross-entropy, all trained by RMSprop
+ * without regularisation or dropout. Anything else is declined with a reason, and the caller
+ * trains with DL4J's own code instead.
+ */
+record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, RmsProp updater) {
+
+    /** The chain, or empty with {@code why[0]} set to the reason it is not supported. */
+    static Optional<NetworkSpec> of(ComputationGraph graph, int channels, int height, int width, String[] why) {
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
+            return decline(why, "graph must have one input and one output");
+        }
+        List<LayerSpec> layers = new ArrayList<>();
+        RmsProp updater = null;
+        String previous = conf.getNetworkInputs().get(0);
+        for (String name : conf.getTopologicalOrderStr()) {
+            if (conf.getNetworkInputs().contains(name)) {
+                continue;
+            }
+            List<String> inputs = conf.getVertexInputs().get(name);
+            if (inputs == null || inputs.size() != 1 || !inputs.get(0).equals(previous)) {
+                return decline(why, "vertex " + name + " is not part of a simple chain");
+            }
+            previous = name;
+            GraphVertex vertex = conf.getVertices().get(name);
+            if (vertex instanceof PreprocessorVertex p && p.getPreProcessor() instanceof CnnToFeedForwardPreProcessor) {
+                continue; // Flatten: the dense layer reads the 4-D activations directly
+            }
+            if (!(vertex instanceof LayerVertex lv) || lv.getPreProcessor() != null) {
+                return decline(why, "vertex " + name + " is not a plain layer");
+            }
+            Layer layer = lv.getLayerConf().getLayer();
+            String problem = unsupported(layer);
+            if (problem != null) {
+                return decline(why, name + ": " + problem);
+            }
+            if (layer instanceof BaseLayer base) {
+                if (!(base.getIUpdater() instanceof RmsProp r)) {
+                    return decline(why, name + ": only RMSprop is supported");
+                }
+                if (updater != null && !updater.equals(r)) {
+                    return decline(why, name + ": layers use different optimiser settings");
+                }
+                updater = r;
+            }
+            layers.add(spec(name, layer));
+        }
+        if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof LayerSpec.Dense)) {
+            return decline(why, "the last layer must be the softmax output");
+        }
+        for (int i = 0; i < layers.size() - 1; i++) {
+            if (layers.get(i) instanceof LayerSpec.Dense) {
+                return decline(why, "only the output layer may be dense");
+            }
+        }
+        return Optional.of(new NetworkSpec(channels, height, width, List.copyOf(layers), updater));
+    }
+
+    private static String unsupported(Layer layer) {
+        if (layer instanceof BaseLayer base && (!base.getRegularization().isEmpty() || !base.getRegularizationBias().isEmpty()
+                || base.getGradientNormalization() != org.deeplearning4j.nn.conf.GradientNormalization.None)) {
+            return "regularisation and gradient normalisation are not supported";
+        }
+        if (layer.getIDropout() != null) {
+            return "dropout is not supported";
+        }
+        if (layer instanceof ConvolutionLayer c && c.getClass() == ConvolutionLayer.class) {
+            boolean square = c.getKernelSize()[0] == c.getKernelSize()[1] && c.getStride()[0] == c.getStride()[1];
+            boolean valid = c.getConvolutionMode() == ConvolutionMode.Truncate && c.getPadding()[0] == 0 && c.getPadding()[1] == 0;
+            boolean plain = c.getDilation()[0] == 1 && c.getDilation()[1] == 1 && c.hasBias() && c.getCnn2dDataFormat() == CNN2DFormat.NCHW;
+            return square && valid && plain && c.getActivationFn() instanceof ActivationReLU ? null
+                    : "only square, unpadded, undilated ReLU convolutions are supported";
+        }
+        if (layer instanceof SubsamplingLayer s && s.getClass() == SubsamplingLayer.class) {
+            boolean ok = s.getPoolingType() == PoolingType.MAX && s.getPadding()[0] == 0 && s.getPadding()[1] == 0
+                    && s.getKernelSize()[0] == s.getKernelSize()[1] && s.getStride()[0] == s.getStride()[1]
+                    && s.getConvolutionMode() == ConvolutionMode.Truncate;
+            return ok ? null : "only square, unpadded max pooling is supported";
+        }
+        if (layer instanceof OutputLayer o && o.getClass() == OutputLayer.class) {
+            boolean ok = o.getActivationFn() instanceof ActivationSoftmax && o.getLossFn() instanceof LossSparseMCXENT
+                    && ((LossSparseMCXENT) o.getLossFn()).getWeights() == null && o.hasBias();
+            return ok ? null : "only softmax with unweighted sparse cross-entropy is supported";
+        }
+        return "layer type " + layer.getClass().getSimpleName() + " is not supported";
+    }
+
+    private static LayerSpec spec(String name, Layer layer) {
+        if (layer instanceof ConvolutionLayer c) {
+            return new LayerSpec.Conv(name, (int) c.getNOut(), c.getKernelSize()[0], c.getStride()[0]);
+        }
+        if (layer instanceof SubsamplingLayer s) {
+            return new LayerSpec.MaxPool(name, s.getKernelSize()[0], s.getStride()[0]);
+        }
+        return new LayerSpec.Dense(name, (int) ((OutputLayer) layer).getNOut());
+    }
+
+    private static Optional<NetworkSpec> decline(String[] why, String reason) {
+        why[0] = reason;
+        return Optional.empty();
+    }
+}
