@@ -56,8 +56,9 @@ public final class NativeRuntime {
         boolean onednn = org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN();
         String variant = System.getProperty(EXTENSION_PROPERTY, "");
         Nd4j.getBackend(); // make sure the backend is loaded before we report on it
+        String isa = oneDnnIsa();
         return "linux-x86_64" + variant.toLowerCase(Locale.ROOT) + ", oneDNN " + (onednn ? "on" : "off")
-                + ", " + Nd4j.getEnvironment().maxMasterThreads() + " threads";
+                + ", isa " + isa.toLowerCase(Locale.ROOT) + ", " + Nd4j.getEnvironment().maxMasterThreads() + " threads";
     }
 
     /**
@@ -70,5 +71,16 @@ public final class NativeRuntime {
     public static void start() {
         configure();
         Nd4j.factory().blas().setMaxThreads(1);
+    }
+
+    /** The instruction set our oneDNN kernels use, e.g. {@code avx512_core_bf16} (DNNL_MAX_CPU_ISA can lower it). */
+    public static String oneDnnIsa() {
+        int code = org.bytedeco.dnnl.global.dnnl.dnnl_get_effective_cpu_isa();
+        for (org.bytedeco.dnnl.global.dnnl.cpu_isa isa : org.bytedeco.dnnl.global.dnnl.cpu_isa.values()) {
+            if (isa.value == code) {
+                return isa.name();
+            }
+        }
+        return "isa#" + code;
     }
 }

@@ -127,6 +127,17 @@ class CliTest {
         assertTrue(summary.out().contains("Total params: 104,202"));
     }
 
+    @Test
+    void dl4jEngineRemainsAvailable() throws IOException {
+        Path data = TestData.subset(tmp.resolve("data"), 640, 200, false);
+        Run train = run("train", "--engine", "dl4j", "--epochs", "1", "--seed", "2",
+                "--data", data.toString(), "--output", tmp.resolve("m.zip").toString());
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("engine DL4J"), train.out());
+        assertTrue(train.out().contains("10/10 [=============================="), train.out());
+        assertUsageError(run("train", "--engine", "tpu"), "Invalid value for option '--engine'");
+    }
+
     private static String testFigures(String output) {
         Matcher m = Pattern.compile("Test loss: \\d\\.\\d{4}\\RTest accuracy: \\d\\.\\d{3}").matcher(output);
         assertTrue(m.find(), output);
