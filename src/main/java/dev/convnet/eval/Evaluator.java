@@ -2,6 +2,7 @@ package dev.convnet.eval;
 
 import dev.convnet.data.LabeledImages;
 import dev.convnet.engine.OneDnnNetwork;
+import dev.convnet.runtime.NativeRuntime;
 import dev.convnet.train.Engine;
 import java.nio.FloatBuffer;
 import java.util.Optional;
@@ -37,7 +38,7 @@ public final class Evaluator {
         long[][] confusion = new long[classes][classes];
         double lossSum = 0;
         int n = data.size();
-        Optional<OneDnnNetwork> net = engine == Engine.DL4J ? Optional.empty()
+        Optional<OneDnnNetwork> net = engine == Engine.DL4J || !NativeRuntime.cpuBackend() ? Optional.empty()
                 : OneDnnNetwork.of(graph, 1, 28, 28, Math.min(batchSize, Math.max(1, n)), new String[1]);
         FloatBuffer pixels = net.isPresent() ? data.pixels() : null;
         try {

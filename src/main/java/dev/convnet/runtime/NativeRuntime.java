@@ -27,7 +27,7 @@ public final class NativeRuntime {
         if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
             System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
         }
-        if (System.getProperty(EXTENSION_PROPERTY) == null) {
+        if (System.getProperty(EXTENSION_PROPERTY) == null && !cudaBackendPresent()) {
             System.setProperty(EXTENSION_PROPERTY, variantFor(cpuFlags()));
         }
     }
@@ -51,8 +51,25 @@ public final class NativeRuntime {
         }
     }
 
+    /** True where ND4J runs on the CPU backend, the only one our oneDNN engine works with. */
+    public static boolean cpuBackend() {
+        return "CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+    }
+
+    private static boolean cudaBackendPresent() {
+        try {
+            Class.forName("org.nd4j.linalg.jcublas.JCublasBackend", false, NativeRuntime.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
     /** Which native build is loaded and whether oneDNN is on, e.g. {@code linux-x86_64-onednn-avx512, oneDNN on}. */
     public static String describe() {
+        if (!cpuBackend()) {
+            return Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend") + " backend";
+        }
         boolean onednn = org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN();
         String variant = System.getProperty(EXTENSION_PROPERTY, "");
         Nd4j.getBackend(); // make sure the backend is loaded before we report on it

@@ -2,6 +2,7 @@ package dev.convnet.train;
 
 import dev.convnet.data.LabeledImages;
 import dev.convnet.engine.OneDnnNetwork;
+import dev.convnet.runtime.NativeRuntime;
 import java.nio.FloatBuffer;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -25,7 +26,10 @@ interface StepRunner extends AutoCloseable {
     void close();
 
     static StepRunner create(ComputationGraph graph, Engine engine, int batch, int[] imageShape) {
-        if (engine != Engine.DL4J) {
+        if (engine == Engine.ONEDNN && !NativeRuntime.cpuBackend()) {
+            throw new IllegalArgumentException("the oneDNN engine needs ND4J's CPU backend");
+        }
+        if (engine != Engine.DL4J && NativeRuntime.cpuBackend()) {
             String[] why = new String[1];
             Optional<OneDnnNetwork> net = OneDnnNetwork.of(graph, imageShape[0], imageShape[1], imageShape[2], batch, why);
             if (net.isPresent()) {
