@@ -14,9 +14,15 @@ import dev.convnet.report.ProgressBar;
 import dev.convnet.runtime.NativeRuntime;
 import dev.convnet.train.Engine;
 import dev.convnet.train.History;
+import dev.convnet.train.RunState;
 import dev.convnet.train.Trainer;
+import dev.convnet.train.TrainingDivergedException;
+import dev.convnet.train.TrainingInterruptedException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,7 +34,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet train}: fit the network, evaluate it on the test set, save it. */
+/**
+ * {@code convnet train}: fit the network, evaluate it on the test set, save it.
+ *
+ * <p>After every epoch the model, its optimiser state and the run's progress are written
+ * atomically to a checkpoint next to the output; Ctrl-C or SIGTERM stop between two steps and
+ * leave that checkpoint whole, and {@code --resume} continues from it exactly.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train the convnet on MNIST, evaluate it on the test set and save it.")
 public final class TrainCommand implements Callable<Integer> {
@@ -38,7 +50,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5",
+            description = "Passes over the training set, in all (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Images per training step (default: ${DEFAULT-VALUE}).")
@@ -56,47 +69,76 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to save the model (default: models/model.zip).")
     Path output;
 
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Train on the first N training images only; 0 means all.")
+    int limit;
+
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "Continue a run from its checkpoint (or a saved model) with its seed, batch, rate and limit.")
+    Path resume;
+
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
             description = "auto (oneDNN where the network allows), onednn or dl4j (default: ${DEFAULT-VALUE}).")
     Engine engine;
-
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Train on the first N training images only; 0 means all.")
-    int limit;
 
     @Override
     public Integer call() {
         validate();
         Path target = output != null ? output : Locations.defaultModel();
+        Path checkpoint = checkpointFileFor(target);
         ModelStore store = new ModelStore();
         try {
             store.checkWritable(target);
         } catch (ModelFileException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw usage(e.getMessage());
         }
         MnistLoader loader = dataOptions.loader();
         PrintWriter out = spec.commandLine().getOut();
-        long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
 
         NativeRuntime.start();
-        ComputationGraph graph = ConvNetModel.create(new Hyperparameters(learningRate, runSeed));
+        ComputationGraph graph;
+        RunState state;
+        if (resume != null) {
+            graph = store.load(resume);
+            state = resumedState(store);
+        } else {
+            long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
+            graph = ConvNetModel.create(new Hyperparameters(learningRate, runSeed));
+            state = new RunState(0, epochs, runSeed, batch, learningRate, limit, List.of());
+        }
         out.print(SummaryCommand.table(graph.getConfiguration()));
-        LabeledImages train = loader.load(Split.TRAIN, limit);
+        LabeledImages train = loader.load(Split.TRAIN, state.limit());
         LabeledImages test = loader.load(Split.TEST, 0);
 
         ProgressBar progress = new ProgressBar(out, System.console() != null);
-        History history;
-        try (Trainer trainer = new Trainer(graph, batch, runSeed, progress, engine)) {
-            out.printf(Locale.ROOT, "Training on %,d images, batch %d, lr %s, seed %d (engine %s; %s)%n",
-                    train.size(), batch, learningRate, runSeed, trainer.engine(), NativeRuntime.describe());
+        RunState[] latest = {state};
+        try (Trainer trainer = new Trainer(graph, state.batch(), state.seed(), progress, engine);
+             StopOnSignal signals = new StopOnSignal(trainer::requestStop, spec.commandLine().getErr())) {
+            out.printf(Locale.ROOT, "%s %,d images, batch %d, lr %s, seed %d (engine %s; %s)%n",
+                    resume != null ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
+                    train.size(), state.batch(), state.learningRate(), state.seed(), trainer.engine(), NativeRuntime.describe());
             out.flush();
-            history = trainer.fit(train, epochs);
+            try {
+                trainer.fit(train, state.epochsDone() + 1, state.epochsTotal(), record -> {
+                    latest[0] = latest[0].afterEpoch(record);
+                    store.save(graph, checkpoint, latest[0].toText());
+                });
+            } catch (TrainingInterruptedException e) {
+                out.flush();
+                spec.commandLine().getErr().println(interruptedMessage(e, latest[0], checkpoint));
+                return signals.exitCode();
+            } catch (TrainingDivergedException e) {
+                throw new TrainingDivergedException(e.getMessage() + "; " + keptMessage(latest[0], checkpoint));
+            }
         }
         EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine).evaluate(graph, test);
         out.print(EvaluationReport.headline(result));
 
-        store.save(graph, target);
+        store.save(graph, target, latest[0].toText());
         Path historyFile = historyFileFor(target);
+        History history = new History();
+        latest[0].history().forEach(history::add);
         store.saveText(history.toCsv(), historyFile);
+        deleteQuietly(checkpoint); // the saved model now holds the same state
         out.printf("Saved model to %s, history to %s%n", Locations.display(target), Locations.display(historyFile));
         out.flush();
         return 0;
@@ -104,9 +146,65 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** {@code models/model.zip} gets {@code models/model.history.csv}. */
     static Path historyFileFor(Path model) {
+        return model.resolveSibling(baseName(model) + ".history.csv");
+    }
+
+    /** {@code models/model.zip} gets {@code models/model.checkpoint.zip}. */
+    static Path checkpointFileFor(Path model) {
+        return model.resolveSibling(baseName(model) + ".checkpoint.zip");
+    }
+
+    private static String baseName(Path model) {
         String name = model.getFileName().toString();
-        String base = name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
-        return model.resolveSibling(base + ".history.csv");
+        return name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    private RunState resumedState(ModelStore store) {
+        String text = store.readRunRecord(resume);
+        if (text == null) {
+            throw new ModelFileException(resume + " holds no training state to resume (was it saved by convnet train?)");
+        }
+        RunState saved;
+        try {
+            saved = RunState.fromText(text);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(resume + ": " + e.getMessage());
+        }
+        for (String option : new String[] {"--batch", "--lr", "--seed", "--limit"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw usage(option + " cannot change when resuming: the checkpoint's value is used");
+            }
+        }
+        int total = spec.commandLine().getParseResult().hasMatchedOption("--epochs") ? epochs : saved.epochsTotal();
+        if (total <= saved.epochsDone()) {
+            throw usage(resume + " has already finished " + saved.epochsDone() + " epochs; pass --epochs with a larger total");
+        }
+        return new RunState(saved.epochsDone(), total, saved.seed(), saved.batch(), saved.learningRate(), saved.limit(),
+                saved.history());
+    }
+
+    private String interruptedMessage(TrainingInterruptedException e, RunState state, Path checkpoint) {
+        String where = String.format("Interrupted in epoch %d after step %d.", e.epoch(), e.step());
+        if (state.epochsDone() == 0 || !Files.isRegularFile(checkpoint)) {
+            return where + " No epoch had finished, so nothing was saved.";
+        }
+        return where + " " + keptMessage(state, checkpoint).substring(0, 1).toUpperCase(Locale.ROOT)
+                + keptMessage(state, checkpoint).substring(1) + "; resume with: convnet train --resume "
+                + Locations.display(checkpoint);
+    }
+
+    private static String keptMessage(RunState state, Path checkpoint) {
+        return state.epochsDone() == 0 || !Files.isRegularFile(checkpoint)
+                ? "no epoch had finished, so nothing was saved"
+                : "the checkpoint after epoch " + state.epochsDone() + " is kept in " + Locations.display(checkpoint);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a stale checkpoint is harmless: it only allows resuming an earlier state
+        }
     }
 
     private void validate() {
@@ -121,6 +219,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (limit < 0) {
             throw usage("--limit must be 0 (all images) or positive, got " + limit);
+        }
+        if (resume != null && !Files.isRegularFile(resume)) {
+            throw usage("checkpoint " + resume + " not found");
         }
     }
 

@@ -3,6 +3,8 @@ package dev.convnet.model;
 import dev.convnet.data.MnistLoader;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,6 +22,8 @@ import org.deeplearning4j.util.ModelSerializer;
  * temporary file in the same folder and then moved over the target in one atomic step.
  */
 public final class ModelStore {
+    /** Zip entry that holds a model's run record. */
+    public static final String RUN_RECORD = "convnet-run.properties";
 
     /** Fails early, before any training, if {@code target} could not be written. */
     public void checkWritable(Path target) {
@@ -39,7 +43,32 @@ public final class ModelStore {
 
     /** Writes {@code graph} (parameters, configuration, updater state) atomically to {@code target}. */
     public void save(ComputationGraph graph, Path target) {
-        writeAtomically(target, tmp -> ModelSerializer.writeModel(graph, tmp.toFile(), true));
+        save(graph, target, null);
+    }
+
+    /**
+     * Writes {@code graph} atomically, with {@code runRecord} (text, e.g. the run's settings and
+     * progress) stored inside the zip as {@value #RUN_RECORD}; DL4J ignores the extra entry.
+     */
+    public void save(ComputationGraph graph, Path target, String runRecord) {
+        writeAtomically(target, tmp -> {
+            ModelSerializer.writeModel(graph, tmp.toFile(), true);
+            if (runRecord != null) {
+                try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
+                    Files.writeString(zip.getPath(RUN_RECORD), runRecord);
+                }
+            }
+        });
+    }
+
+    /** The run record saved with a model, or null if it has none. */
+    public String readRunRecord(Path file) {
+        try (FileSystem zip = FileSystems.newFileSystem(file)) {
+            Path entry = zip.getPath(RUN_RECORD);
+            return Files.exists(entry) ? Files.readString(entry) : null;
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFileException(file + " is not a convnet model file (" + describe(e) + ")", e);
+        }
     }
 
     /** Writes a text file next to a model, atomically like the model itself. */
@@ -52,6 +81,9 @@ public final class ModelStore {
         if (!Files.isRegularFile(file)) {
             throw new ModelFileException(file + ": no such model file");
         }
+        if (!isZip(file)) {
+            throw new ModelFileException(file + " is not a convnet model file (not a zip archive)");
+        }
         ComputationGraph graph;
         try {
             graph = ModelSerializer.restoreComputationGraph(file.toFile(), true);
@@ -60,6 +92,15 @@ public final class ModelStore {
         }
         checkFitsMnist(file, graph);
         return graph;
+    }
+
+    private static boolean isZip(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+        } catch (IOException e) {
+            throw new ModelFileException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
     }
 
     private static void checkFitsMnist(Path file, ComputationGraph graph) {

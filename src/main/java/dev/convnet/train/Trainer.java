@@ -2,6 +2,7 @@ package dev.convnet.train;
 
 import dev.convnet.data.LabeledImages;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -18,6 +19,7 @@ public final class Trainer implements AutoCloseable {
     private final long seed;
     private final ProgressListener progress;
     private final StepRunner runner;
+    private volatile boolean stopRequested;
 
     public Trainer(ComputationGraph graph, int batchSize, long seed, ProgressListener progress, Engine engine) {
         this.graph = graph;
@@ -37,13 +39,27 @@ public final class Trainer implements AutoCloseable {
     }
 
     public History fit(LabeledImages train, int epochs) {
+        return fit(train, 1, epochs, record -> { });
+    }
+
+    /**
+     * Trains epochs {@code first..last}; after each one the graph is up to date and
+     * {@code afterEpoch} runs (to write a checkpoint, say).
+     */
+    public History fit(LabeledImages train, int first, int last, Consumer<EpochRecord> afterEpoch) {
         History history = new History();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            EpochRecord record = runEpoch(train, epoch, epochs);
+        for (int epoch = first; epoch <= last; epoch++) {
+            EpochRecord record = runEpoch(train, epoch, last);
             history.add(record);
             progress.epochFinished(record);
+            afterEpoch.accept(record);
         }
         return history;
+    }
+
+    /** Asks training to stop after the current step; safe to call from a signal handler's thread. */
+    public void requestStop() {
+        stopRequested = true;
     }
 
     @Override
@@ -66,9 +82,11 @@ public final class Trainer implements AutoCloseable {
             double[] result = runner.step(train, order, from, to);
             double loss = result[0] / (to - from);
             if (!Double.isFinite(loss)) {
-                runner.sync();
                 throw new TrainingDivergedException(String.format(
                         "loss became %s at epoch %d, step %d: the learning rate is probably too high", loss, epoch, step + 1));
+            }
+            if (stopRequested) {
+                throw new TrainingInterruptedException(epoch, step + 1);
             }
             lossSum += result[0];
             correct += (long) result[1];

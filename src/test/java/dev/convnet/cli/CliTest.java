@@ -65,6 +65,13 @@ class CliTest {
     @Test
     void invalidValuesAreUsageErrorsOnOneLine() {
         assertUsageError(run("train", "--epochs", "0"), "--epochs must be between 1");
+        assertUsageError(run("train", "--epochs", "1000000"), "--epochs must be between 1");
+        assertUsageError(run("train", "--batch", "0"), "--batch must be between 1");
+        assertUsageError(run("train", "--batch", "100000"), "--batch must be between 1");
+        assertUsageError(run("train", "--lr", "1000"), "--lr must be greater than 0 and at most");
+        assertUsageError(run("train", "--lr", "NaN"), "--lr must be greater than 0");
+        assertUsageError(run("train", "--limit", "-5"), "--limit must be 0");
+        assertUsageError(run("evaluate", "m.zip", "--batch", "0"), "--batch must be at least 1");
         assertUsageError(run("train", "--batch", "-3"), "--batch must be between 1");
         assertUsageError(run("train", "--lr", "0"), "--lr must be greater than 0");
         assertUsageError(run("train", "--epochs", "five"), "Invalid value for option '--epochs'");

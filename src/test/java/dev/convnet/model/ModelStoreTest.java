@@ -79,6 +79,64 @@ class ModelStoreTest {
     }
 
     @Test
+    void zipThatIsNotAModelIsRejected() throws IOException {
+        Path file = tmp.resolve("photos.zip");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("holiday.txt"));
+            zip.write("sun".getBytes());
+        }
+        ModelFileException e = assertThrows(ModelFileException.class, () -> store.load(file));
+        assertTrue(e.getMessage().contains("photos.zip is not a convnet model file"), e.getMessage());
+    }
+
+    @Test
+    void modelForOtherDataIsRejected() {
+        ComputationGraph fiveClasses = new ComputationGraph(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .graphBuilder().addInputs("in")
+                .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(28, 28, 3))
+                .addLayer("conv", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4).build(), "in")
+                .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.SPARSE_MCXENT).nOut(5)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), "conv")
+                .setOutputs("out").build());
+        fiveClasses.init();
+        Path file = tmp.resolve("rgb.zip");
+        store.save(fiveClasses, file);
+        ModelFileException e = assertThrows(ModelFileException.class, () -> store.load(file));
+        assertTrue(e.getMessage().contains("3-channel images") || e.getMessage().contains("5 classes"), e.getMessage());
+    }
+
+    @Test
+    void fullDiskLeavesTheEarlierModelAndNoPartialFile() throws Exception {
+        Path small = tmp.resolve("small-disk");
+        Files.createDirectories(small);
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount(small), "needs root to mount a 300 kB tmpfs");
+        try {
+            Path model = small.resolve("model.zip");
+            byte[] earlier = "an earlier model, 100 kB".repeat(4_000).getBytes();
+            Files.write(model, earlier);
+            ModelFileException e = assertThrows(ModelFileException.class, () -> store.save(trained, model));
+            assertTrue(e.getMessage().contains("could not save") && e.getMessage().contains("unchanged"), e.getMessage());
+            assertArrayEquals(earlier, Files.readAllBytes(model));
+            try (var files = Files.list(small)) {
+                assertEquals(1, files.count(), "only the earlier model remains");
+            }
+        } finally {
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
+        }
+    }
+
+    private static boolean mount(Path dir) {
+        try {
+            Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", dir.toString())
+                    .redirectErrorStream(true).start();
+            return p.waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    @Test
     void truncatedModelIsRejected() throws IOException {
         Path file = tmp.resolve("model.zip");
         store.save(trained, file);

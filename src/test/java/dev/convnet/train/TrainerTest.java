@@ -74,6 +74,18 @@ class TrainerTest {
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), steps); // 9 full batches and one of 24
     }
 
+    @Test
+    void lossThatBecomesNanStopsTraining() {
+        ComputationGraph graph = ConvNetModel.create(new Hyperparameters(0.001, 1));
+        graph.getParam("dense_W").putScalar(0, Float.NaN); // as corrupted weights or an exploding step leave them
+        LabeledImages small = new MnistLoader(TestData.mnist()).load(Split.TRAIN, 256);
+        try (Trainer trainer = new Trainer(graph, 64, 1, ProgressListener.SILENT)) {
+            TrainingDivergedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingDivergedException.class,
+                    () -> trainer.fit(small, 1));
+            assertTrue(e.getMessage().contains("loss became NaN at epoch 1, step 1"), e.getMessage());
+        }
+    }
+
     private static List<String> run(LabeledImages data, long seed) {
         ComputationGraph graph = ConvNetModel.create(new Hyperparameters(0.001, seed));
         History history = new Trainer(graph, 64, seed, ProgressListener.SILENT).fit(data, 2);

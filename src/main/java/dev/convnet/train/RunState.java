@@ -1,0 +1,79 @@
+package dev.convnet.train;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * What a saved model needs to continue training exactly where it stopped: the settings of the run
+ * and how many epochs are done. Shuffling is derived from the seed and the epoch number, so no
+ * random-generator state needs saving. Stored as properties text inside the model zip.
+ */
+public record RunState(int epochsDone, int epochsTotal, long seed, int batch, double learningRate, int limit,
+                       List<EpochRecord> history) {
+
+    public RunState {
+        history = List.copyOf(history);
+    }
+
+    public RunState afterEpoch(EpochRecord record) {
+        List<EpochRecord> more = new ArrayList<>(history);
+        more.add(record);
+        return new RunState(record.epoch(), epochsTotal, seed, batch, learningRate, limit, more);
+    }
+
+    public String toText() {
+        Properties p = new Properties();
+        p.setProperty("epochs.done", String.valueOf(epochsDone));
+        p.setProperty("epochs.total", String.valueOf(epochsTotal));
+        p.setProperty("seed", String.valueOf(seed));
+        p.setProperty("batch", String.valueOf(batch));
+        p.setProperty("lr", String.valueOf(learningRate));
+        p.setProperty("limit", String.valueOf(limit));
+        StringBuilder csv = new StringBuilder();
+        for (EpochRecord e : history) {
+            csv.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%d;", e.epoch(), e.loss(), e.accuracy(), e.seconds(), e.steps()));
+        }
+        p.setProperty("history", csv.toString());
+        StringWriter out = new StringWriter();
+        try {
+            p.store(out, "convnet run state");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString();
+    }
+
+    /** Parses {@link #toText()}; throws IllegalArgumentException when something is missing or malformed. */
+    public static RunState fromText(String text) {
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(text));
+            List<EpochRecord> history = new ArrayList<>();
+            for (String row : p.getProperty("history", "").split(";")) {
+                if (!row.isBlank()) {
+                    String[] f = row.split(",");
+                    history.add(new EpochRecord(Integer.parseInt(f[0]), Double.parseDouble(f[1]),
+                            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Integer.parseInt(f[4])));
+                }
+            }
+            return new RunState(Integer.parseInt(required(p, "epochs.done")), Integer.parseInt(required(p, "epochs.total")),
+                    Long.parseLong(required(p, "seed")), Integer.parseInt(required(p, "batch")),
+                    Double.parseDouble(required(p, "lr")), Integer.parseInt(required(p, "limit")), history);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("malformed run state (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String required(Properties p, String key) {
+        String value = p.getProperty(key);
+        if (value == null) {
+            throw new IllegalArgumentException("missing " + key);
+        }
+        return value;
+    }
+}
