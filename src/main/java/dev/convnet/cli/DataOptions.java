@@ -1,6 +1,7 @@
 package dev.convnet.cli;
 
 import dev.convnet.data.DataFormatException;
+import dev.convnet.data.Dataset;
 import dev.convnet.data.MnistLoader;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,28 +9,41 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The {@code --data} option that every command reading MNIST shares. */
+/** The {@code --dataset} and {@code --data} options that every command reading images shares. */
 public final class DataOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
+    @Option(names = "--dataset", paramLabel = "NAME",
+            description = "mnist or fashion-mnist (default: mnist, or the dataset a model was trained on).")
+    String dataset;
+
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Folder with the four MNIST IDX files, plain or .gz (default: data/mnist).")
+            description = "Folder with the four IDX files, plain or .gz (default: data/<dataset>).")
     Path data;
 
-    Path directory() {
-        return data != null ? data : Locations.defaultData();
+    /** The dataset asked for, or {@code fallback} when none was. */
+    Dataset dataset(Dataset fallback) {
+        if (dataset == null) {
+            return fallback;
+        }
+        try {
+            return Dataset.fromId(dataset);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--dataset: " + e.getMessage());
+        }
     }
 
     /** A loader for the folder, after checking that the dataset is there (a usage error if not). */
-    MnistLoader loader() {
-        MnistLoader loader = new MnistLoader(directory());
+    MnistLoader loader(Dataset which) {
+        Path directory = data != null ? data : Locations.home().resolve("data").resolve(which.id());
+        MnistLoader loader = new MnistLoader(directory);
         try {
             loader.checkPresent();
         } catch (DataFormatException e) {
-            String hint = data == null ? "; run scripts/fetch-mnist to download it" : "; pass --data with the folder that holds it";
-            throw new ParameterException(spec.commandLine(),
-                    "MNIST not found: " + e.getMessage() + hint);
+            String hint = data == null ? "; run scripts/fetch-data " + which.id() + " to install it"
+                    : "; pass --data with the folder that holds it";
+            throw new ParameterException(spec.commandLine(), which.id() + " not found: " + e.getMessage() + hint);
         }
         return loader;
     }

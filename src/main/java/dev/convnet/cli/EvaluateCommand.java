@@ -1,5 +1,6 @@
 package dev.convnet.cli;
 
+import dev.convnet.data.Dataset;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
@@ -8,6 +9,7 @@ import dev.convnet.eval.Evaluator;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.EvaluationReport;
 import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.train.RunState;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Images per inference batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    /** The dataset the model was trained on, from its run record; MNIST for models without one. */
+    private Dataset trainedOn(ModelStore store) {
+        String record = store.readRunRecord(model);
+        return record == null ? Dataset.MNIST : Dataset.fromId(RunState.fromText(record).dataset());
+    }
+
     @Override
     public Integer call() {
         if (batch < 1) {
@@ -46,18 +54,20 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (!Files.isRegularFile(model)) {
             throw new ParameterException(spec.commandLine(), "model file " + model + " not found");
         }
-        MnistLoader loader = dataOptions.loader();
+        ModelStore store = new ModelStore();
+        Dataset dataset = dataOptions.dataset(trainedOn(store));
+        MnistLoader loader = dataOptions.loader(dataset);
         NativeRuntime.start();
-        ComputationGraph graph = new ModelStore().load(model);
+        ComputationGraph graph = store.load(model);
         LabeledImages test = loader.load(Split.TEST, 0);
         EvaluationResult result = new Evaluator(batch).evaluate(graph, test);
 
         PrintWriter out = spec.commandLine().getOut();
         out.print(EvaluationReport.headline(result));
         out.println();
-        out.print(EvaluationReport.confusionMatrix(result));
+        out.print(EvaluationReport.confusionMatrix(result, dataset.classNames()));
         out.println();
-        out.print(EvaluationReport.perClass(result));
+        out.print(EvaluationReport.perClass(result, dataset.classNames()));
         out.flush();
         return 0;
     }

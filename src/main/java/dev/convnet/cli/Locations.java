@@ -15,10 +15,6 @@ final class Locations {
         return Path.of(System.getProperty("convnet.home", "."));
     }
 
-    static Path defaultData() {
-        return home().resolve("data/mnist");
-    }
-
     static Path defaultModel() {
         return home().resolve("models/model.zip");
     }

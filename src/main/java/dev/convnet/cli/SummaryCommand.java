@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
@@ -18,10 +19,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code convnet summary [MODEL.zip]}: the Keras-style layer table. */
 @Command(name = "summary", mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Print the layers, output shapes and parameter counts, as Keras' model.summary().")
 public final class SummaryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ArchitectureOptions architectureOptions;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
             description = "A saved model to summarise (default: the network 'train' would build).")
@@ -31,7 +36,8 @@ public final class SummaryCommand implements Callable<Integer> {
     public Integer call() {
         ComputationGraphConfiguration conf;
         if (model == null) {
-            conf = ConvNetModel.configuration(new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 0));
+            conf = ConvNetModel.configuration(architectureOptions.architecture(),
+                    new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 0));
         } else {
             if (!Files.isRegularFile(model)) {
                 throw new ParameterException(spec.commandLine(), "model file " + model + " not found");

@@ -1,10 +1,12 @@
 package dev.convnet.cli;
 
+import dev.convnet.data.Dataset;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.eval.Evaluator;
+import dev.convnet.model.Architecture;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelFileException;
@@ -54,11 +56,29 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Passes over the training set, in all (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Images per training step (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", paramLabel = "N",
+            description = "Images per training step (default: 64; 128 for --model dense, as in the book).")
+    Integer batch;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.001", description = "RMSprop learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "rmsprop",
+            description = "rmsprop, adam or sgd, with Keras' defaults (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Learning rate (default: 0.001; 0.01 for sgd, as in Keras).")
+    Double learningRate;
+
+    @Mixin
+    ArchitectureOptions architectureOptions;
+
+    @Option(names = "--validation-split", paramLabel = "F", defaultValue = "0",
+            description = "Hold out the last fraction F of the training images (before shuffling, as Keras) "
+                    + "and report val_loss and val_accuracy every epoch.")
+    double validationSplit;
+
+    @Option(names = "--early-stopping", paramLabel = "PATIENCE", defaultValue = "0",
+            description = "Stop when val_loss has not improved for PATIENCE epochs and keep the best weights.")
+    int patience;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed for weights and shuffling; the same seed repeats a run (default: random).")
     Long seed;
@@ -91,37 +111,49 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (ModelFileException e) {
             throw usage(e.getMessage());
         }
-        MnistLoader loader = dataOptions.loader();
         PrintWriter out = spec.commandLine().getOut();
+        RunState state = resume != null ? resumedState(store) : newState();
+        Dataset dataset = Dataset.fromId(state.dataset());
+        MnistLoader loader = dataOptions.loader(dataset);
+        Architecture arch = architectureOptions.architecture();
 
         NativeRuntime.start();
-        ComputationGraph graph;
-        RunState state;
-        if (resume != null) {
-            graph = store.load(resume);
-            state = resumedState(store);
-        } else {
-            long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
-            graph = ConvNetModel.create(new Hyperparameters(learningRate, runSeed));
-            state = new RunState(0, epochs, runSeed, batch, learningRate, limit, List.of());
-        }
+        ComputationGraph graph = resume != null ? store.load(resume)
+                : ConvNetModel.create(arch, new Hyperparameters(optimizer, state.learningRate(), state.seed()));
         out.print(SummaryCommand.table(graph.getConfiguration()));
         LabeledImages train = loader.load(Split.TRAIN, state.limit());
+        LabeledImages validation = null;
+        if (state.validationSplit() > 0) {
+            int keep = train.size() - (int) Math.round(train.size() * state.validationSplit());
+            if (keep < 1 || keep >= train.size()) {
+                throw usage("--validation-split " + state.validationSplit() + " leaves no training or no validation images");
+            }
+            LabeledImages[] parts = train.splitAt(keep);
+            train = parts[0];
+            validation = parts[1];
+        }
         LabeledImages test = loader.load(Split.TEST, 0);
 
         ProgressBar progress = new ProgressBar(out, System.console() != null);
         RunState[] latest = {state};
-        try (Trainer trainer = new Trainer(graph, state.batch(), state.seed(), progress, engine);
+        try (Trainer trainer = newTrainer(graph, state, progress);
              StopOnSignal signals = new StopOnSignal(trainer::requestStop, spec.commandLine().getErr())) {
-            out.printf(Locale.ROOT, "%s %,d images, batch %d, lr %s, seed %d (engine %s; %s)%n",
+            out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d (engine %s; %s)%n",
                     resume != null ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
-                    train.size(), state.batch(), state.learningRate(), state.seed(), trainer.engine(), NativeRuntime.describe());
+                    train.size(), dataset.id(), validation == null ? "" : String.format(" (validating on %,d)", validation.size()),
+                    state.batch(), state.learningRate(), state.seed(), trainer.engine(), NativeRuntime.describe());
             out.flush();
             try {
-                trainer.fit(train, state.epochsDone() + 1, state.epochsTotal(), record -> {
-                    latest[0] = latest[0].afterEpoch(record);
-                    store.save(graph, checkpoint, latest[0].toText());
-                });
+                History history = trainer.fit(train, validation, state.epochsDone() + 1, state.epochsTotal(), state.patience(),
+                        record -> {
+                            latest[0] = latest[0].afterEpoch(record);
+                            store.save(graph, checkpoint, latest[0].toText());
+                        });
+                if (history.restoredEpoch() > 0) {
+                    out.printf("%s; keeping the weights of epoch %d, the lowest val_loss.%n",
+                            history.isStoppedEarly() ? "Early stopping: val_loss stopped improving" : "Training finished",
+                            history.restoredEpoch());
+                }
             } catch (TrainingInterruptedException e) {
                 out.flush();
                 spec.commandLine().getErr().println(interruptedMessage(e, latest[0], checkpoint));
@@ -170,7 +202,8 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(resume + ": " + e.getMessage());
         }
-        for (String option : new String[] {"--batch", "--lr", "--seed", "--limit"}) {
+        for (String option : new String[] {"--batch", "--lr", "--seed", "--limit", "--optimizer", "--dataset",
+            "--validation-split", "--early-stopping", "--model", "--filters", "--kernel", "--strides", "--padding"}) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw usage(option + " cannot change when resuming: the checkpoint's value is used");
             }
@@ -179,8 +212,25 @@ public final class TrainCommand implements Callable<Integer> {
         if (total <= saved.epochsDone()) {
             throw usage(resume + " has already finished " + saved.epochsDone() + " epochs; pass --epochs with a larger total");
         }
-        return new RunState(saved.epochsDone(), total, saved.seed(), saved.batch(), saved.learningRate(), saved.limit(),
-                saved.history());
+        return saved.withTotal(total);
+    }
+
+    private RunState newState() {
+        long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
+        boolean dense = architectureOptions.architecture().isDense();
+        int batchSize = batch != null ? batch : dense ? 128 : 64;
+        double rate = learningRate != null ? learningRate : Hyperparameters.defaultLearningRate(optimizer);
+        validateNew(batchSize, rate);
+        Dataset dataset = dataOptions.dataset(Dataset.MNIST);
+        return new RunState(0, epochs, runSeed, batchSize, rate, limit, dataset.id(), validationSplit, patience, List.of());
+    }
+
+    private Trainer newTrainer(ComputationGraph graph, RunState state, ProgressBar progress) {
+        try {
+            return new Trainer(graph, state.batch(), state.seed(), progress, engine);
+        } catch (IllegalArgumentException e) {
+            throw usage("--engine " + engine.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
+        }
     }
 
     private String interruptedMessage(TrainingInterruptedException e, RunState state, Path checkpoint) {
@@ -207,15 +257,32 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    private void validateNew(int batchSize, double rate) {
+        if (batchSize < 1 || batchSize > 60_000) {
+            throw usage("--batch must be between 1 and 60000, got " + batchSize);
+        }
+        if (!(rate > 0) || rate > MAX_LEARNING_RATE) {
+            throw usage("--lr must be greater than 0 and at most " + MAX_LEARNING_RATE + ", got " + rate);
+        }
+        try {
+            new Hyperparameters(optimizer, rate, 0);
+        } catch (IllegalArgumentException e) {
+            throw usage("--optimizer: " + e.getMessage());
+        }
+    }
+
     private void validate() {
         if (epochs < 1 || epochs > MAX_EPOCHS) {
             throw usage("--epochs must be between 1 and " + MAX_EPOCHS + ", got " + epochs);
         }
-        if (batch < 1 || batch > 60_000) {
-            throw usage("--batch must be between 1 and 60000, got " + batch);
+        if (!(validationSplit >= 0 && validationSplit < 1)) {
+            throw usage("--validation-split must be at least 0 and below 1, got " + validationSplit);
         }
-        if (!(learningRate > 0) || learningRate > MAX_LEARNING_RATE) {
-            throw usage("--lr must be greater than 0 and at most " + MAX_LEARNING_RATE + ", got " + learningRate);
+        if (patience < 0) {
+            throw usage("--early-stopping must be a positive number of epochs, got " + patience);
+        }
+        if (patience > 0 && validationSplit == 0 && resume == null) {
+            throw usage("--early-stopping watches val_loss: add --validation-split, e.g. 0.2");
         }
         if (limit < 0) {
             throw usage("--limit must be 0 (all images) or positive, got " + limit);

@@ -3,6 +3,7 @@ package dev.convnet.data;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Images and their class labels as ND4J tensors, ready for the network.
@@ -15,6 +16,17 @@ public record LabeledImages(INDArray images, INDArray labels, int[] classes) {
 
     public int size() {
         return classes.length;
+    }
+
+    /** The first {@code count} images and the rest, as views (no copy): Keras' validation_split. */
+    public LabeledImages[] splitAt(int count) {
+        int n = size();
+        return new LabeledImages[] {
+            new LabeledImages(images.get(NDArrayIndex.interval(0, count)), labels.get(NDArrayIndex.interval(0, count)),
+                    java.util.Arrays.copyOfRange(classes, 0, count)),
+            new LabeledImages(images.get(NDArrayIndex.interval(count, n)), labels.get(NDArrayIndex.interval(count, n)),
+                    java.util.Arrays.copyOfRange(classes, count, n))
+        };
     }
 
     /** Floats per image (784 for MNIST). */

@@ -5,8 +5,21 @@ sealed interface LayerSpec {
     /** The DL4J layer name, used to find its parameters. */
     String name();
 
-    /** Convolution with ReLU, no padding ("valid"), square kernel and stride. */
-    record Conv(String name, int filters, int kernel, int stride) implements LayerSpec {
+    /** Convolution with ReLU, square kernel and stride; {@code same} pads as Keras and DL4J do. */
+    record Conv(String name, int filters, int kernel, int stride, boolean same) implements LayerSpec {
+        /** Output side length for an input of side {@code in}. */
+        long out(long in) {
+            return same ? (in + stride - 1) / stride : (in - kernel) / stride + 1;
+        }
+
+        /** Padding before (top/left) for an input of side {@code in}: half the total, rounded down. */
+        long padBefore(long in) {
+            return same ? Math.max((out(in) - 1) * stride + kernel - in, 0) / 2 : 0;
+        }
+
+        long padAfter(long in) {
+            return same ? Math.max((out(in) - 1) * stride + kernel - in, 0) - padBefore(in) : 0;
+        }
     }
 
     /** Max pooling without padding. */

@@ -92,10 +92,11 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
         }
         if (layer instanceof ConvolutionLayer c && c.getClass() == ConvolutionLayer.class) {
             boolean square = c.getKernelSize()[0] == c.getKernelSize()[1] && c.getStride()[0] == c.getStride()[1];
-            boolean valid = c.getConvolutionMode() == ConvolutionMode.Truncate && c.getPadding()[0] == 0 && c.getPadding()[1] == 0;
+            boolean valid = (c.getConvolutionMode() == ConvolutionMode.Truncate || c.getConvolutionMode() == ConvolutionMode.Same)
+                    && c.getPadding()[0] == 0 && c.getPadding()[1] == 0;
             boolean plain = c.getDilation()[0] == 1 && c.getDilation()[1] == 1 && c.hasBias() && c.getCnn2dDataFormat() == CNN2DFormat.NCHW;
             return square && valid && plain && c.getActivationFn() instanceof ActivationReLU ? null
-                    : "only square, unpadded, undilated ReLU convolutions are supported";
+                    : "only square, undilated ReLU convolutions with valid or same padding are supported";
         }
         if (layer instanceof SubsamplingLayer s && s.getClass() == SubsamplingLayer.class) {
             boolean ok = s.getPoolingType() == PoolingType.MAX && s.getPadding()[0] == 0 && s.getPadding()[1] == 0
@@ -113,7 +114,8 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
 
     private static LayerSpec spec(String name, Layer layer) {
         if (layer instanceof ConvolutionLayer c) {
-            return new LayerSpec.Conv(name, (int) c.getNOut(), c.getKernelSize()[0], c.getStride()[0]);
+            return new LayerSpec.Conv(name, (int) c.getNOut(), c.getKernelSize()[0], c.getStride()[0],
+                    c.getConvolutionMode() == ConvolutionMode.Same);
         }
         if (layer instanceof SubsamplingLayer s) {
             return new LayerSpec.MaxPool(name, s.getKernelSize()[0], s.getStride()[0]);

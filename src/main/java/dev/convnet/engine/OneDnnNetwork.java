@@ -236,17 +236,18 @@ public final class OneDnnNetwork implements AutoCloseable {
                 final memory layerSrcDiff = srcDiff;
                 final int index = i;
                 if (layer instanceof LayerSpec.Conv conv) {
-                    long oh = (h - conv.kernel()) / conv.stride() + 1;
-                    long ow = (w - conv.kernel()) / conv.stride() + 1;
+                    long oh = conv.out(h);
+                    long ow = conv.out(w);
                     long[] strides = {conv.stride(), conv.stride()};
-                    long[] pad = {0, 0};
+                    long[] pad = {conv.padBefore(h), conv.padBefore(w)};
+                    long[] padAfter = {conv.padAfter(h), conv.padAfter(w)};
                     memory.desc biasDesc = Dnnl.desc(memory.format_tag.x, conv.filters());
                     memory.desc weightHint = parameters[i] != null ? parameters[i].weightDesc()
                             : Dnnl.desc(memory.format_tag.any, conv.filters(), c, conv.kernel(), conv.kernel());
                     convolution_forward.primitive_desc fwd = new convolution_forward.primitive_desc(
                             new convolution_forward.desc(prop_kind.forward_training, algorithm.convolution_direct,
                                     layerSrc.get_desc(), weightHint, biasDesc,
-                                    Dnnl.desc(memory.format_tag.any, n, conv.filters(), oh, ow), strides, pad, pad),
+                                    Dnnl.desc(memory.format_tag.any, n, conv.filters(), oh, ow), strides, pad, padAfter),
                             reluAttr(), eng);
                     Parameters p = parametersFor(i, fwd.weights_desc(),
                             Dnnl.desc(memory.format_tag.oihw, conv.filters(), c, conv.kernel(), conv.kernel()), biasDesc);
@@ -263,7 +264,7 @@ public final class OneDnnNetwork implements AutoCloseable {
                                 Dnnl.args(DNNL_ARG_DST, dst, DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_DIFF_SRC, dstDiff));
                         convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(
                                 new convolution_backward_weights.desc(algorithm.convolution_direct, layerSrc.get_desc(),
-                                        p.weightDesc(), biasDesc, d, strides, pad, pad), eng, fwd);
+                                        p.weightDesc(), biasDesc, d, strides, pad, padAfter), eng, fwd);
                         requireSame(bw.diff_weights_desc(), p.weightDesc(), "convolution weight gradient");
                         addBackward(new convolution_backward_weights(bw), Dnnl.args(DNNL_ARG_SRC, layerSrc,
                                 DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_DIFF_WEIGHTS, p.weightGradient, DNNL_ARG_DIFF_BIAS, p.biasGradient));
@@ -274,7 +275,7 @@ public final class OneDnnNetwork implements AutoCloseable {
                             convolution_backward_data.primitive_desc bd = new convolution_backward_data.primitive_desc(
                                     new convolution_backward_data.desc(algorithm.convolution_direct, layerSrcDiff.get_desc(),
                                             Dnnl.desc(memory.format_tag.any, conv.filters(), p.weightDesc().dims().get(1),
-                                                    conv.kernel(), conv.kernel()), d, strides, pad, pad), eng, fwd);
+                                                    conv.kernel(), conv.kernel()), d, strides, pad, padAfter), eng, fwd);
                             memory weights = p.weights;
                             if (!bd.weights_desc().equals(p.weightDesc())) {
                                 weights = new memory(bd.weights_desc(), eng);

@@ -1,13 +1,16 @@
 package dev.convnet.model;
 
 import dev.convnet.data.MnistLoader;
+import java.util.List;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -16,7 +19,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
@@ -33,8 +35,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * outputs = layers.Dense(10, activation="softmax")(x)
  * </pre>
  *
- * Layer names follow Keras so that {@code summary} reads like the book. Tensors are NCHW inside
- * DL4J: with the oneDNN helpers, NHWC gives wrong gradients in M2.1.
+ * With {@link Architecture#BOOK} {@link #configuration} builds exactly that; other architectures
+ * vary filters, kernel, strides and padding, or build the chapter-2 dense network. Layer names
+ * follow Keras so that {@code summary} reads like the book. Tensors are NCHW inside DL4J: with the
+ * oneDNN helpers, NHWC gives wrong gradients in M2.1.
  */
 public final class ConvNetModel {
     public static final String INPUT = "input_1";
@@ -43,45 +47,80 @@ public final class ConvNetModel {
     private ConvNetModel() {
     }
 
-    /** The graph's configuration, without allocating parameters. */
+    /** The book's network and optimiser. */
     public static ComputationGraphConfiguration configuration(Hyperparameters hp) {
+        return configuration(Architecture.BOOK, hp);
+    }
+
+    /** The graph's configuration, without allocating parameters. */
+    public static ComputationGraphConfiguration configuration(Architecture arch, Hyperparameters hp) {
         int size = MnistLoader.IMAGE_SIZE;
-        return new NeuralNetConfiguration.Builder()
+        arch.featureMapSizes(size); // fails early, with a clear message, on impossible shapes
+        GraphBuilder graph = new NeuralNetConfiguration.Builder()
                 .seed(hp.seed())
                 .dataType(DataType.FLOAT)
-                .updater(new RmsProp(hp.learningRate(), Hyperparameters.RMSPROP_RHO, Hyperparameters.RMSPROP_EPSILON))
+                .updater(hp.updater())
                 .weightInit(WeightInit.XAVIER_UNIFORM) // Keras' glorot_uniform
                 .biasInit(0.0)
-                .convolutionMode(ConvolutionMode.Truncate) // Keras' padding="valid"
                 // Keep forward activations for backprop instead of recomputing every convolution.
                 .cacheMode(CacheMode.DEVICE)
                 .graphBuilder()
                 .addInputs(INPUT)
-                .setInputTypes(InputType.convolutional(size, size, 1))
-                .addLayer("conv2d", conv(32), INPUT)
-                .addLayer("max_pooling2d", maxPool(), "conv2d")
-                .addLayer("conv2d_1", conv(64), "max_pooling2d")
-                .addLayer("max_pooling2d_1", maxPool(), "conv2d_1")
-                .addLayer("conv2d_2", conv(128), "max_pooling2d_1")
-                .addVertex("flatten", new PreprocessorVertex(new CnnToFeedForwardPreProcessor(3, 3, 128)), "conv2d_2")
+                .setInputTypes(InputType.convolutional(size, size, 1));
+        String last = arch.isDense() ? denseLayers(graph) : convLayers(graph, arch);
+        return graph
                 .addLayer(OUTPUT, new OutputLayer.Builder(LossFunction.SPARSE_MCXENT)
-                        .nOut(MnistLoader.CLASSES).activation(Activation.SOFTMAX).build(), "flatten")
+                        .nOut(MnistLoader.CLASSES).activation(Activation.SOFTMAX).build(), last)
                 .setOutputs(OUTPUT)
                 .build();
     }
 
-    /** A freshly initialised network, ready to train. */
+    /** A freshly initialised book network, ready to train. */
     public static ComputationGraph create(Hyperparameters hp) {
-        ComputationGraph graph = new ComputationGraph(configuration(hp));
+        return create(Architecture.BOOK, hp);
+    }
+
+    public static ComputationGraph create(Architecture arch, Hyperparameters hp) {
+        ComputationGraph graph = new ComputationGraph(configuration(arch, hp));
         graph.init();
         return graph;
     }
 
-    private static ConvolutionLayer conv(int filters) {
-        return new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU).build();
+    /** Conv2D → MaxPooling2D → … → Conv2D → Flatten, named as Keras names them. */
+    private static String convLayers(GraphBuilder graph, Architecture arch) {
+        List<Integer> filters = arch.filters();
+        ConvolutionMode mode = arch.samePadding() ? ConvolutionMode.Same : ConvolutionMode.Truncate;
+        String previous = INPUT;
+        for (int i = 0; i < filters.size(); i++) {
+            String conv = "conv2d" + suffix(i);
+            graph.addLayer(conv, new ConvolutionLayer.Builder(arch.kernel(), arch.kernel())
+                    .stride(arch.strides(), arch.strides()).convolutionMode(mode)
+                    .nOut(filters.get(i)).activation(Activation.RELU).build(), previous);
+            previous = conv;
+            if (i < filters.size() - 1) {
+                String pool = "max_pooling2d" + suffix(i);
+                graph.addLayer(pool, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Truncate).build(), previous);
+                previous = pool;
+            }
+        }
+        List<Integer> sizes = arch.featureMapSizes(MnistLoader.IMAGE_SIZE);
+        int side = sizes.get(sizes.size() - 1);
+        graph.addVertex("flatten", new PreprocessorVertex(
+                new CnnToFeedForwardPreProcessor(side, side, filters.get(filters.size() - 1))), previous);
+        return "flatten";
     }
 
-    private static SubsamplingLayer maxPool() {
-        return new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build();
+    /** Chapter 2: Flatten → Dense(512, relu). */
+    private static String denseLayers(GraphBuilder graph) {
+        int size = MnistLoader.IMAGE_SIZE;
+        graph.addVertex("flatten", new PreprocessorVertex(new CnnToFeedForwardPreProcessor(size, size, 1)), INPUT);
+        graph.addLayer("dense_hidden", new DenseLayer.Builder().nOut(Architecture.DENSE_UNITS)
+                .activation(Activation.RELU).build(), "flatten");
+        return "dense_hidden";
+    }
+
+    private static String suffix(int i) {
+        return i == 0 ? "" : "_" + i;
     }
 }

@@ -1,6 +1,7 @@
 package dev.convnet.report;
 
 import dev.convnet.eval.EvaluationResult;
+import java.util.List;
 import java.util.Locale;
 
 /** Renders evaluation results: the book's two lines, a confusion matrix and per-class metrics. */
@@ -13,8 +14,8 @@ public final class EvaluationReport {
         return String.format(Locale.ROOT, "Test loss: %.4f%nTest accuracy: %.3f%n", result.loss(), result.accuracy());
     }
 
-    /** Counts of true (rows) against predicted (columns) classes. */
-    public static String confusionMatrix(EvaluationResult result) {
+    /** Counts of true (rows) against predicted (columns) classes, rows labelled with class names. */
+    public static String confusionMatrix(EvaluationResult result, List<String> names) {
         int k = result.classes();
         long max = 0;
         for (long[] row : result.confusion()) {
@@ -24,13 +25,16 @@ public final class EvaluationReport {
         }
         int w = Math.max(4, String.valueOf(max).length() + 1);
         StringBuilder out = new StringBuilder("Confusion matrix (rows: true class, columns: predicted class)\n");
-        out.append(" ".repeat(7));
+        int nameWidth = names.stream().mapToInt(String::length).max().orElse(1);
+        boolean numeric = names.equals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+        String label = "%" + (numeric ? 6 : nameWidth + 4) + "s ";
+        out.append(" ".repeat(numeric ? 7 : nameWidth + 5));
         for (int c = 0; c < k; c++) {
             out.append(String.format("%" + w + "d", c));
         }
         out.append('\n');
         for (int r = 0; r < k; r++) {
-            out.append(String.format("%6d ", r));
+            out.append(String.format(label, numeric ? String.valueOf(r) : r + " " + names.get(r)));
             for (int c = 0; c < k; c++) {
                 out.append(String.format("%" + w + "d", result.confusion()[r][c]));
             }
@@ -40,21 +44,23 @@ public final class EvaluationReport {
     }
 
     /** Precision, recall and F1 per class, then macro averages, as scikit-learn's classification report. */
-    public static String perClass(EvaluationResult result) {
-        StringBuilder out = new StringBuilder(String.format("%-12s %9s %9s %9s %9s%n", "class", "precision", "recall", "f1-score", "support"));
+    public static String perClass(EvaluationResult result, List<String> names) {
+        int width = Math.max(12, names.stream().mapToInt(String::length).max().orElse(1) + 2);
+        String text = "%-" + width + "s";
+        StringBuilder out = new StringBuilder(String.format(text + " %9s %9s %9s %9s%n", "class", "precision", "recall", "f1-score", "support"));
         double sumP = 0;
         double sumR = 0;
         double sumF = 0;
         int k = result.classes();
         for (int c = 0; c < k; c++) {
-            out.append(String.format(Locale.ROOT, "%-12d %9.4f %9.4f %9.4f %,9d%n",
-                    c, result.precision(c), result.recall(c), result.f1(c), result.support(c)));
+            out.append(String.format(Locale.ROOT, text + " %9.4f %9.4f %9.4f %,9d%n",
+                    names.get(c), result.precision(c), result.recall(c), result.f1(c), result.support(c)));
             sumP += result.precision(c);
             sumR += result.recall(c);
             sumF += result.f1(c);
         }
-        out.append(String.format(Locale.ROOT, "%-12s %9s %9s %9.4f %,9d%n", "accuracy", "", "", result.accuracy(), result.total()));
-        out.append(String.format(Locale.ROOT, "%-12s %9.4f %9.4f %9.4f %,9d%n", "macro avg", sumP / k, sumR / k, sumF / k, result.total()));
+        out.append(String.format(Locale.ROOT, text + " %9s %9s %9.4f %,9d%n", "accuracy", "", "", result.accuracy(), result.total()));
+        out.append(String.format(Locale.ROOT, text + " %9.4f %9.4f %9.4f %,9d%n", "macro avg", sumP / k, sumR / k, sumF / k, result.total()));
         return out.toString();
     }
 }

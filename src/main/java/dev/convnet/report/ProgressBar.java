@@ -56,7 +56,9 @@ public final class ProgressBar implements ProgressListener {
     public void epochFinished(EpochRecord record) {
         double perStep = record.seconds() / record.steps();
         String line = bar(record.steps()) + " - " + Math.round(record.seconds()) + "s " + perStep(perStep)
-                + metrics(record.loss(), record.accuracy());
+                + metrics(record.loss(), record.accuracy())
+                + (record.hasValidation() ? String.format(Locale.ROOT, " - val_loss: %.4f - val_accuracy: %.4f",
+                        record.valLoss(), record.valAccuracy()) : "");
         out.print(live ? "\r" + line + "\u001B[K\n" : line + "\n");
         out.flush();
     }

@@ -14,16 +14,22 @@ import java.util.Properties;
  * random-generator state needs saving. Stored as properties text inside the model zip.
  */
 public record RunState(int epochsDone, int epochsTotal, long seed, int batch, double learningRate, int limit,
-                       List<EpochRecord> history) {
+                       String dataset, double validationSplit, int patience, List<EpochRecord> history) {
 
     public RunState {
         history = List.copyOf(history);
     }
 
+    /** The run's settings with its progress cleared, for the first epoch. */
+    public RunState withTotal(int total) {
+        return new RunState(epochsDone, total, seed, batch, learningRate, limit, dataset, validationSplit, patience, history);
+    }
+
     public RunState afterEpoch(EpochRecord record) {
         List<EpochRecord> more = new ArrayList<>(history);
         more.add(record);
-        return new RunState(record.epoch(), epochsTotal, seed, batch, learningRate, limit, more);
+        return new RunState(record.epoch(), epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit,
+                patience, more);
     }
 
     public String toText() {
@@ -34,9 +40,13 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
         p.setProperty("batch", String.valueOf(batch));
         p.setProperty("lr", String.valueOf(learningRate));
         p.setProperty("limit", String.valueOf(limit));
+        p.setProperty("dataset", dataset);
+        p.setProperty("validation.split", String.valueOf(validationSplit));
+        p.setProperty("early.stopping.patience", String.valueOf(patience));
         StringBuilder csv = new StringBuilder();
         for (EpochRecord e : history) {
-            csv.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%d;", e.epoch(), e.loss(), e.accuracy(), e.seconds(), e.steps()));
+            csv.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%s,%s;", e.epoch(), e.loss(), e.accuracy(), e.seconds(),
+                    e.steps(), e.valLoss(), e.valAccuracy()));
         }
         p.setProperty("history", csv.toString());
         StringWriter out = new StringWriter();
@@ -58,12 +68,15 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
                 if (!row.isBlank()) {
                     String[] f = row.split(",");
                     history.add(new EpochRecord(Integer.parseInt(f[0]), Double.parseDouble(f[1]),
-                            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Integer.parseInt(f[4])));
+                            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Integer.parseInt(f[4]),
+                            f.length > 6 ? Double.parseDouble(f[5]) : Double.NaN, f.length > 6 ? Double.parseDouble(f[6]) : Double.NaN));
                 }
             }
             return new RunState(Integer.parseInt(required(p, "epochs.done")), Integer.parseInt(required(p, "epochs.total")),
                     Long.parseLong(required(p, "seed")), Integer.parseInt(required(p, "batch")),
-                    Double.parseDouble(required(p, "lr")), Integer.parseInt(required(p, "limit")), history);
+                    Double.parseDouble(required(p, "lr")), Integer.parseInt(required(p, "limit")),
+                    p.getProperty("dataset", "mnist"), Double.parseDouble(p.getProperty("validation.split", "0")),
+                    Integer.parseInt(p.getProperty("early.stopping.patience", "0")), history);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed run state (" + e.getMessage() + ")", e);
         }

@@ -1,9 +1,12 @@
 package dev.convnet.train;
 
 import dev.convnet.data.LabeledImages;
+import dev.convnet.eval.EvaluationResult;
+import dev.convnet.eval.Evaluator;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The epoch loop: shuffle, fit mini-batches, report progress, as Keras' {@code fit} does.
@@ -19,6 +22,7 @@ public final class Trainer implements AutoCloseable {
     private final long seed;
     private final ProgressListener progress;
     private final StepRunner runner;
+    private final Engine engine;
     private volatile boolean stopRequested;
 
     public Trainer(ComputationGraph graph, int batchSize, long seed, ProgressListener progress, Engine engine) {
@@ -26,6 +30,7 @@ public final class Trainer implements AutoCloseable {
         this.batchSize = batchSize;
         this.seed = seed;
         this.progress = progress;
+        this.engine = engine;
         this.runner = StepRunner.create(graph, engine, batchSize, new int[] {1, 28, 28});
     }
 
@@ -47,14 +52,68 @@ public final class Trainer implements AutoCloseable {
      * {@code afterEpoch} runs (to write a checkpoint, say).
      */
     public History fit(LabeledImages train, int first, int last, Consumer<EpochRecord> afterEpoch) {
+        return fit(train, null, first, last, 0, afterEpoch);
+    }
+
+    /**
+     * As {@link #fit(LabeledImages, int, int, Consumer)}, also measuring loss and accuracy on
+     * {@code validation} after every epoch (when not null). With {@code patience > 0}, stops once
+     * the validation loss has not improved for that many epochs, as Keras' EarlyStopping does, and
+     * in any case ends with the weights of the epoch with the lowest validation loss
+     * ({@code restore_best_weights=True}).
+     */
+    public History fit(LabeledImages train, LabeledImages validation, int first, int last, int patience,
+                       Consumer<EpochRecord> afterEpoch) {
         History history = new History();
+        BestWeights best = patience > 0 ? new BestWeights() : null;
         for (int epoch = first; epoch <= last; epoch++) {
             EpochRecord record = runEpoch(train, epoch, last);
+            if (validation != null) {
+                EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine).evaluate(graph, validation);
+                record = record.withValidation(result.loss(), result.accuracy());
+            }
             history.add(record);
             progress.epochFinished(record);
             afterEpoch.accept(record);
+            if (best != null && best.stopAfter(record, patience)) {
+                history.stoppedEarly();
+                break;
+            }
+        }
+        if (best != null && best.epoch > 0) {
+            best.restore();
+            history.restoredEpoch(best.epoch);
         }
         return history;
+    }
+
+    /** The weights and optimiser state of the epoch with the lowest validation loss so far. */
+    private final class BestWeights {
+        private double loss = Double.POSITIVE_INFINITY;
+        private int epoch;
+        private int epochsWithoutImprovement;
+        private INDArray params;
+        private INDArray updaterState;
+
+        boolean stopAfter(EpochRecord record, int patience) {
+            if (record.valLoss() < loss) {
+                loss = record.valLoss();
+                epoch = record.epoch();
+                epochsWithoutImprovement = 0;
+                params = graph.params().dup();
+                INDArray state = graph.getUpdater(true).getStateViewArray();
+                updaterState = state == null ? null : state.dup();
+                return false;
+            }
+            return ++epochsWithoutImprovement >= patience;
+        }
+
+        void restore() {
+            graph.params().assign(params);
+            if (updaterState != null) {
+                graph.getUpdater(true).getStateViewArray().assign(updaterState);
+            }
+        }
     }
 
     /** Asks training to stop after the current step; safe to call from a signal handler's thread. */

@@ -38,8 +38,26 @@ class OneDnnNetworkTest {
 
     @Test
     void trainingStepsMatchDl4jFit() {
-        ComputationGraph reference = ConvNetModel.create(new Hyperparameters(0.001, 42));
-        ComputationGraph fast = ConvNetModel.create(new Hyperparameters(0.001, 42));
+        assertStepsMatch(dev.convnet.model.Architecture.BOOK, 1e-6);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"32,64,128 3 1 same", "16,32 5 2 same", "8,16 4 1 valid"})
+    void variantsMatchDl4jFitToo(String variant) {
+        String[] v = variant.split(" ");
+        assertStepsMatch(new dev.convnet.model.Architecture("convnet",
+                java.util.Arrays.stream(v[0].split(",")).map(Integer::valueOf).toList(),
+                Integer.parseInt(v[1]), Integer.parseInt(v[2]), v[3]), 1e-3);
+    }
+
+    /**
+     * Losses must agree at every step. Parameters agree to {@code paramTolerance}: RMSprop divides
+     * by the root of the squared gradient, so a weight whose gradient is ~1e-7 in one summation
+     * order and ~0 in another moves by up to lr/3 differently; the book's network shows none.
+     */
+    private static void assertStepsMatch(dev.convnet.model.Architecture arch, double paramTolerance) {
+        ComputationGraph reference = ConvNetModel.create(arch, new Hyperparameters(0.001, 42));
+        ComputationGraph fast = ConvNetModel.create(arch, new Hyperparameters(0.001, 42));
         OneDnnNetwork net = OneDnnNetwork.of(fast, 1, 28, 28, 64, new String[1]).orElseThrow();
         FloatBuffer pixels = train.pixels();
         int[] rows = new int[train.size()];
@@ -60,8 +78,8 @@ class OneDnnNetworkTest {
         double paramDiff = reference.params().sub(fast.params()).amaxNumber().doubleValue();
         double stateDiff = reference.getUpdater().getStateViewArray().sub(fast.getUpdater().getStateViewArray())
                 .amaxNumber().doubleValue();
-        assertTrue(paramDiff < 1e-6, "parameters differ by " + paramDiff);
-        assertTrue(stateDiff < 1e-8, "RMSprop state differs by " + stateDiff);
+        assertTrue(paramDiff < paramTolerance, "parameters differ by " + paramDiff);
+        assertTrue(stateDiff < paramTolerance / 100, "RMSprop state differs by " + stateDiff);
         assertEquals(reference.getConfiguration().getIterationCount(), fast.getConfiguration().getIterationCount());
     }
 
