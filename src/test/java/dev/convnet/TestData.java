@@ -25,6 +25,15 @@ public final class TestData {
         return MNIST;
     }
 
+    /** Fashion-MNIST as scripts/fetch-data installs it (gzipped); fails with the fix if missing. */
+    public static Path fashion() {
+        Path dir = Path.of("data/fashion-mnist");
+        if (!Files.isRegularFile(dir.resolve("t10k-labels-idx1-ubyte.gz"))) {
+            throw new IllegalStateException("tests need Fashion-MNIST in data/fashion-mnist: run scripts/fetch-data fashion-mnist");
+        }
+        return dir;
+    }
+
     /** Writes the first {@code train}/{@code test} real images and labels as a dataset folder. */
     public static Path subset(Path dir, int train, int test, boolean gzip) throws IOException {
         Files.createDirectories(dir);

@@ -11,11 +11,14 @@ import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
+import dev.convnet.report.Charts;
 import dev.convnet.report.EvaluationReport;
+import dev.convnet.report.Json;
 import dev.convnet.report.ProgressBar;
 import dev.convnet.runtime.NativeRuntime;
 import dev.convnet.train.Engine;
 import dev.convnet.train.History;
+import dev.convnet.train.ProgressListener;
 import dev.convnet.train.RunState;
 import dev.convnet.train.Trainer;
 import dev.convnet.train.TrainingDivergedException;
@@ -24,7 +27,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -96,6 +101,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Continue a run from its checkpoint (or a saved model) with its seed, batch, rate and limit.")
     Path resume;
 
+    @Option(names = "--json", description = "Print one JSON document (history, test metrics, run record) and nothing else.")
+    boolean json;
+
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
             description = "auto (oneDNN where the network allows), onednn or dl4j (default: ${DEFAULT-VALUE}).")
     Engine engine;
@@ -120,7 +128,12 @@ public final class TrainCommand implements Callable<Integer> {
         NativeRuntime.start();
         ComputationGraph graph = resume != null ? store.load(resume)
                 : ConvNetModel.create(arch, new Hyperparameters(optimizer, state.learningRate(), state.seed()));
-        out.print(SummaryCommand.table(graph.getConfiguration()));
+        if (resume == null) {
+            state = state.with(provenance(arch, loader));
+        }
+        if (!json) {
+            out.print(SummaryCommand.table(graph.getConfiguration()));
+        }
         LabeledImages train = loader.load(Split.TRAIN, state.limit());
         LabeledImages validation = null;
         if (state.validationSplit() > 0) {
@@ -134,11 +147,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         LabeledImages test = loader.load(Split.TEST, 0);
 
-        ProgressBar progress = new ProgressBar(out, System.console() != null);
+        ProgressListener progress = json ? ProgressListener.SILENT : new ProgressBar(out, System.console() != null);
         RunState[] latest = {state};
         try (Trainer trainer = newTrainer(graph, state, progress);
              StopOnSignal signals = new StopOnSignal(trainer::requestStop, spec.commandLine().getErr())) {
-            out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d (engine %s; %s)%n",
+            latest[0] = latest[0].with(Map.of("engine", trainer.engine()));
+            text(out).printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d (engine %s; %s)%n",
                     resume != null ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
                     train.size(), dataset.id(), validation == null ? "" : String.format(" (validating on %,d)", validation.size()),
                     state.batch(), state.learningRate(), state.seed(), trainer.engine(), NativeRuntime.describe());
@@ -150,7 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
                             store.save(graph, checkpoint, latest[0].toText());
                         });
                 if (history.restoredEpoch() > 0) {
-                    out.printf("%s; keeping the weights of epoch %d, the lowest val_loss.%n",
+                    text(out).printf("%s; keeping the weights of epoch %d, the lowest val_loss.%n",
                             history.isStoppedEarly() ? "Early stopping: val_loss stopped improving" : "Training finished",
                             history.restoredEpoch());
                 }
@@ -163,22 +177,70 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine).evaluate(graph, test);
-        out.print(EvaluationReport.headline(result));
+        text(out).print(EvaluationReport.headline(result));
 
-        store.save(graph, target, latest[0].toText());
+        RunState done = latest[0].with(Map.of("test.loss", String.format(Locale.ROOT, "%.6f", result.loss()),
+                "test.accuracy", String.format(Locale.ROOT, "%.6f", result.accuracy()),
+                "finished", java.time.OffsetDateTime.now().withNano(0).toString()));
+        store.save(graph, target, done.toText());
         Path historyFile = historyFileFor(target);
         History history = new History();
-        latest[0].history().forEach(history::add);
+        done.history().forEach(history::add);
         store.saveText(history.toCsv(), historyFile);
+        Path chart = historyChartFor(target);
+        try {
+            Charts.history(done.history(), chart);
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("convnet train: could not draw " + chart + " (" + e.getMessage() + ")");
+        }
         deleteQuietly(checkpoint); // the saved model now holds the same state
-        out.printf("Saved model to %s, history to %s%n", Locations.display(target), Locations.display(historyFile));
+        text(out).printf("Saved model to %s, history to %s and %s%n", Locations.display(target),
+                Locations.display(historyFile), Locations.display(chart));
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", target.toString());
+            doc.put("test", Map.of("loss", result.loss(), "accuracy", result.accuracy()));
+            doc.put("history", Json.history(done.history()));
+            doc.put("run", Json.run(done));
+            out.println(Json.write(doc));
+        }
         out.flush();
         return 0;
+    }
+
+    /** Where people-facing text goes: stdout, or nowhere when stdout carries JSON. */
+    private PrintWriter text(PrintWriter out) {
+        return json ? new PrintWriter(java.io.Writer.nullWriter()) : out;
+    }
+
+    /** Settings and environment a saved model should remember (issue: run record). */
+    private Map<String, String> provenance(Architecture arch, MnistLoader loader) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("command", "convnet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        p.put("architecture", arch.describe());
+        p.put("optimizer", optimizer);
+        try {
+            String[] versions = new VersionProvider().getVersion();
+            p.put("convnet", versions[0].replace("convnet ", ""));
+            p.put("dl4j.nd4j", versions[1].substring(versions[1].indexOf(' ') + 1, versions[1].indexOf(',')));
+        } catch (IOException e) {
+            p.put("convnet", "unknown");
+        }
+        p.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+        p.put("native", NativeRuntime.describe());
+        loader.checksums().forEach((file, sum) -> p.put("sha256." + file, sum));
+        p.put("started", java.time.OffsetDateTime.now().withNano(0).toString());
+        return p;
     }
 
     /** {@code models/model.zip} gets {@code models/model.history.csv}. */
     static Path historyFileFor(Path model) {
         return model.resolveSibling(baseName(model) + ".history.csv");
+    }
+
+    /** {@code models/model.zip} gets {@code models/model.history.png}. */
+    static Path historyChartFor(Path model) {
+        return model.resolveSibling(baseName(model) + ".history.png");
     }
 
     /** {@code models/model.zip} gets {@code models/model.checkpoint.zip}. */
@@ -225,7 +287,7 @@ public final class TrainCommand implements Callable<Integer> {
         return new RunState(0, epochs, runSeed, batchSize, rate, limit, dataset.id(), validationSplit, patience, List.of());
     }
 
-    private Trainer newTrainer(ComputationGraph graph, RunState state, ProgressBar progress) {
+    private Trainer newTrainer(ComputationGraph graph, RunState state, ProgressListener progress) {
         try {
             return new Trainer(graph, state.batch(), state.seed(), progress, engine);
         } catch (IllegalArgumentException e) {

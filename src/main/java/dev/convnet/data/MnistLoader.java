@@ -46,6 +46,31 @@ public final class MnistLoader {
                 classes(labels, n));
     }
 
+    /** SHA-256 of each of the four files, by file name: the run record keeps them. */
+    public java.util.Map<String, String> checksums() {
+        java.util.Map<String, String> sums = new java.util.LinkedHashMap<>();
+        for (Split split : Split.values()) {
+            for (String name : new String[] {split.imagesFile(), split.labelsFile()}) {
+                Path file = locate(name);
+                sums.put(file.getFileName().toString(), sha256(file));
+            }
+        }
+        return sums;
+    }
+
+    private static String sha256(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            throw new DataFormatException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
     private Path locate(String baseName) {
         Path plain = directory.resolve(baseName);
         if (Files.isRegularFile(plain)) {

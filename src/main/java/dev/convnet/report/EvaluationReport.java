@@ -27,7 +27,7 @@ public final class EvaluationReport {
         StringBuilder out = new StringBuilder("Confusion matrix (rows: true class, columns: predicted class)\n");
         int nameWidth = names.stream().mapToInt(String::length).max().orElse(1);
         boolean numeric = names.equals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
-        String label = "%" + (numeric ? 6 : nameWidth + 4) + "s ";
+        String label = numeric ? "%6s " : "%-" + (nameWidth + 4) + "s ";
         out.append(" ".repeat(numeric ? 7 : nameWidth + 5));
         for (int c = 0; c < k; c++) {
             out.append(String.format("%" + w + "d", c));

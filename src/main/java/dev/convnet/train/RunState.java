@@ -4,32 +4,53 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * What a saved model needs to continue training exactly where it stopped: the settings of the run
  * and how many epochs are done. Shuffling is derived from the seed and the epoch number, so no
- * random-generator state needs saving. Stored as properties text inside the model zip.
+ * random-generator state needs saving. Also the run's provenance: command line, versions, native
+ * build, dataset checksums, final test metrics. Stored as properties text inside the model zip.
  */
 public record RunState(int epochsDone, int epochsTotal, long seed, int batch, double learningRate, int limit,
-                       String dataset, double validationSplit, int patience, List<EpochRecord> history) {
+                       String dataset, double validationSplit, int patience, List<EpochRecord> history,
+                       Map<String, String> provenance) {
 
     public RunState {
         history = List.copyOf(history);
+        provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+    }
+
+    public RunState(int epochsDone, int epochsTotal, long seed, int batch, double learningRate, int limit,
+                    String dataset, double validationSplit, int patience, List<EpochRecord> history) {
+        this(epochsDone, epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience, history, Map.of());
+    }
+
+    /** The same state with more provenance (command line, versions, checksums, test metrics). */
+    public RunState with(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(provenance);
+        all.putAll(more);
+        return new RunState(epochsDone, epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience,
+                history, all);
     }
 
     /** The run's settings with its progress cleared, for the first epoch. */
     public RunState withTotal(int total) {
-        return new RunState(epochsDone, total, seed, batch, learningRate, limit, dataset, validationSplit, patience, history);
+        return new RunState(epochsDone, total, seed, batch, learningRate, limit, dataset, validationSplit, patience, history,
+                provenance);
     }
 
     public RunState afterEpoch(EpochRecord record) {
         List<EpochRecord> more = new ArrayList<>(history);
         more.add(record);
         return new RunState(record.epoch(), epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit,
-                patience, more);
+                patience, more, provenance);
     }
 
     public String toText() {
@@ -49,6 +70,7 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
                     e.steps(), e.valLoss(), e.valAccuracy()));
         }
         p.setProperty("history", csv.toString());
+        provenance.forEach((k, v) -> p.setProperty("run." + k, v));
         StringWriter out = new StringWriter();
         try {
             p.store(out, "convnet run state");
@@ -72,11 +94,17 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
                             f.length > 6 ? Double.parseDouble(f[5]) : Double.NaN, f.length > 6 ? Double.parseDouble(f[6]) : Double.NaN));
                 }
             }
+            Map<String, String> provenance = new TreeMap<>();
+            for (String key : p.stringPropertyNames()) {
+                if (key.startsWith("run.")) {
+                    provenance.put(key.substring(4), p.getProperty(key));
+                }
+            }
             return new RunState(Integer.parseInt(required(p, "epochs.done")), Integer.parseInt(required(p, "epochs.total")),
                     Long.parseLong(required(p, "seed")), Integer.parseInt(required(p, "batch")),
                     Double.parseDouble(required(p, "lr")), Integer.parseInt(required(p, "limit")),
                     p.getProperty("dataset", "mnist"), Double.parseDouble(p.getProperty("validation.split", "0")),
-                    Integer.parseInt(p.getProperty("early.stopping.patience", "0")), history);
+                    Integer.parseInt(p.getProperty("early.stopping.patience", "0")), history, provenance);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed run state (" + e.getMessage() + ")", e);
         }

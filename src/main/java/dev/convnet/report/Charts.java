@@ -1,0 +1,88 @@
+package dev.convnet.report;
+
+import dev.convnet.eval.EvaluationResult;
+import dev.convnet.train.EpochRecord;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** PNG charts drawn with XChart: the training history and the confusion matrix. */
+public final class Charts {
+    public static final int HISTORY_WIDTH = 1200;
+    public static final int HISTORY_HEIGHT = 450;
+    public static final int HEATMAP_SIZE = 720;
+
+    private Charts() {
+    }
+
+    /** Loss and accuracy per epoch, side by side, with validation curves when there are any. */
+    public static void history(List<EpochRecord> epochs, Path png) throws IOException {
+        XYChart loss = lineChart("Loss", "loss");
+        XYChart accuracy = lineChart("Accuracy", "accuracy");
+        accuracy.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE); // the curves rise to the top right
+        List<Integer> x = epochs.stream().map(EpochRecord::epoch).toList();
+        add(loss, "training loss", x, epochs.stream().map(EpochRecord::loss).toList());
+        add(accuracy, "training accuracy", x, epochs.stream().map(EpochRecord::accuracy).toList());
+        if (epochs.stream().allMatch(EpochRecord::hasValidation)) {
+            add(loss, "validation loss", x, epochs.stream().map(EpochRecord::valLoss).toList());
+            add(accuracy, "validation accuracy", x, epochs.stream().map(EpochRecord::valAccuracy).toList());
+        }
+        List<XYChart> charts = List.of(loss, accuracy);
+        BitmapEncoder.saveBitmap(charts, 1, 2, stripPng(png), BitmapFormat.PNG);
+    }
+
+    /** The confusion matrix as a heat map, true classes down, predictions across. */
+    public static void confusionHeatMap(EvaluationResult result, List<String> classNames, Path png) throws IOException {
+        HeatMapChart chart = new HeatMapChartBuilder().width(HEATMAP_SIZE).height(HEATMAP_SIZE)
+                .title("Confusion matrix").xAxisTitle("predicted").yAxisTitle("true").build();
+        chart.getStyler().setShowValue(true).setMin(0)
+                .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)});
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        int k = result.classes();
+        List<String> labels = classNames.size() == k ? classNames : java.util.stream.IntStream.range(0, k).mapToObj(String::valueOf).toList();
+        List<Number[]> cells = new java.util.ArrayList<>();
+        for (int actual = 0; actual < k; actual++) {
+            for (int predicted = 0; predicted < k; predicted++) {
+                // HeatMapChart puts y index 0 at the bottom: flip so the first class is on top.
+                cells.add(new Number[] {predicted, k - 1 - actual, result.confusion()[actual][predicted]});
+            }
+        }
+        chart.addSeries("confusion", labels, reversed(labels), cells);
+        BitmapEncoder.saveBitmap(chart, stripPng(png), BitmapFormat.PNG);
+    }
+
+    private static List<String> reversed(List<String> labels) {
+        List<String> copy = new java.util.ArrayList<>(labels);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+
+    private static XYChart lineChart(String title, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(HISTORY_WIDTH / 2).height(HISTORY_HEIGHT)
+                .title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisDecimalPattern("#0");
+        return chart;
+    }
+
+    private static void add(XYChart chart, String name, List<Integer> x, List<Double> y) {
+        chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    /** XChart appends the extension itself. */
+    private static String stripPng(Path png) {
+        String s = png.toString();
+        return s.endsWith(".png") ? s.substring(0, s.length() - 4) : s;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.convnet.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.convnet.eval.EvaluationResult;
+import dev.convnet.train.EpochRecord;
+import dev.convnet.train.RunState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The documents {@code --json} prints: plain maps and lists, written by Jackson. */
+public final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {
+    }
+
+    public static String write(Object document) {
+        try {
+            return MAPPER.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Map<String, Object> evaluation(EvaluationResult result, List<String> classNames) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("loss", result.loss());
+        doc.put("accuracy", result.accuracy());
+        doc.put("images", result.total());
+        doc.put("class_names", classNames);
+        doc.put("confusion_matrix", result.confusion());
+        List<Map<String, Object>> perClass = new ArrayList<>();
+        for (int c = 0; c < result.classes(); c++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("class", classNames.get(c));
+            row.put("precision", result.precision(c));
+            row.put("recall", result.recall(c));
+            row.put("f1", result.f1(c));
+            row.put("support", result.support(c));
+            perClass.add(row);
+        }
+        doc.put("per_class", perClass);
+        return doc;
+    }
+
+    public static List<Map<String, Object>> history(List<EpochRecord> epochs) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (EpochRecord e : epochs) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("loss", e.loss());
+            row.put("accuracy", e.accuracy());
+            if (e.hasValidation()) {
+                row.put("val_loss", e.valLoss());
+                row.put("val_accuracy", e.valAccuracy());
+            }
+            row.put("seconds", e.seconds());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** The run record: settings, provenance and per-epoch metrics. */
+    public static Map<String, Object> run(RunState state) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("dataset", state.dataset());
+        doc.put("epochs", state.epochsDone());
+        doc.put("seed", state.seed());
+        doc.put("batch", state.batch());
+        doc.put("learning_rate", state.learningRate());
+        doc.put("limit", state.limit());
+        doc.put("validation_split", state.validationSplit());
+        doc.put("early_stopping_patience", state.patience());
+        doc.putAll(state.provenance());
+        doc.put("history", history(state.history()));
+        return doc;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.convnet.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convnet.report.KerasSummary;
+import java.util.List;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.junit.jupiter.api.Test;
+
+/** Each architecture option changes shapes and parameter counts as Keras would. */
+class ArchitectureTest {
+
+    private static List<KerasSummary.Row> rows(Architecture arch) {
+        return KerasSummary.rows(ConvNetModel.configuration(arch, new Hyperparameters(0.001, 1)),
+                InputType.convolutional(28, 28, 1));
+    }
+
+    private static List<String> shapes(Architecture arch) {
+        return rows(arch).stream().map(KerasSummary.Row::shape).toList();
+    }
+
+    private static Architecture convnet(List<Integer> filters, int kernel, int strides, String padding) {
+        return new Architecture("convnet", filters, kernel, strides, padding);
+    }
+
+    @Test
+    void samePaddingKeepsTheSize() {
+        Architecture same = convnet(List.of(32, 64, 128), 3, 1, "same");
+        assertEquals(List.of("[(None, 28, 28, 1)]", "(None, 28, 28, 32)", "(None, 14, 14, 32)", "(None, 14, 14, 64)",
+                "(None, 7, 7, 64)", "(None, 7, 7, 128)", "(None, 6272)", "(None, 10)"), shapes(same));
+        assertEquals(320 + 18_496 + 73_856 + 6272 * 10 + 10, KerasSummary.totalParams(rows(same)));
+    }
+
+    @Test
+    void stridesShrinkTheMaps() {
+        assertEquals("(None, 13, 13, 32)", shapes(convnet(List.of(32, 64), 3, 2, "valid")).get(1));
+        assertEquals("(None, 14, 14, 32)", shapes(convnet(List.of(32, 64), 3, 2, "same")).get(1));
+    }
+
+    @Test
+    void filtersSetLayersAndWidths() {
+        Architecture two = convnet(List.of(16, 32), 3, 1, "valid");
+        assertEquals(List.of("[(None, 28, 28, 1)]", "(None, 26, 26, 16)", "(None, 13, 13, 16)", "(None, 11, 11, 32)",
+                "(None, 3872)", "(None, 10)"), shapes(two));
+        assertEquals(160 + 4_640 + 38_730, KerasSummary.totalParams(rows(two)));
+    }
+
+    @Test
+    void kernelSizeChangesShapesAndParameters() {
+        List<KerasSummary.Row> rows = rows(convnet(List.of(32, 64), 5, 1, "valid"));
+        assertEquals("(None, 24, 24, 32)", rows.get(1).shape());
+        assertEquals(32 * 25 + 32, rows.get(1).params());
+    }
+
+    @Test
+    void denseIsChapterTwosNetwork() {
+        List<KerasSummary.Row> rows = rows(new Architecture("dense", List.of(32), 3, 1, "valid"));
+        assertEquals(List.of("[(None, 28, 28, 1)]", "(None, 784)", "(None, 512)", "(None, 10)"),
+                rows.stream().map(KerasSummary.Row::shape).toList());
+        assertEquals(407_050, KerasSummary.totalParams(rows)); // as the book's chapter 2 summary
+    }
+
+    @Test
+    void bookDefaultsAreListingEightOne() {
+        assertEquals(104_202, KerasSummary.totalParams(rows(Architecture.BOOK)));
+    }
+
+    @Test
+    void impossibleShapesAreClearErrors() {
+        IllegalArgumentException tooDeep = assertThrows(IllegalArgumentException.class,
+                () -> convnet(List.of(32, 64, 128, 256), 3, 1, "valid").featureMapSizes(28));
+        assertTrue(tooDeep.getMessage().contains("convolution 4 gets a 1x1 input"), tooDeep.getMessage());
+        IllegalArgumentException bigStride = assertThrows(IllegalArgumentException.class,
+                () -> convnet(List.of(8, 8, 8), 3, 4, "same").featureMapSizes(28));
+        assertTrue(bigStride.getMessage().contains("pooling after convolution 2"), bigStride.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Architecture("resnet", List.of(8), 3, 1, "valid"));
+        assertThrows(IllegalArgumentException.class, () -> new Architecture("convnet", List.of(8), 3, 1, "causal"));
+    }
+}
