@@ -1,6 +1,8 @@
 package dev.convnet;
 
+import dev.convnet.cli.ActivationsCommand;
 import dev.convnet.cli.EvaluateCommand;
+import dev.convnet.cli.PredictCommand;
 import dev.convnet.cli.SummaryCommand;
 import dev.convnet.cli.TrainCommand;
 import dev.convnet.cli.VersionProvider;
@@ -22,7 +24,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "convnet", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Trains, evaluates and explains the MNIST convnet of Deep Learning with Python, ch. 8.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, PredictCommand.class,
+            ActivationsCommand.class, CommandLine.HelpCommand.class})
 public final class ConvNet implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -36,7 +39,7 @@ public final class ConvNet implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate or summary");
+        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate, summary, predict or activations");
     }
 
     public static void main(String[] args) {
@@ -44,6 +47,7 @@ public final class ConvNet implements Runnable {
             // slf4j-simple reads its level once, when the first logger is made: set it before that.
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
+        System.setProperty("java.awt.headless", "true"); // charts and pictures are drawn off-screen
         NativeRuntime.configure();
         System.exit(commandLine().execute(args));
     }

@@ -62,4 +62,27 @@ public final class TestData {
         }
         return file;
     }
+
+    /** The MNIST digit as a photo would show it: dark ink, scaled up, off-centre on a light page. */
+    public static java.awt.image.BufferedImage darkInkOnWhite(float[] digit, int scale, int left, int top, java.awt.Color paper) {
+        java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(left + 28 * scale + 40, top + 28 * scale + 60, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = photo.createGraphics();
+        g.setColor(paper);
+        g.fillRect(0, 0, photo.getWidth(), photo.getHeight());
+        java.awt.image.BufferedImage ink = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                float v = digit[y * 28 + x];
+                int r = Math.round(paper.getRed() * (1 - v) + 20 * v);
+                int gr = Math.round(paper.getGreen() * (1 - v) + 30 * v);
+                int b = Math.round(paper.getBlue() * (1 - v) + 90 * v); // blue ballpoint
+                ink.setRGB(x, y, (r << 16) | (gr << 8) | b);
+            }
+        }
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(ink, left, top, 28 * scale, 28 * scale, null);
+        g.dispose();
+        return photo;
+    }
+
 }

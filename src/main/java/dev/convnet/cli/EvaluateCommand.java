@@ -7,12 +7,22 @@ import dev.convnet.data.Split;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.eval.Evaluator;
 import dev.convnet.model.ModelStore;
+import dev.convnet.model.ModelFileException;
+import dev.convnet.report.Charts;
 import dev.convnet.report.EvaluationReport;
+import dev.convnet.report.Gallery;
+import dev.convnet.report.HtmlReport;
+import dev.convnet.report.Json;
+import dev.convnet.report.RunRecordText;
 import dev.convnet.runtime.NativeRuntime;
 import dev.convnet.train.RunState;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import picocli.CommandLine.Command;
@@ -36,14 +46,45 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    @Option(names = "--json", description = "Print one JSON document (metrics, confusion matrix, per-class figures, run record).")
+    boolean json;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Write confusion.png, misclassified.png and index.html into DIR.")
+    Path report;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "" + Evaluator.DEFAULT_BATCH,
             description = "Images per inference batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    /** The dataset the model was trained on, from its run record; MNIST for models without one. */
-    private Dataset trainedOn(ModelStore store) {
+    /** The model's run record, or null for models saved without one. */
+    private RunState runRecord(ModelStore store) {
         String record = store.readRunRecord(model);
-        return record == null ? Dataset.MNIST : Dataset.fromId(RunState.fromText(record).dataset());
+        return record == null ? null : RunState.fromText(record);
+    }
+
+    private static final int GALLERY_MAX = 60;
+
+    private void writeReport(EvaluationResult result, LabeledImages test, Dataset dataset, RunState record) {
+        try {
+            Files.createDirectories(report);
+            Charts.confusionHeatMap(result, dataset.classNames(), report.resolve("confusion.png"));
+            List<Gallery.Tile> tiles = new ArrayList<>();
+            float[] pixels = new float[784];
+            for (int i = 0; i < test.size() && tiles.size() < GALLERY_MAX; i++) {
+                int predicted = result.predicted()[i];
+                if (predicted != test.classes()[i]) {
+                    test.pixels().get(i * 784, pixels);
+                    tiles.add(new Gallery.Tile(pixels.clone(), "#" + i + ": " + dataset.classNames().get(test.classes()[i])
+                            + " → " + dataset.classNames().get(predicted)));
+                }
+            }
+            Gallery.captioned(tiles, dataset == Dataset.MNIST ? 10 : 6, 28, report.resolve("misclassified.png"));
+            HtmlReport.write(report, model.getFileName().toString(), dataset.id(), result, dataset.classNames(),
+                    tiles.size(), record);
+        } catch (java.io.IOException e) {
+            throw new ModelFileException("could not write the report to " + report + " (" + e.getMessage() + ")", e);
+        }
     }
 
     @Override
@@ -55,7 +96,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "model file " + model + " not found");
         }
         ModelStore store = new ModelStore();
-        Dataset dataset = dataOptions.dataset(trainedOn(store));
+        RunState record = runRecord(store);
+        Dataset dataset = dataOptions.dataset(record == null ? Dataset.MNIST : Dataset.fromId(record.dataset()));
         MnistLoader loader = dataOptions.loader(dataset);
         NativeRuntime.start();
         ComputationGraph graph = store.load(model);
@@ -63,11 +105,34 @@ public final class EvaluateCommand implements Callable<Integer> {
         EvaluationResult result = new Evaluator(batch).evaluate(graph, test);
 
         PrintWriter out = spec.commandLine().getOut();
+        if (report != null) {
+            writeReport(result, test, dataset, record);
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", model.toString());
+            doc.put("dataset", dataset.id());
+            doc.putAll(Json.evaluation(result, dataset.classNames()));
+            if (record != null) {
+                doc.put("run", Json.run(record));
+            }
+            out.println(Json.write(doc));
+            out.flush();
+            return 0;
+        }
         out.print(EvaluationReport.headline(result));
         out.println();
         out.print(EvaluationReport.confusionMatrix(result, dataset.classNames()));
         out.println();
         out.print(EvaluationReport.perClass(result, dataset.classNames()));
+        if (record != null) {
+            out.println();
+            out.print(RunRecordText.render(record));
+        }
+        if (report != null) {
+            out.println();
+            out.println("Report written to " + Locations.display(report.resolve("index.html")));
+        }
         out.flush();
         return 0;
     }

@@ -5,6 +5,8 @@ import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.KerasSummary;
+import dev.convnet.report.RunRecordText;
+import dev.convnet.train.RunState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,6 +47,13 @@ public final class SummaryCommand implements Callable<Integer> {
             conf = new ModelStore().load(model).getConfiguration();
         }
         spec.commandLine().getOut().print(table(conf));
+        if (model != null) {
+            String record = new ModelStore().readRunRecord(model);
+            if (record != null) {
+                spec.commandLine().getOut().println();
+                spec.commandLine().getOut().print(RunRecordText.render(RunState.fromText(record)));
+            }
+        }
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -5,8 +5,13 @@ package dev.convnet.eval;
  *
  * @param loss mean sparse categorical cross-entropy
  * @param confusion counts, {@code confusion[actual][predicted]}
+ * @param predicted the predicted class of every image, in order (empty when not kept)
  */
-public record EvaluationResult(double loss, long[][] confusion) {
+public record EvaluationResult(double loss, long[][] confusion, int[] predicted) {
+
+    public EvaluationResult(double loss, long[][] confusion) {
+        this(loss, confusion, new int[0]);
+    }
 
     public int classes() {
         return confusion.length;

@@ -36,6 +36,7 @@ public final class Evaluator {
     public EvaluationResult evaluate(ComputationGraph graph, LabeledImages data) {
         int classes = (int) graph.getOutputLayer(0).getParam("b").length();
         long[][] confusion = new long[classes][classes];
+        int[] predictedClasses = new int[data.size()];
         double lossSum = 0;
         int n = data.size();
         Optional<OneDnnNetwork> net = engine == Engine.DL4J || !NativeRuntime.cpuBackend() ? Optional.empty()
@@ -49,13 +50,15 @@ public final class Evaluator {
                 for (int i = 0; i < probabilities.length; i++) {
                     int actual = data.classes()[start + i];
                     lossSum -= Math.log(Math.max(probabilities[i][actual], KERAS_EPSILON));
-                    confusion[actual][argmax(probabilities[i])]++;
+                    int predicted = argmax(probabilities[i]);
+                    predictedClasses[start + i] = predicted;
+                    confusion[actual][predicted]++;
                 }
             }
         } finally {
             net.ifPresent(OneDnnNetwork::close);
         }
-        return new EvaluationResult(n == 0 ? 0 : lossSum / n, confusion);
+        return new EvaluationResult(n == 0 ? 0 : lossSum / n, confusion, predictedClasses);
     }
 
     static int argmax(float[] values) {

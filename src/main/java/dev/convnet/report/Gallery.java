@@ -1,0 +1,118 @@
+package dev.convnet.report;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/** Pictures of images rather than charts: a captioned gallery and feature-map grids, drawn with Java2D. */
+public final class Gallery {
+    private static final int SCALE = 3;
+
+    private Gallery() {
+    }
+
+    /** One captioned tile. */
+    public record Tile(float[] pixels, String caption) {
+    }
+
+    /** Tiles of 28x28 images, {@code columns} per row, each captioned below; returns the image's size. */
+    public static int[] captioned(List<Tile> tiles, int columns, int side, Path png) throws IOException {
+        int cell = side * SCALE;
+        int captionHeight = 18;
+        int pad = 10;
+        int rows = Math.max(1, (tiles.size() + columns - 1) / columns);
+        int width = pad + columns * (cell + pad);
+        int height = pad + rows * (cell + captionHeight + pad);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (int i = 0; i < tiles.size(); i++) {
+            int x = pad + (i % columns) * (cell + pad);
+            int y = pad + (i / columns) * (cell + captionHeight + pad);
+            g.drawImage(grey(tiles.get(i).pixels(), side, side, 1f), x, y, cell, cell, null);
+            g.setColor(new Color(0x333333));
+            String caption = tiles.get(i).caption();
+            int w = g.getFontMetrics().stringWidth(caption);
+            g.drawString(caption, x + Math.max(0, (cell - w) / 2), y + cell + 13);
+        }
+        g.dispose();
+        ImageIO.write(image, "png", png.toFile());
+        return new int[] {width, height};
+    }
+
+    /**
+     * Every channel of one layer's activations {@code [channels][h*w]} as a grid of small images,
+     * each scaled to its own range (as in the book's chapter 9 figures), under a title.
+     */
+    public static int[] featureMaps(String title, float[][] maps, int h, int w, Path png) throws IOException {
+        int columns = Math.min(16, maps.length);
+        int rows = (maps.length + columns - 1) / columns;
+        int scale = Math.max(2, 64 / Math.max(h, w));
+        int gap = 2;
+        int titleHeight = 24;
+        int width = gap + columns * (w * scale + gap);
+        int height = titleHeight + gap + rows * (h * scale + gap);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.drawString(title, gap + 2, 17);
+        for (int c = 0; c < maps.length; c++) {
+            float max = 0;
+            for (float v : maps[c]) {
+                max = Math.max(max, v);
+            }
+            int x = gap + (c % columns) * (w * scale + gap);
+            int y = titleHeight + gap + (c / columns) * (h * scale + gap);
+            g.drawImage(viridis(maps[c], h, w, max), x, y, w * scale, h * scale, null);
+        }
+        g.dispose();
+        ImageIO.write(image, "png", png.toFile());
+        return new int[] {width, height};
+    }
+
+    private static BufferedImage grey(float[] pixels, int h, int w, float max) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = Math.round(255 * Math.max(0, Math.min(1, pixels[y * w + x] / max)));
+                img.setRGB(x, y, (v << 16) | (v << 8) | v);
+            }
+        }
+        return img;
+    }
+
+    /** A dark-blue-to-yellow colour ramp, so weak and strong activations are easy to tell apart. */
+    private static BufferedImage viridis(float[] values, int h, int w, float max) {
+        int[] stops = {0x440154, 0x3B528B, 0x21918C, 0x5EC962, 0xFDE725};
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float t = max <= 0 ? 0 : Math.max(0, Math.min(1, values[y * w + x] / max));
+                float pos = t * (stops.length - 1);
+                int i = Math.min(stops.length - 2, (int) pos);
+                img.setRGB(x, y, mix(stops[i], stops[i + 1], pos - i));
+            }
+        }
+        return img;
+    }
+
+    private static int mix(int a, int b, float t) {
+        int r = Math.round(((a >> 16) & 0xFF) * (1 - t) + ((b >> 16) & 0xFF) * t);
+        int gr = Math.round(((a >> 8) & 0xFF) * (1 - t) + ((b >> 8) & 0xFF) * t);
+        int bl = Math.round((a & 0xFF) * (1 - t) + (b & 0xFF) * t);
+        return (r << 16) | (gr << 8) | bl;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.convnet.report;
+
+import dev.convnet.train.RunState;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The run record of a saved model as aligned "key: value" lines, for summary and evaluate. */
+public final class RunRecordText {
+    private RunRecordText() {
+    }
+
+    public static Map<String, String> fields(RunState state) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("dataset", state.dataset());
+        f.put("epochs", state.epochsDone() + " of " + state.epochsTotal());
+        f.put("seed", String.valueOf(state.seed()));
+        f.put("batch", String.valueOf(state.batch()));
+        f.put("learning rate", String.valueOf(state.learningRate()));
+        if (state.limit() > 0) {
+            f.put("limit", String.valueOf(state.limit()));
+        }
+        if (state.validationSplit() > 0) {
+            f.put("validation split", String.valueOf(state.validationSplit()));
+        }
+        state.provenance().forEach((k, v) -> f.put(k, v));
+        return f;
+    }
+
+    public static String render(RunState state) {
+        Map<String, String> f = fields(state);
+        int width = f.keySet().stream().mapToInt(String::length).max().orElse(0);
+        StringBuilder out = new StringBuilder("Run record\n");
+        f.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%n", k, v)));
+        if (!state.history().isEmpty()) {
+            out.append("  per epoch\n");
+            state.history().forEach(e -> out.append(String.format(Locale.ROOT,
+                    "    %3d  loss %.4f  accuracy %.4f%s  %.1fs%n", e.epoch(), e.loss(), e.accuracy(),
+                    e.hasValidation() ? String.format(Locale.ROOT, "  val_loss %.4f  val_accuracy %.4f", e.valLoss(), e.valAccuracy()) : "",
+                    e.seconds())));
+        }
+        return out.toString();
+    }
+}
