@@ -94,8 +94,9 @@ public final class PredictCommand implements Callable<Integer> {
             float[] p = probabilities(graph, pixels);
             results.add(prediction(image.toString(), p, dataset));
             if (!json) {
-                out.printf(Locale.ROOT, "%-" + width + "s  %s (%.1f%%)   top %d: %s%n", image, dataset.classNames().get(argmax(p)),
-                        100 * p[argmax(p)], TOP, topText(p, dataset));
+                int nameWidth = dataset.classNames().stream().mapToInt(String::length).max().orElse(1);
+                out.printf(Locale.ROOT, "%-" + width + "s  %-" + nameWidth + "s %6.1f%%   top %d: %s%n", image,
+                        dataset.classNames().get(argmax(p)), 100 * p[argmax(p)], TOP, topText(p, dataset));
             }
         }
         if (json) {
