@@ -7,7 +7,6 @@ import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.Gallery;
 import dev.convnet.runtime.NativeRuntime;
-import dev.convnet.train.RunState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -50,16 +49,11 @@ public final class ActivationsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(model)) {
-            throw new ParameterException(spec.commandLine(), "model file " + model + " not found");
-        }
         ModelStore store = new ModelStore();
-        String record = store.readRunRecord(model);
-        Dataset dataset = dataOptions.dataset(record == null ? Dataset.MNIST : Dataset.fromId(RunState.fromText(record).dataset()));
-        LabeledImages test;
+        Dataset dataset = SavedModel.open(spec, model, dataOptions, store).dataset();
         NativeRuntime.start();
         ComputationGraph graph = store.load(model);
-        test = dataOptions.loader(dataset).load(Split.TEST, 0);
+        LabeledImages test = dataOptions.loader(dataset).load(Split.TEST, 0);
         if (index < 0 || index >= test.size()) {
             throw new ParameterException(spec.commandLine(), "--index must be between 0 and " + (test.size() - 1));
         }

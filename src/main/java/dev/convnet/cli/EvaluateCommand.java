@@ -57,12 +57,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Images per inference batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    /** The model's run record, or null for models saved without one. */
-    private RunState runRecord(ModelStore store) {
-        String record = store.readRunRecord(model);
-        return record == null ? null : RunState.fromText(record);
-    }
-
     private static final int GALLERY_MAX = 60;
 
     private void writeReport(EvaluationResult result, LabeledImages test, Dataset dataset, RunState record) {
@@ -92,12 +86,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new ParameterException(spec.commandLine(), "--batch must be at least 1, got " + batch);
         }
-        if (!Files.isRegularFile(model)) {
-            throw new ParameterException(spec.commandLine(), "model file " + model + " not found");
-        }
         ModelStore store = new ModelStore();
-        RunState record = runRecord(store);
-        Dataset dataset = dataOptions.dataset(record == null ? Dataset.MNIST : Dataset.fromId(record.dataset()));
+        SavedModel saved = SavedModel.open(spec, model, dataOptions, store);
+        RunState record = saved.record();
+        Dataset dataset = saved.dataset();
         MnistLoader loader = dataOptions.loader(dataset);
         NativeRuntime.start();
         ComputationGraph graph = store.load(model);

@@ -8,7 +8,6 @@ import dev.convnet.predict.MnistStyle;
 import dev.convnet.predict.TerminalImage;
 import dev.convnet.report.Json;
 import dev.convnet.runtime.NativeRuntime;
-import dev.convnet.train.RunState;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,15 +59,11 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isRegularFile(model)) {
-            throw new ParameterException(spec.commandLine(), "model file " + model + " not found");
-        }
         if (images.isEmpty() == (index == null)) {
             throw new ParameterException(spec.commandLine(), "give IMAGE files or --index N (one of the two)");
         }
         ModelStore store = new ModelStore();
-        String record = store.readRunRecord(model);
-        Dataset dataset = dataOptions.dataset(record == null ? Dataset.MNIST : Dataset.fromId(RunState.fromText(record).dataset()));
+        Dataset dataset = SavedModel.open(spec, model, dataOptions, store).dataset();
         NativeRuntime.start();
         ComputationGraph graph = store.load(model);
         return index != null ? predictTestImage(graph, dataset) : predictFiles(graph, dataset);

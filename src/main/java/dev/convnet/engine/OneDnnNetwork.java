@@ -58,7 +58,6 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * optimiser state back, so saving, evaluation and DL4J's own code see the trained model.
  */
 public final class OneDnnNetwork implements AutoCloseable {
-    static final memory.format_tag INPUT_TAG = memory.format_tag.valueOf(System.getProperty("convnet.inputTag", "nchw"));
     private final NetworkSpec spec;
     private final engine eng = new engine(engine.kind.cpu, 0);
     private final stream strm = new stream(eng);
@@ -135,17 +134,12 @@ public final class OneDnnNetwork implements AutoCloseable {
     public void copyTo(ComputationGraph graph) {
         INDArray params = graph.params().reshape(-1);
         INDArray state = updaterState(graph);
-        for (int i = 0; i < parameters.length; i++) {
-            Parameters p = parameters[i];
-            if (p == null) {
-                continue;
-            }
-            String name = spec.layers().get(i).name();
-            write(params, offset(graph, name + "_W"), p.plainWeights(eng, strm));
-            write(params, offset(graph, name + "_b"), p.plainBias());
-            write(state, offset(graph, name + "_W"), p.plainWeightCache(eng, strm));
-            write(state, offset(graph, name + "_b"), p.plainBiasCache());
-        }
+        forEachLayerWithParameters(graph, (p, w, b) -> {
+            write(params, w, p.plainWeights(eng, strm));
+            write(params, b, p.plainBias());
+            write(state, w, p.plainWeightCache(eng, strm));
+            write(state, b, p.plainBiasCache());
+        });
         graph.getConfiguration().setIterationCount(graph.getConfiguration().getIterationCount() + (int) steps);
         steps = 0;
     }
@@ -160,17 +154,23 @@ public final class OneDnnNetwork implements AutoCloseable {
     private void loadFrom(ComputationGraph graph) {
         INDArray params = graph.params().reshape(-1);
         INDArray state = updaterState(graph);
+        forEachLayerWithParameters(graph, (p, w, b) -> p.load(eng, strm,
+                read(params, w, p.weightCount()), read(params, b, p.biasCount()),
+                read(state, w, p.weightCount()), read(state, b, p.biasCount())));
+    }
+
+    /** Visits each layer's parameters with the offsets of its weights and bias in the graph's flat vector. */
+    private void forEachLayerWithParameters(ComputationGraph graph, ParameterVisitor visitor) {
         for (int i = 0; i < parameters.length; i++) {
-            Parameters p = parameters[i];
-            if (p == null) {
-                continue;
+            if (parameters[i] != null) {
+                String name = spec.layers().get(i).name();
+                visitor.visit(parameters[i], offset(graph, name + "_W"), offset(graph, name + "_b"));
             }
-            String name = spec.layers().get(i).name();
-            long w = offset(graph, name + "_W");
-            long b = offset(graph, name + "_b");
-            p.load(eng, strm, read(params, w, p.weightCount()), read(params, b, p.biasCount()),
-                    read(state, w, p.weightCount()), read(state, b, p.biasCount()));
         }
+    }
+
+    private interface ParameterVisitor {
+        void visit(Parameters parameters, long weightOffset, long biasOffset);
     }
 
     /**
@@ -221,7 +221,7 @@ public final class OneDnnNetwork implements AutoCloseable {
             long c = spec.channels();
             long h = spec.height();
             long w = spec.width();
-            memory.desc srcDesc = Dnnl.desc(INPUT_TAG, n, c, h, w);
+            memory.desc srcDesc = Dnnl.desc(memory.format_tag.nchw, n, c, h, w);
             input = new memory(srcDesc, eng);
             inputValues = Dnnl.floats(input);
             memory src = input;
