@@ -19,14 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The CLI as a user meets it: exit codes, one-line errors, and real train/evaluate runs. */
-class CliTest {
+public class CliTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
+    public record Run(int exit, String out, String err) {
     }
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = ConvNet.commandLine();
