@@ -63,6 +63,7 @@ public final class ModelStore {
 
     /** The run record saved with a model, or null if it has none. */
     public String readRunRecord(Path file) {
+        checkModelZip(file);
         try (FileSystem zip = FileSystems.newFileSystem(file)) {
             Path entry = zip.getPath(RUN_RECORD);
             return Files.exists(entry) ? Files.readString(entry) : null;
@@ -81,9 +82,7 @@ public final class ModelStore {
         if (!Files.isRegularFile(file)) {
             throw new ModelFileException(file + ": no such model file");
         }
-        if (!isZip(file)) {
-            throw new ModelFileException(file + " is not a convnet model file (not a zip archive)");
-        }
+        checkModelZip(file);
         ComputationGraph graph;
         try {
             graph = ModelSerializer.restoreComputationGraph(file.toFile(), true);
@@ -92,6 +91,20 @@ public final class ModelStore {
         }
         checkFitsMnist(file, graph);
         return graph;
+    }
+
+    /** One clear error for files that are not zips, damaged zips, and zips without a DL4J network. */
+    private static void checkModelZip(Path file) {
+        if (!isZip(file)) {
+            throw new ModelFileException(file + " is not a convnet model file (not a zip archive)");
+        }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            if (zip.getEntry("configuration.json") == null || zip.getEntry("coefficients.bin") == null) {
+                throw new ModelFileException(file + " is a zip archive but not a convnet model (no DL4J network inside)");
+            }
+        } catch (IOException e) {
+            throw new ModelFileException(file + " is a damaged or truncated model file (" + e.getMessage() + ")", e);
+        }
     }
 
     private static boolean isZip(Path file) {

@@ -86,7 +86,7 @@ class ModelStoreTest {
             zip.write("sun".getBytes());
         }
         ModelFileException e = assertThrows(ModelFileException.class, () -> store.load(file));
-        assertTrue(e.getMessage().contains("photos.zip is not a convnet model file"), e.getMessage());
+        assertTrue(e.getMessage().contains("photos.zip is a zip archive but not a convnet model"), e.getMessage());
     }
 
     @Test
