@@ -126,9 +126,26 @@ class ModelStoreTest {
         }
     }
 
-    private static boolean mount(Path dir) {
+    @Test
+    void readOnlyFolderIsCaughtBeforeTraining() throws Exception {
+        Path readOnly = tmp.resolve("read-only");
+        Files.createDirectories(readOnly);
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount(readOnly, "size=100k,ro"), "needs root to mount a read-only tmpfs");
         try {
-            Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", dir.toString())
+            ModelFileException e = assertThrows(ModelFileException.class, () -> store.checkWritable(readOnly.resolve("m.zip")));
+            assertTrue(e.getMessage().contains("is not writable"), e.getMessage());
+        } finally {
+            new ProcessBuilder("umount", readOnly.toString()).start().waitFor();
+        }
+    }
+
+    private static boolean mount(Path dir) {
+        return mount(dir, "size=300k");
+    }
+
+    private static boolean mount(Path dir, String options) {
+        try {
+            Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString())
                     .redirectErrorStream(true).start();
             return p.waitFor() == 0;
         } catch (IOException | InterruptedException e) {
