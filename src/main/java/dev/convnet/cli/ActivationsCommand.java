@@ -88,6 +88,9 @@ public final class ActivationsCommand implements Callable<Integer> {
             Gallery.featureMaps(String.format("%s (%s): %d maps of %dx%d", name, type, channels, h, w), maps, h, w, png);
             text.printf("  %-18s %3d maps of %2dx%-2d  %s%n", name, channels, h, w, Locations.display(png));
         }
+        if (n == 0) {
+            text.println("  (this model has no convolution or pooling layers: nothing to draw)");
+        }
         text.flush();
         return 0;
     }
