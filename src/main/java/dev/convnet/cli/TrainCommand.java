@@ -178,8 +178,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
         EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine).evaluate(graph, test);
         text(out).print(EvaluationReport.headline(result));
+        saveResults(graph, latest[0], result, store, target, checkpoint, out);
+        return 0;
+    }
 
-        RunState done = latest[0].with(Map.of("test.loss", String.format(Locale.ROOT, "%.6f", result.loss()),
+    /** Saves the model with its run record, the history as CSV and PNG, then prints where (or the JSON document). */
+    private void saveResults(ComputationGraph graph, RunState state, EvaluationResult result, ModelStore store,
+                             Path target, Path checkpoint, PrintWriter out) {
+        RunState done = state.with(Map.of("test.loss", String.format(Locale.ROOT, "%.6f", result.loss()),
                 "test.accuracy", String.format(Locale.ROOT, "%.6f", result.accuracy()),
                 "finished", java.time.OffsetDateTime.now().withNano(0).toString()));
         store.save(graph, target, done.toText());
@@ -205,7 +211,6 @@ public final class TrainCommand implements Callable<Integer> {
             out.println(Json.write(doc));
         }
         out.flush();
-        return 0;
     }
 
     /** Where people-facing text goes: stdout, or nowhere when stdout carries JSON. */
