@@ -43,10 +43,11 @@ class TrainerTest {
         assertTrue(result.loss() < 0.3, "held-out loss " + result.loss());
     }
 
-    @Test
-    void sameSeedGivesIdenticalHistory() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Engine.class, names = {"ONEDNN", "DL4J"})
+    void sameSeedGivesIdenticalHistory(Engine engine) {
         LabeledImages small = new MnistLoader(TestData.mnist()).load(Split.TRAIN, 640);
-        assertEquals(run(small, 5), run(small, 5));
+        assertEquals(run(small, 5, engine), run(small, 5, engine));
     }
 
     @Test
@@ -86,9 +87,10 @@ class TrainerTest {
         }
     }
 
-    private static List<String> run(LabeledImages data, long seed) {
+    private static List<String> run(LabeledImages data, long seed, Engine engine) {
         ComputationGraph graph = ConvNetModel.create(new Hyperparameters(0.001, seed));
-        History history = new Trainer(graph, 64, seed, ProgressListener.SILENT).fit(data, 2);
-        return history.epochs().stream().map(e -> e.loss() + "/" + e.accuracy()).toList();
+        try (Trainer trainer = new Trainer(graph, 64, seed, ProgressListener.SILENT, engine)) {
+            return trainer.fit(data, 2).epochs().stream().map(e -> e.loss() + "/" + e.accuracy()).toList();
+        }
     }
 }
