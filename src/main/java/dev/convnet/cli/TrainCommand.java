@@ -120,10 +120,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw usage(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        RunState state = resume != null ? resumedState(store) : newState();
+        Architecture arch = resume != null ? null : architectureOptions.architecture(); // a resumed model has its own
+        RunState state = resume != null ? resumedState(store) : newState(arch);
         Dataset dataset = Dataset.fromId(state.dataset());
         MnistLoader loader = dataOptions.loader(dataset);
-        Architecture arch = architectureOptions.architecture();
 
         NativeRuntime.start();
         ComputationGraph graph = resume != null ? store.load(resume)
@@ -282,9 +282,9 @@ public final class TrainCommand implements Callable<Integer> {
         return saved.withTotal(total);
     }
 
-    private RunState newState() {
+    private RunState newState(Architecture arch) {
         long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
-        boolean dense = architectureOptions.architecture().isDense();
+        boolean dense = arch.isDense();
         int batchSize = batch != null ? batch : dense ? 128 : 64;
         double rate = learningRate != null ? learningRate : Hyperparameters.defaultLearningRate(optimizer);
         validateNew(batchSize, rate);

@@ -29,11 +29,6 @@ public record LabeledImages(INDArray images, INDArray labels, int[] classes) {
         };
     }
 
-    /** Floats per image (784 for MNIST). */
-    public int pixelsPerImage() {
-        return (int) (images.length() / Math.max(1, size()));
-    }
-
     /** The pixels as a direct buffer over the tensor's own memory (no copy), image after image. */
     public FloatBuffer pixels() {
         FloatBuffer all = images.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();

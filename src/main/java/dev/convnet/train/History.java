@@ -36,10 +36,6 @@ public final class History {
         return List.copyOf(epochs);
     }
 
-    public double totalSeconds() {
-        return epochs.stream().mapToDouble(EpochRecord::seconds).sum();
-    }
-
     /** One row per epoch: {@code epoch,loss,accuracy,seconds}, then {@code val_loss,val_accuracy} if validated. */
     public String toCsv() {
         boolean validated = epochs.stream().anyMatch(EpochRecord::hasValidation);
