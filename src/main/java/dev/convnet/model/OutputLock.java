@@ -1,0 +1,108 @@
+package dev.convnet.model;
+
+import dev.convnet.data.FileErrors;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An operating-system lock on a hidden file next to an output, held while a training writes it.
+ * The lock file is deleted on close; a process that locked the file just before it was deleted
+ * notices (the path no longer names the file it locked) and tries again.
+ */
+public final class OutputLock implements AutoCloseable {
+    private final Path file;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private OutputLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static OutputLock acquire(Path target, Path lockFile) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            FileChannel channel = null;
+            try {
+                channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    lock = null; // this process holds it already
+                }
+                if (lock == null) {
+                    String holder = holder(lockFile);
+                    channel.close();
+                    throw new ModelFileException("another convnet train is writing " + target
+                            + (holder.isEmpty() ? "" : " (process " + holder + ")")
+                            + "; wait for it to finish, or choose another -o");
+                }
+                // The previous holder deletes the file on close: if that happened after we opened it, we
+                // locked a deleted file. Our token, written through our channel, shows at the path only
+                // if the path still names the file we locked.
+                String token = ProcessHandle.current().pid() + " " + System.nanoTime();
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+                channel.force(false);
+                if (!token.equals(read(lockFile))) {
+                    lock.release();
+                    channel.close();
+                    continue;
+                }
+                return new OutputLock(lockFile, channel, lock);
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new ModelFileException("cannot lock " + target + " for writing (" + lockFile.getFileName() + ": "
+                        + FileErrors.describe(e) + ")", e);
+            }
+        }
+        throw new ModelFileException("cannot lock " + target + " for writing: " + lockFile + " keeps being replaced");
+    }
+
+    private static String read(Path lockFile) {
+        try {
+            return Files.readString(lockFile, StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String holder(Path lockFile) {
+        try {
+            String text = Files.readString(lockFile, StandardCharsets.US_ASCII).trim();
+            String pid = text.contains(" ") ? text.substring(0, text.indexOf(' ')) : text;
+            return pid.matches("\\d{1,10}") ? pid : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing held
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(file); // while still locked, so no one can lock the old file after this
+            lock.release();
+            channel.close();
+        } catch (IOException ignored) {
+            // the operating system releases the lock with the process anyway
+        }
+    }
+}
