@@ -26,7 +26,11 @@ public final class MnistLoader {
     /** Throws a {@link DataFormatException} unless all four files of the dataset are present. */
     public void checkPresent() {
         if (!Files.isDirectory(directory)) {
-            throw new DataFormatException("dataset folder " + directory + " does not exist");
+            throw new DataFormatException("dataset folder " + directory + (Files.exists(directory)
+                    ? " is a file, not a folder" : " does not exist"));
+        }
+        if (!Files.isReadable(directory) || !Files.isExecutable(directory)) {
+            throw new DataFormatException("dataset folder " + directory + " is not readable (permission denied)");
         }
         for (Split split : Split.values()) {
             locate(split.imagesFile());
@@ -67,7 +71,8 @@ public final class MnistLoader {
             }
             return java.util.HexFormat.of().formatHex(digest.digest());
         } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
-            throw new DataFormatException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new DataFormatException(file + ": cannot read (" + (e instanceof java.io.IOException io
+                    ? FileErrors.describe(io) : e.getMessage()) + ")", e);
         }
     }
 
