@@ -1,6 +1,7 @@
 package dev.convnet.cli;
 
 import dev.convnet.data.Dataset;
+import dev.convnet.data.FileErrors;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.Split;
 import dev.convnet.model.ModelFileException;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -47,8 +49,18 @@ public final class ActivationsCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    /**
+     * A layer name as part of a file name: the name comes from the model file, and "../x" or "/etc/x"
+     * must not write outside --out. Anything but letters, digits, '_', '-' and inner dots becomes '_'.
+     */
+    static String fileNameFor(String layer) {
+        String safe = layer.replaceAll("[^A-Za-z0-9_.-]", "_").replaceAll("\\.{2,}", "_");
+        safe = safe.startsWith(".") ? "_" + safe.substring(1) : safe;
+        return safe.isEmpty() ? "_" : safe.length() > 100 ? safe.substring(0, 100) : safe;
+    }
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         ModelStore store = new ModelStore();
         Dataset dataset = SavedModel.open(spec, model, dataOptions, store).dataset();
         NativeRuntime.start();
@@ -59,8 +71,10 @@ public final class ActivationsCommand implements Callable<Integer> {
         }
         try {
             Files.createDirectories(out);
+            Files.delete(Files.createTempFile(out, ".convnet-write-test", ".tmp"));
         } catch (IOException e) {
-            throw new ModelFileException("cannot create " + out + " (" + e.getMessage() + ")", e);
+            throw new ModelFileException("cannot write the pictures to " + out + " (" + FileErrors.describe(e)
+                    + "); choose a writable folder with --out", e);
         }
         Map<String, INDArray> activations = graph.feedForward(test.images().get(NDArrayIndex.interval(index, index + 1)), false);
         PrintWriter text = spec.commandLine().getOut();
@@ -83,9 +97,13 @@ public final class ActivationsCommand implements Callable<Integer> {
             for (int c = 0; c < channels; c++) {
                 maps[c] = a.get(NDArrayIndex.point(0), NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all()).dup('c').reshape((long) h * w).toFloatVector();
             }
-            Path png = out.resolve(String.format("%02d-%s.png", ++n, name));
+            Path png = out.resolve(String.format(Locale.ROOT, "%02d-%s.png", ++n, fileNameFor(name)));
             String type = conf instanceof ConvolutionLayer ? "Conv2D" : "MaxPooling2D";
-            Gallery.featureMaps(String.format("%s (%s): %d maps of %dx%d", name, type, channels, h, w), maps, h, w, png);
+            try {
+                Gallery.featureMaps(String.format(Locale.ROOT, "%s (%s): %d maps of %dx%d", name, type, channels, h, w), maps, h, w, png);
+            } catch (IOException e) {
+                throw new ModelFileException("cannot write " + png + " (" + FileErrors.describe(e) + ")", e);
+            }
             text.printf("  %-18s %3d maps of %2dx%-2d  %s%n", name, channels, h, w, Locations.display(png));
         }
         if (n == 0) {

@@ -1,6 +1,8 @@
 package dev.convnet.cli;
 
 import dev.convnet.data.Dataset;
+import dev.convnet.data.ImageDecoder;
+import dev.convnet.data.ImageFormatException;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.Split;
 import dev.convnet.model.ModelStore;
@@ -8,10 +10,7 @@ import dev.convnet.predict.MnistStyle;
 import dev.convnet.predict.TerminalImage;
 import dev.convnet.report.Json;
 import dev.convnet.runtime.NativeRuntime;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
@@ -38,6 +36,8 @@ import picocli.CommandLine.Spec;
                     + "cropped to the digit, scaled into 20x20 and centred by centre of mass in 28x28."})
 public final class PredictCommand implements Callable<Integer> {
     private static final int TOP = 3;
+
+    private final ImageDecoder decoder = new ImageDecoder();
 
     @Spec
     CommandSpec spec;
@@ -78,8 +78,8 @@ public final class PredictCommand implements Callable<Integer> {
         for (Path image : images) {
             float[] pixels;
             try {
-                pixels = MnistStyle.prepare(read(image));
-            } catch (IOException e) {
+                pixels = MnistStyle.prepare(decoder.decode(image));
+            } catch (ImageFormatException e) {
                 errors.add(Map.of("file", image.toString(), "error", e.getMessage()));
                 if (!json) {
                     err.println("convnet predict: " + image + ": " + e.getMessage());
@@ -134,22 +134,6 @@ public final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static BufferedImage read(Path image) throws IOException {
-        if (!Files.isRegularFile(image)) {
-            throw new IOException("no such file");
-        }
-        BufferedImage picture;
-        try {
-            picture = ImageIO.read(image.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new IOException("not a readable image (" + e.getMessage() + ")");
-        }
-        if (picture == null) {
-            throw new IOException("not a PNG, JPEG, GIF or BMP image");
-        }
-        return picture;
     }
 
     private static float[] probabilities(ComputationGraph graph, float[] pixels) {

@@ -1,6 +1,7 @@
 package dev.convnet.cli;
 
 import dev.convnet.data.Dataset;
+import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
 import dev.convnet.train.RunState;
 import java.nio.file.Files;
@@ -16,9 +17,18 @@ record SavedModel(Path file, RunState record, Dataset dataset) {
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), "model file " + file + " not found");
         }
-        String text = store.readRunRecord(file);
-        RunState record = text == null ? null : RunState.fromText(text);
+        RunState record = record(file, store);
         Dataset dataset = dataOptions.dataset(record == null ? Dataset.MNIST : Dataset.fromId(record.dataset()));
         return new SavedModel(file, record, dataset);
+    }
+
+    /** The model's run record, or null; a malformed one is one line naming the file and the bad value. */
+    static RunState record(Path file, ModelStore store) {
+        String text = store.readRunRecord(file);
+        try {
+            return text == null ? null : RunState.fromText(text);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file + ": " + e.getMessage() + "; the file was altered");
+        }
     }
 }

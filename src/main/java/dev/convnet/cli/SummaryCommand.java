@@ -46,13 +46,11 @@ public final class SummaryCommand implements Callable<Integer> {
             }
             conf = new ModelStore().load(model).getConfiguration();
         }
+        RunState record = model == null ? null : SavedModel.record(model, new ModelStore()); // before printing anything
         spec.commandLine().getOut().print(table(conf));
-        if (model != null) {
-            String record = new ModelStore().readRunRecord(model);
-            if (record != null) {
-                spec.commandLine().getOut().println();
-                spec.commandLine().getOut().print(RunRecordText.render(RunState.fromText(record)));
-            }
+        if (record != null) {
+            spec.commandLine().getOut().println();
+            spec.commandLine().getOut().print(RunRecordText.render(record));
         }
         spec.commandLine().getOut().flush();
         return 0;

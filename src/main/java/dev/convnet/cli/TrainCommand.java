@@ -11,6 +11,7 @@ import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
+import dev.convnet.model.OutputLock;
 import dev.convnet.report.Charts;
 import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
@@ -112,13 +113,23 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         Path target = output != null ? output : Locations.defaultModel();
-        Path checkpoint = checkpointFileFor(target);
         ModelStore store = new ModelStore();
         try {
-            store.checkWritable(target);
+            // Every file the run writes, under the names it writes them with (a 245-character -o passed
+            // this check and then failed after the first epoch on the longer checkpoint name).
+            for (Path file : List.of(target, checkpointFileFor(target), historyFileFor(target), historyChartFor(target))) {
+                store.checkWritable(file);
+            }
         } catch (ModelFileException e) {
             throw usage(e.getMessage());
         }
+        try (OutputLock lock = store.lock(target)) {
+            return train(store, target);
+        }
+    }
+
+    private Integer train(ModelStore store, Path target) {
+        Path checkpoint = checkpointFileFor(target);
         PrintWriter out = spec.commandLine().getOut();
         Architecture arch = resume != null ? null : architectureOptions.architecture(); // a resumed model has its own
         RunState state = resume != null ? resumedState(store) : newState(arch);
@@ -147,7 +158,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         LabeledImages test = loader.load(Split.TEST, 0);
 
-        ProgressListener progress = json ? ProgressListener.SILENT : new ProgressBar(out, System.console() != null);
+        ProgressListener progress = json ? ProgressListener.SILENT : new ProgressBar(out, Terminal.detect().canRedraw());
         RunState[] latest = {state};
         try (Trainer trainer = newTrainer(graph, state, progress);
              StopOnSignal signals = new StopOnSignal(trainer::requestStop, spec.commandLine().getErr())) {

@@ -1,5 +1,6 @@
 package dev.convnet.data;
 
+import java.util.Locale;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -91,18 +92,18 @@ public final class MnistLoader {
     private static void validate(IdxFile images, IdxFile labels) {
         int[] d = images.dimensions();
         if (d[1] != IMAGE_SIZE || d[2] != IMAGE_SIZE) {
-            throw new DataFormatException(String.format("%s: images are %dx%d, expected %dx%d",
+            throw new DataFormatException(String.format(Locale.ROOT, "%s: images are %dx%d, expected %dx%d",
                     images.name(), d[1], d[2], IMAGE_SIZE, IMAGE_SIZE));
         }
         if (images.count() != labels.count()) {
-            throw new DataFormatException(String.format("%s holds %,d labels but %s holds %,d images",
+            throw new DataFormatException(String.format(Locale.ROOT, "%s holds %,d labels but %s holds %,d images",
                     labels.name(), labels.count(), images.name(), images.count()));
         }
         byte[] data = labels.data();
         for (int i = 0; i < data.length; i++) {
             int label = data[i] & 0xFF;
             if (label >= CLASSES) {
-                throw new DataFormatException(String.format("%s: label %d at index %,d is outside 0-%d",
+                throw new DataFormatException(String.format(Locale.ROOT, "%s: label %d at index %,d is outside 0-%d",
                         labels.name(), label, i, CLASSES - 1));
             }
         }
