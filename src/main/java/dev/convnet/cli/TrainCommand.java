@@ -17,6 +17,7 @@ import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
 import dev.convnet.report.ProgressBar;
 import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.runtime.Pause;
 import dev.convnet.train.Engine;
 import dev.convnet.train.History;
 import dev.convnet.train.ProgressListener;
@@ -135,6 +136,18 @@ public final class TrainCommand implements Callable<Integer> {
         RunState state = resume != null ? resumedState(store) : newState(arch);
         Dataset dataset = Dataset.fromId(state.dataset());
         MnistLoader loader = dataOptions.loader(dataset);
+        if (resume != null) {
+            Map<String, String> recorded = new LinkedHashMap<>();
+            state.provenance().forEach((key, sum) -> {
+                if (key.startsWith("sha256.")) {
+                    recorded.put(key.substring("sha256.".length()), sum);
+                }
+            });
+            loader.differenceFrom(recorded).ifPresent(difference -> {
+                throw usage("--data: " + difference + "; resuming on other data would make the run record false: "
+                        + "resume with the same data, or start a new run");
+            });
+        }
 
         NativeRuntime.start();
         ComputationGraph graph = resume != null ? store.load(resume)
@@ -160,46 +173,73 @@ public final class TrainCommand implements Callable<Integer> {
 
         ProgressListener progress = json ? ProgressListener.SILENT : new ProgressBar(out, Terminal.detect().canRedraw());
         RunState[] latest = {state};
+        OnDisk onDisk = new OnDisk(checkpoint, resume, state.epochsDone());
+        boolean trained = state.epochsDone() >= state.epochsTotal(); // a checkpoint stopped before its final save
         try (Trainer trainer = newTrainer(graph, state, progress);
-             StopOnSignal signals = new StopOnSignal(trainer::requestStop, spec.commandLine().getErr())) {
+             StopOnSignal signals = new StopOnSignal(trainer::requestStop, spec.commandLine().getErr(), () -> {
+                 store.abandonWrites(1_000); // a half-written file goes; one being renamed into place completes
+                 return onDisk.describe();
+             })) {
             latest[0] = latest[0].with(Map.of("engine", trainer.engine()));
             text(out).printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d (engine %s; %s)%n",
-                    resume != null ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
-                    train.size(), dataset.id(), validation == null ? "" : String.format(" (validating on %,d)", validation.size()),
+                    trained ? "Finishing a run whose " + state.epochsTotal() + " epochs are trained: evaluating and saving; trained on"
+                            : resume != null ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
+                    train.size(), dataset.id(), validation == null ? "" : String.format(Locale.ROOT, " (validating on %,d)", validation.size()),
                     state.batch(), state.learningRate(), state.seed(), trainer.engine(), NativeRuntime.describe());
             out.flush();
             try {
                 History history = trainer.fit(train, validation, state.epochsDone() + 1, state.epochsTotal(), state.patience(),
                         record -> {
-                            latest[0] = latest[0].afterEpoch(record);
-                            store.save(graph, checkpoint, latest[0].toText());
+                            RunState next = latest[0].afterEpoch(record);
+                            store.save(graph, checkpoint, next.toText(), () -> onDisk.checkpointed(record.epoch()));
+                            latest[0] = next;
                         });
                 if (history.restoredEpoch() > 0) {
-                    text(out).printf("%s; keeping the weights of epoch %d, the lowest val_loss.%n",
+                    text(out).printf(Locale.ROOT, "%s; keeping the weights of epoch %d, the lowest val_loss.%n",
                             history.isStoppedEarly() ? "Early stopping: val_loss stopped improving" : "Training finished",
                             history.restoredEpoch());
                 }
             } catch (TrainingInterruptedException e) {
                 out.flush();
-                spec.commandLine().getErr().println(interruptedMessage(e, latest[0], checkpoint));
+                spec.commandLine().getErr().println(String.format(Locale.ROOT, "Interrupted in epoch %d after step %d. ",
+                        e.epoch(), e.step()) + onDisk.sentence());
                 return signals.exitCode();
             } catch (TrainingDivergedException e) {
-                throw new TrainingDivergedException(e.getMessage() + "; " + keptMessage(latest[0], checkpoint));
+                throw new TrainingDivergedException(e.getMessage() + "; " + onDisk.describe());
             }
+            if (signals.received()) { // during the last checkpoint's write: it finished, the run has not
+                return stoppedBeforeTheEnd(onDisk, signals, out);
+            }
+            Pause.at(Pause.Moment.EVALUATE, target);
+            EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine).evaluate(graph, test);
+            if (signals.received()) {
+                return stoppedBeforeTheEnd(onDisk, signals, out);
+            }
+            text(out).print(EvaluationReport.headline(result));
+            saveResults(graph, latest[0], result, store, target, checkpoint, out, onDisk);
+            if (signals.received()) { // the save was not cut short: everything is on disk
+                spec.commandLine().getErr().println("Stopped as asked, once the final save was complete: " + onDisk.describe() + ".");
+                return signals.exitCode();
+            }
+            return 0;
         }
-        EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine).evaluate(graph, test);
-        text(out).print(EvaluationReport.headline(result));
-        saveResults(graph, latest[0], result, store, target, checkpoint, out);
-        return 0;
+    }
+
+    /** Trained but not yet evaluated and saved: the last checkpoint finishes the run with --resume. */
+    private int stoppedBeforeTheEnd(OnDisk onDisk, StopOnSignal signals, PrintWriter out) {
+        out.flush();
+        spec.commandLine().getErr().println("Stopped before the final evaluation and save. " + onDisk.sentence()
+                .replace("; resume with:", "; finish the run with:"));
+        return signals.exitCode();
     }
 
     /** Saves the model with its run record, the history as CSV and PNG, then prints where (or the JSON document). */
     private void saveResults(ComputationGraph graph, RunState state, EvaluationResult result, ModelStore store,
-                             Path target, Path checkpoint, PrintWriter out) {
+                             Path target, Path checkpoint, PrintWriter out, OnDisk onDisk) {
         RunState done = state.with(Map.of("test.loss", String.format(Locale.ROOT, "%.6f", result.loss()),
                 "test.accuracy", String.format(Locale.ROOT, "%.6f", result.accuracy()),
                 "finished", java.time.OffsetDateTime.now().withNano(0).toString()));
-        store.save(graph, target, done.toText());
+        store.save(graph, target, done.toText(), () -> onDisk.modelSaved(target));
         Path historyFile = historyFileFor(target);
         History history = new History();
         done.history().forEach(history::add);
@@ -287,7 +327,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         int total = spec.commandLine().getParseResult().hasMatchedOption("--epochs") ? epochs : saved.epochsTotal();
-        if (total <= saved.epochsDone()) {
+        boolean finished = saved.provenance().containsKey("finished");
+        if (total < saved.epochsDone() || total == saved.epochsDone() && finished) {
             throw usage(resume + " has already finished " + saved.epochsDone() + " epochs; pass --epochs with a larger total");
         }
         return saved.withTotal(total);
@@ -309,22 +350,6 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("--engine " + engine.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
         }
-    }
-
-    private String interruptedMessage(TrainingInterruptedException e, RunState state, Path checkpoint) {
-        String where = String.format("Interrupted in epoch %d after step %d.", e.epoch(), e.step());
-        if (state.epochsDone() == 0 || !Files.isRegularFile(checkpoint)) {
-            return where + " No epoch had finished, so nothing was saved.";
-        }
-        return where + " " + keptMessage(state, checkpoint).substring(0, 1).toUpperCase(Locale.ROOT)
-                + keptMessage(state, checkpoint).substring(1) + "; resume with: convnet train --resume "
-                + Locations.display(checkpoint);
-    }
-
-    private static String keptMessage(RunState state, Path checkpoint) {
-        return state.epochsDone() == 0 || !Files.isRegularFile(checkpoint)
-                ? "no epoch had finished, so nothing was saved"
-                : "the checkpoint after epoch " + state.epochsDone() + " is kept in " + Locations.display(checkpoint);
     }
 
     private static void deleteQuietly(Path file) {

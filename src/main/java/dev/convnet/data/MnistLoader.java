@@ -63,6 +63,31 @@ public final class MnistLoader {
         return sums;
     }
 
+    /**
+     * Why this folder's files are not the ones a run was trained on ({@code recorded}: file name to
+     * SHA-256, as in a run record), or empty when they are. Resuming on other data would otherwise
+     * leave a run record naming one dataset and checksums of another.
+     */
+    public java.util.Optional<String> differenceFrom(java.util.Map<String, String> recorded) {
+        if (recorded.isEmpty()) {
+            return java.util.Optional.empty(); // a record from before checksums were kept: nothing to compare
+        }
+        java.util.Map<String, String> present = checksums();
+        for (java.util.Map.Entry<String, String> e : recorded.entrySet()) {
+            String sum = present.get(e.getKey());
+            if (sum == null) {
+                String other = present.keySet().stream().filter(n -> n.replace(".gz", "").equals(e.getKey().replace(".gz", "")))
+                        .findFirst().orElse("no such file");
+                return java.util.Optional.of(directory + " holds " + other + ", not the " + e.getKey() + " the run was trained on");
+            }
+            if (!sum.equals(e.getValue())) {
+                return java.util.Optional.of(directory.resolve(e.getKey()) + " is not the file the run was trained on (SHA-256 "
+                        + sum.substring(0, 12) + "..., the run record has " + e.getValue().substring(0, Math.min(12, e.getValue().length())) + "...)");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static String sha256(Path file) {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");

@@ -40,6 +40,8 @@ public final class ModelStore {
     private final ReentrantLock writing = new ReentrantLock();
     /** Temporary files being written, for {@link #abandonWrites}. */
     private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
+    /** Lock files of outputs this store holds, for {@link #abandonWrites}. */
+    private final Set<Path> heldLocks = ConcurrentHashMap.newKeySet();
 
     /**
      * Fails early, before any training, if {@code target} could not be written: its folder is
@@ -77,13 +79,17 @@ public final class ModelStore {
      * when the process is killed) and removed on {@link OutputLock#close()}.
      */
     public OutputLock lock(Path target) {
-        return OutputLock.acquire(target, folderOf(target).resolve("." + target.getFileName() + ".lock"));
+        Path lockFile = folderOf(target).resolve("." + target.getFileName() + ".lock");
+        OutputLock lock = OutputLock.acquire(target, lockFile, () -> heldLocks.remove(lockFile));
+        heldLocks.add(lockFile);
+        return lock;
     }
 
     /**
      * Deletes the temporary file of a write in progress, for a process about to halt (a second
      * Ctrl-C): waits up to {@code waitMillis} for the write to finish first, so a file that is
-     * being renamed into place is not cut short. Returns true when no write was left half done.
+     * being renamed into place is not cut short; removes the lock files this store holds. Returns
+     * true when no write was left half done.
      */
     public boolean abandonWrites(long waitMillis) {
         boolean quiet;
@@ -93,14 +99,21 @@ public final class ModelStore {
             Thread.currentThread().interrupt();
             quiet = false;
         }
-        for (Path tmp : inFlight) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: the process halts next
-            }
+        for (Path file : inFlight) {
+            deleteBeforeHalt(file);
+        }
+        for (Path file : heldLocks) {
+            deleteBeforeHalt(file); // the OS releases the lock itself when the process ends
         }
         return quiet;
+    }
+
+    private static void deleteBeforeHalt(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort: the process halts next
+        }
     }
 
     /** Writes {@code graph} (parameters, configuration, updater state) atomically to {@code target}. */
@@ -113,6 +126,15 @@ public final class ModelStore {
      * progress) stored inside the zip as {@value #RUN_RECORD}; DL4J ignores the extra entry.
      */
     public void save(ComputationGraph graph, Path target, String runRecord) {
+        save(graph, target, runRecord, () -> { });
+    }
+
+    /**
+     * As {@link #save(ComputationGraph, Path, String)}, then runs {@code inPlace} once the file is
+     * renamed into place, before {@link #abandonWrites} can see the write as over: a process stopped
+     * at that moment then reports the new file, not the one before it.
+     */
+    public void save(ComputationGraph graph, Path target, String runRecord, Runnable inPlace) {
         writeAtomically(target, tmp -> {
             ModelSerializer.writeModel(graph, tmp.toFile(), true);
             Pause.at(Pause.Moment.WRITE, target);
@@ -121,7 +143,7 @@ public final class ModelStore {
                     Files.writeString(zip.getPath(RUN_RECORD), runRecord);
                 }
             }
-        });
+        }, inPlace);
     }
 
     /** The run record saved with a model, or null if it has none; its size is bounded like every entry's. */
@@ -132,7 +154,7 @@ public final class ModelStore {
 
     /** Writes a text file next to a model, atomically like the model itself. */
     public void saveText(String text, Path target) {
-        writeAtomically(target, tmp -> Files.writeString(tmp, text));
+        writeAtomically(target, tmp -> Files.writeString(tmp, text), () -> { });
     }
 
     /**
@@ -268,7 +290,7 @@ public final class ModelStore {
         void write(Path tmp) throws IOException;
     }
 
-    private void writeAtomically(Path target, Writer writer) {
+    private void writeAtomically(Path target, Writer writer, Runnable inPlace) {
         refuseToReplace(target);
         Path tmp = temporaryFor(target);
         writing.lock();
@@ -285,6 +307,7 @@ public final class ModelStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            inPlace.run();
         } catch (IOException | RuntimeException e) {
             throw new ModelFileException("could not save " + target + " (" + (e instanceof IOException io
                     ? FileErrors.describe(io) : describe(e)) + "); any earlier file there is unchanged", e);

@@ -20,14 +20,16 @@ public final class OutputLock implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    private final Runnable released;
 
-    private OutputLock(Path file, FileChannel channel, FileLock lock) {
+    private OutputLock(Path file, FileChannel channel, FileLock lock, Runnable released) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
+        this.released = released;
     }
 
-    static OutputLock acquire(Path target, Path lockFile) {
+    static OutputLock acquire(Path target, Path lockFile, Runnable released) {
         for (int attempt = 0; attempt < 10; attempt++) {
             FileChannel channel = null;
             try {
@@ -57,7 +59,7 @@ public final class OutputLock implements AutoCloseable {
                     channel.close();
                     continue;
                 }
-                return new OutputLock(lockFile, channel, lock);
+                return new OutputLock(lockFile, channel, lock, released);
             } catch (IOException e) {
                 closeQuietly(channel);
                 throw new ModelFileException("cannot lock " + target + " for writing (" + lockFile.getFileName() + ": "
@@ -97,6 +99,7 @@ public final class OutputLock implements AutoCloseable {
 
     @Override
     public void close() {
+        released.run();
         try {
             Files.deleteIfExists(file); // while still locked, so no one can lock the old file after this
             lock.release();
