@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * An operating-system lock on a hidden file next to an output, held while a training writes it.
  * The lock file is deleted on close; a process that locked the file just before it was deleted
- * notices (the path no longer names the file it locked) and tries again.
+ * notices (the path no longer names the file it locked) and tries again. One lock per output and
+ * process: POSIX drops a process's lock when any of its descriptors for the file closes.
  */
 public final class OutputLock implements AutoCloseable {
     private final Path file;
@@ -33,6 +34,7 @@ public final class OutputLock implements AutoCloseable {
         for (int attempt = 0; attempt < 10; attempt++) {
             FileChannel channel = null;
             try {
+                Object key = fileKey(lockFile); // null the first time: the file is created below, and we go round again
                 channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
                 FileLock lock;
                 try {
@@ -47,18 +49,17 @@ public final class OutputLock implements AutoCloseable {
                             + (holder.isEmpty() ? "" : " (process " + holder + ")")
                             + "; wait for it to finish, or choose another -o");
                 }
-                // The previous holder deletes the file on close: if that happened after we opened it, we
-                // locked a deleted file. Our token, written through our channel, shows at the path only
-                // if the path still names the file we locked.
-                String token = ProcessHandle.current().pid() + " " + System.nanoTime();
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-                channel.force(false);
-                if (!token.equals(read(lockFile))) {
+                // The previous holder deletes the file (while still holding it) on close: if that happened
+                // after our first stat, the path now names another file than the one we locked. Compare with
+                // stat only: opening the file again and closing it would drop our fcntl lock (POSIX
+                // releases a process's locks on a file when any of its descriptors closes).
+                if (key == null || !key.equals(fileKey(lockFile))) {
                     lock.release();
                     channel.close();
                     continue;
                 }
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
                 return new OutputLock(lockFile, channel, lock, released);
             } catch (IOException e) {
                 closeQuietly(channel);
@@ -69,19 +70,18 @@ public final class OutputLock implements AutoCloseable {
         throw new ModelFileException("cannot lock " + target + " for writing: " + lockFile + " keeps being replaced");
     }
 
-    private static String read(Path lockFile) {
+    private static Object fileKey(Path path) {
         try {
-            return Files.readString(lockFile, StandardCharsets.US_ASCII).trim();
+            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         } catch (IOException e) {
-            return "";
+            return null;
         }
     }
 
     private static String holder(Path lockFile) {
         try {
             String text = Files.readString(lockFile, StandardCharsets.US_ASCII).trim();
-            String pid = text.contains(" ") ? text.substring(0, text.indexOf(' ')) : text;
-            return pid.matches("\\d{1,10}") ? pid : "";
+            return text.matches("\\d{1,10}") ? text : "";
         } catch (IOException e) {
             return "";
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -95,6 +96,23 @@ class SignalTest {
         }
     }
 
+    /** The output lock holds across processes (an fcntl lock is easy to drop by closing another descriptor). */
+    @Test
+    void aSecondTrainingOfTheSameOutputIsRefusedWhileTheFirstRuns() throws Exception {
+        Path model = tmp.resolve("m.zip");
+        Child first = run(List.of("-Dconvnet.pause=write:m.checkpoint.zip", "-Dconvnet.pause.millis=1500"),
+                "train", "--epochs", "1", "--seed", "4", "--data", data.toString(), "--output", model.toString());
+        String[] second = new String[1];
+        String output = first.whenPaused(() -> {
+            CliTest.Run run = CliTest.run("train", "--epochs", "1", "--data", data.toString(), "--output", model.toString());
+            second[0] = run.exit() + " " + run.err();
+        });
+        assertEquals(0, first.exit, output);
+        assertTrue(second[0].startsWith("1 convnet train: error: another convnet train is writing " + model + " (process "
+                + first.process.pid() + ")"), second[0]);
+        new ModelStore().load(model);
+    }
+
     /** A convnet JVM whose merged stdout and stderr are read line by line. */
     private static final class Child {
         final Process process;
@@ -106,18 +124,23 @@ class SignalTest {
 
         /** Sends {@code count} SIGTERMs, 200 ms apart, once the child says it paused; returns all it printed. */
         String signalWhenPausedAndWait(int count) throws Exception {
+            return whenPaused(() -> {
+                for (int i = 0; i < count; i++) {
+                    kill(process.pid());
+                    sleep(200);
+                }
+            });
+        }
+
+        /** Runs {@code action} (on another thread) once the child says it paused; returns all it printed. */
+        String whenPaused(Runnable action) throws Exception {
             List<String> lines = new ArrayList<>();
             Thread sender = null;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
                     lines.add(line);
                     if (line.startsWith("convnet: paused at") && sender == null) {
-                        sender = new Thread(() -> {
-                            for (int i = 0; i < count; i++) {
-                                kill(process.pid());
-                                sleep(200);
-                            }
-                        });
+                        sender = new Thread(action);
                         sender.start();
                     }
                 }
