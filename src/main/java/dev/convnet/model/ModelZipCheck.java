@@ -88,19 +88,23 @@ final class ModelZipCheck {
     private void checkEntryNames(ZipFile zip) {
         Set<String> allowed = Set.of(CONFIGURATION, COEFFICIENTS, UPDATER_STATE, runRecordEntry);
         Set<String> seen = new HashSet<>();
+        String unexpected = null;
         for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
             String name = entries.nextElement().getName();
-            if (!allowed.contains(name)) {
-                throw new ModelFileException(file + " holds an entry a convnet model does not have ("
-                        + printable(name) + "); only " + CONFIGURATION + ", " + COEFFICIENTS + ", " + UPDATER_STATE
-                        + " and " + runRecordEntry + " are read");
-            }
             if (!seen.add(name)) {
-                throw new ModelFileException(file + " holds " + name + " twice: not a file convnet wrote");
+                throw new ModelFileException(file + " holds " + printable(name) + " twice: not a file convnet wrote");
+            }
+            if (!allowed.contains(name) && unexpected == null) {
+                unexpected = name;
             }
         }
         if (!seen.contains(CONFIGURATION) || !seen.contains(COEFFICIENTS)) {
             throw new ModelFileException(file + " is a zip archive but not a convnet model (no DL4J network inside)");
+        }
+        if (unexpected != null) {
+            throw new ModelFileException(file + " holds an entry a convnet model does not have ("
+                    + printable(unexpected) + "); only " + CONFIGURATION + ", " + COEFFICIENTS + ", " + UPDATER_STATE
+                    + " and " + runRecordEntry + " are read");
         }
     }
 
