@@ -100,16 +100,39 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
                     provenance.put(key.substring(4), p.getProperty(key));
                 }
             }
-            return new RunState(whole(p, "epochs.done", null), whole(p, "epochs.total", null),
+            RunState state = new RunState(whole(p, "epochs.done", null), whole(p, "epochs.total", null),
                     number(p, "seed", null, Long::parseLong), whole(p, "batch", null),
                     number(p, "lr", null, Double::parseDouble), whole(p, "limit", null),
                     p.getProperty("dataset", "mnist"), number(p, "validation.split", "0", Double::parseDouble),
                     whole(p, "early.stopping.patience", "0"), history, provenance);
+            state.checkRanges();
+            return state;
         } catch (IllegalArgumentException e) {
             throw e.getMessage() != null && e.getMessage().startsWith("malformed run record") ? e
                     : new IllegalArgumentException("malformed run record (" + e.getMessage() + ")", e);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed run record (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Values a run record may hold: a record edited to lr=NaN or batch=0 is refused, not trained or printed. */
+    private void checkRanges() {
+        range("epochs.done", epochsDone >= 0 && epochsDone <= epochsTotal, epochsDone);
+        range("epochs.total", epochsTotal >= 1 && epochsTotal <= 100_000, epochsTotal);
+        range("batch", batch >= 1 && batch <= 1_000_000, batch);
+        range("lr", Double.isFinite(learningRate) && learningRate > 0, learningRate);
+        range("limit", limit >= 0, limit);
+        range("validation.split", validationSplit >= 0 && validationSplit < 1, validationSplit);
+        range("early.stopping.patience", patience >= 0, patience);
+        for (EpochRecord e : history) {
+            range("history", Double.isFinite(e.loss()) && Double.isFinite(e.accuracy()) && Double.isFinite(e.seconds()),
+                    "epoch " + e.epoch() + " with loss " + e.loss());
+        }
+    }
+
+    private static void range(String key, boolean ok, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException("malformed run record: " + key + " is " + value + ", out of range");
         }
     }
 

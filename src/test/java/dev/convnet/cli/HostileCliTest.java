@@ -119,6 +119,20 @@ class HostileCliTest {
     }
 
     @Test
+    void aRunRecordWithANonFiniteRateIsRefusedAndJsonNeverWritesNaN() throws Exception {
+        java.util.Map<String, byte[]> entries = dev.convnet.model.HostileModelAccess.entries(model);
+        String record = new String(entries.get(ModelStore.RUN_RECORD), java.nio.charset.StandardCharsets.ISO_8859_1);
+        entries.put(ModelStore.RUN_RECORD, record.replaceAll("(?m)^lr=.*$", "lr=NaN").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Path nan = dev.convnet.model.HostileModelAccess.write(tmp.resolve("nan-lr.zip"), entries);
+        CliTest.Run run = CliTest.run("evaluate", nan.toString(), "--data", data.toString(), "--json");
+        assertEquals(1, run.exit(), run.err());
+        assertTrue(run.err().contains("malformed run record: lr is NaN, out of range"), run.err());
+        assertEquals("", run.out());
+        assertEquals("{\n  \"accuracy\" : 0.5,\n  \"loss\" : null\n}", dev.convnet.report.Json.write(
+                new java.util.TreeMap<>(java.util.Map.of("loss", Double.NaN, "accuracy", 0.5))).replace("\r", ""));
+    }
+
+    @Test
     void dataThatIsAFileSaysSo() throws IOException {
         Path file = Files.writeString(tmp.resolve("data.txt"), "x");
         CliTest.Run run = CliTest.run("evaluate", model.toString(), "--data", file.toString());
