@@ -1,12 +1,12 @@
 package dev.convnet.cli;
 
+import dev.convnet.app.SavedModels;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.KerasSummary;
 import dev.convnet.report.RunRecordText;
-import dev.convnet.train.RunState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,8 +15,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code convnet summary [MODEL.zip]}: the Keras-style layer table. */
@@ -46,12 +46,14 @@ public final class SummaryCommand implements Callable<Integer> {
             }
             conf = new ModelStore().load(model).getConfiguration();
         }
-        RunState record = model == null ? null : SavedModel.record(model, new ModelStore()); // before printing anything
+        // The record is read before anything is printed: a malformed one is then the only output.
+        java.util.Optional<dev.convnet.run.RunState> record = model == null ? java.util.Optional.empty()
+                : new SavedModels(new ModelStore()).runRecord(model);
         spec.commandLine().getOut().print(table(conf));
-        if (record != null) {
+        record.ifPresent(r -> {
             spec.commandLine().getOut().println();
-            spec.commandLine().getOut().print(RunRecordText.render(record));
-        }
+            spec.commandLine().getOut().print(RunRecordText.render(r));
+        });
         spec.commandLine().getOut().flush();
         return 0;
     }

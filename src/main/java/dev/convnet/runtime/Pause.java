@@ -1,14 +1,20 @@
 package dev.convnet.runtime;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
  * Lets a test stop a child JVM at an exact moment of saving or evaluating, so that it can send a
  * signal there instead of guessing with delays. Does nothing unless the system property
  * {@code convnet.pause} is set to {@code MOMENT} or {@code MOMENT:NAME} (a file name the moment's
- * file ends with); then it prints {@code convnet: paused at MOMENT FILE} on stderr and sleeps
- * {@code convnet.pause.millis} (default 3000).
+ * file ends with); then it creates the file named by {@code convnet.pause.signal} (if set), which
+ * the test waits for, and sleeps {@code convnet.pause.millis} (default 3000). Only the first
+ * matching moment pauses: the file exists from then on.
  */
 public final class Pause {
     /** The moments a signal test aims at. */
@@ -36,10 +42,16 @@ public final class Pause {
         if (!match) {
             return;
         }
-        System.err.println("convnet: paused at " + name + " " + file);
-        System.err.flush();
+        String signal = System.getProperty("convnet.pause.signal");
         try {
+            if (signal != null) {
+                Files.writeString(Path.of(signal), name + " " + file + "\n", StandardOpenOption.CREATE_NEW);
+            }
             Thread.sleep(Long.getLong("convnet.pause.millis", 3000));
+        } catch (FileAlreadyExistsException e) {
+            // paused once already: the test has had its moment
+        } catch (IOException e) {
+            throw new UncheckedIOException("convnet.pause.signal: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

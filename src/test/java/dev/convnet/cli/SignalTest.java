@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convnet.TestData;
 import dev.convnet.model.ModelStore;
-import dev.convnet.train.RunState;
-import java.io.BufferedReader;
+import dev.convnet.run.RunState;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +72,7 @@ class SignalTest {
         String last = output.lines().reduce((a, b) -> b).orElse("");
         assertTrue(last.startsWith(says) || last.contains(says), "last line: " + last + "\n" + output);
         try (Stream<Path> files = Files.list(tmp)) {
-            List<String> names = files.map(f -> f.getFileName().toString()).toList();
+            List<String> names = files.map(f -> f.getFileName().toString()).filter(n -> !n.equals("paused")).toList();
             assertTrue(names.stream().noneMatch(n -> n.endsWith(".tmp") || n.endsWith(".lock")), "left behind: " + names);
         }
         Path checkpoint = tmp.resolve("m.checkpoint.zip");
@@ -113,16 +111,18 @@ class SignalTest {
         new ModelStore().load(model);
     }
 
-    /** A convnet JVM whose merged stdout and stderr are read line by line. */
+    /** A convnet JVM whose merged stdout and stderr are collected, and that creates {@code pauseSignal} when it pauses. */
     private static final class Child {
         final Process process;
+        final Path pauseSignal;
         int exit;
 
-        Child(Process process) {
+        Child(Process process, Path pauseSignal) {
             this.process = process;
+            this.pauseSignal = pauseSignal;
         }
 
-        /** Sends {@code count} SIGTERMs, 200 ms apart, once the child says it paused; returns all it printed. */
+        /** Sends {@code count} SIGTERMs, 200 ms apart, once the child has paused; returns all it printed. */
         String signalWhenPausedAndWait(int count) throws Exception {
             return whenPaused(() -> {
                 for (int i = 0; i < count; i++) {
@@ -132,37 +132,44 @@ class SignalTest {
             });
         }
 
-        /** Runs {@code action} (on another thread) once the child says it paused; returns all it printed. */
+        /** Runs {@code action} once the child has paused, waits for it to end; returns all it printed. */
         String whenPaused(Runnable action) throws Exception {
-            List<String> lines = new ArrayList<>();
-            Thread sender = null;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                    if (line.startsWith("convnet: paused at") && sender == null) {
-                        sender = new Thread(action);
-                        sender.start();
-                    }
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            Thread reader = new Thread(() -> {
+                try {
+                    process.getInputStream().transferTo(printed);
+                } catch (IOException ignored) {
+                    // the child ended
                 }
+            });
+            reader.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.exists(pauseSignal) && process.isAlive() && System.nanoTime() < deadline) {
+                sleep(50);
             }
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "child still running");
-            if (sender != null) {
-                sender.join();
+            boolean paused = Files.exists(pauseSignal);
+            if (paused) {
+                action.run();
             }
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "child still running");
+            reader.join();
             exit = process.exitValue();
-            assertTrue(sender != null, "the child never paused: " + String.join("\n", lines));
-            return String.join("\n", lines);
+            String output = printed.toString(StandardCharsets.UTF_8);
+            assertTrue(paused, "the child never paused: " + output);
+            return output;
         }
     }
 
-    private static Child run(List<String> jvmOptions, String... args) throws IOException {
+    private Child run(List<String> jvmOptions, String... args) throws IOException {
+        Path pauseSignal = tmp.resolve("paused");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classpath));
         command.addAll(jvmOptions);
+        command.add("-Dconvnet.pause.signal=" + pauseSignal);
         command.add("dev.convnet.ConvNet");
         command.addAll(List.of(args));
-        return new Child(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return new Child(new ProcessBuilder(command).redirectErrorStream(true).start(), pauseSignal);
     }
 
     /** SIGTERM, as a service manager sends it (Process.destroy would also close our pipe). */

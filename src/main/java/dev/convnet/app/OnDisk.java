@@ -1,13 +1,19 @@
-package dev.convnet.cli;
+package dev.convnet.app;
 
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * What a training run has safely on disk at this moment, for the line printed when it is stopped
  * (at any moment, from a signal handler's thread): the final model, the last checkpoint, or only
- * the file it resumed from. Files are renamed into place whole, so each one named here is complete.
+ * the file it resumed from. Files are renamed into place whole, and these fields change under
+ * {@link dev.convnet.model.ModelStore}'s write lock right after the rename, so each file named is
+ * complete and none is missed.
  */
 final class OnDisk {
+    /** Before a run has opened its outputs. */
+    static final OnDisk NOTHING = new OnDisk(null, null, 0);
+
     private final Path checkpoint;
     private final Path resumedFrom;
     private volatile int checkpointEpoch;
@@ -17,7 +23,7 @@ final class OnDisk {
     OnDisk(Path checkpoint, Path resumedFrom, int epochsDone) {
         this.checkpoint = checkpoint;
         this.resumedFrom = resumedFrom;
-        boolean fromCheckpoint = resumedFrom != null
+        boolean fromCheckpoint = resumedFrom != null && checkpoint != null
                 && resumedFrom.toAbsolutePath().normalize().equals(checkpoint.toAbsolutePath().normalize());
         this.checkpointEpoch = fromCheckpoint ? epochsDone : 0;
     }
@@ -30,28 +36,18 @@ final class OnDisk {
         model = file;
     }
 
-    int checkpointEpoch() {
-        return checkpointEpoch;
-    }
-
     /** E.g. "the checkpoint after epoch 2 is kept in m.checkpoint.zip; resume with: convnet train --resume m.checkpoint.zip". */
-    String describe() {
+    String describe(Function<Path, String> display) {
         if (model != null) {
-            return "the model is saved whole in " + Locations.display(model);
+            return "the model is saved whole in " + display.apply(model);
         }
         if (checkpointEpoch > 0) {
-            return "the checkpoint after epoch " + checkpointEpoch + " is kept in " + Locations.display(checkpoint)
-                    + "; resume with: convnet train --resume " + Locations.display(checkpoint);
+            return "the checkpoint after epoch " + checkpointEpoch + " is kept in " + display.apply(checkpoint)
+                    + "; resume with: convnet train --resume " + display.apply(checkpoint);
         }
         if (resumedFrom != null) {
-            return "no new epoch was saved; " + Locations.display(resumedFrom) + ", which this run resumed from, is unchanged";
+            return "no new epoch was saved; " + display.apply(resumedFrom) + ", which this run resumed from, is unchanged";
         }
         return "no epoch had finished, so nothing was saved";
-    }
-
-    /** {@link #describe()} as a sentence. */
-    String sentence() {
-        String text = describe();
-        return Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".";
     }
 }

@@ -1,0 +1,203 @@
+package dev.convnet.app;
+
+import dev.convnet.data.Dataset;
+import dev.convnet.data.LabeledImages;
+import dev.convnet.data.MnistLoader;
+import dev.convnet.data.Split;
+import dev.convnet.eval.EvaluationResult;
+import dev.convnet.eval.Evaluator;
+import dev.convnet.model.ConvNetModel;
+import dev.convnet.model.Hyperparameters;
+import dev.convnet.model.ModelStore;
+import dev.convnet.model.OutputLock;
+import dev.convnet.report.Charts;
+import dev.convnet.run.History;
+import dev.convnet.run.Provenance;
+import dev.convnet.run.RunState;
+import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.runtime.Pause;
+import dev.convnet.runtime.Versions;
+import dev.convnet.train.Trainer;
+import dev.convnet.train.TrainingDivergedException;
+import dev.convnet.train.TrainingInterruptedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * Runs one training plan from start to saved model, as Tribuo's train-test helper does: open the
+ * data, build or load the network, train with a checkpoint after every epoch, evaluate on the
+ * test set, save the model with its run record and its history (CSV and chart), remove the
+ * checkpoint. Front ends turn the plan's options in and the {@link TrainingOutcome} out.
+ *
+ * <p>One session runs one plan at a time; {@link #requestStop()} may be called from any thread.
+ */
+public final class TrainingSession {
+    private final ModelStore store;
+    private final TrainingListener listener;
+    private volatile boolean stopRequested;
+    private volatile Trainer trainer;
+    private volatile OnDisk onDisk = OnDisk.NOTHING;
+
+    public TrainingSession(ModelStore store, TrainingListener listener) {
+        this.store = store;
+        this.listener = listener;
+    }
+
+    /**
+     * Runs {@code plan}.
+     *
+     * @throws InvalidSettingException when a setting does not fit the data or the checkpoint
+     * @throws dev.convnet.engine.EngineUnavailableException when the plan's engine cannot run the network
+     * @throws dev.convnet.model.ModelFileException when a model file cannot be read or written
+     */
+    public TrainingOutcome run(TrainingPlan plan) {
+        OutputPaths outputs = plan.outputs();
+        for (Path file : outputs.all()) {
+            store.checkWritable(file);
+        }
+        onDisk = OnDisk.NOTHING;
+        try (OutputLock lock = store.lock(outputs.model())) { // a second training to the same output is refused
+            return runLocked(plan, outputs);
+        }
+    }
+
+    /**
+     * What is safely on disk right now, as a phrase for the line a stopped run prints (e.g. "the
+     * checkpoint after epoch 2 is kept in ...; resume with: ..."); safe from any thread.
+     */
+    public String onDisk(Function<Path, String> display) {
+        return onDisk.describe(display);
+    }
+
+    private TrainingOutcome runLocked(TrainingPlan plan, OutputPaths outputs) {
+        Start start = plan instanceof TrainingPlan.Fresh fresh ? fresh(fresh) : resumed((TrainingPlan.Resumed) plan);
+        RunState state = start.state();
+        OnDisk disk = new OnDisk(outputs.checkpoint(), plan instanceof TrainingPlan.Resumed r ? r.from() : null,
+                state.epochsDone());
+        onDisk = disk;
+        LabeledImages train = start.loader().load(Split.TRAIN, state.limit());
+        LabeledImages validation = null;
+        if (state.validationSplit() > 0) {
+            int keep = train.size() - (int) Math.round(train.size() * state.validationSplit());
+            if (keep < 1 || keep >= train.size()) {
+                throw new InvalidSettingException(Setting.VALIDATION_SPLIT,
+                        state.validationSplit() + " leaves no training or no validation images");
+            }
+            LabeledImages.Parts parts = train.splitAt(keep);
+            train = parts.first();
+            validation = parts.rest();
+        }
+        LabeledImages test = start.loader().load(Split.TEST, 0);
+
+        ComputationGraph graph = start.graph();
+        Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_BATCH, plan.engine());
+        History history;
+        try (Trainer t = new Trainer(graph, plan.engine().open(graph, state.batch()), evaluator, state.batch(),
+                state.seed(), listener)) {
+            trainer = t;
+            if (stopRequested) {
+                t.requestStop();
+            }
+            state = state.with(state.provenance().withEngine(t.engine()));
+            CheckpointWriter checkpoints = new CheckpointWriter(store, graph, outputs.checkpoint(), state, disk);
+            listener.started(new TrainingStart(graph.getConfiguration(), state, start.dataset(), train.size(),
+                    validation == null ? 0 : validation.size(), t.engine(), NativeRuntime.describe()));
+            try {
+                history = t.fit(train, validation, state.epochsDone() + 1, state.epochsTotal(), state.patience(), checkpoints);
+            } catch (TrainingInterruptedException e) {
+                return new TrainingOutcome.Interrupted(e.epoch(), e.step(), checkpoints.latest(), checkpoints.kept());
+            } catch (TrainingDivergedException e) {
+                return new TrainingOutcome.Diverged(e.getMessage(), checkpoints.latest(), checkpoints.kept());
+            }
+            if (history.restoredEpoch() > 0) {
+                listener.restoredBestEpoch(history.restoredEpoch(), history.isStoppedEarly());
+            }
+            state = checkpoints.latest();
+            if (stopRequested) { // during the last checkpoint's write: that finished, the run has not
+                return new TrainingOutcome.StoppedBeforeSave(state, checkpoints.kept());
+            }
+        } finally {
+            trainer = null;
+        }
+        Pause.at(Pause.Moment.EVALUATE, outputs.model());
+        EvaluationResult result = evaluator.evaluate(graph, test);
+        if (stopRequested) { // the checkpoint after the last epoch finishes the run with --resume
+            return new TrainingOutcome.StoppedBeforeSave(state, Optional.of(outputs.checkpoint()).filter(Files::isRegularFile));
+        }
+        RunState done = state.with(state.provenance().finished(
+                new Provenance.TestFigures(result.loss(), result.accuracy()), OffsetDateTime.now().withNano(0)));
+        Optional<String> chartProblem = save(graph, done, outputs, disk);
+        return new TrainingOutcome.Completed(done, history, result, outputs, chartProblem);
+    }
+
+    /** Asks the run to stop after the current step (a signal handler, a stop button); safe from any thread. */
+    public void requestStop() {
+        stopRequested = true;
+        Trainer current = trainer;
+        if (current != null) {
+            current.requestStop();
+        }
+    }
+
+    /** The network, data and state a run begins with. */
+    private record Start(ComputationGraph graph, RunState state, Dataset dataset, MnistLoader loader) {
+    }
+
+    private Start fresh(TrainingPlan.Fresh plan) {
+        TrainingSettings s = plan.settings();
+        MnistLoader loader = plan.data().loader(s.dataset());
+        NativeRuntime.start();
+        ComputationGraph graph = ConvNetModel.create(s.architecture(),
+                new Hyperparameters(s.optimizer(), s.learningRate(), s.seed()));
+        Provenance provenance = new Provenance(plan.command(), s.architecture().describe(), s.optimizer().id(),
+                Versions.convnet(), Versions.dl4j(), Versions.java(), NativeRuntime.describe(), null,
+                loader.checksums(), OffsetDateTime.now().withNano(0), null, null, Map.of());
+        RunState state = RunState.fresh(s.epochs(), s.seed(), s.batch(), s.learningRate(), s.limit(), s.dataset().id(),
+                s.validationSplit(), s.patience(), provenance);
+        return new Start(graph, state, s.dataset(), loader);
+    }
+
+    private Start resumed(TrainingPlan.Resumed plan) {
+        RunState saved = SavedModels.resumableState(store, plan.from());
+        int total = plan.epochsTotal() != 0 ? plan.epochsTotal() : saved.epochsTotal();
+        // A checkpoint whose epochs are all trained but that was stopped before its final save is
+        // not finished: resuming it evaluates and saves. Only a saved model has finished its run.
+        boolean finished = saved.provenance().finished() != null;
+        if (total < saved.epochsDone() || total == saved.epochsDone() && finished) {
+            throw new InvalidSettingException(Setting.EPOCHS, "must be larger: " + plan.from() + " has already finished "
+                    + saved.epochsDone() + " epochs");
+        }
+        Dataset dataset = Dataset.fromId(saved.dataset());
+        MnistLoader loader = plan.data().loader(dataset);
+        loader.differenceFrom(saved.provenance().datasetChecksums()).ifPresent(difference -> {
+            throw new InvalidSettingException(Setting.DATA, difference + "; resuming on other data would make the run "
+                    + "record false: resume with the same data, or start a new run");
+        });
+        NativeRuntime.start();
+        return new Start(store.load(plan.from()), saved.withTotal(total), dataset, loader);
+    }
+
+    /** Model with run record, history CSV and chart; then the checkpoint goes. Returns why the chart failed, if it did. */
+    private Optional<String> save(ComputationGraph graph, RunState done, OutputPaths outputs, OnDisk disk) {
+        store.save(graph, outputs.model(), done.toText(), () -> disk.modelSaved(outputs.model()));
+        store.saveText(new History(done.history()).toCsv(), outputs.historyCsv());
+        Optional<String> chartProblem = Optional.empty();
+        try {
+            Charts.history(done.history(), outputs.historyChart());
+        } catch (IOException | RuntimeException e) {
+            chartProblem = Optional.of(String.valueOf(e.getMessage()));
+        }
+        try {
+            Files.deleteIfExists(outputs.checkpoint()); // the saved model now holds the same state
+        } catch (IOException ignored) {
+            // a stale checkpoint is harmless: it only allows resuming an earlier state
+        }
+        return chartProblem;
+    }
+}
