@@ -69,7 +69,9 @@ class ImageDecoderTest {
             if (e.getMessage().contains("\n")) {
                 throw new AssertionError("two lines: " + e.getMessage());
             }
-            if ((long) width * height > 1_000_000
+            // The JDK's BMP reader refuses some huge headers itself ("Unable to read the image header"):
+            // also before allocating, so only the other formats must meet our own limit first.
+            if ((long) width * height > 1_000_000 && format != ImageBombs.Format.BMP
                     && !e.getMessage().contains("more than the limit")) {
                 throw new AssertionError(format + " " + width + "x" + height + " not refused from its header: " + e.getMessage());
             }
