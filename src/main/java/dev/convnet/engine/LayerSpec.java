@@ -1,12 +1,23 @@
 package dev.convnet.engine;
 
-/** One layer of a plain chain, as the oneDNN engine runs it. */
+/**
+ * One layer of a plain chain, as the oneDNN engine runs it. Each kind knows the shape it makes of
+ * its input: the one place for the output-size arithmetic of convolutions and poolings.
+ */
 sealed interface LayerSpec {
     /** The DL4J layer name, used to find its parameters. */
     String name();
 
+    /** The activations this layer makes of an input of shape {@code in}. */
+    ActivationShape outputShape(ActivationShape in);
+
     /** Convolution with ReLU, square kernel and stride; {@code same} pads as Keras and DL4J do. */
     record Conv(String name, int filters, int kernel, int stride, boolean same) implements LayerSpec {
+        @Override
+        public ActivationShape outputShape(ActivationShape in) {
+            return new ActivationShape(filters, out(in.height()), out(in.width()));
+        }
+
         /** Output side length for an input of side {@code in}. */
         long out(long in) {
             return same ? (in + stride - 1) / stride : (in - kernel) / stride + 1;
@@ -24,9 +35,21 @@ sealed interface LayerSpec {
 
     /** Max pooling without padding. */
     record MaxPool(String name, int kernel, int stride) implements LayerSpec {
+        @Override
+        public ActivationShape outputShape(ActivationShape in) {
+            return new ActivationShape(in.channels(), out(in.height()), out(in.width()));
+        }
+
+        long out(long in) {
+            return (in - kernel) / stride + 1;
+        }
     }
 
     /** The softmax output layer: a fully connected layer over the flattened input. */
     record Dense(String name, int outputs) implements LayerSpec {
+        @Override
+        public ActivationShape outputShape(ActivationShape in) {
+            return new ActivationShape(outputs, 1, 1);
+        }
     }
 }
