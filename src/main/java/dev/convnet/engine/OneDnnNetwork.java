@@ -99,12 +99,9 @@ public final class OneDnnNetwork implements AutoCloseable {
         return Optional.of(net);
     }
 
-    /** Layer {@code layer}'s weight gradient of the last step, in the layout oneDNN chose (for tests). */
+    /** Layer {@code layer}'s weight gradient of the last step, in DL4J's plain layout (for tests). */
     float[] weightGradient(int layer) {
-        java.nio.FloatBuffer g = Dnnl.floats(slots[layer].get().weightGradient);
-        float[] out = new float[g.capacity()];
-        g.get(0, out);
-        return out;
+        return slots[layer].get().plainWeightGradient(eng, strm);
     }
 
     /** Training steps taken so far. */

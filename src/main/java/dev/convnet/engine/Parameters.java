@@ -67,6 +67,12 @@ final class Parameters {
         return toPlain(eng, s, weightValues.cache);
     }
 
+    float[] plainWeightGradient(engine eng, stream s) {
+        float[] values = new float[weightValues.values.length];
+        Dnnl.floats(weightGradient).get(0, values);
+        return toPlain(eng, s, values);
+    }
+
     float[] plainBias() {
         return biasValues.values.clone();
     }

@@ -34,6 +34,16 @@ class FastPathTest {
     }
 
     /**
+     * bf16 keeps 8 significant bits: activations and their gradients are rounded at every layer,
+     * and a weight gradient sums thousands of such products with cancellations, so the largest
+     * differences are a few percent of the largest gradient (5-6 % when written).
+     */
+    @Test
+    void bf16GradientsAreTheFloat32OnesUpToBf16Rounding() {
+        assertGradientsClose(Precision.BF16, false, 0.15);
+    }
+
+    /**
      * One step from the same weights on the same batch: every layer's weight gradient must agree
      * with the direct float32 path's within {@code tolerance} of its largest element. (Whole
      * training runs are not compared step by step: RMSprop's first steps move a weight by about
@@ -46,7 +56,7 @@ class FastPathTest {
         int[] rows = java.util.stream.IntStream.range(0, 64).toArray();
         double referenceLoss = reference.trainStep(train.pixels(), train.classes(), rows, 0, 64)[0];
         double fastLoss = fast.trainStep(train.pixels(), train.classes(), rows, 0, 64)[0];
-        assertEquals(referenceLoss / 64, fastLoss / 64, tolerance * 10, "loss");
+        assertEquals(referenceLoss / 64, fastLoss / 64, tolerance * 0.1, "loss of the first batch");
         for (int layer : new int[] {0, 2, 4, 5}) { // the convolutions and the dense layer of listing 8-1
             float[] a = reference.weightGradient(layer);
             float[] b = fast.weightGradient(layer);
