@@ -67,8 +67,9 @@ def main():
     data = os.path.join(root, "data", "mnist")
     jar = os.path.join(root, "target", "convnet.jar")
     java = ["java", "-Dconvnet.home=" + root]
+    classpath = jar + os.pathsep + os.path.join(root, "target", "test-classes")  # TrainBenchmark is a test class
     launcher = os.path.join(root, "scripts", "convnet")
-    refpy = None if a.no_keras and False else (a.reference_python or reference_python(root))
+    refpy = a.reference_python or reference_python(root)  # numpy for the ceiling, Keras for the book
     quiet_blas = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     precisions = a.precisions.split(",")
     if "bf16" in precisions and not bf16_available(java, jar):
@@ -94,7 +95,7 @@ def main():
         ceiling.append(s["sgemm_gflops"])
         blas = s["blas"]
         for precision, column in names.items():
-            out, _, rss = timed(java + ["-cp", jar, "dev.convnet.bench.TrainBenchmark", data, "auto", str(BATCH),
+            out, _, rss = timed(java + ["-cp", classpath, "dev.convnet.bench.TrainBenchmark", data, "auto", str(BATCH),
                                         "full", precision])
             m = last_json(out)
             add(column, dict(m, peak_rss_mib=rss, eval_img_s=10000 / m["eval_s"]))
@@ -172,7 +173,8 @@ def reference_python(root):
 
 
 def bf16_available(java, jar):
-    p = subprocess.run(java + ["-cp", jar, "dev.convnet.bench.TrainBenchmark", "--bf16-check"], capture_output=True, text=True)
+    classpath = jar + os.pathsep + os.path.join(os.path.dirname(jar), "test-classes")
+    p = subprocess.run(java + ["-cp", classpath, "dev.convnet.bench.TrainBenchmark", "--bf16-check"], capture_output=True, text=True)
     return p.returncode == 0
 
 

@@ -51,6 +51,15 @@ final class Dnnl {
 
     /** oneDNN's instruction set here, as DNNL_MAX_CPU_ISA names it, e.g. {@code AVX512_CORE}. */
     static String isaName() {
-        return dnnl.get_effective_cpu_isa().name().toUpperCase(java.util.Locale.ROOT);
+        int isa = dnnl.dnnl_get_effective_cpu_isa();
+        int[] values = {dnnl.dnnl_cpu_isa_avx512_core_amx, dnnl.dnnl_cpu_isa_avx512_core_bf16, dnnl.dnnl_cpu_isa_avx512_core_vnni,
+            dnnl.dnnl_cpu_isa_avx512_core, dnnl.dnnl_cpu_isa_avx2, dnnl.dnnl_cpu_isa_avx, dnnl.dnnl_cpu_isa_sse41};
+        String[] names = {"AVX512_CORE_AMX", "AVX512_CORE_BF16", "AVX512_CORE_VNNI", "AVX512_CORE", "AVX2", "AVX", "SSE41"};
+        for (int i = 0; i < values.length; i++) {
+            if ((isa & values[i]) == values[i]) {
+                return names[i];
+            }
+        }
+        return "no vector extensions";
     }
 }

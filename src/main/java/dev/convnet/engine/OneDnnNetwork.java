@@ -59,22 +59,21 @@ public final class OneDnnNetwork implements AutoCloseable {
     }
 
     /**
-     * A oneDNN twin of {@code graph} with its current weights and RMSprop state, or empty (with
-     * {@code why[0]} set) when the graph has layers this engine does not run.
+     * A oneDNN twin of {@code graph} with its current weights and RMSprop state, or the reason
+     * the graph has layers this engine does not run.
      */
-    public static Optional<OneDnnNetwork> of(ComputationGraph graph, int channels, int height, int width,
-                                             int batch, String[] why) {
-        return of(graph, channels, height, width, batch, Precision.FP32, why);
+    public static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch) {
+        return of(graph, channels, height, width, batch, Precision.FP32);
     }
 
     /**
-     * As {@link #of(ComputationGraph, int, int, int, int, String[])}, training in {@code precision}.
+     * As {@link #of(ComputationGraph, int, int, int, int)}, training in {@code precision}.
      *
-     * @throws IllegalArgumentException when this CPU cannot run {@code precision}, saying so in one line
+     * @throws EngineUnavailableException when this CPU cannot run {@code precision}, saying so in one line
      */
-    public static Optional<OneDnnNetwork> of(ComputationGraph graph, int channels, int height, int width,
-                                             int batch, Precision precision, String[] why) {
-        return of(graph, channels, height, width, batch, precision, true, why);
+    public static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch,
+                                 Precision precision) {
+        return of(graph, channels, height, width, batch, precision, true);
     }
 
     /**
@@ -83,25 +82,31 @@ public final class OneDnnNetwork implements AutoCloseable {
      * flips the sign of some near-zero gradients, and RMSprop's first steps move a weight by the
      * same amount whatever its gradient's size).
      */
-    static Optional<OneDnnNetwork> of(ComputationGraph graph, int channels, int height, int width,
-                                      int batch, Precision precision, boolean winograd, String[] why) {
+    static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch,
+                          Precision precision, boolean winograd) {
         String unavailable = precision.unavailableReason();
         if (unavailable != null) {
-            throw new IllegalArgumentException(unavailable);
+            throw new EngineUnavailableException(unavailable);
         }
+        String[] why = new String[1];
         Optional<NetworkSpec> spec = NetworkSpec.of(graph, channels, height, width, why);
         if (spec.isEmpty()) {
-            return Optional.empty();
+            return new OneDnnBuild.Declined(why[0]);
         }
         OneDnnNetwork net = new OneDnnNetwork(spec.get(), precision, winograd);
         net.plan(batch); // the first plan fixes the weight layouts for all batch sizes
         net.loadFrom(graph);
-        return Optional.of(net);
+        return new OneDnnBuild.Built(net);
     }
 
     /** Layer {@code layer}'s weight gradient of the last step, in DL4J's plain layout (for tests). */
     float[] weightGradient(int layer) {
         return slots[layer].get().plainWeightGradient(eng, strm);
+    }
+
+    /** The number format this network trains in. */
+    public Precision precision() {
+        return precision;
     }
 
     /** Training steps taken so far. */
@@ -283,9 +288,9 @@ public final class OneDnnNetwork implements AutoCloseable {
             float[] p = new float[classes];
             for (int r = 0; r < n; r++) {
                 int label = labels[rows[from + r]];
-                int best = softmax(r, p);
-                correct += best == label ? 1 : 0;
-                lossSum -= Math.log(Math.max(p[label], 1e-10f)); // DL4J clips the softmax at 1e-10 too
+                softmax(r, p);
+                correct += Metrics.argmax(p) == label ? 1 : 0;
+                lossSum += Metrics.crossEntropy(p[label]);
                 for (int j = 0; j < classes; j++) {
                     logitGradient.put(r * classes + j, (p[j] - (j == label ? 1f : 0f)) / n);
                 }

@@ -3,14 +3,15 @@ package dev.convnet.bench;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
+import dev.convnet.engine.Engine;
+import dev.convnet.engine.Precision;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.eval.Evaluator;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
+import dev.convnet.run.EpochRecord;
+import dev.convnet.run.ProgressListener;
 import dev.convnet.runtime.NativeRuntime;
-import dev.convnet.train.EpochRecord;
-import dev.convnet.train.Engine;
-import dev.convnet.train.ProgressListener;
 import dev.convnet.train.Trainer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -19,9 +20,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * The convnet side of {@code scripts/bench}: one training epoch and one test-set evaluation, timed
- * the way bench/pytorch_reference.py times PyTorch. Prints one line of JSON. A benchmark, not a test.
+ * the way bench/pytorch_reference.py times PyTorch. Prints one line of JSON. A benchmark, not a test:
+ * it lives in the test tree so that it is built with the project but never shipped in the jar.
  *
- * <p>Usage: {@code java -cp target/convnet.jar dev.convnet.bench.TrainBenchmark DATA_DIR [ENGINE] [BATCH] [train-only]}
+ * <p>Usage: {@code java -cp target/convnet.jar:target/test-classes dev.convnet.bench.TrainBenchmark DATA_DIR [ENGINE] [BATCH] [full|train-only] [fp32|bf16]}
  */
 public final class TrainBenchmark {
     private static final int WARMUP_STEPS = 30;
@@ -32,6 +34,10 @@ public final class TrainBenchmark {
 
     public static void main(String[] args) {
         NativeRuntime.start();
+        if (args.length == 1 && args[0].equals("--bf16-check")) { // for scripts/bench: exit status 0 where bf16 runs
+            System.exit(Precision.BF16.unavailableReason() == null ? 0 : 1);
+        }
+        Precision precision = Precision.fromId(args.length > 4 ? args[4] : "fp32");
         Path data = Path.of(args.length > 0 ? args[0] : "data/mnist");
         Engine engine = Engine.valueOf((args.length > 1 ? args[1] : "auto").toUpperCase(Locale.ROOT));
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 64;
@@ -43,7 +49,8 @@ public final class TrainBenchmark {
         StepClock clock = new StepClock();
         EpochRecord epoch;
         String engineName;
-        try (Trainer trainer = new Trainer(graph, batch, 1, clock, engine)) {
+        try (Trainer trainer = new Trainer(graph, engine.open(graph, batch, precision),
+                new Evaluator(Evaluator.DEFAULT_BATCH, engine), batch, 1, clock)) {
             engineName = trainer.engine();
             epoch = trainer.fit(train, 1).epochs().get(0);
         }
