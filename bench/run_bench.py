@@ -1,7 +1,7 @@
 """scripts/bench: convnet against the book's own Keras code, PyTorch, and the machine's sgemm ceiling.
 
 Every repeat runs, one after the other on the same machine: the sgemm ceiling (bench/sgemm.py,
-numpy's OpenBLAS on 2 threads), the convnet benchmark in float32 and in bf16 (one epoch:
+numpy's OpenBLAS on 2 threads), the convnet benchmark in float32 and in bf16 (330 steps of 64:
 steady-state throughput over steps 31-330, then the 10k test set), the book's listings 8-1 to 8-4
 with Keras 3 / TensorFlow (bench/keras_reference.py, 330 steps), the PyTorch reference
 (bench/pytorch_reference.py), and `convnet summary`. Peak RSS comes from /usr/bin/time -v. The
@@ -67,7 +67,7 @@ def main():
     data = os.path.join(root, "data", "mnist")
     jar = os.path.join(root, "target", "convnet.jar")
     java = ["java", "-Dconvnet.home=" + root]
-    classpath = jar + os.pathsep + os.path.join(root, "target", "test-classes")  # TrainBenchmark is a test class
+    java = java + bench_jar_with_cds(root, data)  # TrainBenchmark starts as scripts/convnet starts the CLI
     launcher = os.path.join(root, "scripts", "convnet")
     refpy = a.reference_python or reference_python(root)  # numpy for the ceiling, Keras for the book
     quiet_blas = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
@@ -95,8 +95,8 @@ def main():
         ceiling.append(s["sgemm_gflops"])
         blas = s["blas"]
         for precision, column in names.items():
-            out, _, rss = timed(java + ["-cp", classpath, "dev.convnet.bench.TrainBenchmark", data, "auto", str(BATCH),
-                                        "full", precision])
+            out, _, rss = timed(java + ["dev.convnet.bench.TrainBenchmark", data, "auto", str(BATCH),
+                                        "steady", precision])
             m = last_json(out)
             add(column, dict(m, peak_rss_mib=rss, eval_img_s=10000 / m["eval_s"]))
         if not a.no_keras:
@@ -108,7 +108,7 @@ def main():
             out, _, rss = timed(["/usr/bin/python3", os.path.join(root, "bench", "pytorch_reference.py"), data,
                                  "--threads", "2"])
             add(torch, dict(last_json(out), peak_rss_mib=rss))
-        _, wall, _ = timed(java + ["-jar", jar, "summary"])
+        _, wall, _ = timed([launcher, "summary"])
         for column in names.values():
             add(column, {"summary_s": wall})
         print(f"repeat {r + 1}/{a.repeats} done ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
@@ -151,7 +151,8 @@ def main():
     rows = [("train_img_s", "train img/s", "{:,.0f}"), ("step_ms", "ms/step (64 images)", "{:.2f}"),
             ("ceiling_pct", "% of sgemm ceiling", "{:.0f} %"), ("vs_keras", "× Keras (train img/s)", "{:.2f}"),
             ("eval_img_s", "eval img/s (10k test images)", "{:,.0f}"),
-            ("first_batch_s", "start → 1st trained batch s", "{:.2f}"), ("summary_s", "start → summary printed s", "{:.2f}"),
+            ("first_batch_s", "start → 1st trained batch s", "{:.2f}"),
+            ("first_batch_cpu_s", "start → 1st trained batch, CPU s", "{:.2f}"), ("summary_s", "start → summary printed s", "{:.2f}"),
             ("peak_rss_mib", "peak RSS MiB", "{:,.0f}")]
     if a.full:
         rows += [("full_accuracy", "5 epochs: test accuracy", "{:.4f}"), ("full_s", "5 epochs: wall s (incl. start, test)", "{:.1f}"),
@@ -165,6 +166,22 @@ def main():
     print(f"\nbench took {time.perf_counter() - started:.0f} s")
 
 
+def bench_jar_with_cds(root, data):
+    """JVM options to run TrainBenchmark with an AppCDS archive, as scripts/convnet runs the CLI with
+    target/convnet.jsa: the benchmark classes go into target/bench/bench.jar (CDS takes jars only),
+    and a first run on that class path writes the archive."""
+    folder = os.path.join(root, "target", "bench")
+    os.makedirs(folder, exist_ok=True)
+    bench_jar = os.path.join(folder, "bench.jar")
+    subprocess.run(["jar", "cf", bench_jar, "-C", os.path.join(root, "target", "test-classes"), "dev/convnet/bench"], check=True)
+    classpath = os.path.join(root, "target", "convnet.jar") + os.pathsep + bench_jar
+    archive = os.path.join(folder, "bench.jsa")
+    quiet = ["-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
+    subprocess.run(["java", f"-XX:ArchiveClassesAtExit={archive}"] + quiet + ["-cp", classpath, "dev.convnet.bench.TrainBenchmark",
+                    data, "auto", str(BATCH), "first-batch"], capture_output=True, check=True)
+    return [f"-XX:SharedArchiveFile={archive}"] + quiet + ["-cp", classpath]
+
+
 def reference_python(root):
     p = subprocess.run([os.path.join(root, "scripts", "reference-python")], capture_output=True, text=True)
     if p.returncode != 0:
@@ -173,8 +190,7 @@ def reference_python(root):
 
 
 def bf16_available(java, jar):
-    classpath = jar + os.pathsep + os.path.join(os.path.dirname(jar), "test-classes")
-    p = subprocess.run(java + ["-cp", classpath, "dev.convnet.bench.TrainBenchmark", "--bf16-check"], capture_output=True, text=True)
+    p = subprocess.run(java + ["dev.convnet.bench.TrainBenchmark", "--bf16-check"], capture_output=True, text=True)
     return p.returncode == 0
 
 

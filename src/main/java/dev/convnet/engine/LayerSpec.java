@@ -1,5 +1,7 @@
 package dev.convnet.engine;
 
+import dev.convnet.model.OutputSize;
+
 /**
  * One layer of a plain chain, as the oneDNN engine runs it. Each kind knows the shape it makes of
  * its input: the one place for the output-size arithmetic of convolutions and poolings.
@@ -20,16 +22,16 @@ sealed interface LayerSpec {
 
         /** Output side length for an input of side {@code in}. */
         long out(long in) {
-            return same ? (in + stride - 1) / stride : (in - kernel) / stride + 1;
+            return OutputSize.convolution(in, kernel, stride, same);
         }
 
         /** Padding before (top/left) for an input of side {@code in}: half the total, rounded down. */
         long padBefore(long in) {
-            return same ? Math.max((out(in) - 1) * stride + kernel - in, 0) / 2 : 0;
+            return same ? OutputSize.samePaddingTotal(in, kernel, stride) / 2 : 0;
         }
 
         long padAfter(long in) {
-            return same ? Math.max((out(in) - 1) * stride + kernel - in, 0) - padBefore(in) : 0;
+            return same ? OutputSize.samePaddingTotal(in, kernel, stride) - padBefore(in) : 0;
         }
     }
 
@@ -41,7 +43,7 @@ sealed interface LayerSpec {
         }
 
         long out(long in) {
-            return (in - kernel) / stride + 1;
+            return OutputSize.pooling(in, kernel, stride);
         }
     }
 
