@@ -32,6 +32,7 @@ def profile(root, engine, precision, threads):
         if len(f) > 5 and f[0].endswith("_verbose") and f[1] == "exec":
             kind = f[3] if f[3] != "pooling_v2" else "pooling"
             shape = f[-2] if kind in ("convolution", "inner_product", "pooling") else ""
+            shape = re.sub(r"^mb\d+_?", "", shape)  # the epoch's last, smaller batch counts with the others
             key = f"{kind} {f[4]} {f[5]} {shape}".replace(" undef", "")
             totals[key] += float(f[-1])
             calls[key] += 1
