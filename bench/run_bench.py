@@ -203,15 +203,19 @@ def torch_version():
 
 
 def cpu_name():
+    """The CPU's name with its family and model (e.g. AMD family 25 model 17 is Zen 4, 26 is Zen 5)
+    and whether it has AVX512_BF16: these VMs change CPU from one day to the next."""
+    info = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
-                    name = line.split(":", 1)[1].strip()
-                    return name
+                key, _, value = line.partition(":")
+                info.setdefault(key.strip(), value.strip())
     except OSError:
-        pass
-    return "unknown CPU"
+        return "unknown CPU"
+    bf16 = "avx512_bf16" in info.get("flags", "").split()
+    return (f"{info.get('model name', 'unknown CPU')} (family {info.get('cpu family', '?')}, model {info.get('model', '?')}, "
+            f"{'with' if bf16 else 'without'} AVX512_BF16)")
 
 
 if __name__ == "__main__":
