@@ -35,7 +35,7 @@ public final class ActivationsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train'.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train', or a Keras .keras/.h5 file.")
     Path model;
 
     @Option(names = "--index", paramLabel = "N", defaultValue = "0", description = "Test image to look at (default: ${DEFAULT-VALUE}).")
@@ -50,9 +50,10 @@ public final class ActivationsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelStore store = new ModelStore();
-        Dataset dataset = SavedModel.open(spec, model, dataOptions, store).dataset();
+        SavedModel saved = SavedModel.open(spec, model, dataOptions, store);
+        Dataset dataset = saved.dataset();
         NativeRuntime.start();
-        ComputationGraph graph = store.load(model);
+        ComputationGraph graph = saved.graph(store);
         LabeledImages test = dataOptions.loader(dataset).load(Split.TEST, 0);
         if (index < 0 || index >= test.size()) {
             throw new ParameterException(spec.commandLine(), "--index must be between 0 and " + (test.size() - 1));

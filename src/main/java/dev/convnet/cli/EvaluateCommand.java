@@ -40,7 +40,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train' (e.g. models/model.zip).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train' (e.g. models/model.zip), or a Keras .keras/.h5 file.")
     Path model;
 
     @Mixin
@@ -92,7 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Dataset dataset = saved.dataset();
         MnistLoader loader = dataOptions.loader(dataset);
         NativeRuntime.start();
-        ComputationGraph graph = store.load(model);
+        ComputationGraph graph = saved.graph(store);
         LabeledImages test = loader.load(Split.TEST, 0);
         EvaluationResult result = new Evaluator(batch).evaluate(graph, test);
 

@@ -63,9 +63,10 @@ public final class PredictCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give IMAGE files or --index N (one of the two)");
         }
         ModelStore store = new ModelStore();
-        Dataset dataset = SavedModel.open(spec, model, dataOptions, store).dataset();
+        SavedModel saved = SavedModel.open(spec, model, dataOptions, store);
+        Dataset dataset = saved.dataset();
         NativeRuntime.start();
-        ComputationGraph graph = store.load(model);
+        ComputationGraph graph = saved.graph(store);
         return index != null ? predictTestImage(graph, dataset) : predictFiles(graph, dataset);
     }
 

@@ -6,8 +6,6 @@ import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.KerasSummary;
 import dev.convnet.report.RunRecordText;
-import dev.convnet.train.RunState;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -16,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code convnet summary [MODEL.zip]}: the Keras-style layer table. */
@@ -31,28 +28,25 @@ public final class SummaryCommand implements Callable<Integer> {
     ArchitectureOptions architectureOptions;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
-            description = "A saved model to summarise (default: the network 'train' would build).")
+            description = "A saved model or a Keras .keras/.h5 file to summarise (default: the network 'train' would build).")
     Path model;
 
     @Override
     public Integer call() {
         ComputationGraphConfiguration conf;
+        SavedModel saved = null;
         if (model == null) {
             conf = ConvNetModel.configuration(architectureOptions.architecture(),
                     new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 0));
         } else {
-            if (!Files.isRegularFile(model)) {
-                throw new ParameterException(spec.commandLine(), "model file " + model + " not found");
-            }
-            conf = new ModelStore().load(model).getConfiguration();
+            ModelStore store = new ModelStore();
+            saved = SavedModel.open(spec, model, null, store);
+            conf = saved.configuration(store);
         }
         spec.commandLine().getOut().print(table(conf));
-        if (model != null) {
-            String record = new ModelStore().readRunRecord(model);
-            if (record != null) {
-                spec.commandLine().getOut().println();
-                spec.commandLine().getOut().print(RunRecordText.render(RunState.fromText(record)));
-            }
+        if (saved != null && saved.record() != null) {
+            spec.commandLine().getOut().println();
+            spec.commandLine().getOut().print(RunRecordText.render(saved.record()));
         }
         spec.commandLine().getOut().flush();
         return 0;

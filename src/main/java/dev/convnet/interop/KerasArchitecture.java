@@ -14,9 +14,20 @@ import java.util.Set;
  * one line saying what does not fit.
  *
  * @param architecture what convnet builds
- * @param weighted the Keras names of the Conv2D and Dense layers, in order (their weights' keys)
+ * @param weighted the Keras names of the Conv2D and Dense layers, in order (their keys in a legacy .h5)
  */
 record KerasArchitecture(Architecture architecture, List<String> weighted) {
+    /**
+     * Where Keras 3 keeps the weights of the i-th weighted layer in a .keras file: not under the
+     * layer's name but under its class name in snake case, numbered per class in layer order
+     * (conv2d, conv2d_1, …, dense, dense_1), as saving_lib does so that names need not match.
+     */
+    String savePath(int i) {
+        int convs = architecture.isDense() ? 0 : architecture.filters().size();
+        int k = i < convs ? i : i - convs;
+        return (i < convs ? "conv2d" : "dense") + (k == 0 ? "" : "_" + k);
+    }
+
     static final Set<String> SUPPORTED = Set.of("InputLayer", "Conv2D", "MaxPooling2D", "Flatten", "Dense");
     private static final String PATTERN = "convnet builds Conv2D, then (MaxPooling2D, Conv2D) repeated, Flatten, "
             + "Dense(10, softmax) as in listing 8-1, or Flatten, Dense(512, relu), Dense(10, softmax)";

@@ -16,8 +16,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * @param source the file, its format, Keras version and SHA-256
  */
 public record KerasModel(Architecture architecture, List<LayerWeights> weights, KerasSource source) {
-    /** RMSprop at Keras' default rate, the book's optimiser: what an imported model fine-tunes with. */
-    public static final Hyperparameters FINE_TUNING = new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 1);
+    /** RMSprop at Keras' default rate, the book's optimiser: what an imported model fine-tunes with by default. */
+    static final Hyperparameters FINE_TUNING = new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 1);
 
     /**
      * One layer's weights in Keras' layout, row-major.
@@ -43,7 +43,12 @@ public record KerasModel(Architecture architecture, List<LayerWeights> weights, 
      * weights moved into DL4J's layouts. Needs ND4J's native backend.
      */
     public ComputationGraph toGraph() {
-        ComputationGraphConfiguration conf = configuration();
+        return toGraph(FINE_TUNING);
+    }
+
+    /** {@link #toGraph()} with another optimiser for fine-tuning. */
+    public ComputationGraph toGraph(Hyperparameters hp) {
+        ComputationGraphConfiguration conf = ConvNetModel.configuration(architecture, hp);
         NetworkChain chain = NetworkChain.of(conf);
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();

@@ -86,8 +86,8 @@ public final class KerasReader {
             byte[] weights = entry(zip, name, "model.weights.h5", (int) MAX_FILE_BYTES);
             try (HdfFile hdf = HdfFile.fromBytes(weights)) {
                 Group layers = kerasLayersGroup(hdf, name);
-                return new KerasModel(arch.architecture(), readWeights(name, arch, expected, (layer, n) -> {
-                    Node group = layers.getChild(layer);
+                return new KerasModel(arch.architecture(), readWeights(name, arch, expected, (i, n) -> {
+                    Node group = layers.getChild(arch.savePath(i));
                     Node vars = group instanceof Group g ? g.getChild("vars") : null;
                     if (!(vars instanceof Group v) || !(v.getChild(String.valueOf(n)) instanceof Dataset d)) {
                         return null;
@@ -154,8 +154,8 @@ public final class KerasReader {
         if (!(hdf.getChild("model_weights") instanceof Group weights)) {
             throw new InteropException(name + ": a Keras model config without weights (no model_weights group)");
         }
-        return new KerasModel(arch.architecture(), readWeights(name, arch, weightedLayers(arch), (layer, n) -> {
-            if (!(weights.getChild(layer) instanceof Group group)) {
+        return new KerasModel(arch.architecture(), readWeights(name, arch, weightedLayers(arch), (i, n) -> {
+            if (!(weights.getChild(arch.weighted().get(i)) instanceof Group group)) {
                 return null;
             }
             List<String> names = weightNames(group);
@@ -198,9 +198,9 @@ public final class KerasReader {
         return null;
     }
 
-    /** Where a layer's n-th variable (0 kernel, 1 bias) lives in one file format; null if absent. */
+    /** Where the i-th weighted layer's n-th variable (0 kernel, 1 bias) lives in one file format; null if absent. */
     private interface WeightLocator {
-        Dataset find(String layer, int n);
+        Dataset find(int layer, int n);
     }
 
     /** The Conv2D and Dense layers convnet builds for {@code arch}: what the weights must fit. */
@@ -217,8 +217,8 @@ public final class KerasReader {
                     ? new int[] {c.kernel(), c.kernel(), c.inChannels(), c.filters()}
                     : new int[] {((ChainLayer.Dense) layers.get(i)).inputs(), ((ChainLayer.Dense) layers.get(i)).units()};
             int[] biasShape = {kernelShape[kernelShape.length - 1]};
-            float[] kernel = values(name, layer, "kernel", locator.find(layer, 0), kernelShape);
-            float[] bias = values(name, layer, "bias", locator.find(layer, 1), biasShape);
+            float[] kernel = values(name, layer, "kernel", locator.find(i, 0), kernelShape);
+            float[] bias = values(name, layer, "bias", locator.find(i, 1), biasShape);
             weights.add(new KerasModel.LayerWeights(layer, kernel, bias));
         }
         return weights;
