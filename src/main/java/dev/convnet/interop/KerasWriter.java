@@ -18,12 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.RmsProp;
-import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * Writes a convnet model as Keras 3 reads it: a {@code .keras} zip (config.json, metadata.json,
@@ -39,7 +34,7 @@ public final class KerasWriter {
     /** Writes {@code graph} as a Keras 3 {@code .keras} file, atomically. */
     public void writeKeras(ComputationGraph graph, Path target) {
         NetworkChain chain = NetworkChain.of(graph.getConfiguration());
-        String config = config(chain, graph).toString();
+        String config = config(chain).toString();
         String metadata = JSON.objectNode().put("keras_version", KERAS_VERSION)
                 .put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss", Locale.ROOT)))
                 .toString();
@@ -133,8 +128,8 @@ public final class KerasWriter {
         return out;
     }
 
-    /** config.json: a functional model, each layer reading the one before it, compiled as it was trained. */
-    private static ObjectNode config(NetworkChain chain, ComputationGraph graph) {
+    /** config.json: a functional model, each layer reading the one before it. */
+    private static ObjectNode config(NetworkChain chain) {
         ArrayNode layers = JSON.arrayNode();
         ObjectNode input = layer("InputLayer", ConvNetModel.INPUT, JSON.objectNode()
                 .set("batch_shape", shape(28, 28, 1)));
@@ -190,36 +185,9 @@ public final class KerasWriter {
         root.set("config", modelConfig);
         root.put("registered_name", "Functional");
         root.set("build_config", JSON.objectNode().putNull("input_shape"));
-        root.set("compile_config", compileConfig(graph));
+        // No compile_config: the file holds no optimiser state, and with one Keras warns that it skips
+        // the optimiser's variables. load_model gives an uncompiled model; compile() it before fit().
         return root;
-    }
-
-    /** The optimiser the model was trained with, with its settings, so fit in Keras goes on the same way. */
-    private static ObjectNode compileConfig(ComputationGraph graph) {
-        IUpdater updater = graph.getNumLayers() > 0 && graph.getLayer(0).conf().getLayer() instanceof BaseLayer b
-                ? b.getIUpdater() : null;
-        ObjectNode optimizer = JSON.objectNode().put("module", "keras.optimizers");
-        ObjectNode config = JSON.objectNode();
-        if (updater instanceof Adam a) {
-            optimizer.put("class_name", "Adam");
-            config.put("name", "adam").put("learning_rate", a.getLearningRate()).put("beta_1", a.getBeta1())
-                    .put("beta_2", a.getBeta2()).put("epsilon", a.getEpsilon()).put("amsgrad", false);
-        } else if (updater instanceof Sgd s) {
-            optimizer.put("class_name", "SGD");
-            config.put("name", "sgd").put("learning_rate", s.getLearningRate()).put("momentum", 0.0).put("nesterov", false);
-        } else {
-            RmsProp r = updater instanceof RmsProp rms ? rms : new RmsProp(0.001, 0.9, 1e-7);
-            optimizer.put("class_name", "RMSprop");
-            config.put("name", "rmsprop").put("learning_rate", r.getLearningRate()).put("rho", r.getRmsDecay())
-                    .put("momentum", 0.0).put("epsilon", r.getEpsilon()).put("centered", false);
-        }
-        optimizer.set("config", config);
-        optimizer.putNull("registered_name");
-        ObjectNode compile = JSON.objectNode();
-        compile.set("optimizer", optimizer);
-        compile.put("loss", "sparse_categorical_crossentropy");
-        compile.set("metrics", JSON.arrayNode().add("accuracy"));
-        return compile;
     }
 
     private static ObjectNode layer(String className, String name, ObjectNode config) {

@@ -56,7 +56,7 @@ public final class InteropExactness {
             jobs.add(new ReferencePython.Job("onnx", work.resolve("export.onnx"), null, work.resolve("export.onnx.out")));
         }
         System.out.print(ReferencePython.run(jobs, IMAGES, work));
-        System.out.printf("%-40s %-28s %10s %10s %14s%n", "direction", "file", "convnet", "other", "max |Δ softmax|");
+        System.out.printf("%-48s %-18s %8s %8s %16s%n", "direction", "file", "convnet", "other", "max |Δ softmax|");
         for (int i = 0; i < kerasFiles.size(); i++) {
             Path k = kerasFiles.get(i);
             float[][] keras = jobs.get(i).probabilities(IMAGES);
@@ -86,7 +86,7 @@ public final class InteropExactness {
     }
 
     private static void row(String direction, Path file, float[][] convnet, float[][] other, LabeledImages test) {
-        System.out.printf(Locale.ROOT, "%-40s %-28s %10.4f %10.4f %14.2e%n", direction, file.getFileName(),
+        System.out.printf(Locale.ROOT, "%-48s %-18s %8.4f %8.4f %16.2e%n", direction, file.getFileName(),
                 accuracy(convnet, test), accuracy(other, test), KerasFixtures.maxAbsDifference(convnet, other));
     }
 
