@@ -1,11 +1,13 @@
 package dev.convnet.cli;
 
+import dev.convnet.app.SavedModels;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.KerasSummary;
 import dev.convnet.report.RunRecordText;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -13,6 +15,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -28,25 +31,27 @@ public final class SummaryCommand implements Callable<Integer> {
     ArchitectureOptions architectureOptions;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
-            description = "A saved model or a Keras .keras/.h5 file to summarise (default: the network 'train' would build).")
+            description = "A saved model to summarise (default: the network 'train' would build).")
     Path model;
 
     @Override
     public Integer call() {
         ComputationGraphConfiguration conf;
-        SavedModel saved = null;
         if (model == null) {
             conf = ConvNetModel.configuration(architectureOptions.architecture(),
                     new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 0));
         } else {
-            ModelStore store = new ModelStore();
-            saved = SavedModel.open(spec, model, null, store);
-            conf = saved.configuration(store);
+            if (!Files.isRegularFile(model)) {
+                throw new ParameterException(spec.commandLine(), "model file " + model + " not found");
+            }
+            conf = new SavedModels(new ModelStore()).configuration(model);
         }
         spec.commandLine().getOut().print(table(conf));
-        if (saved != null && saved.record() != null) {
-            spec.commandLine().getOut().println();
-            spec.commandLine().getOut().print(RunRecordText.render(saved.record()));
+        if (model != null) {
+            new SavedModels(new ModelStore()).runRecord(model).ifPresent(record -> {
+                spec.commandLine().getOut().println();
+                spec.commandLine().getOut().print(RunRecordText.render(record));
+            });
         }
         spec.commandLine().getOut().flush();
         return 0;

@@ -3,6 +3,8 @@ package dev.convnet.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.model.Architecture;
+import dev.convnet.model.ModelType;
+import dev.convnet.model.Padding;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -111,7 +113,7 @@ record KerasArchitecture(Architecture architecture, List<String> weighted) {
         }
         checkDense(file, layers.get(start), Architecture.DENSE_UNITS, "relu");
         checkDense(file, layers.get(start + 1), MnistLoader.CLASSES, "softmax");
-        Architecture arch = new Architecture("dense", Architecture.BOOK.filters(), Architecture.BOOK.kernel(),
+        Architecture arch = new Architecture(ModelType.DENSE, Architecture.BOOK.filters(), Architecture.BOOK.kernel(),
                 Architecture.BOOK.strides(), Architecture.BOOK.padding());
         return new KerasArchitecture(arch, List.of(layers.get(start).name(), layers.get(start + 1).name()));
     }
@@ -206,7 +208,7 @@ record KerasArchitecture(Architecture architecture, List<String> weighted) {
 
     private static Architecture architecture(String file, List<Integer> filters, int kernel, int strides, String padding) {
         try {
-            Architecture arch = new Architecture("convnet", filters, kernel, strides, padding);
+            Architecture arch = new Architecture(ModelType.CONVNET, filters, kernel, strides, Padding.fromId(padding));
             arch.featureMapSizes(MnistLoader.IMAGE_SIZE);
             return arch;
         } catch (IllegalArgumentException e) {

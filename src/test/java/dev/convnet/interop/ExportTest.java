@@ -10,6 +10,9 @@ import dev.convnet.data.LabeledImages;
 import dev.convnet.model.Architecture;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
+import dev.convnet.model.ModelType;
+import dev.convnet.model.Optimizer;
+import dev.convnet.model.Padding;
 import dev.convnet.runtime.NativeRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,11 +49,11 @@ class ExportTest {
         images = KerasFixtures.testImages(IMAGES);
         MODELS.put("book", new KerasReader().read(KerasFixtures.file("book.keras")).toGraph());
         MODELS.put("strides2", new KerasReader().read(KerasFixtures.file("strides2.h5")).toGraph());
-        Architecture dense = new Architecture("dense", List.of(32), 3, 1, "valid");
-        MODELS.put("dense", ConvNetModel.create(dense, new Hyperparameters("adam", 0.001, 5)));
+        Architecture dense = new Architecture(ModelType.DENSE, List.of(32), 3, 1, Padding.VALID);
+        MODELS.put("dense", ConvNetModel.create(dense, new Hyperparameters(Optimizer.ADAM, 0.001, 5)));
         // five convolutions: more layer groups in the HDF5 file, asymmetric same padding at 7 -> 4 -> 2 -> 1
-        MODELS.put("deep", ConvNetModel.create(new Architecture("convnet", List.of(8, 8, 16, 16, 32), 3, 1, "same"),
-                new Hyperparameters("sgd", 0.01, 7)));
+        MODELS.put("deep", ConvNetModel.create(new Architecture(ModelType.CONVNET, List.of(8, 8, 16, 16, 32), 3, 1, Padding.SAME),
+                new Hyperparameters(Optimizer.SGD, 0.01, 7)));
         List<ReferencePython.Job> jobs = new ArrayList<>();
         for (var model : MODELS.entrySet()) {
             Path keras = tmp.resolve(model.getKey() + ".keras");

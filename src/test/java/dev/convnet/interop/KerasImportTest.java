@@ -49,7 +49,7 @@ class KerasImportTest {
         for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
             assertEquals(null, layer.conf().getLayer().getIDropout(), layer.conf().getLayer().getLayerName() + " has dropout");
         }
-        assertEquals(new Architecture("convnet", keras.architecture().filters(), keras.architecture().kernel(),
+        assertEquals(new Architecture(dev.convnet.model.ModelType.CONVNET, keras.architecture().filters(), keras.architecture().kernel(),
                 keras.architecture().strides(), keras.architecture().padding()), keras.architecture());
     }
 }
