@@ -106,7 +106,7 @@ class KerasBadInputTest {
     void exportNeedsAFormatItKnows() throws IOException {
         CliTest.Run run = CliTest.run("export", KerasFixtures.file("book.keras").toString(), "-o", tmp.resolve("book.txt").toString());
         assertEquals(2, run.exit(), run.err());
-        assertTrue(run.err().startsWith("convnet export: say --format onnx or --format keras"), run.err());
+        assertTrue(run.err().startsWith("convnet export: name the output NAME.onnx, NAME.keras or NAME.weights.h5"), run.err());
     }
 
     private static void assertFails(String command, Path file, String message) {
