@@ -4,6 +4,7 @@
 Trains listing 8-1 of Deep Learning with Python (2nd ed.) and two variants briefly on the IDX files
 of data/mnist, then writes for each: NAME.keras (Keras 3 zip), NAME.h5 (legacy HDF5 as Keras 3
 writes it) and NAME.predictions.csv (softmax of the first 100 test images, 9 significant digits).
+Also chapter 2's dense network on 784-pixel vectors (dense.keras only, uncompiled: 1.6 MB).
 Also writes book.keras2.h5, the same weights in Keras 2's legacy HDF5 layout (model_config with
 Keras 2's nesting, weights named "kernel:0"), written with h5py because no Keras 2 is installed
 here, and unsupported.keras, a small model with layers convnet does not build.
@@ -84,6 +85,15 @@ def strides2():
     ])
 
 
+def dense():
+    """Chapter 2's network as the book writes it: Dense layers on flattened 784-pixel vectors, Sequential."""
+    return keras.Sequential([
+        keras.Input(shape=(28 * 28,)),
+        layers.Dense(512, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
 def unsupported():
     """Layers convnet does not build: BatchNormalization and Dropout (tiny, for the error message test)."""
     inputs = keras.Input(shape=(28, 28, 1))
@@ -140,6 +150,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="data/mnist")
     parser.add_argument("--out", default="src/test/resources/keras")
+    parser.add_argument("--only", help="make only this fixture (e.g. dense), leaving the others as they are")
     args = parser.parse_args()
     tf.config.threading.set_inter_op_parallelism_threads(1)
     tf.config.threading.set_intra_op_parallelism_threads(2)
@@ -148,21 +159,33 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     # name, builder, training images, epochs
     plans = [("book", book, 60000, 1), ("same-k5", same_k5, 10000, 1), ("strides2", strides2, 10000, 1),
-             ("unsupported", unsupported, 0, 0)]
+             ("dense", dense, 10000, 1), ("unsupported", unsupported, 0, 0)]
     for name, build, images, epochs in plans:
+        if args.only and name != args.only:
+            continue
         keras.backend.clear_session()  # layer names as in a fresh notebook: conv2d, conv2d_1, ...
         keras.utils.set_random_seed(1)
         model = build()
         model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        flat = name == "dense"
+        train_x, test_x = (x_train.reshape(-1, 784), x_test.reshape(-1, 784)) if flat else (x_train, x_test)
         if images:
-            model.fit(x_train[:images], y_train[:images], epochs=epochs, batch_size=64, verbose=2)
+            model.fit(train_x[:images], y_train[:images], epochs=epochs, batch_size=128 if flat else 64, verbose=2)
+        if flat:
+            # 407,050 weights: saved uncompiled (no optimiser state) and as .keras only, to keep the fixture small
+            trained = model
+            model = dense()
+            model.set_weights(trained.get_weights())
         model.save(out / f"{name}.keras")
         if name == "unsupported":
             continue
-        model.save(out / f"{name}.h5")
-        probs = model.predict(x_test[:PREDICTED_IMAGES], verbose=0)
+        if not flat:
+            model.save(out / f"{name}.h5")
+        probs = model.predict(test_x[:PREDICTED_IMAGES], verbose=0)
         np.savetxt(out / f"{name}.predictions.csv", probs, fmt="%.9g", delimiter=",")
-        loss, acc = model.evaluate(x_test, y_test, verbose=0)
+        if flat:
+            model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        loss, acc = model.evaluate(test_x, y_test, verbose=0)
         print(f"{name}: test accuracy {acc:.4f}, test loss {loss:.4f}")
         if name == "book":
             keras2_h5(model, out / "book.keras2.h5")
