@@ -52,7 +52,7 @@ class KerasImportTest {
         for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
             assertEquals(null, layer.conf().getLayer().getIDropout(), layer.conf().getLayer().getLayerName() + " has dropout");
         }
-        assertEquals(ConvNetModel.configuration(keras.architecture(), KerasModel.FINE_TUNING).toJson(),
+        assertEquals(ConvNetModel.create(keras.architecture(), KerasModel.FINE_TUNING).getConfiguration().toJson(),
                 graph.getConfiguration().toJson(), "not the graph convnet builds for " + architecture);
     }
 }
