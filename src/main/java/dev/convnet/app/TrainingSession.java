@@ -140,8 +140,8 @@ public final class TrainingSession {
         }
         Dataset dataset = Dataset.fromId(saved.dataset());
         MnistLoader loader = plan.data().loader(dataset);
-        NativeRuntime.start();
-        return new Start(store.load(plan.from()), saved.withTotal(total), dataset, loader);
+        // SavedModels, not the store: a Keras file can be fine-tuned directly (it is imported on the fly)
+        return new Start(new SavedModels(store).load(plan.from()).graph(), saved.withTotal(total), dataset, loader);
     }
 
     /** Model with run record, history CSV and chart; then the checkpoint goes. Returns why the chart failed, if it did. */

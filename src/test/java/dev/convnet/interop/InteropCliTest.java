@@ -84,4 +84,17 @@ class InteropCliTest {
         assertEquals(0, weights.exit(), weights.err());
         assertTrue(Files.size(tmp.resolve("tuned.weights.h5")) > 104_202 * 4, "weights file too small");
     }
+
+    @Test
+    void aKerasFileFineTunesDirectly() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 128, 100, false);
+        Path tuned = tmp.resolve("from-h5.zip");
+        CliTest.Run train = CliTest.run("train", "--resume", KerasFixtures.file("strides2.h5").toString(), "--epochs", "1",
+                "--data", data.toString(), "-o", tuned.toString());
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("on 128 mnist images, batch 64, lr 0.001, seed 1"), train.out());
+        CliTest.Run summary = CliTest.run("summary", tuned.toString());
+        assertTrue(summary.out().contains("imported.format  Keras 3.15.1 .h5"), summary.out());
+        assertTrue(summary.out().contains("architecture     convnet 32,64 k3 s2 same"), summary.out());
+    }
 }
