@@ -39,11 +39,6 @@ final class CheckpointWriter implements Consumer<EpochRecord> {
         return latest;
     }
 
-    /** Records facts about the run that are not progress, e.g. the engine. */
-    void update(RunState state) {
-        latest = state;
-    }
-
     /** The checkpoint file, if it holds a finished epoch to resume from. */
     Optional<Path> kept() {
         return latest.epochsDone() > 0 && Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();

@@ -1,5 +1,6 @@
 package dev.convnet.app;
 
+import dev.convnet.engine.Metrics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.stream.IntStream;
  * What the model sees in one image.
  *
  * @param probabilities one per class, summing to 1
- * @param ranked every class, most probable first (ties: lower index first, as {@code Metrics.argmax})
+ * @param ranked every class, most probable first ({@link Metrics#argmax} first; ties by index)
  */
 public record Prediction(float[] probabilities, List<RankedClass> ranked) {
 
@@ -19,10 +20,13 @@ public record Prediction(float[] probabilities, List<RankedClass> ranked) {
 
     /** Ranks {@code probabilities} with the dataset's class names. */
     public static Prediction of(float[] probabilities, List<String> classNames) {
-        List<RankedClass> ranked = new ArrayList<>(IntStream.range(0, probabilities.length)
-                .mapToObj(c -> new RankedClass(c, classNames.get(c), probabilities[c])).toList());
-        // A stable sort keeps ties in index order, so the first class is Metrics.argmax's, as evaluation counts it.
-        ranked.sort(Comparator.comparingDouble(RankedClass::probability).reversed());
+        int best = Metrics.argmax(probabilities); // the class evaluation counts, ties included
+        List<RankedClass> ranked = new ArrayList<>();
+        ranked.add(new RankedClass(best, classNames.get(best), probabilities[best]));
+        IntStream.range(0, probabilities.length).filter(c -> c != best)
+                .mapToObj(c -> new RankedClass(c, classNames.get(c), probabilities[c]))
+                .sorted(Comparator.comparingDouble(RankedClass::probability).reversed()) // stable: ties by index
+                .forEach(ranked::add);
         return new Prediction(probabilities.clone(), ranked);
     }
 

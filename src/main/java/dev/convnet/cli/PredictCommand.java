@@ -129,7 +129,10 @@ public final class PredictCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> doc = document("test[" + index + "]", p);
             doc.put("true", truth);
-            out.println(Json.write(Map.of("model", model.toString(), "predictions", List.of(doc))));
+            Map<String, Object> all = new LinkedHashMap<>(); // model first, as for pictures
+            all.put("model", model.toString());
+            all.put("predictions", List.of(doc));
+            out.println(Json.write(all));
         } else {
             List<String> picture = TerminalImage.render(pixels, predictor.inputShape().width());
             List<String> text = List.of("", "", "", String.format("Test image %d of %s", index, dataset.id()),
@@ -156,7 +159,11 @@ public final class PredictCommand implements Callable<Integer> {
         doc.put("probability", p.best().probability());
         List<Map<String, Object>> top = new ArrayList<>();
         for (RankedClass c : p.top(TOP)) {
-            top.add(Map.of("class", c.index(), "label", c.label(), "probability", c.probability()));
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("class", c.index());
+            entry.put("label", c.label());
+            entry.put("probability", c.probability());
+            top.add(entry);
         }
         doc.put("top", top);
         return doc;

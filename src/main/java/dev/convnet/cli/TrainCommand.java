@@ -121,13 +121,13 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingPlan freshPlan(OutputPaths outputs) {
-        checkWritable(outputs);
         Architecture arch = architectureOptions.architecture();
         TrainingSettings settings = new TrainingSettings(arch, optimizer, epochs,
                 batch != null ? batch : TrainingSettings.defaultBatch(arch),
                 learningRate != null ? learningRate : optimizer.defaultLearningRate(),
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000),
                 dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience);
+        checkWritable(outputs); // after the settings, so that a bad value is the error a user sees first
         String command = "convnet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         return new TrainingPlan.Fresh(settings, command, dataOptions::loader, engineOption.engine, outputs);
     }
