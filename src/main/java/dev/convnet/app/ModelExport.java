@@ -1,5 +1,6 @@
 package dev.convnet.app;
 
+import dev.convnet.interop.InteropException;
 import dev.convnet.interop.KerasWriter;
 import dev.convnet.interop.OnnxWriter;
 import dev.convnet.runtime.Versions;
@@ -27,14 +28,19 @@ public final class ModelExport {
         this.models = models;
     }
 
-    /** Writes {@code model} to {@code target} atomically; returns the loaded model's file for messages. */
+    /** Writes {@code model} to {@code target} atomically; InteropException naming the model if it cannot be. */
     public void run(Path model, Format format, Path target) {
         LoadedModel loaded = models.load(model);
-        switch (format) {
-            case ONNX -> new OnnxWriter().write(loaded.graph(), target, Versions.convnet());
-            case KERAS -> new KerasWriter().writeKeras(loaded.graph(), target);
-            case KERAS_WEIGHTS -> new KerasWriter().writeWeights(loaded.graph(), target);
-            default -> throw new IllegalStateException(format.name());
+        try {
+            switch (format) {
+                case ONNX -> new OnnxWriter().write(loaded.graph(), target, Versions.convnet());
+                case KERAS -> new KerasWriter().writeKeras(loaded.graph(), target);
+                case KERAS_WEIGHTS -> new KerasWriter().writeWeights(loaded.graph(), target);
+                default -> throw new IllegalStateException(format.name());
+            }
+        } catch (InteropException e) {
+            boolean named = e.getMessage().startsWith("could not write");
+            throw named ? e : new InteropException(model + ": " + e.getMessage(), e);
         }
     }
 }
