@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convnet.cli.CliTest;
+import dev.convnet.model.ModelStore;
+import dev.convnet.runtime.NativeRuntime;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import java.io.IOException;
@@ -17,8 +19,15 @@ import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /** Keras files convnet cannot use get one clear line and exit 1, through every command that reads a model. */
 class KerasBadInputTest {
@@ -107,6 +116,31 @@ class KerasBadInputTest {
         CliTest.Run run = CliTest.run("export", KerasFixtures.file("book.keras").toString(), "-o", tmp.resolve("book.txt").toString());
         assertEquals(2, run.exit(), run.err());
         assertTrue(run.err().startsWith("convnet export: name the output NAME.onnx, NAME.keras or NAME.weights.h5"), run.err());
+    }
+
+    /** A DL4J model that is not one of convnet's chains (a sigmoid convolution) is named, not half-written. */
+    @Test
+    void aNetworkConvnetCannotExportIsNamed() {
+        NativeRuntime.start();
+        ComputationGraph graph = new ComputationGraph(
+                new NeuralNetConfiguration.Builder().graphBuilder()
+                        .addInputs("input_1")
+                        .setInputTypes(InputType.convolutional(28, 28, 1))
+                        .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(4)
+                                .activation(Activation.SIGMOID).build(), "input_1")
+                        .addLayer("dense", new OutputLayer.Builder(
+                                LossFunction.SPARSE_MCXENT).nOut(10)
+                                .activation(Activation.SOFTMAX).build(), "conv")
+                        .setOutputs("dense").build());
+        graph.init();
+        Path model = tmp.resolve("sigmoid.zip");
+        new ModelStore().save(graph, model);
+        Path onnx = tmp.resolve("sigmoid.onnx");
+        CliTest.Run run = CliTest.run("export", model.toString(), "-o", onnx.toString());
+        assertEquals(1, run.exit(), run.err());
+        assertTrue(run.err().startsWith("convnet export: error: " + model + ": convolution conv is not a square, "
+                + "undilated ReLU convolution"), run.err());
+        assertTrue(!Files.exists(onnx), "a refused export left a file");
     }
 
     private static void assertFails(String command, Path file, String message) {
