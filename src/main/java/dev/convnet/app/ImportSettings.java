@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * How an imported Keras model is fine-tuned by {@code train --resume}, and the run record that says
- * where it came from (file, format, Keras version, SHA-256). No epoch is done yet: Keras' own
- * training history is not in its files.
+ * where it came from (file, format, Keras version, SHA-256). No epoch is done yet (Keras' own
+ * training history is not in its files) and one is planned: the fine-tuning.
  *
  * @param seed seeds the shuffling of the fine-tuning
  * @param batch images per step
@@ -60,7 +60,8 @@ public record ImportSettings(long seed, int batch, double learningRate, int limi
         Provenance provenance = new Provenance(command, model.architecture().describe(), Optimizer.RMSPROP.id(),
                 Versions.convnet(), Versions.dl4j(), Versions.java(), command == null ? null : NativeRuntime.describe(),
                 null, Map.of(), command == null ? null : OffsetDateTime.now().withNano(0), null, null, imported);
-        return RunState.fresh(0, seed, batch, learningRate, limit, dataset.id(), 0, 0, provenance);
+        // one epoch to go: train --resume fine-tunes for one epoch unless --epochs says more
+        return RunState.fresh(1, seed, batch, learningRate, limit, dataset.id(), 0, 0, provenance);
     }
 
     @Override
