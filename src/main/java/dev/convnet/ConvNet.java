@@ -4,6 +4,8 @@ import dev.convnet.app.InvalidSettingException;
 import dev.convnet.app.Setting;
 import dev.convnet.cli.ActivationsCommand;
 import dev.convnet.cli.EvaluateCommand;
+import dev.convnet.cli.ExportCommand;
+import dev.convnet.cli.ImportCommand;
 import dev.convnet.cli.PredictCommand;
 import dev.convnet.cli.SummaryCommand;
 import dev.convnet.cli.TrainCommand;
@@ -37,7 +39,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "convnet", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Trains, evaluates and explains the MNIST convnet of Deep Learning with Python, ch. 8.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, PredictCommand.class,
-            ActivationsCommand.class, CommandLine.HelpCommand.class})
+            ActivationsCommand.class, ImportCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class ConvNet implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -51,7 +53,7 @@ public final class ConvNet implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate, summary, predict or activations");
+        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate, summary, predict, activations, import or export");
     }
 
     public static void main(String[] args) {

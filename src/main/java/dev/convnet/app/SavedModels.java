@@ -1,23 +1,40 @@
 package dev.convnet.app;
 
 import dev.convnet.data.Dataset;
+import dev.convnet.interop.KerasModel;
+import dev.convnet.interop.KerasReader;
 import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
 import dev.convnet.run.RunState;
 import dev.convnet.runtime.NativeRuntime;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
-/** Opens saved models for every command and the server: run record first (cheap), then the network. */
+/**
+ * Opens saved models for every command and the server: run record first (cheap), then the network.
+ * A Keras file ({@code .keras}, {@code .h5}) opens like a convnet model: it is imported on the fly
+ * into the graph convnet builds itself, with the run record an import would give it.
+ */
 public final class SavedModels {
     private final ModelStore store;
+    private final KerasReader keras;
+
+    public SavedModels(ModelStore store, KerasReader keras) {
+        this.store = store;
+        this.keras = keras;
+    }
 
     public SavedModels(ModelStore store) {
-        this.store = store;
+        this(store, new KerasReader());
     }
 
     /** The run record saved with a model, without loading the network or any native library. */
     public Optional<RunState> runRecord(Path file) {
+        if (KerasReader.isKerasFile(file)) {
+            KerasModel model = keras.read(file);
+            return Optional.of(ImportSettings.defaults(model).runState(model, null));
+        }
         String text = store.readRunRecord(file);
         if (text == null) {
             return Optional.empty();
@@ -36,9 +53,20 @@ public final class SavedModels {
 
     /** Starts the native runtime and loads the model, checked to fit the data. */
     public LoadedModel load(Path file) {
+        if (KerasReader.isKerasFile(file)) {
+            KerasModel model = keras.read(file);
+            Optional<RunState> record = Optional.of(ImportSettings.defaults(model).runState(model, null));
+            NativeRuntime.start();
+            return new LoadedModel(file, model.toGraph(), record, Dataset.MNIST);
+        }
         Optional<RunState> record = runRecord(file);
         NativeRuntime.start();
         return new LoadedModel(file, store.load(file), record, trainedOn(record));
+    }
+
+    /** The network's configuration, for summary; a Keras file needs no native library for it. */
+    public ComputationGraphConfiguration configuration(Path file) {
+        return KerasReader.isKerasFile(file) ? keras.read(file).configuration() : store.load(file).getConfiguration();
     }
 
     /** The state to resume training from; a ModelFileException if the file holds none. */

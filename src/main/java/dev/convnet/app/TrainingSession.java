@@ -179,8 +179,8 @@ public final class TrainingSession {
             throw new InvalidSettingException(Setting.DATA, difference + "; resuming on other data would make the run "
                     + "record false: resume with the same data, or start a new run");
         });
-        NativeRuntime.start();
-        return new Start(store.load(plan.from()), saved.withTotal(total), dataset, loader);
+        // SavedModels, not the store: a Keras file can be fine-tuned directly (it is imported on the fly)
+        return new Start(new SavedModels(store).load(plan.from()).graph(), saved.withTotal(total), dataset, loader);
     }
 
     /** Model with run record, history CSV and chart; then the checkpoint goes. Returns why the chart failed, if it did. */

@@ -44,7 +44,7 @@ public final class SummaryCommand implements Callable<Integer> {
             if (!Files.isRegularFile(model)) {
                 throw new ParameterException(spec.commandLine(), "model file " + model + " not found");
             }
-            conf = new ModelStore().load(model).getConfiguration();
+            conf = new SavedModels(new ModelStore()).configuration(model);
         }
         // The record is read before anything is printed: a malformed one is then the only output.
         java.util.Optional<dev.convnet.run.RunState> record = model == null ? java.util.Optional.empty()

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Runs a model exported by convnet in the real thing and writes its softmax on MNIST test images.
+
+    interop-reference.py keras   MODEL.keras            --data DIR --images N --out FILE
+    interop-reference.py weights MODEL.keras W.weights.h5 --data DIR --images N --out FILE
+    interop-reference.py onnx    MODEL.onnx             --data DIR --images N --out FILE
+    interop-reference.py --jobs JOBS.tsv                --data DIR --images N
+
+JOBS.tsv runs many in one Python start-up (TensorFlow takes seconds to load): one job a line,
+"mode<TAB>model<TAB>weights or -<TAB>out".
+
+keras:   keras.models.load_model (Keras 3), input NHWC [N, 28, 28, 1].
+weights: a fresh copy of MODEL.keras' architecture (weights re-initialised), then load_weights(W).
+onnx:    onnx.checker.check_model, then ONNX Runtime, input NCHW [N, 1, 28, 28].
+Pixels are divided by 255, as convnet does. FILE gets float32 little-endian [N, 10]; one line on
+stdout says what ran and the test accuracy on those N images. Used by convnet's interop tests
+(with the venv of scripts/reference-python) and for the 10,000-image exactness figures.
+"""
+import argparse
+import os
+import pathlib
+import struct
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+
+import numpy as np  # noqa: E402
+
+
+def read_idx(path):
+    data = pathlib.Path(path).read_bytes()
+    dims = data[3]
+    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def run(mode, model_path, weights, x, y, out):
+    if mode == "onnx":
+        import onnx
+        import onnxruntime as ort
+        onnx.checker.check_model(onnx.load(model_path), full_check=True)
+        session = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
+        probs = session.run(None, {session.get_inputs()[0].name: x[:, None, :, :]})[0]
+        what = f"onnxruntime {ort.__version__}"
+    else:
+        import keras
+        model = keras.models.load_model(model_path)
+        if mode == "weights":
+            model = keras.models.clone_model(model)
+            model.load_weights(weights)
+        probs = model.predict(x[..., None], batch_size=500, verbose=0)
+        what = f"keras {keras.__version__} {mode}"
+    probs = np.asarray(probs, dtype="<f4")
+    pathlib.Path(out).write_bytes(probs.tobytes())
+    accuracy = float((probs.argmax(axis=1) == y).mean())
+    print(f"{model_path}: {what}: {len(y)} images, accuracy {accuracy:.4f}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", nargs="?", choices=["keras", "weights", "onnx"])
+    parser.add_argument("model", nargs="?")
+    parser.add_argument("weights", nargs="?")
+    parser.add_argument("--jobs")
+    parser.add_argument("--data", default="data/mnist")
+    parser.add_argument("--images", type=int, default=100)
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    d = pathlib.Path(args.data)
+    x = read_idx(d / "t10k-images-idx3-ubyte")[:args.images].astype("float32") / 255
+    y = read_idx(d / "t10k-labels-idx1-ubyte")[:args.images].astype("int64")
+    if args.jobs:
+        for line in pathlib.Path(args.jobs).read_text().splitlines():
+            if line.strip():
+                mode, model, weights, out = line.split("\t")
+                run(mode, model, None if weights == "-" else weights, x, y, out)
+    elif args.mode and args.model and args.out:
+        run(args.mode, args.model, args.weights, x, y, args.out)
+    else:
+        parser.error("give MODE MODEL [WEIGHTS] --out FILE, or --jobs FILE")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

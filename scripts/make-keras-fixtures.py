@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Makes the Keras fixtures of convnet's interop tests with real Keras 3 (TensorFlow CPU).
+
+Trains listing 8-1 of Deep Learning with Python (2nd ed.) and two variants briefly on the IDX files
+of data/mnist, then writes for each: NAME.keras (Keras 3 zip), NAME.h5 (legacy HDF5 as Keras 3
+writes it) and NAME.predictions.csv (softmax of the first 100 test images, 9 significant digits).
+Also chapter 2's dense network on 784-pixel vectors (dense.keras only, uncompiled: 1.6 MB).
+Also writes book.keras2.h5, the same weights in Keras 2's legacy HDF5 layout (model_config with
+Keras 2's nesting, weights named "kernel:0"), written with h5py because no Keras 2 is installed
+here, and unsupported.keras, a small model with layers convnet does not build.
+
+Run with the venv that scripts/reference-python makes:
+    python scripts/make-keras-fixtures.py [--data data/mnist] [--out src/test/resources/keras]
+The output is deterministic for a given TensorFlow build (seeded, single-threaded).
+"""
+import argparse
+import json
+import os
+import pathlib
+import struct
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+PREDICTED_IMAGES = 100
+
+
+def read_idx(path):
+    data = pathlib.Path(path).read_bytes()
+    dims = data[3]
+    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load(data_dir):
+    d = pathlib.Path(data_dir)
+    x_train = read_idx(d / "train-images-idx3-ubyte").astype("float32")[..., None] / 255
+    y_train = read_idx(d / "train-labels-idx1-ubyte").astype("int64")
+    x_test = read_idx(d / "t10k-images-idx3-ubyte").astype("float32")[..., None] / 255
+    y_test = read_idx(d / "t10k-labels-idx1-ubyte").astype("int64")
+    return x_train, y_train, x_test, y_test
+
+
+def book():
+    """Listing 8-1, as printed in the book (functional API)."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(filters=32, kernel_size=3, activation="relu")(inputs)
+    x = layers.MaxPooling2D(pool_size=2)(x)
+    x = layers.Conv2D(filters=64, kernel_size=3, activation="relu")(x)
+    x = layers.MaxPooling2D(pool_size=2)(x)
+    x = layers.Conv2D(filters=128, kernel_size=3, activation="relu")(x)
+    x = layers.Flatten()(x)
+    outputs = layers.Dense(10, activation="softmax")(x)
+    return keras.Model(inputs=inputs, outputs=outputs)
+
+
+def same_k5():
+    """Variant: same padding, 5x5 kernels, filters 16,32,64 (functional API)."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(16, 5, padding="same", activation="relu")(inputs)
+    x = layers.MaxPooling2D(2)(x)
+    x = layers.Conv2D(32, 5, padding="same", activation="relu")(x)
+    x = layers.MaxPooling2D(2)(x)
+    x = layers.Conv2D(64, 5, padding="same", activation="relu")(x)
+    x = layers.Flatten()(x)
+    outputs = layers.Dense(10, activation="softmax")(x)
+    return keras.Model(inputs, outputs)
+
+
+def strides2():
+    """Variant: strides 2 with same padding (TensorFlow pads the odd pixel at the bottom/right), Sequential."""
+    return keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
+        layers.Flatten(),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
+def dense():
+    """Chapter 2's network as the book writes it: Dense layers on flattened 784-pixel vectors, Sequential."""
+    return keras.Sequential([
+        keras.Input(shape=(28 * 28,)),
+        layers.Dense(512, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
+def unsupported():
+    """Layers convnet does not build: BatchNormalization and Dropout (tiny, for the error message test)."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(4, 3, activation="relu")(inputs)
+    x = layers.BatchNormalization()(x)
+    x = layers.MaxPooling2D(2)(x)
+    x = layers.Flatten()(x)
+    x = layers.Dropout(0.5)(x)
+    outputs = layers.Dense(10, activation="softmax")(x)
+    return keras.Model(inputs, outputs)
+
+
+def keras2_h5(model, path):
+    """The model in Keras 2's legacy HDF5 layout (what tf.keras 2.x model.save("x.h5") writes)."""
+    layer_configs = []
+    previous = None
+    weighted = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    for layer in weighted:
+        config = dict(layer.get_config())
+        config.pop("dtype", None)
+        config["dtype"] = "float32"
+        entry = {"class_name": type(layer).__name__, "config": config, "name": layer.name,
+                 "inbound_nodes": [] if previous is None else [[[previous, 0, 0, {}]]]}
+        layer_configs.append(entry)
+        previous = layer.name
+    input_name = "input_1"
+    input_layer = {"class_name": "InputLayer", "name": input_name, "inbound_nodes": [],
+                   "config": {"batch_input_shape": [None, 28, 28, 1], "dtype": "float32", "sparse": False,
+                              "ragged": False, "name": input_name}}
+    layer_configs[0]["inbound_nodes"] = [[[input_name, 0, 0, {}]]]
+    model_config = {"class_name": "Functional", "config": {
+        "name": "model", "layers": [input_layer] + layer_configs,
+        "input_layers": [[input_name, 0, 0]], "output_layers": [[previous, 0, 0]]}}
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "2.15.0"
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["model_config"] = json.dumps(model_config)
+        weights = f.create_group("model_weights")
+        weights.attrs["layer_names"] = np.array([input_name.encode()] + [l.name.encode() for l in weighted])
+        weights.attrs["backend"] = "tensorflow"
+        weights.attrs["keras_version"] = "2.15.0"
+        weights.create_group(input_name).attrs["weight_names"] = np.array([], dtype="S1")
+        for layer in weighted:
+            group = weights.create_group(layer.name)
+            names = []
+            for var, value in zip(layer.weights, layer.get_weights()):
+                name = f"{layer.name}/{var.name}:0"
+                group.create_dataset(name, data=value)
+                names.append(name.encode())
+            group.attrs["weight_names"] = np.array(names, dtype=f"S{max([len(n) for n in names] + [1])}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default="data/mnist")
+    parser.add_argument("--out", default="src/test/resources/keras")
+    parser.add_argument("--only", help="make only this fixture (e.g. dense), leaving the others as they are")
+    args = parser.parse_args()
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    tf.config.threading.set_intra_op_parallelism_threads(2)
+    x_train, y_train, x_test, y_test = load(args.data)
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    # name, builder, training images, epochs
+    plans = [("book", book, 60000, 1), ("same-k5", same_k5, 10000, 1), ("strides2", strides2, 10000, 1),
+             ("dense", dense, 10000, 1), ("unsupported", unsupported, 0, 0)]
+    for name, build, images, epochs in plans:
+        if args.only and name != args.only:
+            continue
+        keras.backend.clear_session()  # layer names as in a fresh notebook: conv2d, conv2d_1, ...
+        keras.utils.set_random_seed(1)
+        model = build()
+        model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        flat = name == "dense"
+        train_x, test_x = (x_train.reshape(-1, 784), x_test.reshape(-1, 784)) if flat else (x_train, x_test)
+        if images:
+            model.fit(train_x[:images], y_train[:images], epochs=epochs, batch_size=128 if flat else 64, verbose=2)
+        if flat:
+            # 407,050 weights: saved uncompiled (no optimiser state) and as .keras only, to keep the fixture small
+            trained = model
+            model = dense()
+            model.set_weights(trained.get_weights())
+        model.save(out / f"{name}.keras")
+        if name == "unsupported":
+            continue
+        if not flat:
+            model.save(out / f"{name}.h5")
+        probs = model.predict(test_x[:PREDICTED_IMAGES], verbose=0)
+        np.savetxt(out / f"{name}.predictions.csv", probs, fmt="%.9g", delimiter=",")
+        if flat:
+            model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        loss, acc = model.evaluate(test_x, y_test, verbose=0)
+        print(f"{name}: test accuracy {acc:.4f}, test loss {loss:.4f}")
+        if name == "book":
+            keras2_h5(model, out / "book.keras2.h5")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+package dev.convnet.app;
+
+import dev.convnet.interop.InteropException;
+import dev.convnet.interop.KerasWriter;
+import dev.convnet.interop.OnnxWriter;
+import dev.convnet.runtime.Versions;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/** {@code export}: a saved model (or a Keras file) written as ONNX, a Keras 3 .keras, or Keras weights. */
+public final class ModelExport {
+    /** What {@code export} writes. */
+    public enum Format {
+        ONNX, KERAS, KERAS_WEIGHTS;
+
+        /** The format a file name asks for: {@code .onnx}, {@code .keras} or {@code .weights.h5}. */
+        public static Optional<Format> of(Path file) {
+            String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+            return name.endsWith(".onnx") ? Optional.of(ONNX) : name.endsWith(".keras") ? Optional.of(KERAS)
+                    : name.endsWith(".weights.h5") ? Optional.of(KERAS_WEIGHTS) : Optional.empty();
+        }
+    }
+
+    private final SavedModels models;
+
+    public ModelExport(SavedModels models) {
+        this.models = models;
+    }
+
+    /** Writes {@code model} to {@code target} atomically; InteropException naming the model if it cannot be. */
+    public void run(Path model, Format format, Path target) {
+        LoadedModel loaded = models.load(model);
+        try {
+            switch (format) {
+                case ONNX -> new OnnxWriter().write(loaded.graph(), target, Versions.convnet());
+                case KERAS -> new KerasWriter().writeKeras(loaded.graph(), target);
+                case KERAS_WEIGHTS -> new KerasWriter().writeWeights(loaded.graph(), target);
+                default -> throw new IllegalStateException(format.name());
+            }
+        } catch (InteropException e) {
+            boolean named = e.getMessage().startsWith("could not write");
+            throw named ? e : new InteropException(model + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.convnet.cli;
+
+import dev.convnet.app.ModelExport;
+import dev.convnet.app.SavedModels;
+import dev.convnet.interop.KerasWriter;
+import dev.convnet.interop.OnnxWriter;
+import dev.convnet.model.ModelStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code convnet export MODEL.zip --format onnx|keras -o FILE}: the model for use outside the JVM. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Write a model as ONNX or as a Keras 3 .keras file (or .weights.h5 for model.load_weights).")
+public final class ExportCommand implements Callable<Integer> {
+    /** The formats --format names. */
+    public enum FormatOption { ONNX, KERAS }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train' or 'import', or a Keras file.")
+    Path model;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "onnx or keras (default: from the output's name: .onnx, .keras, .weights.h5).")
+    FormatOption format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
+            description = "The file to write: NAME.onnx, NAME.keras, or NAME.weights.h5 (Keras weights only).")
+    Path output;
+
+    @Override
+    public Integer call() {
+        ModelExport.Format byName = ModelExport.Format.of(output).orElse(null);
+        if (byName == null) {
+            throw usage("name the output NAME.onnx, NAME.keras or NAME.weights.h5; got " + output);
+        }
+        boolean keras = byName != ModelExport.Format.ONNX;
+        if (format != null && (format == FormatOption.KERAS) != keras) {
+            throw usage("--format " + format.name().toLowerCase(java.util.Locale.ROOT) + " does not match the output's name "
+                    + output.getFileName() + " (.onnx for onnx; .keras or .weights.h5 for keras)");
+        }
+        Path folder = output.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw usage("cannot write " + output + ": folder " + folder + " does not exist");
+        }
+        new ModelExport(new SavedModels(new ModelStore())).run(SavedModelFile.check(spec, model), byName, output);
+        PrintWriter out = spec.commandLine().getOut();
+        String shown = Locations.display(output);
+        switch (byName) {
+            case ONNX -> out.printf("Wrote %s (ONNX, opset 13): input '%s' float32 [N, 1, 28, 28] (pixels / 255), "
+                    + "output '%s' [N, 10] (softmax)%n", shown, OnnxWriter.INPUT, OnnxWriter.OUTPUT);
+            case KERAS -> out.printf("Wrote %s (Keras %s): keras.models.load_model(\"%s\"), input [N, 28, 28, 1] "
+                    + "(pixels / 255)%n", shown, KerasWriter.KERAS_VERSION, output.getFileName());
+            case KERAS_WEIGHTS -> out.printf("Wrote %s (Keras 3 weights): model.load_weights(\"%s\") on the same "
+                    + "architecture%n", shown, output.getFileName());
+            default -> throw new IllegalStateException(byName.name());
+        }
+        out.flush();
+        return 0;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.convnet.cli;
+
+import dev.convnet.app.KerasImport;
+import dev.convnet.data.Dataset;
+import dev.convnet.interop.KerasReader;
+import dev.convnet.model.ModelFileException;
+import dev.convnet.model.ModelStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code convnet import book.keras -o models/book.zip}: a Keras model as a convnet model, ready to fine-tune. */
+@Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Turn a Keras model (.keras or .h5) of listing 8-1 or a variant into a convnet model.")
+public final class ImportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "KERAS_FILE", description = "A Keras 3 .keras file, or a legacy .h5 (Keras 2 or 3).")
+    Path source;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "The convnet model to write, e.g. models/book.zip.")
+    Path output;
+
+    @Option(names = "--dataset", paramLabel = "NAME",
+            description = "What the model was trained on: mnist or fashion-mnist (default: mnist).")
+    String dataset;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "RMSprop's learning rate for fine-tuning with train --resume (default: 0.001).")
+    Double learningRate;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Batch size for fine-tuning (default: 64; 128 for the dense model).")
+    Integer batch;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the fine-tuning's shuffling (default: 1).")
+    Long seed;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Fine-tune on the first N training images only (default: 0, all).")
+    Integer limit;
+
+    @Override
+    public Integer call() {
+        if (!Files.isRegularFile(source)) {
+            throw usage("Keras model file " + source + " not found");
+        }
+        Dataset trainedOn = null;
+        if (dataset != null) {
+            try {
+                trainedOn = Dataset.fromId(dataset);
+            } catch (IllegalArgumentException e) {
+                throw usage("--dataset: " + e.getMessage());
+            }
+        }
+        ModelStore store = new ModelStore();
+        try {
+            store.checkWritable(output);
+        } catch (ModelFileException e) {
+            throw usage(e.getMessage());
+        }
+        String command = "convnet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        KerasImport.Outcome outcome = new KerasImport(store, new KerasReader()).run(source, output,
+                new KerasImport.ImportSettingsChoice(seed, batch, learningRate, limit, trainedOn), command);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "Imported %s (%s, sha256 %s…) as %s%n", source, outcome.keras().source().describe(),
+                outcome.keras().source().sha256().substring(0, 12), outcome.keras().architecture().describe());
+        out.print(SummaryCommand.table(outcome.graph().getConfiguration()));
+        out.printf(Locale.ROOT, "Saved model to %s; fine-tune it (one epoch, batch %d, lr %s, seed %d) with: "
+                        + "convnet train --resume %s -o %s%n", Locations.display(output), outcome.record().batch(),
+                outcome.record().learningRate(), outcome.record().seed(), Locations.display(output), Locations.display(output));
+        out.flush();
+        return 0;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

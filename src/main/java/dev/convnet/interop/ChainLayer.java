@@ -1,0 +1,35 @@
+package dev.convnet.interop;
+
+/**
+ * One layer of the straight chain that convnet builds (listing 8-1 and its variants), in the terms
+ * every format shares: Keras configs and ONNX graphs are written from these, and Keras configs are
+ * read into them. Sides are square (MNIST's 28x28 and what follows from it).
+ */
+sealed interface ChainLayer {
+    String name();
+
+    /** Conv2D with ReLU and bias. {@code same} pads as TensorFlow does: the odd pixel goes bottom/right. */
+    record Conv(String name, int inChannels, int filters, int kernel, int stride, boolean same, int inSide, int outSide)
+            implements ChainLayer {
+        /** Padding before (top/left); the rest of the total goes after. */
+        int padBefore() {
+            return same ? Math.max((outSide - 1) * stride + kernel - inSide, 0) / 2 : 0;
+        }
+
+        int padAfter() {
+            return same ? Math.max((outSide - 1) * stride + kernel - inSide, 0) - padBefore() : 0;
+        }
+    }
+
+    /** MaxPooling2D, 2x2, strides 2, valid. */
+    record MaxPool(String name, int channels, int inSide, int outSide) implements ChainLayer {
+    }
+
+    /** Flatten of a {@code channels x side x side} map. */
+    record Flatten(String name, int channels, int side) implements ChainLayer {
+    }
+
+    /** Dense with bias: ReLU inside the network, softmax at its end. */
+    record Dense(String name, int inputs, int units, boolean softmax) implements ChainLayer {
+    }
+}

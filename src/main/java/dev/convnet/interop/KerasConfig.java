@@ -1,0 +1,120 @@
+package dev.convnet.interop;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Keras model config (config.json of a .keras file, or the model_config attribute of a legacy
+ * .h5), read into a straight chain of layers after its input. Keras 3 and Keras 2 differ in how
+ * they write inbound nodes, input shapes and the outer nesting; both are read here.
+ *
+ * @param inputShape the input's shape without the batch dimension, e.g. [28, 28, 1]
+ * @param layers the layers after the input, in order
+ */
+record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
+
+    KerasConfig {
+        inputShape = List.copyOf(inputShape);
+        layers = List.copyOf(layers);
+    }
+
+    /** Parses {@code json}; InteropException naming {@code file} when it is not a model config convnet can follow. */
+    static KerasConfig parse(String file, String json) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InteropException(file + ": the Keras model config is not valid JSON (" + e.getOriginalMessage() + ")", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InteropException(file + ": the Keras model config is not a JSON object");
+        }
+        String modelClass = root.path("class_name").asText("");
+        JsonNode config = root.path("config");
+        if (!List.of("Functional", "Model", "Sequential").contains(modelClass) || !config.path("layers").isArray()) {
+            throw new InteropException(file + ": the Keras model is a '" + modelClass
+                    + "'; convnet reads Sequential and functional models (keras.Model)");
+        }
+        boolean sequential = modelClass.equals("Sequential");
+        List<KerasLayer> all = new ArrayList<>();
+        for (JsonNode layer : config.path("layers")) {
+            String className = layer.path("class_name").asText("");
+            JsonNode layerConfig = layer.path("config");
+            String name = layer.hasNonNull("name") ? layer.path("name").asText() : layerConfig.path("name").asText("");
+            if (className.isEmpty() || name.isEmpty()) {
+                throw new InteropException(file + ": the Keras model config has a layer without a class or a name");
+            }
+            List<String> inbound = new ArrayList<>();
+            collectInbound(layer.path("inbound_nodes"), inbound);
+            all.add(new KerasLayer(name, className, layerConfig, inbound));
+        }
+        List<Integer> inputShape = inputShape(file, config, all);
+        List<KerasLayer> body = all.isEmpty() || !all.get(0).className().equals("InputLayer") ? all : all.subList(1, all.size());
+        if (!sequential) {
+            checkChain(file, all, config);
+        }
+        return new KerasConfig(inputShape, body);
+    }
+
+    /** Keras 3: {"args": [{"config": {"keras_history": [name, 0, 0]}}]}; Keras 2: [[[name, 0, 0, {}]]]. */
+    private static void collectInbound(JsonNode node, List<String> names) {
+        if (node.isObject()) {
+            JsonNode history = node.path("keras_history");
+            if (history.isArray() && history.size() > 0 && history.get(0).isTextual()) {
+                names.add(history.get(0).asText());
+                return;
+            }
+            node.forEach(child -> collectInbound(child, names));
+        } else if (node.isArray()) {
+            if (node.size() >= 3 && node.get(0).isTextual() && node.get(1).isInt()) {
+                names.add(node.get(0).asText());
+                return;
+            }
+            node.forEach(child -> collectInbound(child, names));
+        }
+    }
+
+    /** Functional models: every layer must read the one before it, and the model's output is the last. */
+    private static void checkChain(String file, List<KerasLayer> all, JsonNode config) {
+        for (int i = 1; i < all.size(); i++) {
+            KerasLayer layer = all.get(i);
+            if (!layer.inbound().equals(List.of(all.get(i - 1).name()))) {
+                throw new InteropException(file + ": layer " + layer + " does not take its input from the layer "
+                        + "before it, " + all.get(i - 1).name() + ": convnet reads models whose layers form one straight chain");
+            }
+        }
+        List<String> outputs = new ArrayList<>();
+        collectInbound(config.path("output_layers"), outputs);
+        if (!all.isEmpty() && !outputs.isEmpty() && !outputs.equals(List.of(all.get(all.size() - 1).name()))) {
+            throw new InteropException(file + ": the model's outputs " + outputs + " are not its last layer; "
+                    + "convnet reads models with one output at the end of one straight chain");
+        }
+    }
+
+    /** The input shape: an InputLayer's batch_shape (Keras 3) or batch_input_shape (Keras 2), or the model's build shape. */
+    private static List<Integer> inputShape(String file, JsonNode config, List<KerasLayer> all) {
+        List<JsonNode> candidates = new ArrayList<>();
+        if (!all.isEmpty()) {
+            JsonNode first = all.get(0).config();
+            candidates.add(first.path("batch_shape"));
+            candidates.add(first.path("batch_input_shape"));
+            candidates.add(first.path("build_config").path("input_shape"));
+        }
+        candidates.add(config.path("build_input_shape"));
+        for (JsonNode shape : candidates) {
+            if (shape.isArray() && shape.size() >= 2) {
+                List<Integer> dims = new ArrayList<>();
+                for (int i = 1; i < shape.size(); i++) {
+                    JsonNode d = shape.get(i);
+                    dims.add(d.canConvertToInt() ? d.asInt() : -1);
+                }
+                return dims;
+            }
+        }
+        throw new InteropException(file + ": the Keras model config does not say its input shape "
+                + "(build the model with keras.Input(shape=(28, 28, 1)) before saving it)");
+    }
+}

@@ -1,0 +1,287 @@
+package dev.convnet.interop;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads a Keras model file: a Keras 3 {@code .keras} zip (config.json + model.weights.h5) or a
+ * legacy {@code .h5} (Keras 2 or Keras 3), without DL4J's importer and without native code.
+ *
+ * <p>HDF5 is read with jhdf, a pure-Java reader: a damaged or hostile file ends in an exception we
+ * turn into one line, never in a crash of native code. Every size read from a file is checked
+ * against what the architecture expects before anything is allocated for it.
+ */
+public final class KerasReader {
+    /** Larger than any model convnet builds with sane filters; bounds what is read into memory. */
+    static final long MAX_FILE_BYTES = 512L << 20;
+    static final int MAX_CONFIG_BYTES = 8 << 20;
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+    private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+    /** True for the file names convnet treats as Keras models: {@code .keras}, {@code .h5}, {@code .hdf5}. */
+    public static boolean isKerasFile(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".keras") || name.endsWith(".h5") || name.endsWith(".hdf5");
+    }
+
+    /** Reads {@code file}; InteropException with one line naming the file and the problem. */
+    public KerasModel read(Path file) {
+        String name = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new InteropException(name + ": no such Keras model file");
+        }
+        byte[] head;
+        long size;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(8);
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new InteropException(name + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        if (size > MAX_FILE_BYTES) {
+            throw new InteropException(name + ": " + size + " bytes is larger than any model convnet builds (at most "
+                    + (MAX_FILE_BYTES >> 20) + " MiB)");
+        }
+        String sha256 = sha256(file);
+        if (startsWith(head, ZIP_MAGIC)) {
+            return readKeras(file, name, sha256);
+        }
+        if (startsWith(head, HDF5_MAGIC)) {
+            try (HdfFile hdf = new HdfFile(file)) {
+                return readLegacyH5(hdf, file, name, sha256);
+            } catch (InteropException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                throw damagedHdf5(name, e);
+            }
+        }
+        throw new InteropException(name + ": not a Keras model file (neither a .keras archive nor an HDF5 .h5 file)");
+    }
+
+    private KerasModel readKeras(Path file, String name, String sha256) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            String config = new String(entry(zip, name, "config.json", MAX_CONFIG_BYTES), StandardCharsets.UTF_8);
+            String version = kerasVersion(zip, name);
+            KerasArchitecture arch = KerasArchitecture.of(name, KerasConfig.parse(name, config));
+            List<ChainLayer> expected = weightedLayers(arch);
+            byte[] weights = entry(zip, name, "model.weights.h5", (int) MAX_FILE_BYTES);
+            try (HdfFile hdf = HdfFile.fromBytes(weights)) {
+                Group layers = kerasLayersGroup(hdf, name);
+                return new KerasModel(arch.architecture(), readWeights(name, arch, expected, (i, n) -> {
+                    Node group = layers.getChild(arch.savePath(i));
+                    Node vars = group instanceof Group g ? g.getChild("vars") : null;
+                    if (!(vars instanceof Group v) || !(v.getChild(String.valueOf(n)) instanceof Dataset d)) {
+                        return null;
+                    }
+                    return d;
+                }), new KerasSource(file, "keras", version, sha256));
+            } catch (InteropException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                throw damagedHdf5(name + " (model.weights.h5)", e);
+            }
+        } catch (ZipException e) {
+            throw new InteropException(name + ": damaged or truncated .keras archive (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new InteropException(name + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Group kerasLayersGroup(HdfFile hdf, String name) {
+        for (String key : List.of("layers", "_layer_checkpoint_dependencies")) {
+            if (hdf.getChild(key) instanceof Group g) {
+                return g;
+            }
+        }
+        throw new InteropException(name + ": model.weights.h5 has no 'layers' group: not weights saved by Keras 3");
+    }
+
+    private static String kerasVersion(ZipFile zip, String name) throws IOException {
+        if (zip.getEntry("metadata.json") == null) {
+            return "unknown";
+        }
+        String metadata = new String(entry(zip, name, "metadata.json", MAX_CONFIG_BYTES), StandardCharsets.UTF_8);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(metadata).path("keras_version").asText("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** An entry's bytes, refusing more than {@code limit} whatever the zip's header claims. */
+    private static byte[] entry(ZipFile zip, String name, String entryName, int limit) throws IOException {
+        ZipEntry entry = zip.getEntry(entryName);
+        if (entry == null) {
+            throw new InteropException(name + ": .keras archive without " + entryName
+                    + " (not a model saved by Keras 3's model.save)");
+        }
+        try (InputStream in = zip.getInputStream(entry)) {
+            byte[] bytes = in.readNBytes(limit);
+            if (in.read() >= 0) {
+                throw new InteropException(name + ": " + entryName + " is larger than " + (limit >> 20) + " MiB");
+            }
+            return bytes;
+        }
+    }
+
+    private KerasModel readLegacyH5(HdfFile hdf, Path file, String name, String sha256) {
+        String config = stringAttribute(hdf, "model_config");
+        if (config == null) {
+            throw new InteropException(name + ": an HDF5 file but not a Keras model (no model_config; a weights-only "
+                    + "file? save the whole model with model.save)");
+        }
+        String version = stringAttribute(hdf, "keras_version");
+        KerasArchitecture arch = KerasArchitecture.of(name, KerasConfig.parse(name, config));
+        if (!(hdf.getChild("model_weights") instanceof Group weights)) {
+            throw new InteropException(name + ": a Keras model config without weights (no model_weights group)");
+        }
+        return new KerasModel(arch.architecture(), readWeights(name, arch, weightedLayers(arch), (i, n) -> {
+            if (!(weights.getChild(arch.weighted().get(i)) instanceof Group group)) {
+                return null;
+            }
+            List<String> names = weightNames(group);
+            if (n >= names.size()) {
+                return null;
+            }
+            return group.getByPath(names.get(n)) instanceof Dataset d ? d : null;
+        }), new KerasSource(file, "h5", version == null ? "unknown" : version, sha256));
+    }
+
+    /** The kernel first, then the bias: Keras lists them in that order; names end in kernel / bias (":0" in Keras 2). */
+    private static List<String> weightNames(Group group) {
+        Attribute attribute = group.getAttribute("weight_names");
+        Object data = attribute == null ? null : attribute.getData();
+        List<String> names = new ArrayList<>();
+        if (data instanceof String[] strings) {
+            names.addAll(Arrays.asList(strings));
+        }
+        names.sort((a, b) -> Integer.compare(rank(a), rank(b)));
+        return names;
+    }
+
+    private static int rank(String weightName) {
+        String n = weightName.endsWith(":0") ? weightName.substring(0, weightName.length() - 2) : weightName;
+        return n.endsWith("kernel") ? 0 : n.endsWith("bias") ? 1 : 2;
+    }
+
+    private static String stringAttribute(Node node, String key) {
+        Attribute attribute = node.getAttribute(key);
+        if (attribute == null) {
+            return null;
+        }
+        Object data = attribute.getData();
+        if (data instanceof String s) {
+            return s;
+        }
+        if (data instanceof String[] array && array.length == 1) {
+            return array[0];
+        }
+        return null;
+    }
+
+    /** Where the i-th weighted layer's n-th variable (0 kernel, 1 bias) lives in one file format; null if absent. */
+    private interface WeightLocator {
+        Dataset find(int layer, int n);
+    }
+
+    /** The Conv2D and Dense layers convnet builds for {@code arch}: what the weights must fit. */
+    private static List<ChainLayer> weightedLayers(KerasArchitecture arch) {
+        return NetworkChain.of(new KerasModel(arch.architecture(), List.of(), null).configuration()).weighted();
+    }
+
+    private static List<KerasModel.LayerWeights> readWeights(String name, KerasArchitecture arch, List<ChainLayer> layers,
+                                                             WeightLocator locator) {
+        List<KerasModel.LayerWeights> weights = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            String layer = arch.weighted().get(i);
+            int[] kernelShape = layers.get(i) instanceof ChainLayer.Conv c
+                    ? new int[] {c.kernel(), c.kernel(), c.inChannels(), c.filters()}
+                    : new int[] {((ChainLayer.Dense) layers.get(i)).inputs(), ((ChainLayer.Dense) layers.get(i)).units()};
+            int[] biasShape = {kernelShape[kernelShape.length - 1]};
+            float[] kernel = values(name, layer, "kernel", locator.find(i, 0), kernelShape);
+            float[] bias = values(name, layer, "bias", locator.find(i, 1), biasShape);
+            weights.add(new KerasModel.LayerWeights(layer, kernel, bias));
+        }
+        return weights;
+    }
+
+    /** A dataset's values, after checking its shape and type: nothing is read for a shape we did not expect. */
+    private static float[] values(String name, String layer, String what, Dataset dataset, int[] expected) {
+        if (dataset == null) {
+            throw new InteropException(name + ": no " + what + " weights for layer " + layer);
+        }
+        int[] dims = dataset.getDimensions();
+        if (!Arrays.equals(dims, expected)) {
+            throw new InteropException(name + ": the " + what + " of " + layer + " has shape " + shape(dims)
+                    + " but its config needs " + shape(expected));
+        }
+        Class<?> type = dataset.getJavaType();
+        if (type != float.class && type != double.class) {
+            throw new InteropException(name + ": the " + what + " of " + layer + " holds " + type.getSimpleName()
+                    + " values; convnet reads float32 (or float64) weights");
+        }
+        Object data = dataset.getDataFlat();
+        if (data instanceof float[] f && f.length == product(expected)) {
+            return f;
+        }
+        if (data instanceof double[] d && d.length == product(expected)) {
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                f[i] = (float) d[i];
+            }
+            return f;
+        }
+        throw new InteropException(name + ": the " + what + " of " + layer + " could not be read as " + shape(expected));
+    }
+
+    private static int product(int[] dims) {
+        int p = 1;
+        for (int d : dims) {
+            p *= d;
+        }
+        return p;
+    }
+
+    private static String shape(int[] dims) {
+        return "(" + String.join(", ", Arrays.stream(dims).mapToObj(String::valueOf).toList()) + ")";
+    }
+
+    private static InteropException damagedHdf5(String name, Throwable e) {
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        return new InteropException(name + ": damaged or truncated HDF5 file (" + detail + ")", e);
+    }
+
+    private static boolean startsWith(byte[] head, byte[] magic) {
+        return head.length >= magic.length && Arrays.equals(Arrays.copyOf(head, magic.length), magic);
+    }
+
+    static String sha256(Path file) {
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new InteropException(file + ": cannot read (" + e.getMessage() + ")", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
