@@ -3,6 +3,7 @@ package dev.convnet;
 import dev.convnet.cli.ActivationsCommand;
 import dev.convnet.cli.EvaluateCommand;
 import dev.convnet.cli.PredictCommand;
+import dev.convnet.cli.ServeCommand;
 import dev.convnet.cli.SummaryCommand;
 import dev.convnet.cli.TrainCommand;
 import dev.convnet.cli.VersionProvider;
@@ -25,7 +26,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "convnet", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Trains, evaluates and explains the MNIST convnet of Deep Learning with Python, ch. 8.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, PredictCommand.class,
-            ActivationsCommand.class, CommandLine.HelpCommand.class})
+            ActivationsCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class ConvNet implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
