@@ -72,6 +72,12 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (!settings.verbose()) {
+            // Javalin logs a failed start (a port in use) as an ERROR with a stack trace before it
+            // throws; we say it in one line instead. slf4j-simple reads this as each logger is made.
+            System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
+            System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
+        }
         Path file = model != null ? model : Locations.defaultModel();
         SavedModel saved = SavedModel.open(spec, file, dataOptions, new ModelStore());
         PrintWriter out = spec.commandLine().getOut();
