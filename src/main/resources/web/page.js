@@ -137,7 +137,7 @@
       }
       show(answer);
       showStatus("");
-      setState("ready");
+      setState(pending ? "busy" : "ready"); // "ready" only once the answer is for the drawing as it is now
     } catch (e) {
       if (asked === generation) {
         showStatus("The server did not answer (" + e.message + ")", true);
@@ -179,17 +179,17 @@
     document.body.dataset.predictions = String(Number(document.body.dataset.predictions) + 1);
   }
 
-  upload.addEventListener("change", () => {
+  upload.addEventListener("change", async () => {
     const file = upload.files[0];
-    upload.value = "";
     if (!file) { return; }
     reset();
     photo.src = URL.createObjectURL(file);
     photo.hidden = false;
-    strokes = 0;
     setState("busy");
     inFlight = true;
-    send(file, file.type || "application/octet-stream", generation);
+    const bytes = await file.arrayBuffer(); // read it whole before the input is cleared for the next pick
+    upload.value = "";
+    send(bytes, file.type || "application/octet-stream", generation);
   });
 
   document.getElementById("clear").addEventListener("click", reset);
