@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -61,9 +60,6 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most pixels (width x height) an image may have; larger ones get 413 undecoded (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
-    @Mixin
-    DataOptions dataOptions;
-
     @Override
     public Integer call() throws InterruptedException {
         ServerSettings settings;
@@ -79,7 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
         }
         Path file = model != null ? model : Locations.defaultModel();
-        SavedModel saved = SavedModel.open(spec, file, dataOptions, new ModelStore());
+        SavedModel saved = SavedModel.open(spec, file, new DataOptions(), new ModelStore());
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         try (Classifier classifier = GraphClassifier.open(file, saved.record(), saved.dataset(), settings.maxBatch());

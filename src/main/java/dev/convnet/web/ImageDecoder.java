@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns request bytes into a picture with bounded memory: the image's header is read first and a
@@ -32,7 +33,8 @@ final class ImageDecoder {
         if (bytes.length == 0) {
             throw HttpProblem.badImage("empty body: send the image's bytes (PNG, JPEG, GIF or BMP)");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // The bytes are in memory already: ImageIO.createImageInputStream would copy them to a temp file.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw HttpProblem.badImage("not an image: send a PNG, JPEG, GIF or BMP picture");

@@ -17,7 +17,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import dev.convnet.predict.MnistStyle;
 import java.net.URI;
 import javax.imageio.ImageIO;
@@ -171,6 +170,9 @@ class PredictionServerTest {
         assertError(send(HttpRequest.newBuilder(uri("/model")).DELETE()), 405, "DELETE is not allowed on /model");
         assertError(send(HttpRequest.newBuilder(uri("/predict/now")).GET()), 404, "no such path");
         assertError(send(HttpRequest.newBuilder(uri("/etc/passwd")).GET()), 404, "no such path");
+        String raw = rawRequest("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Length: seven\r\nConnection: close\r\n\r\n");
+        assertTrue(raw.startsWith("HTTP/1.1 400"), raw);
+        assertTrue(raw.contains("Content-Type: application/json") && raw.endsWith("{\"error\":\"malformed request: Invalid Content-Length Value\"}"), raw);
         // and it keeps serving
         assertEquals(200, post("/predict", "image/png", digit).status());
     }
@@ -285,6 +287,14 @@ class PredictionServerTest {
         assertTrue(error != null && error.isTextual(), r.body());
         assertTrue(error.asText().contains(text), r.body());
         assertFalse(r.body().contains("\n") || r.body().contains("Exception") || r.body().contains("at dev."), r.body());
+    }
+
+    /** What the server answers to bytes no HTTP client library would send. */
+    private static String rawRequest(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static URI uri(String path) {
