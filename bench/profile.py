@@ -15,7 +15,7 @@ import sys
 
 def profile(root, engine):
     env = dict(os.environ, DNNL_VERBOSE="1")
-    cmd = ["java", "-cp", os.path.join(root, "target", "convnet.jar"), "dev.convnet.bench.TrainBenchmark",
+    cmd = ["java", "-cp", os.path.join(root, "target", "convnet.jar") + os.pathsep + os.path.join(root, "target", "test-classes"), "dev.convnet.bench.TrainBenchmark",
            os.path.join(root, "data", "mnist"), engine, "64", "train-only"]
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     steps = 938

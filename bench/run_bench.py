@@ -53,7 +53,7 @@ def main():
 
     for r in range(a.repeats):
         for engine in engines:
-            out, _, rss = timed(java + ["-cp", jar, "dev.convnet.bench.TrainBenchmark", data, engine])
+            out, _, rss = timed(java + ["-cp", jar + os.pathsep + os.path.join(root, "target", "test-classes"), "dev.convnet.bench.TrainBenchmark", data, engine])
             m = last_json(out)
             m["peak_rss_mib"] = rss
             add(f"convnet ({m['engine']})", m)

@@ -1,13 +1,20 @@
 package dev.convnet;
 
+import dev.convnet.app.InvalidSettingException;
+import dev.convnet.app.Setting;
 import dev.convnet.cli.ActivationsCommand;
 import dev.convnet.cli.EvaluateCommand;
 import dev.convnet.cli.PredictCommand;
-import dev.convnet.cli.ServeCommand;
 import dev.convnet.cli.SummaryCommand;
 import dev.convnet.cli.TrainCommand;
 import dev.convnet.cli.VersionProvider;
+import dev.convnet.engine.Engine;
+import dev.convnet.engine.EngineUnavailableException;
+import dev.convnet.model.ModelType;
+import dev.convnet.model.Optimizer;
+import dev.convnet.model.Padding;
 import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.web.ServeCommand;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -58,9 +65,51 @@ public final class ConvNet implements Runnable {
         ConvNet app = new ConvNet();
         CommandLine cli = new CommandLine(app);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Closed option sets read by their own names, with an error line that lists the choices.
+        cli.registerConverter(Engine.class, id -> parse(Engine::fromId, id));
+        cli.registerConverter(ModelType.class, id -> parse(ModelType::fromId, id));
+        cli.registerConverter(Padding.class, id -> parse(Padding::fromId, id));
+        cli.registerConverter(Optimizer.class, id -> parse(Optimizer::fromId, id));
         cli.setParameterExceptionHandler(ConvNet::usageError);
-        cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> failure(ex, cmd, app.verbose));
+        cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            ParameterException usage = asUsageError(ex, cmd);
+            return usage != null ? usageError(usage, parseResult.originalArgs().toArray(String[]::new))
+                    : failure(ex, cmd, app.verbose);
+        });
         return cli;
+    }
+
+    private static <T> T parse(java.util.function.Function<String, T> fromId, String id) {
+        try {
+            return fromId.apply(id);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /**
+     * The application layer's errors that are the user's to fix with an option, as usage errors
+     * naming that option: it speaks of settings and engines, the CLI knows their flags.
+     */
+    private static ParameterException asUsageError(Exception ex, CommandLine cmd) {
+        if (ex instanceof InvalidSettingException invalid) {
+            return new ParameterException(cmd, flag(invalid.setting()) + " " + invalid.getMessage(), ex);
+        }
+        if (ex instanceof EngineUnavailableException unavailable) {
+            return new ParameterException(cmd, "--engine onednn: " + unavailable.getMessage(), ex);
+        }
+        return null;
+    }
+
+    private static String flag(Setting setting) {
+        return switch (setting) {
+            case EPOCHS -> "--epochs";
+            case BATCH -> "--batch";
+            case LEARNING_RATE -> "--lr";
+            case LIMIT -> "--limit";
+            case VALIDATION_SPLIT -> "--validation-split";
+            case EARLY_STOPPING -> "--early-stopping";
+        };
     }
 
     private static int usageError(ParameterException ex, String[] args) {

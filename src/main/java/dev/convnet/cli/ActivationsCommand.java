@@ -1,25 +1,25 @@
 package dev.convnet.cli;
 
+import dev.convnet.app.FeatureMaps;
+import dev.convnet.app.LayerActivations;
+import dev.convnet.app.LoadedModel;
+import dev.convnet.app.Prediction;
+import dev.convnet.app.Predictor;
+import dev.convnet.app.SavedModels;
 import dev.convnet.data.Dataset;
 import dev.convnet.data.LabeledImages;
+import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
 import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.Gallery;
-import dev.convnet.runtime.NativeRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,13 +47,16 @@ public final class ActivationsCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    @Mixin
+    EngineOption engineOption;
+
     @Override
     public Integer call() throws IOException {
-        ModelStore store = new ModelStore();
-        Dataset dataset = SavedModel.open(spec, model, dataOptions, store).dataset();
-        NativeRuntime.start();
-        ComputationGraph graph = store.load(model);
-        LabeledImages test = dataOptions.loader(dataset).load(Split.TEST, 0);
+        SavedModels models = new SavedModels(new ModelStore());
+        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(SavedModelFile.check(spec, model))));
+        MnistLoader loader = dataOptions.loader(dataset);
+        LoadedModel loaded = models.load(model);
+        LabeledImages test = loader.load(Split.TEST, 0);
         if (index < 0 || index >= test.size()) {
             throw new ParameterException(spec.commandLine(), "--index must be between 0 and " + (test.size() - 1));
         }
@@ -62,33 +65,25 @@ public final class ActivationsCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new ModelFileException("cannot create " + out + " (" + e.getMessage() + ")", e);
         }
-        Map<String, INDArray> activations = graph.feedForward(test.images().get(NDArrayIndex.interval(index, index + 1)), false);
-        PrintWriter text = spec.commandLine().getOut();
-        text.printf("Test image %d (%s): feature maps of each layer%n", index, dataset.classNames().get(test.classes()[index]));
-        int n = 0;
-        for (String name : graph.getConfiguration().getTopologicalOrderStr()) {
-            GraphVertex vertex = graph.getVertex(name);
-            if (vertex == null || !vertex.hasLayer()) {
-                continue;
-            }
-            Layer conf = vertex.getLayer().conf().getLayer();
-            if (!(conf instanceof ConvolutionLayer) && !(conf instanceof SubsamplingLayer)) {
-                continue;
-            }
-            INDArray a = activations.get(name); // [1, channels, h, w]
-            int channels = (int) a.size(1);
-            int h = (int) a.size(2);
-            int w = (int) a.size(3);
-            float[][] maps = new float[channels][];
-            for (int c = 0; c < channels; c++) {
-                maps[c] = a.get(NDArrayIndex.point(0), NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all()).dup('c').reshape((long) h * w).toFloatVector();
-            }
-            Path png = out.resolve(String.format("%02d-%s.png", ++n, name));
-            String type = conf instanceof ConvolutionLayer ? "Conv2D" : "MaxPooling2D";
-            Gallery.featureMaps(String.format("%s (%s): %d maps of %dx%d", name, type, channels, h, w), maps, h, w, png);
-            text.printf("  %-18s %3d maps of %2dx%-2d  %s%n", name, channels, h, w, Locations.display(png));
+        float[] image = test.image(index);
+        Prediction prediction;
+        try (Predictor predictor = new Predictor(loaded, dataset.classNames(), engineOption.engine, 1)) {
+            prediction = predictor.predict(image);
         }
-        if (n == 0) {
+        List<FeatureMaps> layers = LayerActivations.of(loaded, image);
+        PrintWriter text = spec.commandLine().getOut();
+        text.printf(Locale.ROOT, "Test image %d (%s; predicted %s, %.1f%%): feature maps of each layer%n", index,
+                dataset.classNames().get(test.classes()[index]), prediction.best().label(),
+                100 * prediction.best().probability());
+        int n = 0;
+        for (FeatureMaps layer : layers) {
+            Path png = out.resolve(String.format(Locale.ROOT, "%02d-%s.png", ++n, layer.layer()));
+            Gallery.featureMaps(String.format(Locale.ROOT, "%s (%s): %d maps of %dx%d", layer.layer(), layer.kind(),
+                    layer.maps().length, layer.height(), layer.width()), layer.maps(), layer.height(), layer.width(), png);
+            text.printf(Locale.ROOT, "  %-18s %3d maps of %2dx%-2d  %s%n", layer.layer(), layer.maps().length,
+                    layer.height(), layer.width(), Locations.display(png));
+        }
+        if (layers.isEmpty()) {
             text.println("  (this model has no convolution or pooling layers: nothing to draw)");
         }
         text.flush();

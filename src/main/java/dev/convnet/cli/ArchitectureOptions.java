@@ -1,6 +1,9 @@
 package dev.convnet.cli;
 
+import dev.convnet.engine.InputShape;
 import dev.convnet.model.Architecture;
+import dev.convnet.model.ModelType;
+import dev.convnet.model.Padding;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -9,12 +12,14 @@ import picocli.CommandLine.Spec;
 
 /** Options that choose the network, shared by {@code train} and {@code summary}; defaults are listing 8-1. */
 public final class ArchitectureOptions {
+    private static final String SHAPE_HINT = ": use fewer --filters, --padding same, a smaller --kernel or --strides";
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "TYPE", defaultValue = "convnet",
             description = "convnet (chapter 8) or dense (chapter 2: Dense(512, relu)) (default: ${DEFAULT-VALUE}).")
-    String type;
+    ModelType type;
 
     @Option(names = "--filters", paramLabel = "N,N,...", split = ",", defaultValue = "32,64,128",
             description = "Filters of each convolution; 2x2 max pooling follows all but the last (default: ${DEFAULT-VALUE}).")
@@ -28,15 +33,32 @@ public final class ArchitectureOptions {
 
     @Option(names = "--padding", paramLabel = "MODE", defaultValue = "valid",
             description = "valid (no padding) or same (keep the size) (default: ${DEFAULT-VALUE}).")
-    String padding;
+    Padding padding;
+
+    /** The options of this group given on the command line. */
+    List<String> given() {
+        return spec.commandLine().getParseResult() == null ? List.of()
+                : List.of("--model", "--filters", "--kernel", "--strides", "--padding").stream()
+                        .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+    }
 
     Architecture architecture() {
-        try {
-            Architecture arch = new Architecture(type, filters, kernel, strides, padding);
-            arch.featureMapSizes(28);
-            return arch;
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+        if (filters.isEmpty() || filters.stream().anyMatch(f -> f < 1 || f > Architecture.MAX_FILTERS)) {
+            throw usage("--filters needs 1 to " + Architecture.MAX_FILTERS + " filters per layer, e.g. 32,64,128");
         }
+        if (kernel < 1 || kernel > Architecture.MAX_KERNEL || strides < 1 || strides > Architecture.MAX_KERNEL) {
+            throw usage("--kernel and --strides must be between 1 and " + Architecture.MAX_KERNEL);
+        }
+        Architecture arch = new Architecture(type, filters, kernel, strides, padding);
+        try {
+            arch.featureMapSizes(InputShape.MNIST_SIDE);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage() + SHAPE_HINT);
+        }
+        return arch;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 }

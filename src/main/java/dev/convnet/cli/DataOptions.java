@@ -4,6 +4,7 @@ import dev.convnet.data.DataFormatException;
 import dev.convnet.data.Dataset;
 import dev.convnet.data.MnistLoader;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,6 +33,11 @@ public final class DataOptions {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--dataset: " + e.getMessage());
         }
+    }
+
+    /** The dataset asked for with --dataset, if any. */
+    Optional<Dataset> datasetIfGiven() {
+        return dataset == null ? Optional.empty() : Optional.of(dataset(Dataset.MNIST));
     }
 
     /** A loader for the folder, after checking that the dataset is there (a usage error if not). */

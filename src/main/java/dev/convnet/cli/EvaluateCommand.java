@@ -1,36 +1,25 @@
 package dev.convnet.cli;
 
-import dev.convnet.data.Dataset;
-import dev.convnet.data.LabeledImages;
-import dev.convnet.data.MnistLoader;
-import dev.convnet.data.Split;
-import dev.convnet.eval.EvaluationResult;
+import dev.convnet.app.EvaluationOutcome;
+import dev.convnet.app.EvaluationPlan;
+import dev.convnet.app.ModelEvaluation;
+import dev.convnet.app.SavedModels;
 import dev.convnet.eval.Evaluator;
 import dev.convnet.model.ModelStore;
-import dev.convnet.model.ModelFileException;
-import dev.convnet.report.Charts;
 import dev.convnet.report.EvaluationReport;
-import dev.convnet.report.Gallery;
-import dev.convnet.report.HtmlReport;
 import dev.convnet.report.Json;
 import dev.convnet.report.RunRecordText;
-import dev.convnet.runtime.NativeRuntime;
-import dev.convnet.train.RunState;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code convnet evaluate MODEL.zip}: test-set loss and accuracy, confusion matrix, per-class metrics. */
@@ -57,73 +46,37 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Images per inference batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    private static final int GALLERY_MAX = 60;
-
-    private void writeReport(EvaluationResult result, LabeledImages test, Dataset dataset, RunState record) {
-        try {
-            Files.createDirectories(report);
-            Charts.confusionHeatMap(result, dataset.classNames(), report.resolve("confusion.png"));
-            List<Gallery.Tile> tiles = new ArrayList<>();
-            float[] pixels = new float[784];
-            for (int i = 0; i < test.size() && tiles.size() < GALLERY_MAX; i++) {
-                int predicted = result.predicted()[i];
-                if (predicted != test.classes()[i]) {
-                    test.pixels().get(i * 784, pixels);
-                    tiles.add(new Gallery.Tile(pixels.clone(), "#" + i + ": " + dataset.classNames().get(test.classes()[i])
-                            + " → " + dataset.classNames().get(predicted)));
-                }
-            }
-            Gallery.captioned(tiles, dataset == Dataset.MNIST ? 10 : 6, 28, report.resolve("misclassified.png"));
-            HtmlReport.write(report, model.getFileName().toString(), dataset.id(), result, dataset.classNames(),
-                    tiles.size(), record);
-        } catch (java.io.IOException e) {
-            throw new ModelFileException("could not write the report to " + report + " (" + e.getMessage() + ")", e);
-        }
-    }
+    @Mixin
+    EngineOption engineOption;
 
     @Override
     public Integer call() {
-        if (batch < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch must be at least 1, got " + batch);
-        }
-        ModelStore store = new ModelStore();
-        SavedModel saved = SavedModel.open(spec, model, dataOptions, store);
-        RunState record = saved.record();
-        Dataset dataset = saved.dataset();
-        MnistLoader loader = dataOptions.loader(dataset);
-        NativeRuntime.start();
-        ComputationGraph graph = store.load(model);
-        LabeledImages test = loader.load(Split.TEST, 0);
-        EvaluationResult result = new Evaluator(batch).evaluate(graph, test);
-
+        EvaluationPlan plan = new EvaluationPlan(model, dataOptions.datasetIfGiven(), dataOptions::loader,
+                engineOption.engine, batch, Optional.ofNullable(report));
+        SavedModelFile.check(spec, model);
+        EvaluationOutcome outcome = new ModelEvaluation(new SavedModels(new ModelStore())).run(plan);
         PrintWriter out = spec.commandLine().getOut();
-        if (report != null) {
-            writeReport(result, test, dataset, record);
-        }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.toString());
-            doc.put("dataset", dataset.id());
-            doc.putAll(Json.evaluation(result, dataset.classNames()));
-            if (record != null) {
-                doc.put("run", Json.run(record));
-            }
+            doc.put("dataset", outcome.dataset().id());
+            doc.putAll(Json.evaluation(outcome.result(), outcome.dataset().classNames()));
+            outcome.model().record().ifPresent(record -> doc.put("run", Json.run(record)));
             out.println(Json.write(doc));
-            out.flush();
-            return 0;
-        }
-        out.print(EvaluationReport.headline(result));
-        out.println();
-        out.print(EvaluationReport.confusionMatrix(result, dataset.classNames()));
-        out.println();
-        out.print(EvaluationReport.perClass(result, dataset.classNames()));
-        if (record != null) {
+        } else {
+            out.print(EvaluationReport.headline(outcome.result()));
             out.println();
-            out.print(RunRecordText.render(record));
-        }
-        if (report != null) {
+            out.print(EvaluationReport.confusionMatrix(outcome.result(), outcome.dataset().classNames()));
             out.println();
-            out.println("Report written to " + Locations.display(report.resolve("index.html")));
+            out.print(EvaluationReport.perClass(outcome.result(), outcome.dataset().classNames()));
+            outcome.model().record().ifPresent(record -> {
+                out.println();
+                out.print(RunRecordText.render(record));
+            });
+            outcome.report().ifPresent(index -> {
+                out.println();
+                out.println("Report written to " + Locations.display(index));
+            });
         }
         out.flush();
         return 0;

@@ -1,12 +1,12 @@
 package dev.convnet.cli;
 
+import dev.convnet.app.SavedModels;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.KerasSummary;
 import dev.convnet.report.RunRecordText;
-import dev.convnet.train.RunState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,8 +15,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code convnet summary [MODEL.zip]}: the Keras-style layer table. */
@@ -48,11 +48,10 @@ public final class SummaryCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().print(table(conf));
         if (model != null) {
-            String record = new ModelStore().readRunRecord(model);
-            if (record != null) {
+            new SavedModels(new ModelStore()).runRecord(model).ifPresent(record -> {
                 spec.commandLine().getOut().println();
-                spec.commandLine().getOut().print(RunRecordText.render(RunState.fromText(record)));
-            }
+                spec.commandLine().getOut().print(RunRecordText.render(record));
+            });
         }
         spec.commandLine().getOut().flush();
         return 0;

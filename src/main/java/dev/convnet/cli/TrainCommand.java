@@ -1,39 +1,30 @@
 package dev.convnet.cli;
 
+import dev.convnet.app.OutputPaths;
+import dev.convnet.app.TrainingListener;
+import dev.convnet.app.TrainingOutcome;
+import dev.convnet.app.TrainingPlan;
+import dev.convnet.app.TrainingSession;
+import dev.convnet.app.TrainingSettings;
 import dev.convnet.data.Dataset;
-import dev.convnet.data.LabeledImages;
-import dev.convnet.data.MnistLoader;
-import dev.convnet.data.Split;
-import dev.convnet.eval.EvaluationResult;
-import dev.convnet.eval.Evaluator;
 import dev.convnet.model.Architecture;
-import dev.convnet.model.ConvNetModel;
-import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
-import dev.convnet.report.Charts;
+import dev.convnet.model.Optimizer;
 import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
-import dev.convnet.report.ProgressBar;
-import dev.convnet.runtime.NativeRuntime;
-import dev.convnet.train.Engine;
-import dev.convnet.train.History;
-import dev.convnet.train.ProgressListener;
-import dev.convnet.train.RunState;
-import dev.convnet.train.Trainer;
+import dev.convnet.run.ProgressListener;
+import dev.convnet.run.RunState;
 import dev.convnet.train.TrainingDivergedException;
-import dev.convnet.train.TrainingInterruptedException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,17 +33,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code convnet train}: fit the network, evaluate it on the test set, save it.
- *
- * <p>After every epoch the model, its optimiser state and the run's progress are written
- * atomically to a checkpoint next to the output; Ctrl-C or SIGTERM stop between two steps and
- * leave that checkpoint whole, and {@code --resume} continues from it exactly.
+ * {@code convnet train}: options in, a {@link TrainingPlan} to a {@link TrainingSession}, its
+ * outcome out as text or JSON. Ctrl-C and SIGTERM ask the session to stop between two steps.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train the convnet on MNIST, evaluate it on the test set and save it.")
 public final class TrainCommand implements Callable<Integer> {
-    static final int MAX_EPOCHS = 10_000;
-    static final double MAX_LEARNING_RATE = 100;
+    /** Settings a resumed run takes from its checkpoint. */
+    private static final List<String> FIXED_ON_RESUME = List.of("--batch", "--lr", "--seed", "--limit", "--optimizer",
+            "--dataset", "--validation-split", "--early-stopping");
 
     @Spec
     CommandSpec spec;
@@ -67,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "rmsprop",
             description = "rmsprop, adam or sgd, with Keras' defaults (default: ${DEFAULT-VALUE}).")
-    String optimizer;
+    Optimizer optimizer;
 
     @Option(names = "--lr", paramLabel = "RATE",
             description = "Learning rate (default: 0.001; 0.01 for sgd, as in Keras).")
@@ -104,259 +93,101 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document (history, test metrics, run record) and nothing else.")
     boolean json;
 
-    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
-            description = "auto (oneDNN where the network allows), onednn or dl4j (default: ${DEFAULT-VALUE}).")
-    Engine engine;
+    @Mixin
+    EngineOption engineOption;
 
     @Override
     public Integer call() {
-        validate();
-        Path target = output != null ? output : Locations.defaultModel();
-        Path checkpoint = checkpointFileFor(target);
-        ModelStore store = new ModelStore();
-        try {
-            store.checkWritable(target);
-        } catch (ModelFileException e) {
-            throw usage(e.getMessage());
-        }
+        OutputPaths outputs = OutputPaths.forModel(output != null ? output : Locations.defaultModel());
+        TrainingPlan plan = resume != null ? resumedPlan(outputs) : freshPlan(outputs);
         PrintWriter out = spec.commandLine().getOut();
-        Architecture arch = resume != null ? null : architectureOptions.architecture(); // a resumed model has its own
-        RunState state = resume != null ? resumedState(store) : newState(arch);
-        Dataset dataset = Dataset.fromId(state.dataset());
-        MnistLoader loader = dataOptions.loader(dataset);
-
-        NativeRuntime.start();
-        ComputationGraph graph = resume != null ? store.load(resume)
-                : ConvNetModel.create(arch, new Hyperparameters(optimizer, state.learningRate(), state.seed()));
-        if (resume == null) {
-            state = state.with(provenance(arch, loader));
-        }
-        if (!json) {
-            out.print(SummaryCommand.table(graph.getConfiguration()));
-        }
-        LabeledImages train = loader.load(Split.TRAIN, state.limit());
-        LabeledImages validation = null;
-        if (state.validationSplit() > 0) {
-            int keep = train.size() - (int) Math.round(train.size() * state.validationSplit());
-            if (keep < 1 || keep >= train.size()) {
-                throw usage("--validation-split " + state.validationSplit() + " leaves no training or no validation images");
-            }
-            LabeledImages[] parts = train.splitAt(keep);
-            train = parts[0];
-            validation = parts[1];
-        }
-        LabeledImages test = loader.load(Split.TEST, 0);
-
-        ProgressListener progress = json ? ProgressListener.SILENT : new ProgressBar(out, System.console() != null);
-        RunState[] latest = {state};
-        try (Trainer trainer = newTrainer(graph, state, progress);
-             StopOnSignal signals = new StopOnSignal(trainer::requestStop, spec.commandLine().getErr())) {
-            latest[0] = latest[0].with(Map.of("engine", trainer.engine()));
-            text(out).printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d (engine %s; %s)%n",
-                    resume != null ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
-                    train.size(), dataset.id(), validation == null ? "" : String.format(" (validating on %,d)", validation.size()),
-                    state.batch(), state.learningRate(), state.seed(), trainer.engine(), NativeRuntime.describe());
-            out.flush();
-            try {
-                History history = trainer.fit(train, validation, state.epochsDone() + 1, state.epochsTotal(), state.patience(),
-                        record -> {
-                            latest[0] = latest[0].afterEpoch(record);
-                            store.save(graph, checkpoint, latest[0].toText());
-                        });
-                if (history.restoredEpoch() > 0) {
-                    text(out).printf("%s; keeping the weights of epoch %d, the lowest val_loss.%n",
-                            history.isStoppedEarly() ? "Early stopping: val_loss stopped improving" : "Training finished",
-                            history.restoredEpoch());
-                }
-            } catch (TrainingInterruptedException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        TrainingSession session = new TrainingSession(new ModelStore(),
+                json ? TrainingListener.of(ProgressListener.SILENT) : new ConsoleTraining(out, System.console() != null));
+        TrainingOutcome outcome;
+        try (StopOnSignal signals = new StopOnSignal(session::requestStop, err)) {
+            outcome = session.run(plan);
+            if (outcome instanceof TrainingOutcome.Interrupted stopped) {
                 out.flush();
-                spec.commandLine().getErr().println(interruptedMessage(e, latest[0], checkpoint));
+                err.println(interruptedMessage(stopped));
                 return signals.exitCode();
-            } catch (TrainingDivergedException e) {
-                throw new TrainingDivergedException(e.getMessage() + "; " + keptMessage(latest[0], checkpoint));
             }
         }
-        EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine).evaluate(graph, test);
-        text(out).print(EvaluationReport.headline(result));
-        saveResults(graph, latest[0], result, store, target, checkpoint, out);
+        if (outcome instanceof TrainingOutcome.Diverged diverged) {
+            throw new TrainingDivergedException(diverged.reason() + "; " + keptMessage(diverged.saved(), diverged.kept()));
+        }
+        print((TrainingOutcome.Completed) outcome, out, err);
         return 0;
     }
 
-    /** Saves the model with its run record, the history as CSV and PNG, then prints where (or the JSON document). */
-    private void saveResults(ComputationGraph graph, RunState state, EvaluationResult result, ModelStore store,
-                             Path target, Path checkpoint, PrintWriter out) {
-        RunState done = state.with(Map.of("test.loss", String.format(Locale.ROOT, "%.6f", result.loss()),
-                "test.accuracy", String.format(Locale.ROOT, "%.6f", result.accuracy()),
-                "finished", java.time.OffsetDateTime.now().withNano(0).toString()));
-        store.save(graph, target, done.toText());
-        Path historyFile = historyFileFor(target);
-        History history = new History();
-        done.history().forEach(history::add);
-        store.saveText(history.toCsv(), historyFile);
-        Path chart = historyChartFor(target);
-        try {
-            Charts.history(done.history(), chart);
-        } catch (IOException | RuntimeException e) {
-            spec.commandLine().getErr().println("convnet train: could not draw " + chart + " (" + e.getMessage() + ")");
+    private TrainingPlan freshPlan(OutputPaths outputs) {
+        Architecture arch = architectureOptions.architecture();
+        TrainingSettings settings = new TrainingSettings(arch, optimizer, epochs,
+                batch != null ? batch : TrainingSettings.defaultBatch(arch),
+                learningRate != null ? learningRate : optimizer.defaultLearningRate(),
+                seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000),
+                dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience);
+        checkWritable(outputs); // after the settings, so that a bad value is the error a user sees first
+        String command = "convnet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        return new TrainingPlan.Fresh(settings, command, dataOptions::loader, engineOption.engine, outputs);
+    }
+
+    private TrainingPlan resumedPlan(OutputPaths outputs) {
+        if (!Files.isRegularFile(resume)) {
+            throw usage("checkpoint " + resume + " not found");
         }
-        deleteQuietly(checkpoint); // the saved model now holds the same state
-        text(out).printf("Saved model to %s, history to %s and %s%n", Locations.display(target),
-                Locations.display(historyFile), Locations.display(chart));
-        if (json) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("model", target.toString());
-            doc.put("test", Map.of("loss", result.loss(), "accuracy", result.accuracy()));
-            doc.put("history", Json.history(done.history()));
-            doc.put("run", Json.run(done));
-            out.println(Json.write(doc));
-        }
-        out.flush();
-    }
-
-    /** Where people-facing text goes: stdout, or nowhere when stdout carries JSON. */
-    private PrintWriter text(PrintWriter out) {
-        return json ? new PrintWriter(java.io.Writer.nullWriter()) : out;
-    }
-
-    /** Settings and environment a saved model should remember (issue: run record). */
-    private Map<String, String> provenance(Architecture arch, MnistLoader loader) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("command", "convnet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        p.put("architecture", arch.describe());
-        p.put("optimizer", optimizer);
-        try {
-            String[] versions = new VersionProvider().getVersion();
-            p.put("convnet", versions[0].replace("convnet ", ""));
-            p.put("dl4j.nd4j", versions[1].substring(versions[1].indexOf(' ') + 1, versions[1].indexOf(',')));
-        } catch (IOException e) {
-            p.put("convnet", "unknown");
-        }
-        p.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
-        p.put("native", NativeRuntime.describe());
-        loader.checksums().forEach((file, sum) -> p.put("sha256." + file, sum));
-        p.put("started", java.time.OffsetDateTime.now().withNano(0).toString());
-        return p;
-    }
-
-    /** {@code models/model.zip} gets {@code models/model.history.csv}. */
-    static Path historyFileFor(Path model) {
-        return model.resolveSibling(baseName(model) + ".history.csv");
-    }
-
-    /** {@code models/model.zip} gets {@code models/model.history.png}. */
-    static Path historyChartFor(Path model) {
-        return model.resolveSibling(baseName(model) + ".history.png");
-    }
-
-    /** {@code models/model.zip} gets {@code models/model.checkpoint.zip}. */
-    static Path checkpointFileFor(Path model) {
-        return model.resolveSibling(baseName(model) + ".checkpoint.zip");
-    }
-
-    private static String baseName(Path model) {
-        String name = model.getFileName().toString();
-        return name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
-    }
-
-    private RunState resumedState(ModelStore store) {
-        String text = store.readRunRecord(resume);
-        if (text == null) {
-            throw new ModelFileException(resume + " holds no training state to resume (was it saved by convnet train?)");
-        }
-        RunState saved;
-        try {
-            saved = RunState.fromText(text);
-        } catch (IllegalArgumentException e) {
-            throw new ModelFileException(resume + ": " + e.getMessage());
-        }
-        for (String option : new String[] {"--batch", "--lr", "--seed", "--limit", "--optimizer", "--dataset",
-            "--validation-split", "--early-stopping", "--model", "--filters", "--kernel", "--strides", "--padding"}) {
+        for (String option : FIXED_ON_RESUME) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw usage(option + " cannot change when resuming: the checkpoint's value is used");
             }
         }
-        int total = spec.commandLine().getParseResult().hasMatchedOption("--epochs") ? epochs : saved.epochsTotal();
-        if (total <= saved.epochsDone()) {
-            throw usage(resume + " has already finished " + saved.epochsDone() + " epochs; pass --epochs with a larger total");
-        }
-        return saved.withTotal(total);
+        architectureOptions.given().stream().findFirst().ifPresent(option -> {
+            throw usage(option + " cannot change when resuming: the checkpoint's network is used");
+        });
+        checkWritable(outputs);
+        boolean epochsGiven = spec.commandLine().getParseResult().hasMatchedOption("--epochs");
+        return new TrainingPlan.Resumed(resume, epochsGiven ? epochs : 0, dataOptions::loader, engineOption.engine, outputs);
     }
 
-    private RunState newState(Architecture arch) {
-        long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
-        boolean dense = arch.isDense();
-        int batchSize = batch != null ? batch : dense ? 128 : 64;
-        double rate = learningRate != null ? learningRate : Hyperparameters.defaultLearningRate(optimizer);
-        validateNew(batchSize, rate);
-        Dataset dataset = dataOptions.dataset(Dataset.MNIST);
-        return new RunState(0, epochs, runSeed, batchSize, rate, limit, dataset.id(), validationSplit, patience, List.of());
-    }
-
-    private Trainer newTrainer(ComputationGraph graph, RunState state, ProgressListener progress) {
+    private void checkWritable(OutputPaths outputs) {
         try {
-            return new Trainer(graph, state.batch(), state.seed(), progress, engine);
-        } catch (IllegalArgumentException e) {
-            throw usage("--engine " + engine.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
+            new ModelStore().checkWritable(outputs.model());
+        } catch (ModelFileException e) {
+            throw usage(e.getMessage());
         }
     }
 
-    private String interruptedMessage(TrainingInterruptedException e, RunState state, Path checkpoint) {
-        String where = String.format("Interrupted in epoch %d after step %d.", e.epoch(), e.step());
-        if (state.epochsDone() == 0 || !Files.isRegularFile(checkpoint)) {
+    private void print(TrainingOutcome.Completed done, PrintWriter out, PrintWriter err) {
+        done.chartProblem().ifPresent(problem ->
+                err.println("convnet train: could not draw " + done.outputs().historyChart() + " (" + problem + ")"));
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", done.outputs().model().toString());
+            doc.put("test", Map.of("loss", done.test().loss(), "accuracy", done.test().accuracy()));
+            doc.put("history", Json.history(done.state().history()));
+            doc.put("run", Json.run(done.state()));
+            out.println(Json.write(doc));
+        } else {
+            out.print(EvaluationReport.headline(done.test()));
+            out.printf("Saved model to %s, history to %s and %s%n", Locations.display(done.outputs().model()),
+                    Locations.display(done.outputs().historyCsv()), Locations.display(done.outputs().historyChart()));
+        }
+        out.flush();
+    }
+
+    private static String interruptedMessage(TrainingOutcome.Interrupted stopped) {
+        String where = String.format("Interrupted in epoch %d after step %d.", stopped.epoch(), stopped.step());
+        if (stopped.kept().isEmpty()) {
             return where + " No epoch had finished, so nothing was saved.";
         }
-        return where + " " + keptMessage(state, checkpoint).substring(0, 1).toUpperCase(Locale.ROOT)
-                + keptMessage(state, checkpoint).substring(1) + "; resume with: convnet train --resume "
-                + Locations.display(checkpoint);
+        String kept = keptMessage(stopped.saved(), stopped.kept());
+        return where + " " + Character.toUpperCase(kept.charAt(0)) + kept.substring(1)
+                + "; resume with: convnet train --resume " + Locations.display(stopped.kept().get());
     }
 
-    private static String keptMessage(RunState state, Path checkpoint) {
-        return state.epochsDone() == 0 || !Files.isRegularFile(checkpoint)
-                ? "no epoch had finished, so nothing was saved"
-                : "the checkpoint after epoch " + state.epochsDone() + " is kept in " + Locations.display(checkpoint);
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a stale checkpoint is harmless: it only allows resuming an earlier state
-        }
-    }
-
-    private void validateNew(int batchSize, double rate) {
-        if (batchSize < 1 || batchSize > 60_000) {
-            throw usage("--batch must be between 1 and 60000, got " + batchSize);
-        }
-        if (!(rate > 0) || rate > MAX_LEARNING_RATE) {
-            throw usage("--lr must be greater than 0 and at most " + MAX_LEARNING_RATE + ", got " + rate);
-        }
-        try {
-            new Hyperparameters(optimizer, rate, 0);
-        } catch (IllegalArgumentException e) {
-            throw usage("--optimizer: " + e.getMessage());
-        }
-    }
-
-    private void validate() {
-        if (epochs < 1 || epochs > MAX_EPOCHS) {
-            throw usage("--epochs must be between 1 and " + MAX_EPOCHS + ", got " + epochs);
-        }
-        if (!(validationSplit >= 0 && validationSplit < 1)) {
-            throw usage("--validation-split must be at least 0 and below 1, got " + validationSplit);
-        }
-        if (patience < 0) {
-            throw usage("--early-stopping must be a positive number of epochs, got " + patience);
-        }
-        if (patience > 0 && validationSplit == 0 && resume == null) {
-            throw usage("--early-stopping watches val_loss: add --validation-split, e.g. 0.2");
-        }
-        if (limit < 0) {
-            throw usage("--limit must be 0 (all images) or positive, got " + limit);
-        }
-        if (resume != null && !Files.isRegularFile(resume)) {
-            throw usage("checkpoint " + resume + " not found");
-        }
+    private static String keptMessage(RunState saved, Optional<Path> kept) {
+        return kept.map(file -> "the checkpoint after epoch " + saved.epochsDone() + " is kept in " + Locations.display(file))
+                .orElse("no epoch had finished, so nothing was saved");
     }
 
     private ParameterException usage(String message) {

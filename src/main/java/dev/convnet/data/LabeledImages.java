@@ -18,15 +18,26 @@ public record LabeledImages(INDArray images, INDArray labels, int[] classes) {
         return classes.length;
     }
 
+    /** Images split in two at one index. */
+    public record Parts(LabeledImages first, LabeledImages rest) {
+    }
+
     /** The first {@code count} images and the rest, as views (no copy): Keras' validation_split. */
-    public LabeledImages[] splitAt(int count) {
+    public Parts splitAt(int count) {
         int n = size();
-        return new LabeledImages[] {
-            new LabeledImages(images.get(NDArrayIndex.interval(0, count)), labels.get(NDArrayIndex.interval(0, count)),
-                    java.util.Arrays.copyOfRange(classes, 0, count)),
-            new LabeledImages(images.get(NDArrayIndex.interval(count, n)), labels.get(NDArrayIndex.interval(count, n)),
-                    java.util.Arrays.copyOfRange(classes, count, n))
-        };
+        return new Parts(
+                new LabeledImages(images.get(NDArrayIndex.interval(0, count)), labels.get(NDArrayIndex.interval(0, count)),
+                        java.util.Arrays.copyOfRange(classes, 0, count)),
+                new LabeledImages(images.get(NDArrayIndex.interval(count, n)), labels.get(NDArrayIndex.interval(count, n)),
+                        java.util.Arrays.copyOfRange(classes, count, n)));
+    }
+
+    /** A copy of image {@code index}'s pixels, channel after channel, row after row. */
+    public float[] image(int index) {
+        int pixels = (int) (images.length() / Math.max(1, size()));
+        float[] out = new float[pixels];
+        pixels().get(index * pixels, out);
+        return out;
     }
 
     /** The pixels as a direct buffer over the tensor's own memory (no copy), image after image. */

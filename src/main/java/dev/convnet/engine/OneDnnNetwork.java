@@ -80,19 +80,19 @@ public final class OneDnnNetwork implements AutoCloseable {
     }
 
     /**
-     * A oneDNN twin of {@code graph} with its current weights and RMSprop state, or empty (with
-     * {@code why[0]} set) when the graph has layers this engine does not run.
+     * A oneDNN twin of {@code graph} with its current weights and RMSprop state, or the reason
+     * the graph has layers this engine does not run.
      */
-    public static Optional<OneDnnNetwork> of(ComputationGraph graph, int channels, int height, int width,
-                                             int batch, String[] why) {
+    public static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch) {
+        String[] why = new String[1];
         Optional<NetworkSpec> spec = NetworkSpec.of(graph, channels, height, width, why);
         if (spec.isEmpty()) {
-            return Optional.empty();
+            return new OneDnnBuild.Declined(why[0]);
         }
         OneDnnNetwork net = new OneDnnNetwork(spec.get());
         net.plan(batch); // the first plan fixes the weight layouts for all batch sizes
         net.loadFrom(graph);
-        return Optional.of(net);
+        return new OneDnnBuild.Built(net);
     }
 
     /** Training steps taken so far. */
@@ -392,9 +392,9 @@ public final class OneDnnNetwork implements AutoCloseable {
             float[] p = new float[classes];
             for (int r = 0; r < n; r++) {
                 int label = labels[rows[from + r]];
-                int best = softmax(r, p);
-                correct += best == label ? 1 : 0;
-                lossSum -= Math.log(Math.max(p[label], 1e-10f)); // DL4J clips the softmax at 1e-10 too
+                softmax(r, p);
+                correct += Metrics.argmax(p) == label ? 1 : 0;
+                lossSum += Metrics.crossEntropy(p[label]);
                 for (int j = 0; j < classes; j++) {
                     logitGradient.put(r * classes + j, (p[j] - (j == label ? 1f : 0f)) / n);
                 }

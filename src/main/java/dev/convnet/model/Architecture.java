@@ -2,51 +2,43 @@ package dev.convnet.model;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Which network to build: the book's convnet (listing 8-1) and its chapter-8 variations, or the
  * chapter-2 dense network. The defaults are exactly listing 8-1.
  *
- * @param type {@code convnet} or {@code dense}
  * @param filters filters of each convolution; a 2x2 max pooling follows every one but the last
  * @param kernel square kernel size of the convolutions
  * @param strides stride of the convolutions
- * @param padding {@code valid} (no padding) or {@code same} (output size = ceil(input / stride))
  */
-public record Architecture(String type, List<Integer> filters, int kernel, int strides, String padding) {
-    public static final Architecture BOOK = new Architecture("convnet", List.of(32, 64, 128), 3, 1, "valid");
+public record Architecture(ModelType type, List<Integer> filters, int kernel, int strides, Padding padding) {
+    public static final Architecture BOOK = new Architecture(ModelType.CONVNET, List.of(32, 64, 128), 3, 1, Padding.VALID);
     public static final int DENSE_UNITS = 512;
+    public static final int MAX_FILTERS = 4096;
+    public static final int MAX_KERNEL = 28;
 
     public Architecture {
-        type = type.toLowerCase(Locale.ROOT);
-        padding = padding.toLowerCase(Locale.ROOT);
         filters = List.copyOf(filters);
-        if (!type.equals("convnet") && !type.equals("dense")) {
-            throw new IllegalArgumentException("unknown model '" + type + "' (choose convnet or dense)");
+        if (filters.isEmpty() || filters.stream().anyMatch(f -> f < 1 || f > MAX_FILTERS)) {
+            throw new IllegalArgumentException("each convolution needs 1 to " + MAX_FILTERS + " filters, e.g. 32,64,128");
         }
-        if (!padding.equals("valid") && !padding.equals("same")) {
-            throw new IllegalArgumentException("unknown padding '" + padding + "' (choose valid or same)");
-        }
-        if (filters.isEmpty() || filters.stream().anyMatch(f -> f < 1 || f > 4096)) {
-            throw new IllegalArgumentException("--filters needs 1 to 4096 filters per layer, e.g. 32,64,128");
-        }
-        if (kernel < 1 || kernel > 28 || strides < 1 || strides > 28) {
-            throw new IllegalArgumentException("--kernel and --strides must be between 1 and 28");
+        if (kernel < 1 || kernel > MAX_KERNEL || strides < 1 || strides > MAX_KERNEL) {
+            throw new IllegalArgumentException("kernel and strides must be between 1 and " + MAX_KERNEL);
         }
     }
 
     public boolean isDense() {
-        return type.equals("dense");
+        return type == ModelType.DENSE;
     }
 
     public boolean samePadding() {
-        return padding.equals("same");
+        return padding == Padding.SAME;
     }
 
     /**
      * The side length of the feature maps after each convolution and pooling, from a {@code size}
-     * input; throws IllegalArgumentException naming the layer where a map would shrink below 1x1.
+     * input; throws IllegalArgumentException naming the layer where a map would shrink below 1x1
+     * (front ends add how to fix it in their own terms).
      */
     public List<Integer> featureMapSizes(int size) {
         List<Integer> sizes = new ArrayList<>();
@@ -55,16 +47,14 @@ public record Architecture(String type, List<Integer> filters, int kernel, int s
             int out = samePadding() ? (s + strides - 1) / strides : (s < kernel ? 0 : (s - kernel) / strides + 1);
             if (out < 1) {
                 throw new IllegalArgumentException(String.format(
-                        "convolution %d gets a %dx%d input, smaller than its %dx%d kernel: use fewer --filters, "
-                                + "--padding same, a smaller --kernel or --strides", i + 1, s, s, kernel, kernel));
+                        "convolution %d gets a %dx%d input, smaller than its %dx%d kernel", i + 1, s, s, kernel, kernel));
             }
             sizes.add(out);
             s = out;
             if (i < filters.size() - 1) {
                 if (s < 2) {
                     throw new IllegalArgumentException(String.format(
-                            "the pooling after convolution %d gets a %dx%d input and would leave nothing: use fewer "
-                                    + "--filters, --padding same, a smaller --kernel or --strides", i + 1, s, s));
+                            "the pooling after convolution %d gets a %dx%d input and would leave nothing", i + 1, s, s));
                 }
                 s = s / 2;
                 sizes.add(s);
@@ -76,6 +66,6 @@ public record Architecture(String type, List<Integer> filters, int kernel, int s
     /** How the architecture reads on one line, e.g. {@code convnet 32,64,128 k3 s1 valid}. */
     public String describe() {
         return isDense() ? "dense 512" : String.format("convnet %s k%d s%d %s",
-                String.join(",", filters.stream().map(String::valueOf).toList()), kernel, strides, padding);
+                String.join(",", filters.stream().map(String::valueOf).toList()), kernel, strides, padding.id());
     }
 }

@@ -1,7 +1,7 @@
 package dev.convnet.report;
 
 import dev.convnet.eval.EvaluationResult;
-import dev.convnet.train.EpochRecord;
+import dev.convnet.run.EpochRecord;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;

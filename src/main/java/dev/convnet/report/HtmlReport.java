@@ -1,7 +1,7 @@
 package dev.convnet.report;
 
 import dev.convnet.eval.EvaluationResult;
-import dev.convnet.train.RunState;
+import dev.convnet.run.RunState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.convnet.eval.EvaluationResult;
-import dev.convnet.train.EpochRecord;
-import dev.convnet.train.RunState;
+import dev.convnet.run.EpochRecord;
+import dev.convnet.run.RunState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +75,7 @@ public final class Json {
         doc.put("limit", state.limit());
         doc.put("validation_split", state.validationSplit());
         doc.put("early_stopping_patience", state.patience());
-        doc.putAll(state.provenance());
+        doc.putAll(state.provenance().asMap());
         doc.put("history", history(state.history()));
         return doc;
     }

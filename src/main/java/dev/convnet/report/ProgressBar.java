@@ -1,7 +1,7 @@
 package dev.convnet.report;
 
-import dev.convnet.train.EpochRecord;
-import dev.convnet.train.ProgressListener;
+import dev.convnet.run.EpochRecord;
+import dev.convnet.run.ProgressListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 

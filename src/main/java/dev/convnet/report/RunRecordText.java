@@ -1,6 +1,6 @@
 package dev.convnet.report;
 
-import dev.convnet.train.RunState;
+import dev.convnet.run.RunState;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +23,7 @@ public final class RunRecordText {
         if (state.validationSplit() > 0) {
             f.put("validation split", String.valueOf(state.validationSplit()));
         }
-        state.provenance().forEach((k, v) -> f.put(k, v));
+        state.provenance().asMap().forEach(f::put);
         return f;
     }
 

@@ -1,8 +1,17 @@
 package dev.convnet.train;
 
 import dev.convnet.data.LabeledImages;
+import dev.convnet.engine.Backend;
+import dev.convnet.engine.Batch;
+import dev.convnet.engine.Engine;
+import dev.convnet.engine.StepResult;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.eval.Evaluator;
+import dev.convnet.run.EpochRecord;
+import dev.convnet.run.History;
+import dev.convnet.run.ProgressListener;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -12,26 +21,37 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The epoch loop: shuffle, fit mini-batches, report progress, as Keras' {@code fit} does.
  *
  * <p>Each epoch's order comes from {@code seed} and the epoch number alone, so a run is repeatable
- * and could resume at any epoch. The steps themselves run on a {@link StepRunner}: our oneDNN path
- * where the network allows it, DL4J's own code otherwise. At the end of every epoch the graph is
- * brought up to date, so it can be saved or evaluated.
+ * and could resume at any epoch. The steps themselves run on a {@link Backend} (oneDNN or DL4J);
+ * at the end of every epoch the graph is brought up to date, so it can be saved or evaluated.
+ * Validation runs through {@code validator} on the up-to-date graph.
  */
 public final class Trainer implements AutoCloseable {
     private final ComputationGraph graph;
+    private final Backend backend;
+    private final Evaluator validator;
     private final int batchSize;
     private final long seed;
     private final ProgressListener progress;
-    private final StepRunner runner;
-    private final Engine engine;
     private volatile boolean stopRequested;
 
-    public Trainer(ComputationGraph graph, int batchSize, long seed, ProgressListener progress, Engine engine) {
+    /** Trains {@code graph} on {@code backend} (which this trainer closes), validating with {@code validator}. */
+    public Trainer(ComputationGraph graph, Backend backend, Evaluator validator, int batchSize, long seed,
+                   ProgressListener progress) {
         this.graph = graph;
+        this.backend = backend;
+        this.validator = validator;
         this.batchSize = batchSize;
         this.seed = seed;
         this.progress = progress;
-        this.engine = engine;
-        this.runner = StepRunner.create(graph, engine, batchSize, new int[] {1, 28, 28});
+    }
+
+    /**
+     * Trains on a backend of {@code engine}.
+     *
+     * @throws dev.convnet.engine.EngineUnavailableException when that engine cannot run the graph
+     */
+    public Trainer(ComputationGraph graph, int batchSize, long seed, ProgressListener progress, Engine engine) {
+        this(graph, engine.open(graph, batchSize), new Evaluator(Evaluator.DEFAULT_BATCH, engine), batchSize, seed, progress);
     }
 
     public Trainer(ComputationGraph graph, int batchSize, long seed, ProgressListener progress) {
@@ -40,7 +60,7 @@ public final class Trainer implements AutoCloseable {
 
     /** The engine the steps run on, e.g. {@code oneDNN}. */
     public String engine() {
-        return runner.name();
+        return backend.name();
     }
 
     public History fit(LabeledImages train, int epochs) {
@@ -64,27 +84,28 @@ public final class Trainer implements AutoCloseable {
      */
     public History fit(LabeledImages train, LabeledImages validation, int first, int last, int patience,
                        Consumer<EpochRecord> afterEpoch) {
-        History history = new History();
+        List<EpochRecord> epochs = new ArrayList<>();
         BestWeights best = patience > 0 ? new BestWeights() : null;
+        boolean stoppedEarly = false;
         for (int epoch = first; epoch <= last; epoch++) {
             EpochRecord record = runEpoch(train, epoch, last);
             if (validation != null) {
-                EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine).evaluate(graph, validation);
+                EvaluationResult result = validator.evaluate(graph, validation);
                 record = record.withValidation(result.loss(), result.accuracy());
             }
-            history.add(record);
+            epochs.add(record);
             progress.epochFinished(record);
             afterEpoch.accept(record);
             if (best != null && best.stopAfter(record, patience)) {
-                history.stoppedEarly();
+                stoppedEarly = true;
                 break;
             }
         }
         if (best != null && best.epoch > 0) {
             best.restore();
-            history.restoredEpoch(best.epoch);
+            return new History(epochs, stoppedEarly, best.epoch);
         }
-        return history;
+        return new History(epochs, stoppedEarly, 0);
     }
 
     /** The weights and optimiser state of the epoch with the lowest validation loss so far. */
@@ -123,7 +144,7 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
-        runner.close();
+        backend.close();
     }
 
     private EpochRecord runEpoch(LabeledImages train, int epoch, int epochs) {
@@ -138,8 +159,8 @@ public final class Trainer implements AutoCloseable {
         for (int step = 0; step < steps; step++) {
             int from = step * batchSize;
             int to = Math.min(n, from + batchSize);
-            double[] result = runner.step(train, order, from, to);
-            double loss = result[0] / (to - from);
+            StepResult result = backend.train(new Batch(train, order, from, to));
+            double loss = result.lossSum() / (to - from);
             if (!Double.isFinite(loss)) {
                 throw new TrainingDivergedException(String.format(
                         "loss became %s at epoch %d, step %d: the learning rate is probably too high", loss, epoch, step + 1));
@@ -147,11 +168,11 @@ public final class Trainer implements AutoCloseable {
             if (stopRequested) {
                 throw new TrainingInterruptedException(epoch, step + 1);
             }
-            lossSum += result[0];
-            correct += (long) result[1];
+            lossSum += result.lossSum();
+            correct += result.correct();
             progress.batchFinished(step + 1, lossSum / to, (double) correct / to);
         }
-        runner.sync();
+        backend.sync();
         graph.getConfiguration().setEpochCount(epoch);
         return new EpochRecord(epoch, lossSum / n, (double) correct / n, (System.nanoTime() - start) / 1e9, steps);
     }

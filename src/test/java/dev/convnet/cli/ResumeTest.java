@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convnet.TestData;
 import dev.convnet.model.ModelStore;
-import dev.convnet.train.RunState;
+import dev.convnet.run.RunState;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

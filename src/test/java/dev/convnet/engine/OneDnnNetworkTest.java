@@ -11,7 +11,6 @@ import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.runtime.NativeRuntime;
 import java.nio.FloatBuffer;
-import java.util.Optional;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -45,9 +44,9 @@ class OneDnnNetworkTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"32,64,128 3 1 same", "16,32 5 2 same", "8,16 4 1 valid"})
     void variantsMatchDl4jFitToo(String variant) {
         String[] v = variant.split(" ");
-        assertStepsMatch(new dev.convnet.model.Architecture("convnet",
+        assertStepsMatch(new dev.convnet.model.Architecture(dev.convnet.model.ModelType.CONVNET,
                 java.util.Arrays.stream(v[0].split(",")).map(Integer::valueOf).toList(),
-                Integer.parseInt(v[1]), Integer.parseInt(v[2]), v[3]), 1e-3);
+                Integer.parseInt(v[1]), Integer.parseInt(v[2]), dev.convnet.model.Padding.fromId(v[3])), 1e-3);
     }
 
     /**
@@ -58,7 +57,7 @@ class OneDnnNetworkTest {
     private static void assertStepsMatch(dev.convnet.model.Architecture arch, double paramTolerance) {
         ComputationGraph reference = ConvNetModel.create(arch, new Hyperparameters(0.001, 42));
         ComputationGraph fast = ConvNetModel.create(arch, new Hyperparameters(0.001, 42));
-        OneDnnNetwork net = OneDnnNetwork.of(fast, 1, 28, 28, 64, new String[1]).orElseThrow();
+        OneDnnNetwork net = OneDnnNetwork.of(fast, 1, 28, 28, 64).orElseThrow();
         FloatBuffer pixels = train.pixels();
         int[] rows = new int[train.size()];
         for (int i = 0; i < rows.length; i++) {
@@ -86,7 +85,7 @@ class OneDnnNetworkTest {
     @Test
     void predictionsMatchDl4jOutputIncludingAPartialBatch() {
         ComputationGraph graph = ConvNetModel.create(new Hyperparameters(0.001, 9));
-        OneDnnNetwork net = OneDnnNetwork.of(graph, 1, 28, 28, 128, new String[1]).orElseThrow();
+        OneDnnNetwork net = OneDnnNetwork.of(graph, 1, 28, 28, 128).orElseThrow();
         FloatBuffer pixels = train.pixels();
         for (int[] range : new int[][] {{0, 128}, {128, 256}, {256, 301}}) {
             float[][] fast = net.predict(pixels, range[0], range[1]);
@@ -111,9 +110,9 @@ class OneDnnNetworkTest {
                         .activation(Activation.SOFTMAX).build(), "hidden")
                 .setOutputs("out").build());
         withHiddenDense.init();
-        String[] why = new String[1];
-        Optional<OneDnnNetwork> net = OneDnnNetwork.of(withHiddenDense, 1, 28, 28, 64, why);
-        assertTrue(net.isEmpty());
-        assertTrue(why[0] != null && !why[0].isBlank());
+        OneDnnBuild net = OneDnnNetwork.of(withHiddenDense, 1, 28, 28, 64);
+        assertTrue(net instanceof OneDnnBuild.Declined);
+        String why = ((OneDnnBuild.Declined) net).reason();
+        assertTrue(why != null && !why.isBlank());
     }
 }

@@ -22,7 +22,7 @@ class ArchitectureTest {
     }
 
     private static Architecture convnet(List<Integer> filters, int kernel, int strides, String padding) {
-        return new Architecture("convnet", filters, kernel, strides, padding);
+        return new Architecture(ModelType.CONVNET, filters, kernel, strides, Padding.fromId(padding));
     }
 
     @Test
@@ -56,7 +56,7 @@ class ArchitectureTest {
 
     @Test
     void denseIsChapterTwosNetwork() {
-        List<KerasSummary.Row> rows = rows(new Architecture("dense", List.of(32), 3, 1, "valid"));
+        List<KerasSummary.Row> rows = rows(new Architecture(ModelType.DENSE, List.of(32), 3, 1, Padding.VALID));
         assertEquals(List.of("[(None, 28, 28, 1)]", "(None, 784)", "(None, 512)", "(None, 10)"),
                 rows.stream().map(KerasSummary.Row::shape).toList());
         assertEquals(407_050, KerasSummary.totalParams(rows)); // as the book's chapter 2 summary
@@ -75,7 +75,7 @@ class ArchitectureTest {
         IllegalArgumentException bigStride = assertThrows(IllegalArgumentException.class,
                 () -> convnet(List.of(8, 8, 8), 3, 4, "same").featureMapSizes(28));
         assertTrue(bigStride.getMessage().contains("pooling after convolution 2"), bigStride.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new Architecture("resnet", List.of(8), 3, 1, "valid"));
-        assertThrows(IllegalArgumentException.class, () -> new Architecture("convnet", List.of(8), 3, 1, "causal"));
+        assertThrows(IllegalArgumentException.class, () -> ModelType.fromId("resnet"));
+        assertThrows(IllegalArgumentException.class, () -> Padding.fromId("causal"));
     }
 }

@@ -19,16 +19,16 @@ class HyperparametersTest {
 
     @Test
     void optimisersUseKerasDefaults() {
-        RmsProp rms = (RmsProp) new Hyperparameters("rmsprop", 0.001, 1).updater();
+        RmsProp rms = (RmsProp) new Hyperparameters(Optimizer.RMSPROP, 0.001, 1).updater();
         assertEquals(0.9, rms.getRmsDecay());
         assertEquals(1e-7, rms.getEpsilon());
-        Adam adam = (Adam) new Hyperparameters("adam", 0.001, 1).updater();
+        Adam adam = (Adam) new Hyperparameters(Optimizer.ADAM, 0.001, 1).updater();
         assertEquals(0.9, adam.getBeta1());
         assertEquals(0.999, adam.getBeta2());
         assertEquals(1e-7, adam.getEpsilon());
-        assertEquals(0.01, ((Sgd) new Hyperparameters("sgd", Hyperparameters.defaultLearningRate("sgd"), 1).updater())
+        assertEquals(0.01, ((Sgd) new Hyperparameters(Optimizer.SGD, Optimizer.SGD.defaultLearningRate(), 1).updater())
                 .getLearningRate());
-        assertThrows(IllegalArgumentException.class, () -> new Hyperparameters("lbfgs", 0.1, 1));
+        assertThrows(IllegalArgumentException.class, () -> Optimizer.fromId("lbfgs"));
     }
 
     @Test

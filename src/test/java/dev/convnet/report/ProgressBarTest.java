@@ -2,7 +2,7 @@ package dev.convnet.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.convnet.train.EpochRecord;
+import dev.convnet.run.EpochRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;

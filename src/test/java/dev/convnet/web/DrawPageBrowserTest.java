@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.TestData;
-import dev.convnet.data.Dataset;
+import dev.convnet.app.SavedModels;
+import dev.convnet.engine.Engine;
 import dev.convnet.model.ModelStore;
-import dev.convnet.train.RunState;
 import java.awt.Color;
 import java.io.File;
 import java.net.URI;
@@ -43,7 +43,7 @@ import org.openqa.selenium.interactions.Actions;
  */
 class DrawPageBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static GraphClassifier classifier;
+    private static PredictorClassifier classifier;
     private static PredictionServer server;
     private static ChromeDriverService service;
     private static WebDriver browser;
@@ -54,7 +54,7 @@ class DrawPageBrowserTest {
     @BeforeAll
     static void start() {
         Path model = ServedModel.file();
-        classifier = GraphClassifier.open(model, RunState.fromText(new ModelStore().readRunRecord(model)), Dataset.MNIST, 64);
+        classifier = PredictorClassifier.open(new SavedModels(new ModelStore()).load(model), Engine.AUTO, 64);
         server = PredictionServer.start(classifier, ServerSettings.defaults(0));
         service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
                 .usingAnyFreePort().build();

@@ -7,24 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.TestData;
-import dev.convnet.data.Dataset;
+import dev.convnet.app.SavedModels;
 import dev.convnet.data.LabeledImages;
+import dev.convnet.engine.Engine;
 import dev.convnet.model.ModelStore;
-import dev.convnet.train.RunState;
+import dev.convnet.predict.MnistStyle;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import dev.convnet.predict.MnistStyle;
 import java.net.URI;
-import javax.imageio.ImageIO;
-import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,15 +46,14 @@ class PredictionServerTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final int DIGITS = 60;
 
-    private static GraphClassifier classifier;
+    private static PredictorClassifier classifier;
     private static PredictionServer server;
     private static LabeledImages test;
 
     @BeforeAll
     static void start() {
         Path model = ServedModel.file();
-        RunState record = RunState.fromText(new ModelStore().readRunRecord(model));
-        classifier = GraphClassifier.open(model, record, Dataset.MNIST, 64);
+        classifier = PredictorClassifier.open(new SavedModels(new ModelStore()).load(model), Engine.AUTO, 64);
         server = PredictionServer.start(classifier, new ServerSettings("127.0.0.1", 0, 64, 256, 1 << 20, 4_000_000, false));
         test = ServedModel.testImages(DIGITS);
     }

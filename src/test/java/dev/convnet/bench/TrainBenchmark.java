@@ -3,14 +3,14 @@ package dev.convnet.bench;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
+import dev.convnet.engine.Engine;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.eval.Evaluator;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
+import dev.convnet.run.EpochRecord;
+import dev.convnet.run.ProgressListener;
 import dev.convnet.runtime.NativeRuntime;
-import dev.convnet.train.EpochRecord;
-import dev.convnet.train.Engine;
-import dev.convnet.train.ProgressListener;
 import dev.convnet.train.Trainer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -19,9 +19,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * The convnet side of {@code scripts/bench}: one training epoch and one test-set evaluation, timed
- * the way bench/pytorch_reference.py times PyTorch. Prints one line of JSON. A benchmark, not a test.
+ * the way bench/pytorch_reference.py times PyTorch. Prints one line of JSON. A benchmark, not a test:
+ * it lives in the test tree so that it is built with the project but never shipped in the jar.
  *
- * <p>Usage: {@code java -cp target/convnet.jar dev.convnet.bench.TrainBenchmark DATA_DIR [ENGINE] [BATCH] [train-only]}
+ * <p>Usage: {@code java -cp target/convnet.jar:target/test-classes dev.convnet.bench.TrainBenchmark DATA_DIR [ENGINE] [BATCH] [train-only]}
  */
 public final class TrainBenchmark {
     private static final int WARMUP_STEPS = 30;

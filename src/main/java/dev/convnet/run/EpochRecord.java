@@ -1,4 +1,4 @@
-package dev.convnet.train;
+package dev.convnet.run;
 
 /**
  * What one training epoch achieved: mean loss and accuracy over its batches, its wall time, and

@@ -1,18 +1,17 @@
-package dev.convnet.cli;
+package dev.convnet.web;
 
+import dev.convnet.app.LoadedModel;
+import dev.convnet.app.SavedModels;
+import dev.convnet.engine.Engine;
 import dev.convnet.model.ModelStore;
-import dev.convnet.web.Classifier;
-import dev.convnet.web.GraphClassifier;
-import dev.convnet.web.ModelInfo;
-import dev.convnet.web.PredictionServer;
-import dev.convnet.web.ServerSettings;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +22,10 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
-/** {@code convnet serve [MODEL.zip]}: the model behind an HTTP API, with a draw-a-digit page. */
+/**
+ * {@code convnet serve [MODEL.zip]}: the model behind an HTTP API, with a draw-a-digit page.
+ * It lives in web/, the front end it starts (front ends do not use each other).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve a saved model over HTTP: POST /predict (an image, or multipart 'image' parts), "
                 + "GET /health, /model, /metrics (Prometheus), and a draw-a-digit page at /.",
@@ -60,6 +62,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most pixels (width x height) an image may have; larger ones get 413 undecoded (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto (oneDNN where the network allows), onednn or dl4j (default: ${DEFAULT-VALUE}).")
+    Engine engine;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerSettings settings;
@@ -74,11 +80,14 @@ public final class ServeCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
         }
-        Path file = model != null ? model : Locations.defaultModel();
-        SavedModel saved = SavedModel.open(spec, file, new DataOptions(), new ModelStore());
+        Path file = model != null ? model : Path.of(System.getProperty("convnet.home", ".")).resolve("models/model.zip");
+        if (!Files.isRegularFile(file)) {
+            throw new ParameterException(spec.commandLine(), "model file " + file + " not found");
+        }
+        LoadedModel loaded = new SavedModels(new ModelStore()).load(file);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
-        try (Classifier classifier = GraphClassifier.open(file, saved.record(), saved.dataset(), settings.maxBatch());
+        try (Classifier classifier = PredictorClassifier.open(loaded, engine, settings.maxBatch());
              PredictionServer server = PredictionServer.start(classifier, settings);
              StopSignals signals = new StopSignals(stop, spec.commandLine().getErr())) {
             out.println(startupLine(file, classifier.info(), server.url()));
@@ -105,7 +114,14 @@ public final class ServeCommand implements Callable<Integer> {
         String accuracy = info.hasTestAccuracy()
                 ? String.format(Locale.ROOT, ", test accuracy %.4f", info.testAccuracy()) : ", no test accuracy on record";
         return String.format(Locale.ROOT, "Serving %s (%s, %,d parameters%s, engine %s) at %s  (Ctrl-C stops)",
-                Locations.display(file), info.dataset(), info.parameters(), accuracy, info.engine(), url);
+                display(file), info.dataset(), info.parameters(), accuracy, info.engine(), url);
+    }
+
+    /** A path as a person would type it: relative to the current directory where possible. */
+    private static String display(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = path.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
     }
 
     /** The first Ctrl-C or SIGTERM asks for a graceful stop; a second one quits at once. */

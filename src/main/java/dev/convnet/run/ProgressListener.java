@@ -1,4 +1,4 @@
-package dev.convnet.train;
+package dev.convnet.run;
 
 /** Receives training progress; the console progress bar is one implementation, tests can record. */
 public interface ProgressListener {

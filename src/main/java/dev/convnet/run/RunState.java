@@ -1,14 +1,13 @@
-package dev.convnet.train;
+package dev.convnet.run;
 
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -17,30 +16,31 @@ import java.util.TreeMap;
  * and how many epochs are done. Shuffling is derived from the seed and the epoch number, so no
  * random-generator state needs saving. Also the run's provenance: command line, versions, native
  * build, dataset checksums, final test metrics. Stored as properties text inside the model zip.
+ *
+ * @param dataset the dataset's id, e.g. {@code mnist}
  */
 public record RunState(int epochsDone, int epochsTotal, long seed, int batch, double learningRate, int limit,
                        String dataset, double validationSplit, int patience, List<EpochRecord> history,
-                       Map<String, String> provenance) {
+                       Provenance provenance) {
 
     public RunState {
         history = List.copyOf(history);
-        provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        Objects.requireNonNull(provenance, "provenance (Provenance.NONE when unknown)");
     }
 
-    public RunState(int epochsDone, int epochsTotal, long seed, int batch, double learningRate, int limit,
-                    String dataset, double validationSplit, int patience, List<EpochRecord> history) {
-        this(epochsDone, epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience, history, Map.of());
+    /** A run that has not started yet. */
+    public static RunState fresh(int epochsTotal, long seed, int batch, double learningRate, int limit, String dataset,
+                                 double validationSplit, int patience, Provenance provenance) {
+        return new RunState(0, epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience,
+                List.of(), provenance);
     }
 
-    /** The same state with more provenance (command line, versions, checksums, test metrics). */
-    public RunState with(Map<String, String> more) {
-        Map<String, String> all = new LinkedHashMap<>(provenance);
-        all.putAll(more);
+    public RunState with(Provenance newProvenance) {
         return new RunState(epochsDone, epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience,
-                history, all);
+                history, newProvenance);
     }
 
-    /** The run's settings with its progress cleared, for the first epoch. */
+    /** The same run, to go on until epoch {@code total}. */
     public RunState withTotal(int total) {
         return new RunState(epochsDone, total, seed, batch, learningRate, limit, dataset, validationSplit, patience, history,
                 provenance);
@@ -70,7 +70,7 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
                     e.steps(), e.valLoss(), e.valAccuracy()));
         }
         p.setProperty("history", csv.toString());
-        provenance.forEach((k, v) -> p.setProperty("run." + k, v));
+        provenance.asMap().forEach((k, v) -> p.setProperty("run." + k, v));
         StringWriter out = new StringWriter();
         try {
             p.store(out, "convnet run state");
@@ -104,7 +104,7 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
                     Long.parseLong(required(p, "seed")), Integer.parseInt(required(p, "batch")),
                     Double.parseDouble(required(p, "lr")), Integer.parseInt(required(p, "limit")),
                     p.getProperty("dataset", "mnist"), Double.parseDouble(p.getProperty("validation.split", "0")),
-                    Integer.parseInt(p.getProperty("early.stopping.patience", "0")), history, provenance);
+                    Integer.parseInt(p.getProperty("early.stopping.patience", "0")), history, Provenance.fromMap(provenance));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed run state (" + e.getMessage() + ")", e);
         }

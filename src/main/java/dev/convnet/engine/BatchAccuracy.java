@@ -1,4 +1,4 @@
-package dev.convnet.train;
+package dev.convnet.engine;
 
 import java.util.List;
 import java.util.Map;
@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Counts correct predictions of each training batch, as Keras' running {@code accuracy} does.
@@ -44,10 +43,10 @@ final class BatchAccuracy extends BaseTrainingListener {
         INDArray weights = graph.getOutputLayer(0).getParam("W");
         INDArray bias = graph.getOutputLayer(0).getParam("b");
         INDArray x = features.rank() == 2 ? features : features.reshape(features.size(0), weights.size(0));
-        long[] predicted = Nd4j.argMax(x.mmul(weights).addiRowVector(bias), 1).toLongVector();
+        float[][] logits = x.mmul(weights).addiRowVector(bias).toFloatMatrix();
         int hits = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            if (predicted[i] == batchClasses[i]) {
+        for (int i = 0; i < logits.length; i++) {
+            if (Metrics.argmax(logits[i]) == batchClasses[i]) {
                 hits++;
             }
         }

@@ -1,39 +1,27 @@
-package dev.convnet.train;
+package dev.convnet.run;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Per-epoch training metrics, in order, like the {@code History} object Keras' fit returns. */
-public final class History {
-    private final List<EpochRecord> epochs = new ArrayList<>();
-    private boolean stoppedEarly;
-    private int restoredEpoch;
+/**
+ * Per-epoch training metrics, in order, like the {@code History} object Keras' fit returns.
+ *
+ * @param stoppedEarly true when early stopping ended training before the last epoch
+ * @param restoredEpoch the epoch whose weights the model ends with after early stopping, or 0
+ */
+public record History(List<EpochRecord> epochs, boolean stoppedEarly, int restoredEpoch) {
 
-    public void add(EpochRecord record) {
-        epochs.add(record);
+    public History {
+        epochs = List.copyOf(epochs);
     }
 
-    void stoppedEarly() {
-        stoppedEarly = true;
+    /** Epochs that ran to the end, with the last weights kept. */
+    public History(List<EpochRecord> epochs) {
+        this(epochs, false, 0);
     }
 
-    void restoredEpoch(int epoch) {
-        restoredEpoch = epoch;
-    }
-
-    /** True when early stopping ended training before the last epoch. */
     public boolean isStoppedEarly() {
         return stoppedEarly;
-    }
-
-    /** The epoch whose weights the model ends with after early stopping, or 0. */
-    public int restoredEpoch() {
-        return restoredEpoch;
-    }
-
-    public List<EpochRecord> epochs() {
-        return List.copyOf(epochs);
     }
 
     /** One row per epoch: {@code epoch,loss,accuracy,seconds}, then {@code val_loss,val_accuracy} if validated. */

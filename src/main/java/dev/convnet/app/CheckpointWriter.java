@@ -1,0 +1,46 @@
+package dev.convnet.app;
+
+import dev.convnet.model.ModelStore;
+import dev.convnet.run.EpochRecord;
+import dev.convnet.run.RunState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * Writes the model, its optimiser state and the run's progress to the checkpoint after every
+ * epoch (atomically, through {@link ModelStore}), and knows the latest state it wrote.
+ */
+final class CheckpointWriter implements Consumer<EpochRecord> {
+    private final ModelStore store;
+    private final ComputationGraph graph;
+    private final Path file;
+    private volatile RunState latest;
+
+    CheckpointWriter(ModelStore store, ComputationGraph graph, Path file, RunState start) {
+        this.store = store;
+        this.graph = graph;
+        this.file = file;
+        this.latest = start;
+    }
+
+    /** Called once the graph holds the epoch's weights. */
+    @Override
+    public void accept(EpochRecord record) {
+        RunState next = latest.afterEpoch(record);
+        store.save(graph, file, next.toText());
+        latest = next;
+    }
+
+    /** The run state as of the last finished epoch (the start state before any). */
+    RunState latest() {
+        return latest;
+    }
+
+    /** The checkpoint file, if it holds a finished epoch to resume from. */
+    Optional<Path> kept() {
+        return latest.epochsDone() > 0 && Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.convnet.engine;
+
+import java.nio.FloatBuffer;
+
+/**
+ * One network on one engine: training steps and batched inference, whichever engine runs them.
+ * {@link Engine#open} chooses the implementation, in one place for every command.
+ *
+ * <p><b>Not thread-safe.</b> A backend owns native buffers sized per batch and, for oneDNN, its
+ * own copy of the weights; every call must come from one thread at a time. To share one across
+ * threads (a server), give it to a single worker thread and hand that thread the requests, as
+ * {@code app.Predictor} does; to run in parallel, open one backend per thread.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** The engine's name for people, e.g. {@code oneDNN} or {@code DL4J}. */
+    String name();
+
+    /** The images the network takes. */
+    InputShape inputShape();
+
+    /** How many classes the network tells apart: the width of {@link #infer}'s rows. */
+    int classes();
+
+    /** One optimiser step on {@code batch}; the graph itself is brought up to date only by {@link #sync()}. */
+    StepResult train(Batch batch);
+
+    /**
+     * Class probabilities of images {@code from..to} of {@code images}, {@code [to-from][classes]}.
+     *
+     * @param images pixel values, image after image, {@link InputShape#pixels()} floats each (C, H, W order)
+     */
+    float[][] infer(FloatBuffer images, int from, int to);
+
+    /** Writes the weights and optimiser state trained so far back into the graph (the model of record). */
+    void sync();
+
+    @Override
+    void close();
+}

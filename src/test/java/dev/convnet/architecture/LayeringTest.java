@@ -1,0 +1,79 @@
+package dev.convnet.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.GeneralCodingRules;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependency direction of DESIGN.md, checked on the compiled classes of src/main:
+ * front ends (cli/, web/) → application (app/) → services (train/, eval/, report/, interop/) →
+ * core (engine/, model/, data/, run/, runtime/, predict/). A package may use any lower layer,
+ * never a higher one, and no two packages may depend on each other in a cycle.
+ */
+class LayeringTest {
+    private static final String FRONT_ENDS = "front ends";
+    private static final String APPLICATION = "application";
+    private static final String SERVICES = "services";
+    private static final String CORE = "core";
+
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.convnet");
+    }
+
+    @Test
+    void lowerLayersNeverUseHigherOnes() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer(FRONT_ENDS).definedBy("dev.convnet", "dev.convnet.cli..", "dev.convnet.web..")
+                .layer(APPLICATION).definedBy("dev.convnet.app..")
+                .layer(SERVICES).definedBy("dev.convnet.train..", "dev.convnet.eval..", "dev.convnet.report..",
+                        "dev.convnet.interop..")
+                .layer(CORE).definedBy("dev.convnet.engine..", "dev.convnet.model..", "dev.convnet.data..",
+                        "dev.convnet.run..", "dev.convnet.runtime..", "dev.convnet.predict..")
+                .whereLayer(FRONT_ENDS).mayNotBeAccessedByAnyLayer()
+                .whereLayer(APPLICATION).mayOnlyBeAccessedByLayers(FRONT_ENDS)
+                .whereLayer(SERVICES).mayOnlyBeAccessedByLayers(APPLICATION, FRONT_ENDS)
+                .whereLayer(CORE).mayOnlyBeAccessedByLayers(SERVICES, APPLICATION, FRONT_ENDS)
+                .check(main);
+    }
+
+    @Test
+    void frontEndsDoNotUseEachOther() {
+        noClasses().that().resideInAPackage("dev.convnet.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.convnet.web..").check(main);
+        noClasses().that().resideInAPackage("dev.convnet.web..")
+                .should().dependOnClassesThat().resideInAPackage("dev.convnet.cli..")
+                .allowEmptyShould(true) // web/ arrives from its own branch
+                .check(main);
+    }
+
+    @Test
+    void runRecordsDependOnNothingOfOurs() {
+        classes().that().resideInAPackage("dev.convnet.run..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.convnet.run..", "java..")
+                .check(main);
+    }
+
+    @Test
+    void packagesFormNoCycles() {
+        slices().matching("dev.convnet.(*)..").should().beFreeOfCycles().check(main);
+    }
+
+    @Test
+    void onlyFrontEndsAndReportsPrint() {
+        noClasses().that().resideOutsideOfPackages("dev.convnet", "dev.convnet.cli..", "dev.convnet.web..",
+                        "dev.convnet.report..")
+                .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS).check(main);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.convnet.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Run records written before provenance was typed must still read, and read the same. */
+class RunStateTest {
+    /** A run record as convnet 0.1.0 wrote it into a model zip (properties text, keys as then). */
+    private static final String OLDER_RECORD = """
+            #convnet run state
+            #Sat Nov 28 05:17:18 UTC 2026
+            epochs.done=2
+            epochs.total=2
+            seed=7
+            batch=64
+            lr=0.001
+            limit=0
+            dataset=mnist
+            validation.split=0.0
+            early.stopping.patience=0
+            history=1,0.1581,0.9515,8.3,938,NaN,NaN;2,0.044,0.9868,7.1,938,NaN,NaN;
+            run.architecture=convnet 32,64,128 k3 s1 valid
+            run.command=convnet train --epochs 2 --batch 64 --seed 7
+            run.convnet=0.1.0
+            run.dl4j.nd4j=1.0.0-M2.1
+            run.engine=oneDNN
+            run.finished=2026-11-28T05\\:17\\:18Z
+            run.java=17.0.15 (OpenJDK 64-Bit Server VM)
+            run.native=linux-x86_64-onednn-avx512, oneDNN on, isa avx512_core_bf16, 2 threads
+            run.optimizer=rmsprop
+            run.sha256.t10k-images-idx3-ubyte=0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7
+            run.started=2026-11-28T05\\:16\\:36Z
+            run.test.accuracy=0.992400
+            run.test.loss=0.025127
+            run.imported.from=some future key
+            """;
+
+    @Test
+    void olderRecordsReadIntoTypedProvenance() {
+        RunState state = RunState.fromText(OLDER_RECORD);
+        Provenance p = state.provenance();
+        assertEquals(2, state.epochsDone());
+        assertEquals(List.of(1, 2), state.history().stream().map(EpochRecord::epoch).toList());
+        assertEquals("convnet train --epochs 2 --batch 64 --seed 7", p.command());
+        assertEquals("convnet 32,64,128 k3 s1 valid", p.architecture());
+        assertEquals("rmsprop", p.optimizer());
+        assertEquals("0.1.0", p.convnetVersion());
+        assertEquals("1.0.0-M2.1", p.dl4jVersion());
+        assertEquals("oneDNN", p.engine());
+        assertTrue(p.nativeBuild().startsWith("linux-x86_64-onednn-avx512"));
+        assertEquals(OffsetDateTime.parse("2026-11-28T05:16:36Z"), p.started());
+        assertEquals(0.9924, p.test().accuracy(), 1e-9);
+        assertEquals(0.025127, p.test().loss(), 1e-9);
+        assertEquals(Map.of("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
+                p.datasetChecksums());
+        assertEquals(Map.of("imported.from", "some future key"), p.other());
+    }
+
+    @Test
+    void writingKeepsEveryKeyAndValueOfTheOlderRecord() {
+        RunState state = RunState.fromText(OLDER_RECORD);
+        RunState again = RunState.fromText(state.toText());
+        assertEquals(state, again);
+        assertEquals("2026-11-28T05:17:18Z", again.provenance().asMap().get("finished"));
+        assertEquals("0.992400", again.provenance().asMap().get("test.accuracy"));
+        assertEquals(14, again.provenance().asMap().size(), again.provenance().asMap().toString());
+    }
+
+    @Test
+    void recordsWithoutProvenanceStillRead() {
+        RunState bare = RunState.fromText("epochs.done=1\nepochs.total=3\nseed=1\nbatch=32\nlr=0.01\nlimit=100\n");
+        assertEquals("mnist", bare.dataset());
+        assertNull(bare.provenance().command());
+        assertNull(bare.provenance().test());
+        assertTrue(bare.provenance().asMap().isEmpty());
+    }
+}
