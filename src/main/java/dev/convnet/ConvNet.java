@@ -47,7 +47,7 @@ public final class ConvNet implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate, summary, predict or activations");
+        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate, summary, predict, activations or serve");
     }
 
     public static void main(String[] args) {
