@@ -1,7 +1,8 @@
 package dev.convnet.web;
 
+import dev.convnet.app.Prediction;
+import dev.convnet.app.RankedClass;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,27 +18,16 @@ final class Predictions {
     }
 
     /**
-     * {@code {"class": 7, "label": "7", "probability": 0.998, "top": [...]}}; with {@code explain},
-     * also every class's probability and the 28x28 input the model saw (0-255, row after row).
+     * {@code {"class": 7, "label": "7", "probability": 0.998, "top": [...]}}, ranked as every command
+     * ranks ({@link Prediction}); with {@code explain}, also every class's probability and the 28x28
+     * input the model saw (0-255, row after row).
      */
     Map<String, Object> document(float[] probabilities, float[] input, boolean explain) {
-        Integer[] order = new Integer[probabilities.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a])); // stable: ties keep class order
-        int best = order[0];
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("class", best);
-        doc.put("label", classNames.get(best));
-        doc.put("probability", probabilities[best]);
+        Prediction prediction = Prediction.of(probabilities, classNames);
+        Map<String, Object> doc = new LinkedHashMap<>(entry(prediction.best()));
         List<Map<String, Object>> top = new ArrayList<>();
-        for (int i = 0; i < Math.min(TOP, order.length); i++) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("class", order[i]);
-            entry.put("label", classNames.get(order[i]));
-            entry.put("probability", probabilities[order[i]]);
-            top.add(entry);
+        for (RankedClass c : prediction.top(TOP)) {
+            top.add(entry(c));
         }
         doc.put("top", top);
         if (explain) {
@@ -49,5 +39,13 @@ final class Predictions {
             doc.put("input", grey);
         }
         return doc;
+    }
+
+    private static Map<String, Object> entry(RankedClass c) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("class", c.index());
+        entry.put("label", c.label());
+        entry.put("probability", c.probability());
+        return entry;
     }
 }
