@@ -149,8 +149,11 @@ public final class PredictionServer implements AutoCloseable {
             error(ctx, 503, "the server is shutting down");
             return;
         }
-        ctx.contentType(JSON).result(json(Map.of("status", "ok", "model", classifier.info().file(),
-                "engine", classifier.info().engine())));
+        Map<String, Object> doc = new LinkedHashMap<>(); // a fixed key order people can read
+        doc.put("status", "ok");
+        doc.put("model", classifier.info().file());
+        doc.put("engine", classifier.info().engine());
+        ctx.contentType(JSON).result(json(doc));
     }
 
     private void predict(Context ctx) {
