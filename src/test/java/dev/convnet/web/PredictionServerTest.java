@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.TestData;
 import dev.convnet.app.SavedModels;
+import dev.convnet.cli.CliTest;
+import dev.convnet.data.Dataset;
 import dev.convnet.data.LabeledImages;
+import dev.convnet.data.MnistLoader;
+import dev.convnet.data.Split;
 import dev.convnet.engine.Engine;
 import dev.convnet.model.ModelStore;
 import dev.convnet.predict.MnistStyle;
@@ -39,6 +43,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The server as a client meets it: a real model on a real port, called over real HTTP. */
 class PredictionServerTest {
@@ -172,8 +177,37 @@ class PredictionServerTest {
         String raw = rawRequest("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Length: seven\r\nConnection: close\r\n\r\n");
         assertTrue(raw.startsWith("HTTP/1.1 400"), raw);
         assertTrue(raw.contains("Content-Type: application/json") && raw.endsWith("{\"error\":\"malformed request: Invalid Content-Length Value\"}"), raw);
+        List<byte[]> many = new ArrayList<>();
+        for (int i = 0; i <= ServerSettings.MAX_IMAGES_PER_REQUEST; i++) {
+            many.add(digit);
+        }
+        assertError(post("/predict", "multipart/form-data; boundary=b", multipart("b", many)), 413, "too many images: 101");
         // and it keeps serving
         assertEquals(200, post("/predict", "image/png", digit).status());
+    }
+
+    @Test
+    void aFashionMnistModelAnswersWithItsClassNames(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("fashion.zip");
+        CliTest.Run train = CliTest.run("train", "--dataset", "fashion-mnist", "--data", TestData.fashion().toString(),
+                "--limit", "500", "--epochs", "1", "--seed", "5", "-o", model.toString());
+        assertEquals(0, train.exit(), train.err());
+        LabeledImages clothes = new MnistLoader(TestData.fashion()).load(Split.TEST, 3);
+        try (PredictorClassifier fashion = PredictorClassifier.open(new SavedModels(new ModelStore()).load(model), Engine.AUTO, 8);
+             PredictionServer served = PredictionServer.start(fashion, ServerSettings.defaults(0))) {
+            URI base = URI.create("http://127.0.0.1:" + served.port());
+            JsonNode info = send(HttpRequest.newBuilder(base.resolve("/model")).GET()).json();
+            assertEquals("fashion-mnist", info.get("dataset").asText());
+            assertEquals(Dataset.FASHION_MNIST.classNames().get(9), info.get("class_names").get(9).asText());
+            for (int i = 0; i < clothes.size(); i++) {
+                JsonNode answer = JSON.readTree(post(base.resolve("/predict"), ServedModel.png(ServedModel.pixels(clothes, i))).body());
+                int c = answer.get("class").asInt();
+                assertEquals(Dataset.FASHION_MNIST.classNames().get(c), answer.get("label").asText());
+                for (JsonNode t : answer.get("top")) {
+                    assertEquals(Dataset.FASHION_MNIST.classNames().get(t.get("class").asInt()), t.get("label").asText());
+                }
+            }
+        }
     }
 
     @Test
