@@ -206,12 +206,13 @@ public final class PredictionServer implements AutoCloseable {
         List<UploadedFile> files;
         try {
             files = ctx.uploadedFiles("image");
-        } catch (RuntimeException e) {
-            String text = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause().getMessage());
-            if (text.toLowerCase(Locale.ROOT).contains("exceed") || text.toLowerCase(Locale.ROOT).contains("too large")) {
-                throw HttpProblem.tooLarge(tooLargeBody(-1));
+        } catch (Exception e) { // Jetty's parser throws ServletException (checked, yet undeclared) and runtime ones
+            if (settings.verbose()) {
+                LOG.info("multipart body refused", e);
             }
-            throw HttpProblem.badImage("malformed multipart/form-data body; send one or more parts named 'image'");
+            throw overLimit(e) ? HttpProblem.tooLarge(tooLargeBody(-1))
+                    : HttpProblem.badImage("malformed multipart/form-data body (" + firstLine(e)
+                            + "); send one or more parts named 'image'");
         }
         if (files.isEmpty()) {
             throw HttpProblem.badImage("no 'image' part in the multipart/form-data body; name each picture's part 'image'");
@@ -231,6 +232,28 @@ public final class PredictionServer implements AutoCloseable {
         return bodies;
     }
 
+    /** Whether the multipart parser gave up because the body went over a size limit. */
+    private static boolean overLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (text.contains("exceed") || text.contains("too large") || text.contains("too big")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int nl = text.indexOf('\n');
+        text = nl < 0 ? text : text.substring(0, nl);
+        return text.length() > 120 ? text.substring(0, 120) + "..." : text;
+    }
+
     private static float[] await(CompletableFuture<float[]> result) {
         try {
             return result.get(INFERENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -248,8 +271,9 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     private String tooLargeBody(long declared) {
-        return String.format(Locale.ROOT, "request body too large: %s, the limit is %,d bytes",
-                declared >= 0 ? String.format(Locale.ROOT, "%,d bytes", declared) : "more than that", settings.maxBodyBytes());
+        return declared >= 0
+                ? String.format(Locale.ROOT, "request body too large: %,d bytes, the limit is %,d bytes", declared, settings.maxBodyBytes())
+                : String.format(Locale.ROOT, "request body too large: over the limit of %,d bytes", settings.maxBodyBytes());
     }
 
     private void error(Context ctx, int status, String message) {

@@ -166,7 +166,11 @@ class PredictionServerTest {
         assertError(post("/predict", "image/png", new byte[0]), 400, "empty body");
         assertError(post("/predict", "multipart/form-data; boundary=b", multipart("b", List.of())), 400, "no 'image' part");
         assertError(post("/predict", "image/png", new byte[(1 << 20) + 1]), 413, "request body too large");
-        assertError(postStreamed("/predict", new byte[(1 << 20) + 4096]), 413, "request body too large");
+        assertError(postStreamed("/predict", "image/png", new byte[(1 << 20) + 4096]), 413, "request body too large");
+        assertError(postStreamed("/predict", "multipart/form-data; boundary=b",
+                multipart("b", List.of(new byte[(1 << 20) + 4096]))), 413, "request body too large");
+        assertError(post("/predict", "multipart/form-data", digit), 400, "malformed multipart/form-data body");
+        assertError(post("/predict", "multipart/form-data; boundary=elsewhere", digit), 400, "malformed multipart/form-data body");
         byte[] huge = hugePng(20_000, 20_000);
         assertTrue(huge.length < 1 << 20, "a " + huge.length + "-byte file");
         assertError(post("/predict", "image/png", huge), 413, "20000x20000");
@@ -343,9 +347,13 @@ class PredictionServerTest {
     }
 
     /** A body without Content-Length (chunked), so only the server's reading can notice its size. */
-    private static Response postStreamed(String path, byte[] body) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "image/png")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+    private static Response postStreamed(String path, String type, byte[] body) throws Exception {
+        // A client of its own: the server may close the connection rather than read the rest of a body it refused.
+        HttpClient once = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> r = once.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .timeout(java.time.Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.body(), r.headers().firstValue("Retry-After").orElse(null));
     }
 
     private static Response send(HttpRequest.Builder request) throws Exception {
