@@ -15,8 +15,13 @@ import dev.convnet.model.Optimizer;
 import dev.convnet.model.Padding;
 import dev.convnet.runtime.NativeRuntime;
 import dev.convnet.web.ServeCommand;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,8 +61,31 @@ public final class ConvNet implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
         System.setProperty("java.awt.headless", "true"); // charts and pictures are drawn off-screen
+        // Numbers in files and in our aligned tables are ASCII digits whatever the user's locale (an
+        // Arabic locale wrote Arabic-Indic digits into run records); the text is English anyway.
+        Locale.setDefault(Locale.Category.FORMAT, Locale.ROOT);
         NativeRuntime.configure();
-        System.exit(commandLine().execute(args));
+        CommandLine cli = commandLine();
+        // UTF-8 whatever the locale (LANG=C turned box-drawing and names like ü.png into '?'), and a
+        // writer of our own over the file descriptor: System.out swallows write errors, this one records them.
+        cli.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));
+        cli.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true));
+        System.exit(execute(cli, args));
+    }
+
+    /**
+     * Runs the command, then makes a failed write to stdout an error: {@code evaluate --json >
+     * /dev/full} used to exit 0 with the output lost. Tests call this with their own writers.
+     */
+    public static int execute(CommandLine cli, String... args) {
+        int exit = cli.execute(args);
+        if (cli.getOut().checkError()) { // flushes first
+            cli.getErr().println(cli.getCommandName() + ": error: could not write to standard output "
+                    + "(closed, full or a broken pipe); the output is incomplete");
+            cli.getErr().flush();
+            return exit == 0 ? EXIT_FAILURE : exit;
+        }
+        return exit;
     }
 
     /** The configured command line; tests use it with their own output writers. */
@@ -109,6 +137,7 @@ public final class ConvNet implements Runnable {
             case LIMIT -> "--limit";
             case VALIDATION_SPLIT -> "--validation-split";
             case EARLY_STOPPING -> "--early-stopping";
+            case DATA -> "--data:";
         };
     }
 
@@ -116,6 +145,16 @@ public final class ConvNet implements Runnable {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
         String name = cmd.getCommandSpec().qualifiedName();
+        String undecodable = Arrays.stream(args).filter(a -> a.indexOf('\uFFFD') >= 0).findFirst().orElse(null);
+        if (undecodable != null) {
+            // The JVM decodes arguments with the locale's character set; under LANG=C a name like ü.png
+            // arrives damaged and nothing inside the JVM can repair it.
+            err.println(name + ": the argument '" + undecodable + "' cannot be decoded in this locale's character set ("
+                    + System.getProperty("sun.jnu.encoding") + "); run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8 "
+                    + "(scripts/convnet does this itself)");
+            err.flush();
+            return EXIT_USAGE;
+        }
         err.println(name + ": " + ex.getMessage());
         if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
             err.println("Try '" + name + " --help' for more information.");

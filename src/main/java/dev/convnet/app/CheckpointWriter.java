@@ -17,20 +17,22 @@ final class CheckpointWriter implements Consumer<EpochRecord> {
     private final ModelStore store;
     private final ComputationGraph graph;
     private final Path file;
+    private final OnDisk onDisk;
     private volatile RunState latest;
 
-    CheckpointWriter(ModelStore store, ComputationGraph graph, Path file, RunState start) {
+    CheckpointWriter(ModelStore store, ComputationGraph graph, Path file, RunState start, OnDisk onDisk) {
         this.store = store;
         this.graph = graph;
         this.file = file;
         this.latest = start;
+        this.onDisk = onDisk;
     }
 
     /** Called once the graph holds the epoch's weights. */
     @Override
     public void accept(EpochRecord record) {
         RunState next = latest.afterEpoch(record);
-        store.save(graph, file, next.toText());
+        store.save(graph, file, next.toText(), () -> onDisk.checkpointed(record.epoch()));
         latest = next;
     }
 

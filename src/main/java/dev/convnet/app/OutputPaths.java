@@ -9,6 +9,11 @@ import java.nio.file.Path;
  */
 public record OutputPaths(Path model, Path checkpoint, Path historyCsv, Path historyChart) {
 
+    /** Every file, to check before training that each can be written under its real name. */
+    public java.util.List<Path> all() {
+        return java.util.List.of(model, checkpoint, historyCsv, historyChart);
+    }
+
     public static OutputPaths forModel(Path model) {
         String name = model.getFileName().toString();
         String base = name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;

@@ -28,6 +28,14 @@ public sealed interface TrainingOutcome {
     record Interrupted(int epoch, int step, RunState saved, Optional<Path> kept) implements TrainingOutcome {
     }
 
+    /**
+     * Stopped on request after the last epoch but before the final evaluation and save (the
+     * request came during the last checkpoint's write or the evaluation): the checkpoint finishes
+     * the run with {@code --resume}.
+     */
+    record StoppedBeforeSave(RunState saved, Optional<Path> kept) implements TrainingOutcome {
+    }
+
     /** The loss became NaN or infinite; {@code reason} says where. */
     record Diverged(String reason, RunState saved, Optional<Path> kept) implements TrainingOutcome {
     }

@@ -9,20 +9,24 @@ import dev.convnet.eval.Evaluator;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelStore;
+import dev.convnet.model.OutputLock;
 import dev.convnet.report.Charts;
 import dev.convnet.run.History;
 import dev.convnet.run.Provenance;
 import dev.convnet.run.RunState;
 import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.runtime.Pause;
 import dev.convnet.runtime.Versions;
 import dev.convnet.train.Trainer;
 import dev.convnet.train.TrainingDivergedException;
 import dev.convnet.train.TrainingInterruptedException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -38,6 +42,7 @@ public final class TrainingSession {
     private final TrainingListener listener;
     private volatile boolean stopRequested;
     private volatile Trainer trainer;
+    private volatile OnDisk onDisk = OnDisk.NOTHING;
 
     public TrainingSession(ModelStore store, TrainingListener listener) {
         this.store = store;
@@ -53,9 +58,29 @@ public final class TrainingSession {
      */
     public TrainingOutcome run(TrainingPlan plan) {
         OutputPaths outputs = plan.outputs();
-        store.checkWritable(outputs.model());
+        for (Path file : outputs.all()) {
+            store.checkWritable(file);
+        }
+        onDisk = OnDisk.NOTHING;
+        try (OutputLock lock = store.lock(outputs.model())) { // a second training to the same output is refused
+            return runLocked(plan, outputs);
+        }
+    }
+
+    /**
+     * What is safely on disk right now, as a phrase for the line a stopped run prints (e.g. "the
+     * checkpoint after epoch 2 is kept in ...; resume with: ..."); safe from any thread.
+     */
+    public String onDisk(Function<Path, String> display) {
+        return onDisk.describe(display);
+    }
+
+    private TrainingOutcome runLocked(TrainingPlan plan, OutputPaths outputs) {
         Start start = plan instanceof TrainingPlan.Fresh fresh ? fresh(fresh) : resumed((TrainingPlan.Resumed) plan);
         RunState state = start.state();
+        OnDisk disk = new OnDisk(outputs.checkpoint(), plan instanceof TrainingPlan.Resumed r ? r.from() : null,
+                state.epochsDone());
+        onDisk = disk;
         LabeledImages train = start.loader().load(Split.TRAIN, state.limit());
         LabeledImages validation = null;
         if (state.validationSplit() > 0) {
@@ -80,7 +105,7 @@ public final class TrainingSession {
                 t.requestStop();
             }
             state = state.with(state.provenance().withEngine(t.engine()));
-            CheckpointWriter checkpoints = new CheckpointWriter(store, graph, outputs.checkpoint(), state);
+            CheckpointWriter checkpoints = new CheckpointWriter(store, graph, outputs.checkpoint(), state, disk);
             listener.started(new TrainingStart(graph.getConfiguration(), state, start.dataset(), train.size(),
                     validation == null ? 0 : validation.size(), t.engine(), NativeRuntime.describe()));
             try {
@@ -94,13 +119,20 @@ public final class TrainingSession {
                 listener.restoredBestEpoch(history.restoredEpoch(), history.isStoppedEarly());
             }
             state = checkpoints.latest();
+            if (stopRequested) { // during the last checkpoint's write: that finished, the run has not
+                return new TrainingOutcome.StoppedBeforeSave(state, checkpoints.kept());
+            }
         } finally {
             trainer = null;
         }
+        Pause.at(Pause.Moment.EVALUATE, outputs.model());
         EvaluationResult result = evaluator.evaluate(graph, test);
+        if (stopRequested) { // the checkpoint after the last epoch finishes the run with --resume
+            return new TrainingOutcome.StoppedBeforeSave(state, Optional.of(outputs.checkpoint()).filter(Files::isRegularFile));
+        }
         RunState done = state.with(state.provenance().finished(
                 new Provenance.TestFigures(result.loss(), result.accuracy()), OffsetDateTime.now().withNano(0)));
-        Optional<String> chartProblem = save(graph, done, outputs);
+        Optional<String> chartProblem = save(graph, done, outputs, disk);
         return new TrainingOutcome.Completed(done, history, result, outputs, chartProblem);
     }
 
@@ -134,19 +166,26 @@ public final class TrainingSession {
     private Start resumed(TrainingPlan.Resumed plan) {
         RunState saved = SavedModels.resumableState(store, plan.from());
         int total = plan.epochsTotal() != 0 ? plan.epochsTotal() : saved.epochsTotal();
-        if (total <= saved.epochsDone()) {
+        // A checkpoint whose epochs are all trained but that was stopped before its final save is
+        // not finished: resuming it evaluates and saves. Only a saved model has finished its run.
+        boolean finished = saved.provenance().finished() != null;
+        if (total < saved.epochsDone() || total == saved.epochsDone() && finished) {
             throw new InvalidSettingException(Setting.EPOCHS, "must be larger: " + plan.from() + " has already finished "
                     + saved.epochsDone() + " epochs");
         }
         Dataset dataset = Dataset.fromId(saved.dataset());
         MnistLoader loader = plan.data().loader(dataset);
+        loader.differenceFrom(saved.provenance().datasetChecksums()).ifPresent(difference -> {
+            throw new InvalidSettingException(Setting.DATA, difference + "; resuming on other data would make the run "
+                    + "record false: resume with the same data, or start a new run");
+        });
         NativeRuntime.start();
         return new Start(store.load(plan.from()), saved.withTotal(total), dataset, loader);
     }
 
     /** Model with run record, history CSV and chart; then the checkpoint goes. Returns why the chart failed, if it did. */
-    private Optional<String> save(ComputationGraph graph, RunState done, OutputPaths outputs) {
-        store.save(graph, outputs.model(), done.toText());
+    private Optional<String> save(ComputationGraph graph, RunState done, OutputPaths outputs, OnDisk disk) {
+        store.save(graph, outputs.model(), done.toText(), () -> disk.modelSaved(outputs.model()));
         store.saveText(new History(done.history()).toCsv(), outputs.historyCsv());
         Optional<String> chartProblem = Optional.empty();
         try {

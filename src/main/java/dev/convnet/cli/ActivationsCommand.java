@@ -7,6 +7,7 @@ import dev.convnet.app.Prediction;
 import dev.convnet.app.Predictor;
 import dev.convnet.app.SavedModels;
 import dev.convnet.data.Dataset;
+import dev.convnet.data.FileErrors;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
@@ -47,11 +48,21 @@ public final class ActivationsCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    /**
+     * A layer name as part of a file name: the name comes from the model file, and "../x" or "/etc/x"
+     * must not write outside --out. Anything but letters, digits, '_', '-' and inner dots becomes '_'.
+     */
+    static String fileNameFor(String layer) {
+        String safe = layer.replaceAll("[^A-Za-z0-9_.-]", "_").replaceAll("\\.{2,}", "_");
+        safe = safe.startsWith(".") ? "_" + safe.substring(1) : safe;
+        return safe.isEmpty() ? "_" : safe.length() > 100 ? safe.substring(0, 100) : safe;
+    }
+
     @Mixin
     EngineOption engineOption;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         SavedModels models = new SavedModels(new ModelStore());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(SavedModelFile.check(spec, model))));
         MnistLoader loader = dataOptions.loader(dataset);
@@ -62,8 +73,10 @@ public final class ActivationsCommand implements Callable<Integer> {
         }
         try {
             Files.createDirectories(out);
+            Files.delete(Files.createTempFile(out, ".convnet-write-test", ".tmp"));
         } catch (IOException e) {
-            throw new ModelFileException("cannot create " + out + " (" + e.getMessage() + ")", e);
+            throw new ModelFileException("cannot write the pictures to " + out + " (" + FileErrors.describe(e)
+                    + "); choose a writable folder with --out", e);
         }
         float[] image = test.image(index);
         Prediction prediction;
@@ -77,9 +90,13 @@ public final class ActivationsCommand implements Callable<Integer> {
                 100 * prediction.best().probability());
         int n = 0;
         for (FeatureMaps layer : layers) {
-            Path png = out.resolve(String.format(Locale.ROOT, "%02d-%s.png", ++n, layer.layer()));
-            Gallery.featureMaps(String.format(Locale.ROOT, "%s (%s): %d maps of %dx%d", layer.layer(), layer.kind(),
-                    layer.maps().length, layer.height(), layer.width()), layer.maps(), layer.height(), layer.width(), png);
+            Path png = out.resolve(String.format(Locale.ROOT, "%02d-%s.png", ++n, fileNameFor(layer.layer())));
+            try {
+                Gallery.featureMaps(String.format(Locale.ROOT, "%s (%s): %d maps of %dx%d", layer.layer(), layer.kind(),
+                        layer.maps().length, layer.height(), layer.width()), layer.maps(), layer.height(), layer.width(), png);
+            } catch (IOException e) {
+                throw new ModelFileException("cannot write " + png + " (" + FileErrors.describe(e) + ")", e);
+            }
             text.printf(Locale.ROOT, "  %-18s %3d maps of %2dx%-2d  %s%n", layer.layer(), layer.maps().length,
                     layer.height(), layer.width(), Locations.display(png));
         }

@@ -23,7 +23,9 @@ final class ConsoleTraining implements TrainingListener {
         RunState state = start.state();
         out.print(SummaryCommand.table(start.network()));
         out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d (engine %s; %s)%n",
-                start.resumed() ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
+                state.epochsDone() >= state.epochsTotal()
+                        ? "All " + state.epochsTotal() + " epochs are trained: evaluating and saving; trained on"
+                        : start.resumed() ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
                 start.trainImages(), start.dataset().id(),
                 start.validationImages() == 0 ? "" : String.format(Locale.ROOT, " (validating on %,d)", start.validationImages()),
                 state.batch(), state.learningRate(), state.seed(), start.engine(), start.nativeBuild());

@@ -49,7 +49,9 @@ public final class DataOptions {
         } catch (DataFormatException e) {
             String hint = data == null ? "; run scripts/fetch-data " + which.id() + " to install it"
                     : "; pass --data with the folder that holds it";
-            throw new ParameterException(spec.commandLine(), which.id() + " not found: " + e.getMessage() + hint);
+            boolean unusable = e.getMessage().contains("not readable") || e.getMessage().contains("not a folder");
+            throw new ParameterException(spec.commandLine(), which.id() + (unusable ? " cannot be read: " : " not found: ")
+                    + e.getMessage() + (unusable ? "" : hint));
         }
         return loader;
     }

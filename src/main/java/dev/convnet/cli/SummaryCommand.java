@@ -46,13 +46,14 @@ public final class SummaryCommand implements Callable<Integer> {
             }
             conf = new ModelStore().load(model).getConfiguration();
         }
+        // The record is read before anything is printed: a malformed one is then the only output.
+        java.util.Optional<dev.convnet.run.RunState> record = model == null ? java.util.Optional.empty()
+                : new SavedModels(new ModelStore()).runRecord(model);
         spec.commandLine().getOut().print(table(conf));
-        if (model != null) {
-            new SavedModels(new ModelStore()).runRecord(model).ifPresent(record -> {
-                spec.commandLine().getOut().println();
-                spec.commandLine().getOut().print(RunRecordText.render(record));
-            });
-        }
+        record.ifPresent(r -> {
+            spec.commandLine().getOut().println();
+            spec.commandLine().getOut().print(RunRecordText.render(r));
+        });
         spec.commandLine().getOut().flush();
         return 0;
     }

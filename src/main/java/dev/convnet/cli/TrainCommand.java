@@ -14,15 +14,14 @@ import dev.convnet.model.Optimizer;
 import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
 import dev.convnet.run.ProgressListener;
-import dev.convnet.run.RunState;
 import dev.convnet.train.TrainingDivergedException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
@@ -102,22 +101,44 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingPlan plan = resume != null ? resumedPlan(outputs) : freshPlan(outputs);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainingSession session = new TrainingSession(new ModelStore(),
-                json ? TrainingListener.of(ProgressListener.SILENT) : new ConsoleTraining(out, System.console() != null));
+        ModelStore store = new ModelStore();
+        TrainingSession session = new TrainingSession(store,
+                json ? TrainingListener.of(ProgressListener.SILENT) : new ConsoleTraining(out, Terminal.detect().canRedraw()));
         TrainingOutcome outcome;
-        try (StopOnSignal signals = new StopOnSignal(session::requestStop, err)) {
+        // Open for the whole run, not only the epochs: a signal during the final evaluation or save is
+        // answered too, and a second one removes any half-written file before saying what is on disk.
+        try (StopOnSignal signals = new StopOnSignal(session::requestStop, err, () -> {
+            store.abandonWrites(1_000); // a file being renamed into place completes; a half-written one goes
+            return session.onDisk(Locations::display);
+        })) {
             outcome = session.run(plan);
             if (outcome instanceof TrainingOutcome.Interrupted stopped) {
                 out.flush();
-                err.println(interruptedMessage(stopped));
+                err.println(String.format(Locale.ROOT, "Interrupted in epoch %d after step %d. ", stopped.epoch(), stopped.step())
+                        + sentence(session.onDisk(Locations::display)));
                 return signals.exitCode();
             }
-        }
-        if (outcome instanceof TrainingOutcome.Diverged diverged) {
-            throw new TrainingDivergedException(diverged.reason() + "; " + keptMessage(diverged.saved(), diverged.kept()));
+            if (outcome instanceof TrainingOutcome.StoppedBeforeSave) {
+                out.flush();
+                err.println("Stopped before the final evaluation and save. "
+                        + sentence(session.onDisk(Locations::display)).replace("; resume with:", "; finish the run with:"));
+                return signals.exitCode();
+            }
+            if (outcome instanceof TrainingOutcome.Completed done && signals.received()) { // the save was not cut short
+                print(done, out, err);
+                err.println("Stopped as asked, once the final save was complete: " + session.onDisk(Locations::display) + ".");
+                return signals.exitCode();
+            }
+            if (outcome instanceof TrainingOutcome.Diverged diverged) {
+                throw new TrainingDivergedException(diverged.reason() + "; " + session.onDisk(Locations::display));
+            }
         }
         print((TrainingOutcome.Completed) outcome, out, err);
         return 0;
+    }
+
+    private static String sentence(String phrase) {
+        return Character.toUpperCase(phrase.charAt(0)) + phrase.substring(1) + ".";
     }
 
     private TrainingPlan freshPlan(OutputPaths outputs) {
@@ -149,9 +170,12 @@ public final class TrainCommand implements Callable<Integer> {
         return new TrainingPlan.Resumed(resume, epochsGiven ? epochs : 0, dataOptions::loader, engineOption.engine, outputs);
     }
 
+    /** Every file the run writes, under the names it writes them with (a 245-character -o once failed after an epoch). */
     private void checkWritable(OutputPaths outputs) {
         try {
-            new ModelStore().checkWritable(outputs.model());
+            for (Path file : outputs.all()) {
+                new ModelStore().checkWritable(file);
+            }
         } catch (ModelFileException e) {
             throw usage(e.getMessage());
         }
@@ -173,21 +197,6 @@ public final class TrainCommand implements Callable<Integer> {
                     Locations.display(done.outputs().historyCsv()), Locations.display(done.outputs().historyChart()));
         }
         out.flush();
-    }
-
-    private static String interruptedMessage(TrainingOutcome.Interrupted stopped) {
-        String where = String.format("Interrupted in epoch %d after step %d.", stopped.epoch(), stopped.step());
-        if (stopped.kept().isEmpty()) {
-            return where + " No epoch had finished, so nothing was saved.";
-        }
-        String kept = keptMessage(stopped.saved(), stopped.kept());
-        return where + " " + Character.toUpperCase(kept.charAt(0)) + kept.substring(1)
-                + "; resume with: convnet train --resume " + Locations.display(stopped.kept().get());
-    }
-
-    private static String keptMessage(RunState saved, Optional<Path> kept) {
-        return kept.map(file -> "the checkpoint after epoch " + saved.epochsDone() + " is kept in " + Locations.display(file))
-                .orElse("no epoch had finished, so nothing was saved");
     }
 
     private ParameterException usage(String message) {

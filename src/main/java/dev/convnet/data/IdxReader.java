@@ -20,14 +20,18 @@ import java.util.zip.ZipException;
 public final class IdxReader {
     private static final int UNSIGNED_BYTE = 0x08;
     private static final int MAX_DIMENSIONS = 4;
-    /** Guards against headers that would make us allocate gigabytes for a corrupt file. */
-    private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16;
+    /**
+     * The most data one file may declare: over twice MNIST's 47,040,000 bytes of training images.
+     * Checked against the header before anything is read, so a 2 MB gzip bomb declaring millions
+     * of images is refused instead of inflated.
+     */
+    public static final long MAX_DATA_BYTES = 128L << 20;
 
     /** Reads an IDX file with exactly {@code expectedDimensions} dimensions. */
     public IdxFile read(Path file, int expectedDimensions) {
         String name = file.toString();
         try (InputStream in = open(file)) {
-            IdxFile idx = parse(name, in);
+            IdxFile idx = parse(name, in, file.getFileName().toString().endsWith(".gz") ? -1 : Files.size(file));
             if (idx.dimensions().length != expectedDimensions) {
                 throw new DataFormatException(name + ": expected " + expectedDimensions
                         + " dimensions (" + (expectedDimensions == 1 ? "a label file" : "an image file")
@@ -41,7 +45,7 @@ public final class IdxReader {
         } catch (EOFException e) {
             throw new DataFormatException(name + ": file is truncated (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new DataFormatException(name + ": cannot read (" + e + ")", e);
+            throw new DataFormatException(name + ": cannot read (" + FileErrors.describe(e) + ")", e);
         }
     }
 
@@ -50,7 +54,8 @@ public final class IdxReader {
         return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
     }
 
-    private static IdxFile parse(String name, InputStream in) throws IOException {
+    /** {@code fileSize} is the plain file's length, or -1 for gzip, whose inflated length is unknown up front. */
+    private static IdxFile parse(String name, InputStream in, long fileSize) throws IOException {
         byte[] header = in.readNBytes(4);
         if (header.length == 0) {
             throw new DataFormatException(name + ": file is empty");
@@ -79,8 +84,16 @@ public final class IdxReader {
             dims[i] = (int) size;
             total *= size;
             if (total > MAX_DATA_BYTES) {
-                throw new DataFormatException(name + ": header declares more data than an IDX file can hold");
+                throw new DataFormatException(String.format(java.util.Locale.ROOT,
+                        "%s: the header declares more than %,d bytes of data, the limit (MNIST's training images are 47,040,000)",
+                        name, MAX_DATA_BYTES));
             }
+        }
+        long headerBytes = 4 + 4L * dims.length;
+        if (fileSize >= 0 && fileSize < headerBytes + total) {
+            throw new DataFormatException(String.format(java.util.Locale.ROOT,
+                    "%s: file is truncated: the header declares %,d data bytes but only %,d are present",
+                    name, total, fileSize - headerBytes));
         }
         byte[] data = in.readNBytes((int) total);
         if (data.length < total) {

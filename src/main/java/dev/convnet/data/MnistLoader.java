@@ -1,5 +1,6 @@
 package dev.convnet.data;
 
+import java.util.Locale;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,7 +27,11 @@ public final class MnistLoader {
     /** Throws a {@link DataFormatException} unless all four files of the dataset are present. */
     public void checkPresent() {
         if (!Files.isDirectory(directory)) {
-            throw new DataFormatException("dataset folder " + directory + " does not exist");
+            throw new DataFormatException("dataset folder " + directory + (Files.exists(directory)
+                    ? " is a file, not a folder" : " does not exist"));
+        }
+        if (!Files.isReadable(directory) || !Files.isExecutable(directory)) {
+            throw new DataFormatException("dataset folder " + directory + " is not readable (permission denied)");
         }
         for (Split split : Split.values()) {
             locate(split.imagesFile());
@@ -58,6 +63,31 @@ public final class MnistLoader {
         return sums;
     }
 
+    /**
+     * Why this folder's files are not the ones a run was trained on ({@code recorded}: file name to
+     * SHA-256, as in a run record), or empty when they are. Resuming on other data would otherwise
+     * leave a run record naming one dataset and checksums of another.
+     */
+    public java.util.Optional<String> differenceFrom(java.util.Map<String, String> recorded) {
+        if (recorded.isEmpty()) {
+            return java.util.Optional.empty(); // a record from before checksums were kept: nothing to compare
+        }
+        java.util.Map<String, String> present = checksums();
+        for (java.util.Map.Entry<String, String> e : recorded.entrySet()) {
+            String sum = present.get(e.getKey());
+            if (sum == null) {
+                String other = present.keySet().stream().filter(n -> n.replace(".gz", "").equals(e.getKey().replace(".gz", "")))
+                        .findFirst().orElse("no such file");
+                return java.util.Optional.of(directory + " holds " + other + ", not the " + e.getKey() + " the run was trained on");
+            }
+            if (!sum.equals(e.getValue())) {
+                return java.util.Optional.of(directory.resolve(e.getKey()) + " is not the file the run was trained on (SHA-256 "
+                        + sum.substring(0, 12) + "..., the run record has " + e.getValue().substring(0, Math.min(12, e.getValue().length())) + "...)");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static String sha256(Path file) {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
@@ -67,7 +97,8 @@ public final class MnistLoader {
             }
             return java.util.HexFormat.of().formatHex(digest.digest());
         } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
-            throw new DataFormatException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new DataFormatException(file + ": cannot read (" + (e instanceof java.io.IOException io
+                    ? FileErrors.describe(io) : e.getMessage()) + ")", e);
         }
     }
 
@@ -86,18 +117,18 @@ public final class MnistLoader {
     private static void validate(IdxFile images, IdxFile labels) {
         int[] d = images.dimensions();
         if (d[1] != IMAGE_SIZE || d[2] != IMAGE_SIZE) {
-            throw new DataFormatException(String.format("%s: images are %dx%d, expected %dx%d",
+            throw new DataFormatException(String.format(Locale.ROOT, "%s: images are %dx%d, expected %dx%d",
                     images.name(), d[1], d[2], IMAGE_SIZE, IMAGE_SIZE));
         }
         if (images.count() != labels.count()) {
-            throw new DataFormatException(String.format("%s holds %,d labels but %s holds %,d images",
+            throw new DataFormatException(String.format(Locale.ROOT, "%s holds %,d labels but %s holds %,d images",
                     labels.name(), labels.count(), images.name(), images.count()));
         }
         byte[] data = labels.data();
         for (int i = 0; i < data.length; i++) {
             int label = data[i] & 0xFF;
             if (label >= CLASSES) {
-                throw new DataFormatException(String.format("%s: label %d at index %,d is outside 0-%d",
+                throw new DataFormatException(String.format(Locale.ROOT, "%s: label %d at index %,d is outside 0-%d",
                         labels.name(), label, i, CLASSES - 1));
             }
         }

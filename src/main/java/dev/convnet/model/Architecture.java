@@ -1,5 +1,6 @@
 package dev.convnet.model;
 
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +66,7 @@ public record Architecture(ModelType type, List<Integer> filters, int kernel, in
 
     /** How the architecture reads on one line, e.g. {@code convnet 32,64,128 k3 s1 valid}. */
     public String describe() {
-        return isDense() ? "dense 512" : String.format("convnet %s k%d s%d %s",
+        return isDense() ? "dense 512" : String.format(Locale.ROOT, "convnet %s k%d s%d %s",
                 String.join(",", filters.stream().map(String::valueOf).toList()), kernel, strides, padding.id());
     }
 }

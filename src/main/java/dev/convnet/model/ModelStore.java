@@ -1,19 +1,30 @@
 package dev.convnet.model;
 
+import dev.convnet.data.FileErrors;
 import dev.convnet.data.MnistLoader;
+import dev.convnet.runtime.Pause;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Saves and loads models as DL4J model zips, with their updater state so training can go on.
@@ -25,19 +36,83 @@ public final class ModelStore {
     /** Zip entry that holds a model's run record. */
     public static final String RUN_RECORD = "convnet-run.properties";
 
-    /** Fails early, before any training, if {@code target} could not be written. */
+    /** Held while a file is written and renamed, so a process about to halt can wait for a whole file. */
+    private final ReentrantLock writing = new ReentrantLock();
+    /** Temporary files being written, for {@link #abandonWrites}. */
+    private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
+    /** Lock files of outputs this store holds, for {@link #abandonWrites}. */
+    private final Set<Path> heldLocks = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Fails early, before any training, if {@code target} could not be written: its folder is
+     * missing or read-only, it is a folder, a device, a FIFO or a socket (an atomic rename would
+     * replace the device node with a zip), it is a read-only file (which a rename would silently
+     * replace), or the temporary name used to write it is too long for the file system.
+     */
     public void checkWritable(Path target) {
         Path folder = folderOf(target);
         if (!Files.isDirectory(folder)) {
-            throw new ModelFileException("cannot save to " + target + ": folder " + folder + " does not exist");
+            throw new ModelFileException("cannot save to " + target + ": folder " + folder
+                    + (Files.exists(folder) ? " is not a folder" : " does not exist"));
         }
-        if (Files.isDirectory(target)) {
-            throw new ModelFileException("cannot save to " + target + ": it is a folder");
-        }
+        refuseToReplace(target);
+        Path probe = temporaryFor(target);
         try {
-            Files.delete(Files.createTempFile(folder, ".convnet-write-test", ".tmp"));
+            Files.deleteIfExists(probe);
+            Files.delete(Files.createFile(probe));
+        } catch (FileSystemException e) {
+            String reason = FileErrors.describe(e);
+            throw new ModelFileException("cannot save to " + target + ": " + (reason.contains("name too long")
+                    ? "the name is too long (" + probe.getFileName().toString().length()
+                            + " characters with the temporary suffix); choose a shorter one"
+                    : "folder " + folder + " is not writable (" + reason + ")"), e);
         } catch (IOException e) {
-            throw new ModelFileException("cannot save to " + target + ": folder " + folder + " is not writable", e);
+            throw new ModelFileException("cannot save to " + target + ": folder " + folder + " is not writable ("
+                    + FileErrors.describe(e) + ")", e);
+        }
+    }
+
+    /**
+     * Takes the lock that keeps two trainings from writing one output: the second is refused with
+     * one line instead of both running and the last to finish silently winning. The lock is a
+     * hidden file next to the target, locked with the operating system (so it is released even
+     * when the process is killed) and removed on {@link OutputLock#close()}.
+     */
+    public OutputLock lock(Path target) {
+        Path lockFile = folderOf(target).resolve("." + target.getFileName() + ".lock");
+        OutputLock lock = OutputLock.acquire(target, lockFile, () -> heldLocks.remove(lockFile));
+        heldLocks.add(lockFile);
+        return lock;
+    }
+
+    /**
+     * Deletes the temporary file of a write in progress, for a process about to halt (a second
+     * Ctrl-C): waits up to {@code waitMillis} for the write to finish first, so a file that is
+     * being renamed into place is not cut short; removes the lock files this store holds. Returns
+     * true when no write was left half done.
+     */
+    public boolean abandonWrites(long waitMillis) {
+        boolean quiet;
+        try {
+            quiet = writing.tryLock(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            quiet = false;
+        }
+        for (Path file : inFlight) {
+            deleteBeforeHalt(file);
+        }
+        for (Path file : heldLocks) {
+            deleteBeforeHalt(file); // the OS releases the lock itself when the process ends
+        }
+        return quiet;
+    }
+
+    private static void deleteBeforeHalt(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort: the process halts next
         }
     }
 
@@ -51,38 +126,49 @@ public final class ModelStore {
      * progress) stored inside the zip as {@value #RUN_RECORD}; DL4J ignores the extra entry.
      */
     public void save(ComputationGraph graph, Path target, String runRecord) {
+        save(graph, target, runRecord, () -> { });
+    }
+
+    /**
+     * As {@link #save(ComputationGraph, Path, String)}, then runs {@code inPlace} once the file is
+     * renamed into place, before {@link #abandonWrites} can see the write as over: a process stopped
+     * at that moment then reports the new file, not the one before it.
+     */
+    public void save(ComputationGraph graph, Path target, String runRecord, Runnable inPlace) {
         writeAtomically(target, tmp -> {
             ModelSerializer.writeModel(graph, tmp.toFile(), true);
+            Pause.at(Pause.Moment.WRITE, target);
             if (runRecord != null) {
                 try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
                     Files.writeString(zip.getPath(RUN_RECORD), runRecord);
                 }
             }
-        });
+        }, inPlace);
     }
 
-    /** The run record saved with a model, or null if it has none. */
+    /** The run record saved with a model, or null if it has none; its size is bounded like every entry's. */
     public String readRunRecord(Path file) {
         checkModelZip(file);
-        try (FileSystem zip = FileSystems.newFileSystem(file)) {
-            Path entry = zip.getPath(RUN_RECORD);
-            return Files.exists(entry) ? Files.readString(entry) : null;
-        } catch (IOException | RuntimeException e) {
-            throw new ModelFileException(file + " is not a convnet model file (" + describe(e) + ")", e);
-        }
+        return new ModelZipCheck(file, RUN_RECORD).runRecord();
     }
 
     /** Writes a text file next to a model, atomically like the model itself. */
     public void saveText(String text, Path target) {
-        writeAtomically(target, tmp -> Files.writeString(tmp, text));
+        writeAtomically(target, tmp -> Files.writeString(tmp, text), () -> { });
     }
 
-    /** Loads a model saved by {@link #save}, checking that it fits 28x28 greyscale images and 10 classes. */
+    /**
+     * Loads a model saved by {@link #save}, checking that it fits 28x28 greyscale images and 10
+     * classes. Every size the file declares is checked against the configuration and the bytes
+     * really present before DL4J sees the file (see {@link ModelZipCheck}), and weights or optimiser
+     * state that are not finite are refused rather than served as NaN answers.
+     */
     public ComputationGraph load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ModelFileException(file + ": no such model file");
         }
         checkModelZip(file);
+        new ModelZipCheck(file, RUN_RECORD).check();
         ComputationGraph graph;
         try {
             graph = ModelSerializer.restoreComputationGraph(file.toFile(), true);
@@ -90,20 +176,30 @@ public final class ModelStore {
             throw new ModelFileException(file + " is not a convnet model file (" + describe(e) + ")", e);
         }
         checkFitsMnist(file, graph);
+        checkFinite(file, graph);
         return graph;
+    }
+
+    private static void checkFinite(Path file, ComputationGraph graph) {
+        if (!isFinite(graph.params())) {
+            throw new ModelFileException(file + ": the model's weights contain NaN or infinite values "
+                    + "(it was saved from a diverged run, or altered); retrain it");
+        }
+        if (graph.getUpdater(false) != null && !isFinite(graph.getUpdater(false).getStateViewArray())) {
+            throw new ModelFileException(file + ": the model's optimiser state contains NaN or infinite values; "
+                    + "it cannot be resumed, retrain it");
+        }
+    }
+
+    private static boolean isFinite(INDArray values) {
+        return values == null || values.isEmpty()
+                || !(BooleanIndexing.or(values, Conditions.isNan()) || BooleanIndexing.or(values, Conditions.isInfinite()));
     }
 
     /** One clear error for files that are not zips, damaged zips, and zips without a DL4J network. */
     private static void checkModelZip(Path file) {
         if (!isZip(file)) {
             throw new ModelFileException(file + " is not a convnet model file (not a zip archive)");
-        }
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
-            if (zip.getEntry("configuration.json") == null || zip.getEntry("coefficients.bin") == null) {
-                throw new ModelFileException(file + " is a zip archive but not a convnet model (no DL4J network inside)");
-            }
-        } catch (IOException e) {
-            throw new ModelFileException(file + " is a damaged or truncated model file (" + e.getMessage() + ")", e);
         }
     }
 
@@ -112,7 +208,7 @@ public final class ModelStore {
             byte[] magic = in.readNBytes(4);
             return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
         } catch (IOException e) {
-            throw new ModelFileException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new ModelFileException(file + ": cannot read (" + FileErrors.describe(e) + ")", e);
         }
     }
 
@@ -161,33 +257,68 @@ public final class ModelStore {
         return parent == null ? Path.of(".") : parent;
     }
 
+    /** The name a target is written under before its rename: hidden, in the same folder, unique per process. */
+    static Path temporaryFor(Path target) {
+        return folderOf(target).resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    }
+
+    /** Refuses a target that exists and is not a regular file we may replace. */
+    private static void refuseToReplace(Path target) {
+        if (Files.isDirectory(target)) {
+            throw new ModelFileException("cannot save to " + target + ": it is a folder");
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target)) {
+            throw new ModelFileException("cannot save to " + target + ": it exists and is not a regular file "
+                    + "(a device, FIFO, socket or broken link); choose a file name");
+        }
+        if (Files.isRegularFile(target) && isReadOnly(target)) {
+            throw new ModelFileException("cannot save to " + target + ": the file is read-only; "
+                    + "make it writable (chmod u+w) to replace it, or choose another name");
+        }
+    }
+
+    /** Write permission as the owner set it: root may write anything, but a 0444 file says "keep me". */
+    private static boolean isReadOnly(Path file) {
+        try {
+            return !Files.getPosixFilePermissions(file).contains(PosixFilePermission.OWNER_WRITE);
+        } catch (UnsupportedOperationException | IOException e) {
+            return !Files.isWritable(file);
+        }
+    }
+
     private interface Writer {
         void write(Path tmp) throws IOException;
     }
 
-    private static void writeAtomically(Path target, Writer writer) {
-        Path folder = folderOf(target);
-        Path tmp = null;
+    private void writeAtomically(Path target, Writer writer, Runnable inPlace) {
+        refuseToReplace(target);
+        Path tmp = temporaryFor(target);
+        writing.lock();
         try {
+            inFlight.add(tmp);
             // Not createTempFile: its owner-only permissions would carry over to the model.
-            tmp = Files.createFile(folder.resolve("." + target.getFileName() + "." + System.nanoTime() + ".tmp"));
+            Files.deleteIfExists(tmp); // a leftover of a killed process that had our process id
+            Files.createFile(tmp);
             writer.write(tmp);
+            Pause.at(Pause.Moment.RENAME, target);
+            refuseToReplace(target); // again: the target may have changed while we wrote
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            inPlace.run();
         } catch (IOException | RuntimeException e) {
-            throw new ModelFileException("could not save " + target + " (" + describe(e)
-                    + "); any earlier file there is unchanged", e);
+            throw new ModelFileException("could not save " + target + " (" + (e instanceof IOException io
+                    ? FileErrors.describe(io) : describe(e)) + "); any earlier file there is unchanged", e);
         } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary file is hidden and named after the target
-                }
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort: the temporary file is hidden and named after the target
             }
+            inFlight.remove(tmp);
+            writing.unlock();
         }
     }
 }

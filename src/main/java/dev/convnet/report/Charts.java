@@ -37,7 +37,9 @@ public final class Charts {
             add(accuracy, "validation accuracy", x, epochs.stream().map(EpochRecord::valAccuracy).toList());
         }
         List<XYChart> charts = List.of(loss, accuracy);
-        BitmapEncoder.saveBitmap(charts, 1, 2, stripPng(png), BitmapFormat.PNG);
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(png)) { // not via a File: see Gallery.writePng
+            BitmapEncoder.saveBitmap(charts, 1, 2, out, BitmapFormat.PNG);
+        }
     }
 
     /** The confusion matrix as a heat map, true classes down, predictions across. */
@@ -58,7 +60,9 @@ public final class Charts {
             }
         }
         chart.addSeries("confusion", labels, reversed(labels), cells);
-        BitmapEncoder.saveBitmap(chart, stripPng(png), BitmapFormat.PNG);
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(png)) {
+            BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG);
+        }
     }
 
     private static List<String> reversed(List<String> labels) {
@@ -78,11 +82,5 @@ public final class Charts {
 
     private static void add(XYChart chart, String name, List<Integer> x, List<Double> y) {
         chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
-    }
-
-    /** XChart appends the extension itself. */
-    private static String stripPng(Path png) {
-        String s = png.toString();
-        return s.endsWith(".png") ? s.substring(0, s.length() - 4) : s;
     }
 }

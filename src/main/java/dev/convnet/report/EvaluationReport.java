@@ -30,13 +30,13 @@ public final class EvaluationReport {
         String label = numeric ? "%6s " : "%-" + (nameWidth + 4) + "s ";
         out.append(" ".repeat(numeric ? 7 : nameWidth + 5));
         for (int c = 0; c < k; c++) {
-            out.append(String.format("%" + w + "d", c));
+            out.append(String.format(Locale.ROOT, "%" + w + "d", c));
         }
         out.append('\n');
         for (int r = 0; r < k; r++) {
             out.append(String.format(label, numeric ? String.valueOf(r) : r + " " + names.get(r)));
             for (int c = 0; c < k; c++) {
-                out.append(String.format("%" + w + "d", result.confusion()[r][c]));
+                out.append(String.format(Locale.ROOT, "%" + w + "d", result.confusion()[r][c]));
             }
             out.append('\n');
         }

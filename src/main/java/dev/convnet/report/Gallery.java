@@ -6,9 +6,13 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Pictures of images rather than charts: a captioned gallery and feature-map grids, drawn with Java2D. */
 public final class Gallery {
@@ -45,7 +49,7 @@ public final class Gallery {
             g.drawString(caption, x + Math.max(0, (cell - w) / 2), y + cell + 13);
         }
         g.dispose();
-        ImageIO.write(image, "png", png.toFile());
+        writePng(image, png);
         return new int[] {width, height};
     }
 
@@ -79,8 +83,21 @@ public final class Gallery {
             g.drawImage(viridis(maps[c], h, w, max), x, y, w * scale, h * scale, null);
         }
         g.dispose();
-        ImageIO.write(image, "png", png.toFile());
+        writePng(image, png);
         return new int[] {width, height};
+    }
+
+    /**
+     * Through our own stream: {@code ImageIO.write(image, "png", File)} prints a stack trace of its
+     * own and throws a vague "Can't create an ImageOutputStream!" when the folder is not writable.
+     */
+    static void writePng(BufferedImage image, Path png) throws IOException {
+        try (OutputStream out = Files.newOutputStream(png);
+             ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, "png", stream)) {
+                throw new IOException("no PNG writer");
+            }
+        }
     }
 
     private static BufferedImage grey(float[] pixels, int h, int w, float max) {

@@ -13,7 +13,30 @@ import java.util.Map;
 
 /** The documents {@code --json} prints: plain maps and lists, written by Jackson. */
 public final class Json {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule()
+                    .addSerializer(Double.class, new NonFinite<>(Double.class))
+                    .addSerializer(Float.class, new NonFinite<>(Float.class)));
+
+    /** A number that is NaN or infinite is written as null: Jackson's default, the string "NaN", is not a number to a reader. */
+    private static final class NonFinite<T extends Number> extends com.fasterxml.jackson.databind.ser.std.StdSerializer<T> {
+        NonFinite(Class<T> type) {
+            super(type);
+        }
+
+        @Override
+        public void serialize(T value, com.fasterxml.jackson.core.JsonGenerator out,
+                              com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+            double d = value.doubleValue();
+            if (!Double.isFinite(d)) {
+                out.writeNull();
+            } else if (value instanceof Float f) {
+                out.writeNumber(f);
+            } else {
+                out.writeNumber(d);
+            }
+        }
+    }
 
     private Json() {
     }

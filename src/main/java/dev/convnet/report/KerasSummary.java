@@ -1,5 +1,6 @@
 package dev.convnet.report;
 
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,11 +67,11 @@ public final class KerasSummary {
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             total += row.params();
-            out.append(line(nameWidth, row.name() + " (" + row.type() + ")", row.shape(), String.format("%,d", row.params())));
+            out.append(line(nameWidth, row.name() + " (" + row.type() + ")", row.shape(), String.format(Locale.ROOT, "%,d", row.params())));
             out.append(i == rows.size() - 1 ? thick : thin).append('\n');
         }
-        out.append(String.format("Total params: %,d%n", total));
-        out.append(String.format("Trainable params: %,d%n", total));
+        out.append(String.format(Locale.ROOT, "Total params: %,d%n", total));
+        out.append(String.format(Locale.ROOT, "Trainable params: %,d%n", total));
         out.append("Non-trainable params: 0\n").append(thin).append('\n');
         return out.toString();
     }
@@ -117,10 +118,10 @@ public final class KerasSummary {
 
     private static String shape(InputType type) {
         if (type instanceof InputType.InputTypeConvolutional c) {
-            return String.format("(None, %d, %d, %d)", c.getHeight(), c.getWidth(), c.getChannels());
+            return String.format(Locale.ROOT, "(None, %d, %d, %d)", c.getHeight(), c.getWidth(), c.getChannels());
         }
         if (type instanceof InputType.InputTypeFeedForward f) {
-            return String.format("(None, %d)", f.getSize());
+            return String.format(Locale.ROOT, "(None, %d)", f.getSize());
         }
         return type.toString();
     }

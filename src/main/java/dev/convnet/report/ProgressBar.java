@@ -22,6 +22,19 @@ public final class ProgressBar implements ProgressListener {
     private long epochStart;
     private long lastDraw;
 
+    /** The widest line redrawn in place: "938/938 [====...] - ETA: 1:02:03 - loss: 0.1234 - accuracy: 0.9876" and a margin. */
+    static final int REDRAW_COLUMNS = 90;
+
+    /**
+     * Whether a bar redrawn in place will look right: only on a terminal that understands the
+     * escape codes (not {@code TERM=dumb}, not unset) and is wide enough for the line; anywhere else
+     * each epoch prints one final line. {@code columns} is 0 when the width is unknown.
+     */
+    public static boolean canRedraw(boolean console, String term, int columns) {
+        return console && term != null && !term.isBlank() && !"dumb".equals(term)
+                && (columns <= 0 || columns >= REDRAW_COLUMNS);
+    }
+
     public ProgressBar(PrintWriter out, boolean live) {
         this.out = out;
         this.live = live;
@@ -32,7 +45,7 @@ public final class ProgressBar implements ProgressListener {
         this.steps = steps;
         this.epochStart = System.nanoTime();
         this.lastDraw = 0;
-        out.printf("Epoch %d/%d%n", epoch, epochs);
+        out.printf(Locale.ROOT, "Epoch %d/%d%n", epoch, epochs);
         out.flush();
     }
 
@@ -66,7 +79,7 @@ public final class ProgressBar implements ProgressListener {
     private String bar(int step) {
         int width = String.valueOf(steps).length();
         int filled = (int) ((long) BAR_WIDTH * step / steps);
-        StringBuilder bar = new StringBuilder(String.format("%" + width + "d/%d [", step, steps));
+        StringBuilder bar = new StringBuilder(String.format(Locale.ROOT, "%" + width + "d/%d [", step, steps));
         if (filled > 0) {
             bar.append("=".repeat(filled - 1)).append(step < steps ? '>' : '=');
         }
@@ -90,10 +103,10 @@ public final class ProgressBar implements ProgressListener {
     static String duration(double seconds) {
         long s = Math.round(seconds);
         if (s >= 3600) {
-            return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+            return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
         }
         if (s >= 60) {
-            return String.format("%d:%02d", s / 60, s % 60);
+            return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
         }
         return s + "s";
     }

@@ -100,20 +100,61 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
                     provenance.put(key.substring(4), p.getProperty(key));
                 }
             }
-            return new RunState(Integer.parseInt(required(p, "epochs.done")), Integer.parseInt(required(p, "epochs.total")),
-                    Long.parseLong(required(p, "seed")), Integer.parseInt(required(p, "batch")),
-                    Double.parseDouble(required(p, "lr")), Integer.parseInt(required(p, "limit")),
-                    p.getProperty("dataset", "mnist"), Double.parseDouble(p.getProperty("validation.split", "0")),
-                    Integer.parseInt(p.getProperty("early.stopping.patience", "0")), history, Provenance.fromMap(provenance));
+            RunState state = new RunState(whole(p, "epochs.done", null), whole(p, "epochs.total", null),
+                    number(p, "seed", null, Long::parseLong), whole(p, "batch", null),
+                    number(p, "lr", null, Double::parseDouble), whole(p, "limit", null),
+                    p.getProperty("dataset", "mnist"), number(p, "validation.split", "0", Double::parseDouble),
+                    whole(p, "early.stopping.patience", "0"), history, Provenance.fromMap(provenance));
+            state.checkRanges();
+            return state;
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith("malformed run record") ? e
+                    : new IllegalArgumentException("malformed run record (" + e.getMessage() + ")", e);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("malformed run state (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException("malformed run record (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Values a run record may hold: a record edited to lr=NaN or batch=0 is refused, not trained or printed. */
+    private void checkRanges() {
+        range("epochs.done", epochsDone >= 0 && epochsDone <= epochsTotal, epochsDone);
+        range("epochs.total", epochsTotal >= 1 && epochsTotal <= 100_000, epochsTotal);
+        range("batch", batch >= 1 && batch <= 1_000_000, batch);
+        range("lr", Double.isFinite(learningRate) && learningRate > 0, learningRate);
+        range("limit", limit >= 0, limit);
+        range("validation.split", validationSplit >= 0 && validationSplit < 1, validationSplit);
+        range("early.stopping.patience", patience >= 0, patience);
+        for (EpochRecord e : history) {
+            range("history", Double.isFinite(e.loss()) && Double.isFinite(e.accuracy()) && Double.isFinite(e.seconds()),
+                    "epoch " + e.epoch() + " with loss " + e.loss());
+        }
+    }
+
+    private static void range(String key, boolean ok, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException("malformed run record: " + key + " is " + value + ", out of range");
+        }
+    }
+
+    private static int whole(Properties p, String key, String fallback) {
+        return number(p, key, fallback, Integer::parseInt);
+    }
+
+    /** Parses one value; a bad one is named with its key ("seed is 'banana', not a number"). */
+    private static <T> T number(Properties p, String key, String fallback, java.util.function.Function<String, T> parse) {
+        String value = fallback == null ? required(p, key) : p.getProperty(key, fallback);
+        try {
+            return parse.apply(value.trim());
+        } catch (NumberFormatException e) {
+            String shown = value.length() > 30 ? value.substring(0, 30) + "..." : value;
+            throw new IllegalArgumentException("malformed run record: " + key + " is '" + shown + "', not a number");
         }
     }
 
     private static String required(Properties p, String key) {
         String value = p.getProperty(key);
         if (value == null) {
-            throw new IllegalArgumentException("missing " + key);
+            throw new IllegalArgumentException("malformed run record: " + key + " is missing");
         }
         return value;
     }

@@ -46,7 +46,7 @@ public final class PredictionServer implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final InferenceBatcher batcher;
     private final ServerMetrics metrics;
-    private final ImageDecoder decoder;
+    private final UploadDecoder decoder;
     private final Predictions predictions;
     private final Map<String, Asset> assets;
     private final byte[] modelDocument;
@@ -61,7 +61,7 @@ public final class PredictionServer implements AutoCloseable {
         this.settings = settings;
         this.metrics = new ServerMetrics(settings.maxBatch(), this::queueDepth);
         this.batcher = new InferenceBatcher(classifier, settings.maxBatch(), settings.queueCapacity(), metrics::batch);
-        this.decoder = new ImageDecoder(settings.maxPixels(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+        this.decoder = new UploadDecoder(settings.maxPixels(), Math.max(2, Runtime.getRuntime().availableProcessors()));
         this.predictions = new Predictions(classifier.info().classNames());
         this.assets = Map.of(
                 "/", new Asset("text/html; charset=utf-8", resource("index.html")),

@@ -46,6 +46,52 @@ class IdxFuzzTest {
         readExpectingOnlyFormatErrors(random.nextBoolean() ? gz : Arrays.copyOf(gz, random.nextInt(gz.length)), true, 1);
     }
 
+    /**
+     * Gzip bombs: a header declaring up to 2^31 bytes of images or labels, then megabytes of zeros
+     * that inflate far beyond what the file's size suggests. Each is refused from its header (or
+     * for trailing bytes) with our one-line error, within a bounded read.
+     */
+    @Property(tries = 40)
+    void gzipBombsAreRefusedFromTheirHeader(@ForAll @IntRange(min = 1, max = 3) int dimensions,
+                                            @ForAll @IntRange(min = 1, max = 4 << 20) int zeros, @ForAll long seed) throws IOException {
+        Random random = new Random(seed);
+        ByteBuffer header = ByteBuffer.allocate(4 + 4 * dimensions);
+        header.put(new byte[] {0, 0, 8, (byte) dimensions});
+        long declared = 1;
+        for (int i = 0; i < dimensions; i++) {
+            int size = i == 0 ? 1 + random.nextInt(Integer.MAX_VALUE - 1) : 1 + random.nextInt(dimensions == 1 ? 1 : 784);
+            header.putInt(size);
+            declared *= size;
+        }
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(header.array());
+            byte[] block = new byte[1 << 16];
+            for (int left = zeros; left > 0; left -= block.length) {
+                out.write(block, 0, Math.min(left, block.length));
+            }
+        }
+        Path file = Files.createTempFile("bomb", ".gz");
+        try {
+            Files.write(file, gz.toByteArray());
+            try {
+                new IdxReader().read(file, dimensions);
+                if (declared != zeros) {
+                    throw new AssertionError("accepted a bomb declaring " + declared + " bytes with " + zeros + " present");
+                }
+            } catch (DataFormatException expected) {
+                if (!expected.getMessage().startsWith(file.toString()) || expected.getMessage().contains("\n")) {
+                    throw new AssertionError("not one line naming the file: " + expected.getMessage());
+                }
+                if (declared > IdxReader.MAX_DATA_BYTES && !expected.getMessage().contains("the limit")) {
+                    throw new AssertionError("a bomb was read instead of refused from its header: " + expected.getMessage());
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     @Provide
     Arbitrary<byte[]> mutatedIdx() {
         return Arbitraries.longs().map(seed -> {

@@ -87,6 +87,33 @@ class IdxReaderTest {
         assertMessage(tmp.resolve("nope"), 1, "not found");
     }
 
+    @Test
+    void gzipBombDeclaringMillionsOfImagesIsRefusedFromItsHeader() throws IOException {
+        // The case: 2.7 M images declared, inflating to 2.1 GB; here 2 MB of zeros on disk.
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(java.nio.ByteBuffer.allocate(16).putInt(0x803).putInt(2_700_000).putInt(28).putInt(28).array());
+            out.write(new byte[200 << 20]);
+        }
+        Path bomb = Files.write(tmp.resolve("train-images-idx3-ubyte.gz"), gz.toByteArray());
+        assertTrue(Files.size(bomb) < 1 << 20, "small on disk: " + Files.size(bomb));
+        assertMessage(bomb, 3, "more than 134,217,728 bytes of data, the limit");
+    }
+
+    @Test
+    void plainFileShorterThanItsHeaderIsRefusedBeforeReading() throws IOException {
+        Path file = TestData.write(tmp, "images", java.nio.ByteBuffer.allocate(16 + 784).putInt(0x803).putInt(100_000)
+                .putInt(28).putInt(28).array(), false);
+        assertMessage(file, 3, "declares 78,400,000 data bytes but only 784 are present");
+    }
+
+    @Test
+    void datasetFolderThatIsAFileSaysSo() throws IOException {
+        Path file = Files.writeString(tmp.resolve("mnist"), "not a folder");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> new MnistLoader(file).checkPresent());
+        assertTrue(e.getMessage().contains("is a file, not a folder"), e.getMessage());
+    }
+
     private void assertMessage(Path file, int dims, String expected) {
         DataFormatException e = assertThrows(DataFormatException.class, () -> reader.read(file, dims));
         assertTrue(e.getMessage().contains(expected), e.getMessage());

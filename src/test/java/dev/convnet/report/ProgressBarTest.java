@@ -33,6 +33,32 @@ class ProgressBarTest {
     }
 
     @Test
+    void redrawsOnlyOnATerminalThatKnowsEscapesAndIsWideEnough() {
+        assertEquals(true, ProgressBar.canRedraw(true, "xterm-256color", 120));
+        assertEquals(true, ProgressBar.canRedraw(true, "xterm", 0), "width unknown: assume a usual terminal");
+        assertEquals(false, ProgressBar.canRedraw(true, "dumb", 120), "TERM=dumb shows escape codes literally");
+        assertEquals(false, ProgressBar.canRedraw(true, null, 120), "no TERM at all");
+        assertEquals(false, ProgressBar.canRedraw(true, "xterm", 20), "a 20-column terminal would wrap every redraw");
+        assertEquals(false, ProgressBar.canRedraw(false, "xterm", 120), "a pipe or a log");
+    }
+
+    @Test
+    void anArabicDefaultLocaleStillPrintsAsciiDigits() {
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG"));
+        try {
+            StringWriter text = new StringWriter();
+            ProgressBar bar = new ProgressBar(new PrintWriter(text), false);
+            bar.epochStarted(1, 5, 938);
+            bar.epochFinished(new EpochRecord(1, 0.15234, 0.95321, 41.3, 938));
+            assertEquals(true, text.toString().startsWith("Epoch 1/5\n938/938 ["), text.toString());
+            assertEquals("convnet 32,64,128 k3 s1 valid", dev.convnet.model.Architecture.BOOK.describe());
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
+    @Test
     void formatsTimesAsKerasDoes() {
         assertEquals("44ms/step", ProgressBar.perStep(0.044));
         assertEquals("2s/step", ProgressBar.perStep(1.6));

@@ -16,15 +16,19 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * picture that declares more than {@code maxPixels} is refused before a single pixel is decoded
  * (a 20000x20000 PNG is a few hundred kB on the wire and 1.6 GB once decoded). Large decodes also
  * take a permit, so a burst of big photos cannot hold more than a few decoded pictures at once.
+ *
+ * <p>data.ImageDecoder does the same header check for the CLI; this one exists because an HTTP
+ * answer must tell "too large" (413) from "not an image" (400), which its one exception type
+ * does not say.
  */
-final class ImageDecoder {
+final class UploadDecoder {
     /** Pictures up to this many pixels decode without a permit: they cost less than a megabyte. */
     private static final long SMALL = 512L * 512;
 
     private final long maxPixels;
     private final Semaphore largeDecodes;
 
-    ImageDecoder(long maxPixels, int concurrentLargeDecodes) {
+    UploadDecoder(long maxPixels, int concurrentLargeDecodes) {
         this.maxPixels = maxPixels;
         this.largeDecodes = new Semaphore(concurrentLargeDecodes);
     }

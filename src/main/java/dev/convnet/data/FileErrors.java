@@ -1,0 +1,34 @@
+package dev.convnet.data;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+/**
+ * Words for an I/O failure a person can act on. The JDK's exceptions carry only a path as their
+ * message ({@code AccessDeniedException: /x}), so printing them names neither the problem nor a fix.
+ */
+public final class FileErrors {
+    private FileErrors() {
+    }
+
+    /** "permission denied", "no such file", or the system's own reason, without the exception's type. */
+    public static String describe(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "not a folder";
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}

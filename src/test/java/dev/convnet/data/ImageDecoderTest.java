@@ -1,0 +1,80 @@
+package dev.convnet.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pictures from anyone: real ones decode, bombs are refused from their header, junk fails in one line. */
+class ImageDecoderTest {
+    @TempDir
+    Path tmp;
+
+    private final ImageDecoder decoder = new ImageDecoder();
+
+    @Test
+    void aRealPngDecodes() throws IOException {
+        BufferedImage picture = new BufferedImage(60, 40, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(picture, "png", png);
+        Path file = Files.write(tmp.resolve("ok.png"), png.toByteArray());
+        BufferedImage decoded = decoder.decode(file);
+        assertEquals(60, decoded.getWidth());
+        assertEquals(40, decoded.getHeight());
+        assertEquals(60, decoder.decode(png.toByteArray()).getWidth());
+    }
+
+    @Test
+    void a40000By40000PngIsRefusedFromItsHeader() throws IOException {
+        Path bomb = Files.write(tmp.resolve("bomb.png"), ImageBombs.png(40_000, 40_000, 200L << 20));
+        assertTrue(Files.size(bomb) < 1 << 20, "small on disk: " + Files.size(bomb));
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> decoder.decode(bomb));
+        assertEquals("40,000 x 40,000 pixels, more than the limit of 40,000,000 pixels; scale it down (a digit needs 28x28)",
+                e.getMessage());
+    }
+
+    @Test
+    void junkMissingAndEmptyFilesSaySo() throws IOException {
+        assertEquals("no such file", assertThrows(ImageFormatException.class, () -> decoder.decode(tmp.resolve("none.png"))).getMessage());
+        Path empty = Files.write(tmp.resolve("empty.png"), new byte[0]);
+        assertEquals("empty file", assertThrows(ImageFormatException.class, () -> decoder.decode(empty)).getMessage());
+        Path text = Files.writeString(tmp.resolve("notes.png"), "not a picture");
+        assertEquals("not a PNG, JPEG, GIF or BMP image", assertThrows(ImageFormatException.class, () -> decoder.decode(text)).getMessage());
+        assertEquals("not a regular file", assertThrows(ImageFormatException.class, () -> decoder.decode(tmp)).getMessage());
+    }
+
+    /** Every format, every size up to 65500 x 65500 (libjpeg's own limit): refused over the limit, never an allocation or decoder error. */
+    @Property(tries = 200)
+    void bombsOfEveryFormatAreRefusedOrDecodedWithinTheLimit(@ForAll ImageBombs.Format format,
+            @ForAll @IntRange(min = 1, max = 65_500) int width, @ForAll @IntRange(min = 1, max = 65_500) int height) {
+        ImageDecoder small = new ImageDecoder(1_000_000, 8 << 20);
+        byte[] bytes = ImageBombs.of(format, width, height);
+        try {
+            BufferedImage image = small.decode(bytes);
+            if ((long) image.getWidth() * image.getHeight() > 1_000_000) {
+                throw new AssertionError("decoded " + image.getWidth() + "x" + image.getHeight() + " over the limit");
+            }
+        } catch (ImageFormatException e) {
+            if (e.getMessage().contains("\n")) {
+                throw new AssertionError("two lines: " + e.getMessage());
+            }
+            // The JDK's BMP reader refuses some huge headers itself ("Unable to read the image header"):
+            // also before allocating, so only the other formats must meet our own limit first.
+            if ((long) width * height > 1_000_000 && format != ImageBombs.Format.BMP
+                    && !e.getMessage().contains("more than the limit")) {
+                throw new AssertionError(format + " " + width + "x" + height + " not refused from its header: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.convnet.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convnet.runtime.NativeRuntime;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Model files made by an attacker: lying sizes, zip bombs, NaN weights; and outputs that must not
+ * be written: devices, FIFOs, read-only files, names too long, an output another training holds.
+ * Each ends in one {@link ModelFileException} naming the file, before anything large is allocated.
+ */
+class HostileModelTest {
+    /** Where coefficients.bin declares its data length: after the shape buffer (header + 6 longs) and the data header's mode. */
+    private static final int DATA_LENGTH_OFFSET = 2 + 16 + 8 + 2 + 4 + 6 * 8 + 2 + 16;
+
+    @TempDir
+    static Path shared;
+    static Path valid;
+
+    @TempDir
+    Path tmp;
+
+    private final ModelStore store = new ModelStore();
+
+    @BeforeAll
+    static void saveAnUntrainedModel() {
+        NativeRuntime.start();
+        ComputationGraph graph = ConvNetModel.create(new Hyperparameters(0.001, 1));
+        valid = shared.resolve("valid.zip");
+        new ModelStore().save(graph, valid, "epochs.done=0\nepochs.total=1\nseed=1\nbatch=64\nlr=0.001\nlimit=0\n");
+    }
+
+    @Test
+    void theValidModelLoads() {
+        assertEquals(104_202, store.load(valid).numParams());
+    }
+
+    @Test
+    void aParameterCountOf2To40IsRefusedBeforeNd4jAllocates() throws IOException {
+        byte[] coefficients = entries(valid).get("coefficients.bin");
+        assertEquals(104_202, ByteBuffer.wrap(coefficients).getLong(DATA_LENGTH_OFFSET), "offset of the data length");
+        ByteBuffer.wrap(coefficients).putLong(DATA_LENGTH_OFFSET, 1L << 40);
+        Path crafted = rewrite("crafted.zip", Map.of("coefficients.bin", coefficients));
+        assertRefused(crafted, "coefficients.bin", "the configuration needs 104,202");
+    }
+
+    @Test
+    void aShapeBufferOf2To40IsRefused() throws IOException {
+        byte[] coefficients = entries(valid).get("coefficients.bin");
+        ByteBuffer.wrap(coefficients).putLong(2 + 16, 1L << 40);
+        assertRefused(rewrite("shape.zip", Map.of("coefficients.bin", coefficients)), "coefficients.bin is not valid", "shape");
+    }
+
+    @Test
+    void anUpdaterStateOf2To40IsRefused() throws IOException {
+        byte[] state = entries(valid).get("updaterState.bin");
+        ByteBuffer.wrap(state).putLong(DATA_LENGTH_OFFSET, 1L << 40);
+        assertRefused(rewrite("updater.zip", Map.of("updaterState.bin", state)), "updaterState.bin", "");
+    }
+
+    @Test
+    void coefficientsShorterThanDeclaredAreRefused() throws IOException {
+        byte[] coefficients = entries(valid).get("coefficients.bin");
+        byte[] cut = java.util.Arrays.copyOf(coefficients, coefficients.length - 4);
+        assertRefused(rewrite("short.zip", Map.of("coefficients.bin", cut)), "coefficients.bin declares 416,808 bytes", "416,804");
+    }
+
+    @Test
+    void aRunRecordBombIsRefusedWithoutInflatingIt() throws IOException {
+        Path bomb = rewrite("record-bomb.zip", Map.of(ModelStore.RUN_RECORD, new byte[64 << 20]));
+        assertTrue(Files.size(bomb) < 2 << 20, "the bomb is small on disk: " + Files.size(bomb));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> store.readRunRecord(bomb));
+        assertTrue(e.getMessage().contains(ModelStore.RUN_RECORD + " inflates to more than 4 MiB"), e.getMessage());
+        assertRefused(bomb, ModelStore.RUN_RECORD, "4 MiB");
+    }
+
+    @Test
+    void aJunkEntryIsRefused() throws IOException {
+        Path junk = rewrite("junk.zip", Map.of("junk.bin", new byte[64 << 20]));
+        assertRefused(junk, "junk.bin", "only configuration.json");
+        assertThrows(ModelFileException.class, () -> store.readRunRecord(junk));
+    }
+
+    @Test
+    void aConfigurationBombIsRefused() throws IOException {
+        assertRefused(rewrite("config-bomb.zip", Map.of("configuration.json", new byte[64 << 20])), "configuration.json", "4 MiB");
+    }
+
+    @Test
+    void nanWeightsAreRefusedOnLoad() {
+        ComputationGraph graph = ConvNetModel.create(new Hyperparameters(0.001, 1));
+        graph.params().putScalar(7, Float.NaN);
+        Path file = tmp.resolve("nan.zip");
+        store.save(graph, file);
+        assertRefused(file, "NaN or infinite", "retrain");
+        graph.params().putScalar(7, Float.POSITIVE_INFINITY);
+        store.save(graph, file);
+        assertRefused(file, "NaN or infinite", "");
+    }
+
+    @Test
+    void devicesFifosAndFoldersAreNeverReplaced() throws Exception {
+        ModelFileException device = assertThrows(ModelFileException.class, () -> store.checkWritable(Path.of("/dev/null")));
+        assertTrue(device.getMessage().contains("is not a regular file"), device.getMessage());
+        Path fifo = tmp.resolve("fifo.zip");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        ModelFileException e = assertThrows(ModelFileException.class, () -> store.checkWritable(fifo));
+        assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
+        assertThrows(ModelFileException.class, () -> store.save(ConvNetModel.create(new Hyperparameters(0.001, 1)), fifo));
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the FIFO is still a FIFO");
+        assertTrue(Files.exists(Path.of("/dev/null")) && !Files.isRegularFile(Path.of("/dev/null")), "/dev/null is still a device");
+    }
+
+    @Test
+    void aReadOnlyModelIsNotSilentlyReplaced() throws IOException {
+        Path file = Files.copy(valid, tmp.resolve("keep.zip"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+        byte[] before = Files.readAllBytes(file);
+        ModelFileException e = assertThrows(ModelFileException.class, () -> store.checkWritable(file));
+        assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+        assertThrows(ModelFileException.class, () -> store.saveText("x", file));
+        assertArrayEquals(before, Files.readAllBytes(file));
+        assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
+    void aNameTooLongForItsTemporaryFileIsCaughtUpFront() {
+        Path longName = tmp.resolve("m".repeat(245) + ".zip"); // fits NAME_MAX (255); ".<name>.<pid>.tmp" does not
+        ModelFileException e = assertThrows(ModelFileException.class, () -> store.checkWritable(longName));
+        assertTrue(e.getMessage().contains("name is too long"), e.getMessage());
+    }
+
+    @Test
+    void aSecondWriterOfOneOutputIsRefusedAndTheLockLeavesNoFile() {
+        Path target = tmp.resolve("m.zip");
+        try (OutputLock first = store.lock(target)) {
+            ModelFileException e = assertThrows(ModelFileException.class, () -> store.lock(target));
+            assertTrue(e.getMessage().contains("another convnet train is writing " + target), e.getMessage());
+            assertTrue(e.getMessage().contains("process " + ProcessHandle.current().pid()), e.getMessage());
+        }
+        try (OutputLock again = store.lock(target)) {
+            assertTrue(Files.exists(tmp.resolve(".m.zip.lock")));
+        }
+        assertFalse(Files.exists(tmp.resolve(".m.zip.lock")), "no lock file left");
+    }
+
+    private void assertRefused(Path file, String part, String other) {
+        ModelFileException e = assertThrows(ModelFileException.class, () -> store.load(file));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(part) && e.getMessage().contains(other), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    /** The valid model with some entries replaced or added. */
+    private Path rewrite(String name, Map<String, byte[]> changes) throws IOException {
+        Map<String, byte[]> all = entries(valid);
+        all.putAll(changes);
+        Path file = tmp.resolve(name);
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (Map.Entry<String, byte[]> e : all.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return file;
+    }
+
+    static Map<String, byte[]> entries(Path zipFile) throws IOException {
+        Map<String, byte[]> all = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(zipFile.toFile())) {
+            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+                ZipEntry entry = en.nextElement();
+                try (InputStream in = zip.getInputStream(entry)) {
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    in.transferTo(bytes);
+                    all.put(entry.getName(), bytes.toByteArray());
+                }
+            }
+        }
+        return all;
+    }
+}
