@@ -98,6 +98,7 @@ public final class ConvNet implements Runnable {
         cli.registerConverter(ModelType.class, id -> parse(ModelType::fromId, id));
         cli.registerConverter(Padding.class, id -> parse(Padding::fromId, id));
         cli.registerConverter(Optimizer.class, id -> parse(Optimizer::fromId, id));
+        cli.registerConverter(dev.convnet.engine.Precision.class, id -> parse(dev.convnet.engine.Precision::fromId, id));
         cli.setParameterExceptionHandler(ConvNet::usageError);
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             ParameterException usage = asUsageError(ex, cmd);

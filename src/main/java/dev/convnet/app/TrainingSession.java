@@ -98,7 +98,7 @@ public final class TrainingSession {
         ComputationGraph graph = start.graph();
         Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_BATCH, plan.engine());
         History history;
-        try (Trainer t = new Trainer(graph, plan.engine().open(graph, state.batch()), evaluator, state.batch(),
+        try (Trainer t = new Trainer(graph, plan.engine().open(graph, state.batch(), plan.precision()), evaluator, state.batch(),
                 state.seed(), listener)) {
             trainer = t;
             if (stopRequested) {

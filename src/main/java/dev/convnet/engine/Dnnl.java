@@ -2,6 +2,8 @@ package dev.convnet.engine;
 
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.FloatPointer;
 
@@ -14,7 +16,19 @@ final class Dnnl {
         return new memory.desc(dims, memory.data_type.f32, tag);
     }
 
-    /** A Java view of a memory's buffer; valid as long as the memory lives. */
+    static memory.desc desc(memory.data_type type, memory.format_tag tag, long... dims) {
+        return new memory.desc(dims, type, tag);
+    }
+
+    /** The same tensor (dimensions and layout) with another element type. */
+    static memory.desc withType(memory.desc desc, memory.data_type type) {
+        dnnl_memory_desc_t copy = new dnnl_memory_desc_t();
+        copy.put(desc.data());
+        copy.data_type(type.value);
+        return new memory.desc(copy);
+    }
+
+    /** A Java view of a float32 memory's buffer; valid as long as the memory lives. */
     static FloatBuffer floats(memory mem) {
         long count = mem.get_desc().get_size() / Float.BYTES;
         return new FloatPointer(mem.get_data_handle()).capacity(count).asBuffer();
@@ -27,5 +41,25 @@ final class Dnnl {
             map.put((Integer) pairs[i], (memory) pairs[i + 1]);
         }
         return map;
+    }
+
+    /** Whether oneDNN may use AVX512_BF16 here (the CPU has it and DNNL_MAX_CPU_ISA allows it). */
+    static boolean hasBf16() {
+        int isa = dnnl.dnnl_get_effective_cpu_isa();
+        return (isa & dnnl.dnnl_cpu_isa_avx512_core_bf16) == dnnl.dnnl_cpu_isa_avx512_core_bf16;
+    }
+
+    /** oneDNN's instruction set here, as DNNL_MAX_CPU_ISA names it, e.g. {@code AVX512_CORE}. */
+    static String isaName() {
+        int isa = dnnl.dnnl_get_effective_cpu_isa();
+        int[] values = {dnnl.dnnl_cpu_isa_avx512_core_amx, dnnl.dnnl_cpu_isa_avx512_core_bf16, dnnl.dnnl_cpu_isa_avx512_core_vnni,
+            dnnl.dnnl_cpu_isa_avx512_core, dnnl.dnnl_cpu_isa_avx2, dnnl.dnnl_cpu_isa_avx, dnnl.dnnl_cpu_isa_sse41};
+        String[] names = {"AVX512_CORE_AMX", "AVX512_CORE_BF16", "AVX512_CORE_VNNI", "AVX512_CORE", "AVX2", "AVX", "SSE41"};
+        for (int i = 0; i < values.length; i++) {
+            if ((isa & values[i]) == values[i]) {
+                return names[i];
+            }
+        }
+        return "no vector extensions";
     }
 }

@@ -27,6 +27,19 @@ public enum Engine {
      *     does not allow it, saying why
      */
     public Backend open(ComputationGraph graph, int batch) {
+        return open(graph, batch, Precision.FP32);
+    }
+
+    /**
+     * As {@link #open(ComputationGraph, int)}, training in {@code precision}; anything but float32
+     * needs the oneDNN engine.
+     *
+     * @throws EngineUnavailableException also when {@code precision} cannot run here, saying why
+     */
+    public Backend open(ComputationGraph graph, int batch, Precision precision) {
+        if (precision != Precision.FP32 && this == DL4J) {
+            throw new EngineUnavailableException("--precision " + precision.id() + " needs the oneDNN engine (--engine auto or onednn)");
+        }
         InputShape shape = InputShape.of(graph);
         int classes = (int) ((FeedForwardLayer) graph.getOutputLayer(0).conf().getLayer()).getNOut();
         if (this == DL4J) {
@@ -38,11 +51,11 @@ public enum Engine {
             }
             return new Dl4jBackend(graph, shape, classes);
         }
-        OneDnnBuild build = OneDnnNetwork.of(graph, shape.channels(), shape.height(), shape.width(), batch);
+        OneDnnBuild build = OneDnnNetwork.of(graph, shape.channels(), shape.height(), shape.width(), batch, precision);
         if (build instanceof OneDnnBuild.Built built) {
             return new OneDnnBackend(graph, built.network(), shape, classes);
         }
-        if (this == ONEDNN) {
+        if (this == ONEDNN || precision != Precision.FP32) {
             throw new EngineUnavailableException("the oneDNN engine cannot run this network: "
                     + ((OneDnnBuild.Declined) build).reason());
         }

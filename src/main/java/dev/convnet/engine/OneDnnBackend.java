@@ -22,7 +22,7 @@ final class OneDnnBackend implements Backend {
 
     @Override
     public String name() {
-        return "oneDNN";
+        return net.precision() == Precision.FP32 ? "oneDNN" : "oneDNN " + net.precision().id();
     }
 
     @Override

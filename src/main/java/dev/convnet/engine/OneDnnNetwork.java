@@ -1,16 +1,5 @@
 package dev.convnet.engine;
 
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -18,26 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.bytedeco.dnnl.IntMemoryMap;
-import org.bytedeco.dnnl.convolution_backward_data;
-import org.bytedeco.dnnl.convolution_backward_weights;
-import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.eltwise_backward;
-import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
-import org.bytedeco.dnnl.inner_product_backward_data;
-import org.bytedeco.dnnl.inner_product_backward_weights;
-import org.bytedeco.dnnl.inner_product_forward;
 import org.bytedeco.dnnl.memory;
-import org.bytedeco.dnnl.pooling_backward;
-import org.bytedeco.dnnl.pooling_forward;
-import org.bytedeco.dnnl.post_ops;
-import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.primitive_attr;
-import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
-import org.bytedeco.dnnl.global.dnnl.algorithm;
-import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,7 +33,9 @@ public final class OneDnnNetwork implements AutoCloseable {
     private final NetworkSpec spec;
     private final engine eng = new engine(engine.kind.cpu, 0);
     private final stream strm = new stream(eng);
-    private final Parameters[] parameters;
+    private final ParameterSlot[] slots;
+    private final Precision precision;
+    private final boolean winograd;
     private final Map<Integer, Plan> plans = new HashMap<>();
     private final float learningRate;
     private final float rho;
@@ -69,9 +43,14 @@ public final class OneDnnNetwork implements AutoCloseable {
     private final int pixels;
     private long steps;
 
-    private OneDnnNetwork(NetworkSpec spec) {
+    private OneDnnNetwork(NetworkSpec spec, Precision precision, boolean winograd) {
         this.spec = spec;
-        this.parameters = new Parameters[spec.layers().size()];
+        this.precision = precision;
+        this.winograd = winograd;
+        this.slots = new ParameterSlot[spec.layers().size()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new ParameterSlot();
+        }
         RmsProp rms = spec.updater();
         this.learningRate = (float) rms.getLearningRate();
         this.rho = (float) rms.getRmsDecay();
@@ -84,15 +63,50 @@ public final class OneDnnNetwork implements AutoCloseable {
      * the graph has layers this engine does not run.
      */
     public static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch) {
+        return of(graph, channels, height, width, batch, Precision.FP32);
+    }
+
+    /**
+     * As {@link #of(ComputationGraph, int, int, int, int)}, training in {@code precision}.
+     *
+     * @throws EngineUnavailableException when this CPU cannot run {@code precision}, saying so in one line
+     */
+    public static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch,
+                                 Precision precision) {
+        return of(graph, channels, height, width, batch, precision, true);
+    }
+
+    /**
+     * As above; {@code winograd = false} keeps every convolution direct, as DL4J's are, for the
+     * test that compares training steps with DL4J's bit for bit (Winograd's different rounding
+     * flips the sign of some near-zero gradients, and RMSprop's first steps move a weight by the
+     * same amount whatever its gradient's size).
+     */
+    static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch,
+                          Precision precision, boolean winograd) {
+        String unavailable = precision.unavailableReason();
+        if (unavailable != null) {
+            throw new EngineUnavailableException(unavailable);
+        }
         String[] why = new String[1];
         Optional<NetworkSpec> spec = NetworkSpec.of(graph, channels, height, width, why);
         if (spec.isEmpty()) {
             return new OneDnnBuild.Declined(why[0]);
         }
-        OneDnnNetwork net = new OneDnnNetwork(spec.get());
+        OneDnnNetwork net = new OneDnnNetwork(spec.get(), precision, winograd);
         net.plan(batch); // the first plan fixes the weight layouts for all batch sizes
         net.loadFrom(graph);
         return new OneDnnBuild.Built(net);
+    }
+
+    /** Layer {@code layer}'s weight gradient of the last step, in DL4J's plain layout (for tests). */
+    float[] weightGradient(int layer) {
+        return slots[layer].get().plainWeightGradient(eng, strm);
+    }
+
+    /** The number format this network trains in. */
+    public Precision precision() {
+        return precision;
     }
 
     /** Training steps taken so far. */
@@ -113,9 +127,9 @@ public final class OneDnnNetwork implements AutoCloseable {
         plan.forward();
         double[] lossAndCorrect = plan.softmaxCrossEntropy(classes, rows, from);
         plan.backward();
-        for (Parameters p : parameters) {
-            if (p != null) {
-                p.rmsPropUpdate(learningRate, rho, epsilon);
+        for (ParameterSlot slot : slots) {
+            if (slot.isBound()) {
+                slot.get().rmsPropUpdate(learningRate, rho, epsilon);
             }
         }
         steps++;
@@ -161,10 +175,10 @@ public final class OneDnnNetwork implements AutoCloseable {
 
     /** Visits each layer's parameters with the offsets of its weights and bias in the graph's flat vector. */
     private void forEachLayerWithParameters(ComputationGraph graph, ParameterVisitor visitor) {
-        for (int i = 0; i < parameters.length; i++) {
-            if (parameters[i] != null) {
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i].isBound()) {
                 String name = spec.layers().get(i).name();
-                visitor.visit(parameters[i], offset(graph, name + "_W"), offset(graph, name + "_b"));
+                visitor.visit(slots[i].get(), offset(graph, name + "_W"), offset(graph, name + "_b"));
             }
         }
     }
@@ -206,161 +220,47 @@ public final class OneDnnNetwork implements AutoCloseable {
     /** Every primitive and buffer for one batch size, created once and reused at every step. */
     private final class Plan {
         private final int n;
-        private final memory input;
         private final FloatBuffer inputValues;
-        private final List<primitive> forward = new ArrayList<>();
-        private final List<IntMemoryMap> forwardArgs = new ArrayList<>();
-        private final List<primitive> backward = new ArrayList<>(); // in execution order
-        private final List<IntMemoryMap> backwardArgs = new ArrayList<>();
+        private final Steps forward = new Steps();
+        private final Steps backward = new Steps(); // in execution order: the last layer's first
         private final FloatBuffer logits;
         private final FloatBuffer logitGradient;
         private final int classes;
 
         Plan(int n) {
             this.n = n;
-            long c = spec.channels();
-            long h = spec.height();
-            long w = spec.width();
-            memory.desc srcDesc = Dnnl.desc(memory.format_tag.nchw, n, c, h, w);
-            input = new memory(srcDesc, eng);
+            StageContext ctx = new StageContext(eng, n, precision, winograd);
+            ActivationShape shape = new ActivationShape(spec.channels(), spec.height(), spec.width());
+            memory input = ctx.allocate(Dnnl.desc(memory.format_tag.nchw, n, shape.channels(), shape.height(), shape.width()));
             inputValues = Dnnl.floats(input);
             memory src = input;
             memory srcDiff = null; // gradient with respect to src; none for the network input
-            List<Runnable> backwardBuilders = new ArrayList<>();
-            memory logitsMem = null;
-            memory logitGradientMem = null;
-            int outputs = 0;
-            for (int i = 0; i < spec.layers().size(); i++) {
-                LayerSpec layer = spec.layers().get(i);
-                final memory layerSrc = src;
-                final memory layerSrcDiff = srcDiff;
-                final int index = i;
+            List<Stage> stages = new ArrayList<>();
+            List<LayerSpec> layers = spec.layers();
+            for (int i = 0; i < layers.size(); i++) {
+                LayerSpec layer = layers.get(i);
+                boolean poolNext = i + 1 < layers.size() && layers.get(i + 1) instanceof LayerSpec.MaxPool;
+                boolean convBefore = i > 0 && layers.get(i - 1) instanceof LayerSpec.Conv;
+                Stage stage;
                 if (layer instanceof LayerSpec.Conv conv) {
-                    long oh = conv.out(h);
-                    long ow = conv.out(w);
-                    long[] strides = {conv.stride(), conv.stride()};
-                    long[] pad = {conv.padBefore(h), conv.padBefore(w)};
-                    long[] padAfter = {conv.padAfter(h), conv.padAfter(w)};
-                    memory.desc biasDesc = Dnnl.desc(memory.format_tag.x, conv.filters());
-                    memory.desc weightHint = parameters[i] != null ? parameters[i].weightDesc()
-                            : Dnnl.desc(memory.format_tag.any, conv.filters(), c, conv.kernel(), conv.kernel());
-                    convolution_forward.primitive_desc fwd = new convolution_forward.primitive_desc(
-                            new convolution_forward.desc(prop_kind.forward_training, algorithm.convolution_direct,
-                                    layerSrc.get_desc(), weightHint, biasDesc,
-                                    Dnnl.desc(memory.format_tag.any, n, conv.filters(), oh, ow), strides, pad, padAfter),
-                            reluAttr(), eng);
-                    Parameters p = parametersFor(i, fwd.weights_desc(),
-                            Dnnl.desc(memory.format_tag.oihw, conv.filters(), c, conv.kernel(), conv.kernel()), biasDesc);
-                    memory dst = new memory(fwd.dst_desc(), eng);
-                    add(new convolution_forward(fwd), Dnnl.args(DNNL_ARG_SRC, layerSrc, DNNL_ARG_WEIGHTS, p.weights,
-                            DNNL_ARG_BIAS, p.bias, DNNL_ARG_DST, dst));
-                    memory dstDiff = new memory(fwd.dst_desc(), eng);
-                    backwardBuilders.add(() -> {
-                        memory.desc d = fwd.dst_desc();
-                        eltwise_forward.primitive_desc reluHint = new eltwise_forward.primitive_desc(
-                                new eltwise_forward.desc(prop_kind.forward_training, algorithm.eltwise_relu_use_dst_for_bwd, d, 0f, 0f), eng);
-                        addBackward(new eltwise_backward(new eltwise_backward.primitive_desc(
-                                new eltwise_backward.desc(algorithm.eltwise_relu_use_dst_for_bwd, d, d, 0f, 0f), eng, reluHint)),
-                                Dnnl.args(DNNL_ARG_DST, dst, DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_DIFF_SRC, dstDiff));
-                        convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(
-                                new convolution_backward_weights.desc(algorithm.convolution_direct, layerSrc.get_desc(),
-                                        p.weightDesc(), biasDesc, d, strides, pad, padAfter), eng, fwd);
-                        requireSame(bw.diff_weights_desc(), p.weightDesc(), "convolution weight gradient");
-                        addBackward(new convolution_backward_weights(bw), Dnnl.args(DNNL_ARG_SRC, layerSrc,
-                                DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_DIFF_WEIGHTS, p.weightGradient, DNNL_ARG_DIFF_BIAS, p.biasGradient));
-                        if (layerSrcDiff != null) {
-                            // The fast backward-data kernels want their own weight layout (the forward one
-                            // would fall back to oneDNN's reference code, 1000x slower): reorder the small
-                            // weight tensor each step rather than the large activations.
-                            convolution_backward_data.primitive_desc bd = new convolution_backward_data.primitive_desc(
-                                    new convolution_backward_data.desc(algorithm.convolution_direct, layerSrcDiff.get_desc(),
-                                            Dnnl.desc(memory.format_tag.any, conv.filters(), p.weightDesc().dims().get(1),
-                                                    conv.kernel(), conv.kernel()), d, strides, pad, padAfter), eng, fwd);
-                            memory weights = p.weights;
-                            if (!bd.weights_desc().equals(p.weightDesc())) {
-                                weights = new memory(bd.weights_desc(), eng);
-                                addBackward(new reorder(p.weights, weights), Dnnl.args(DNNL_ARG_FROM, p.weights, DNNL_ARG_TO, weights));
-                            }
-                            addBackward(new convolution_backward_data(bd), Dnnl.args(DNNL_ARG_DIFF_DST, dstDiff,
-                                    DNNL_ARG_WEIGHTS, weights, DNNL_ARG_DIFF_SRC, layerSrcDiff));
-                        }
-                    });
-                    src = dst;
-                    srcDiff = dstDiff;
-                    c = conv.filters();
-                    h = oh;
-                    w = ow;
+                    stage = new ConvStage(ctx, conv, shape, src, srcDiff, slots[i], poolNext);
                 } else if (layer instanceof LayerSpec.MaxPool pool) {
-                    long oh = (h - pool.kernel()) / pool.stride() + 1;
-                    long ow = (w - pool.kernel()) / pool.stride() + 1;
-                    long[] strides = {pool.stride(), pool.stride()};
-                    long[] kernel = {pool.kernel(), pool.kernel()};
-                    long[] pad = {0, 0};
-                    pooling_forward.primitive_desc fwd = new pooling_forward.primitive_desc(
-                            new pooling_forward.desc(prop_kind.forward_training, algorithm.pooling_max, layerSrc.get_desc(),
-                                    Dnnl.desc(memory.format_tag.any, n, c, oh, ow), strides, kernel, pad, pad), eng);
-                    memory dst = new memory(fwd.dst_desc(), eng);
-                    memory workspace = new memory(fwd.workspace_desc(), eng);
-                    add(new pooling_forward(fwd), Dnnl.args(DNNL_ARG_SRC, layerSrc, DNNL_ARG_DST, dst, DNNL_ARG_WORKSPACE, workspace));
-                    memory dstDiff = new memory(fwd.dst_desc(), eng);
-                    if (layerSrcDiff != null) {
-                        backwardBuilders.add(() -> addBackward(new pooling_backward(new pooling_backward.primitive_desc(
-                                new pooling_backward.desc(algorithm.pooling_max, layerSrcDiff.get_desc(), fwd.dst_desc(),
-                                        strides, kernel, pad, pad), eng, fwd)),
-                                Dnnl.args(DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_WORKSPACE, workspace, DNNL_ARG_DIFF_SRC, layerSrcDiff)));
-                    } else {
-                        backwardBuilders.add(() -> { });
-                    }
-                    src = dst;
-                    srcDiff = dstDiff;
-                    h = oh;
-                    w = ow;
+                    stage = new PoolStage(ctx, pool, shape, src, srcDiff, convBefore);
                 } else {
-                    LayerSpec.Dense dense = (LayerSpec.Dense) layer;
-                    outputs = dense.outputs();
-                    memory.desc biasDesc = Dnnl.desc(memory.format_tag.x, outputs);
-                    memory.desc dstDesc = Dnnl.desc(memory.format_tag.nc, n, outputs);
-                    memory.desc weightHint = parameters[i] != null ? parameters[i].weightDesc()
-                            : Dnnl.desc(memory.format_tag.any, outputs, c, h, w);
-                    inner_product_forward.primitive_desc fwd = new inner_product_forward.primitive_desc(
-                            new inner_product_forward.desc(prop_kind.forward_training, layerSrc.get_desc(), weightHint, biasDesc, dstDesc), eng);
-                    // DL4J flattens NCHW activations channel-first, so its [c*h*w, out] weights are OIHW here.
-                    Parameters p = parametersFor(i, fwd.weights_desc(), Dnnl.desc(memory.format_tag.oihw, outputs, c, h, w), biasDesc);
-                    logitsMem = new memory(dstDesc, eng);
-                    logitGradientMem = new memory(dstDesc, eng);
-                    final memory dstDiff = logitGradientMem;
-                    add(new inner_product_forward(fwd), Dnnl.args(DNNL_ARG_SRC, layerSrc, DNNL_ARG_WEIGHTS, p.weights,
-                            DNNL_ARG_BIAS, p.bias, DNNL_ARG_DST, logitsMem));
-                    backwardBuilders.add(() -> {
-                        inner_product_backward_weights.primitive_desc bw = new inner_product_backward_weights.primitive_desc(
-                                new inner_product_backward_weights.desc(layerSrc.get_desc(), p.weightDesc(), biasDesc, dstDesc), eng, fwd);
-                        requireSame(bw.diff_weights_desc(), p.weightDesc(), "dense weight gradient");
-                        addBackward(new inner_product_backward_weights(bw), Dnnl.args(DNNL_ARG_SRC, layerSrc,
-                                DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_DIFF_WEIGHTS, p.weightGradient, DNNL_ARG_DIFF_BIAS, p.biasGradient));
-                        if (layerSrcDiff != null) {
-                            addBackward(new inner_product_backward_data(new inner_product_backward_data.primitive_desc(
-                                    new inner_product_backward_data.desc(layerSrcDiff.get_desc(), p.weightDesc(), dstDesc), eng, fwd)),
-                                    Dnnl.args(DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_WEIGHTS, p.weights, DNNL_ARG_DIFF_SRC, layerSrcDiff));
-                        }
-                    });
+                    stage = new DenseStage(ctx, (LayerSpec.Dense) layer, shape, src, srcDiff, slots[i]);
                 }
+                stages.add(stage);
+                forward.addAll(stage.forward());
+                shape = layer.outputShape(shape);
+                src = stage.dst();
+                srcDiff = stage.dstDiff();
             }
-            for (int i = backwardBuilders.size() - 1; i >= 0; i--) {
-                backwardBuilders.get(i).run(); // backprop runs from the output layer down
+            for (int i = stages.size() - 1; i >= 0; i--) {
+                backward.addAll(stages.get(i).backward()); // backprop runs from the output layer down
             }
-            this.classes = outputs;
-            this.logits = Dnnl.floats(logitsMem);
-            this.logitGradient = Dnnl.floats(logitGradientMem);
-        }
-
-        private void add(primitive p, IntMemoryMap args) {
-            forward.add(p);
-            forwardArgs.add(args);
-        }
-
-        private void addBackward(primitive p, IntMemoryMap args) {
-            backward.add(p);
-            backwardArgs.add(args);
+            this.classes = (int) shape.channels();
+            this.logits = Dnnl.floats(src);
+            this.logitGradient = Dnnl.floats(srcDiff);
         }
 
         void gather(FloatBuffer images, int[] rows, int from, int to) {
@@ -374,15 +274,11 @@ public final class OneDnnNetwork implements AutoCloseable {
         }
 
         void forward() {
-            for (int i = 0; i < forward.size(); i++) {
-                forward.get(i).execute(strm, forwardArgs.get(i));
-            }
+            forward.run(strm);
         }
 
         void backward() {
-            for (int i = 0; i < backward.size(); i++) {
-                backward.get(i).execute(strm, backwardArgs.get(i));
-            }
+            backward.run(strm);
         }
 
         /** Loss and accuracy of the batch, and the mean loss's gradient with respect to the logits. */
@@ -431,28 +327,5 @@ public final class OneDnnNetwork implements AutoCloseable {
             }
             return best;
         }
-    }
-
-    private Parameters parametersFor(int layer, memory.desc chosen, memory.desc plain, memory.desc biasDesc) {
-        if (parameters[layer] == null) {
-            parameters[layer] = new Parameters(eng, chosen, plain, biasDesc);
-        } else {
-            requireSame(chosen, parameters[layer].weightDesc(), "weight layout");
-        }
-        return parameters[layer];
-    }
-
-    private static void requireSame(memory.desc actual, memory.desc expected, String what) {
-        if (!actual.equals(expected)) {
-            throw new IllegalStateException("oneDNN chose a different " + what + " for another batch size");
-        }
-    }
-
-    private static primitive_attr reluAttr() {
-        post_ops ops = new post_ops();
-        ops.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
-        primitive_attr attr = new primitive_attr();
-        attr.set_post_ops(ops);
-        return attr;
     }
 }

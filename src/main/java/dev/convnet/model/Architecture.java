@@ -45,7 +45,7 @@ public record Architecture(ModelType type, List<Integer> filters, int kernel, in
         List<Integer> sizes = new ArrayList<>();
         int s = size;
         for (int i = 0; i < filters.size(); i++) {
-            int out = samePadding() ? (s + strides - 1) / strides : (s < kernel ? 0 : (s - kernel) / strides + 1);
+            int out = (int) OutputSize.convolution(s, kernel, strides, samePadding());
             if (out < 1) {
                 throw new IllegalArgumentException(String.format(
                         "convolution %d gets a %dx%d input, smaller than its %dx%d kernel", i + 1, s, s, kernel, kernel));
@@ -57,7 +57,7 @@ public record Architecture(ModelType type, List<Integer> filters, int kernel, in
                     throw new IllegalArgumentException(String.format(
                             "the pooling after convolution %d gets a %dx%d input and would leave nothing", i + 1, s, s));
                 }
-                s = s / 2;
+                s = (int) OutputSize.pooling(s, 2, 2);
                 sizes.add(s);
             }
         }

@@ -47,7 +47,7 @@ class ApplicationTest {
         data = TestData.subset(tmp.resolve("data"), 640, 200, false);
         TrainingSettings settings = new TrainingSettings(Architecture.BOOK, Optimizer.RMSPROP, 1, 64, 0.001, 12,
                 Dataset.MNIST, 0, 0, 0);
-        TrainingPlan plan = new TrainingPlan.Fresh(settings, "test", dataset -> new MnistLoader(data), Engine.AUTO,
+        TrainingPlan plan = new TrainingPlan.Fresh(settings, "test", dataset -> new MnistLoader(data), Engine.AUTO, dev.convnet.engine.Precision.FP32,
                 OutputPaths.forModel(tmp.resolve("m.zip")));
         trained = (TrainingOutcome.Completed) new TrainingSession(STORE, TrainingListener.of(ProgressListener.SILENT)).run(plan);
     }

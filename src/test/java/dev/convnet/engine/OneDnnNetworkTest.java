@@ -57,7 +57,7 @@ class OneDnnNetworkTest {
     private static void assertStepsMatch(dev.convnet.model.Architecture arch, double paramTolerance) {
         ComputationGraph reference = ConvNetModel.create(arch, new Hyperparameters(0.001, 42));
         ComputationGraph fast = ConvNetModel.create(arch, new Hyperparameters(0.001, 42));
-        OneDnnNetwork net = OneDnnNetwork.of(fast, 1, 28, 28, 64).orElseThrow();
+        OneDnnNetwork net = OneDnnNetwork.of(fast, 1, 28, 28, 64, Precision.FP32, false).orElseThrow();
         FloatBuffer pixels = train.pixels();
         int[] rows = new int[train.size()];
         for (int i = 0; i < rows.length; i++) {

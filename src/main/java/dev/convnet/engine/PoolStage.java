@@ -1,0 +1,74 @@
+package dev.convnet.engine;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
+
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_backward;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.bytedeco.dnnl.global.dnnl.prop_kind;
+
+/**
+ * Max pooling and its backprop, which sends each output's gradient to the input that was the
+ * maximum (oneDNN records which in a workspace).
+ *
+ * <p>After a ReLU convolution this stage also applies the ReLU's gradient, on its own output rather
+ * than on the convolution's four times larger one: a pooled value is the ReLU output at the position
+ * the gradient goes to, so masking by {@code pooled > 0} before pooling backward gives exactly the
+ * same gradient as masking by {@code relu > 0} after it, for a quarter of the work.
+ */
+final class PoolStage implements Stage {
+    private final memory dst;
+    private final memory dstDiff;
+    private final Steps forward = new Steps();
+    private final Steps backward = new Steps();
+
+    PoolStage(StageContext ctx, LayerSpec.MaxPool pool, ActivationShape in, memory src, memory srcDiff,
+              boolean appliesPreviousRelu) {
+        ActivationShape out = pool.outputShape(in);
+        long[] strides = {pool.stride(), pool.stride()};
+        long[] kernel = {pool.kernel(), pool.kernel()};
+        long[] pad = {0, 0};
+        memory.data_type type = src.get_desc().data_type();
+        pooling_forward.primitive_desc fwd = new pooling_forward.primitive_desc(new pooling_forward.desc(
+                prop_kind.forward_training, algorithm.pooling_max, src.get_desc(),
+                Dnnl.desc(type, memory.format_tag.any, ctx.batch(), out.channels(), out.height(), out.width()),
+                strides, kernel, pad, pad), ctx.eng());
+        dst = ctx.allocate(fwd.dst_desc());
+        dstDiff = ctx.allocate(fwd.dst_desc());
+        memory workspace = ctx.allocate(fwd.workspace_desc());
+        forward.add(new pooling_forward(fwd), Dnnl.args(DNNL_ARG_SRC, src, DNNL_ARG_DST, dst, DNNL_ARG_WORKSPACE, workspace));
+        if (srcDiff != null) {
+            if (appliesPreviousRelu) {
+                Relu.backward(ctx, dst, dstDiff, backward);
+            }
+            backward.add(new pooling_backward(new pooling_backward.primitive_desc(new pooling_backward.desc(
+                            algorithm.pooling_max, srcDiff.get_desc(), fwd.dst_desc(), strides, kernel, pad, pad), ctx.eng(), fwd)),
+                    Dnnl.args(DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_WORKSPACE, workspace, DNNL_ARG_DIFF_SRC, srcDiff));
+        }
+    }
+
+    @Override
+    public memory dst() {
+        return dst;
+    }
+
+    @Override
+    public memory dstDiff() {
+        return dstDiff;
+    }
+
+    @Override
+    public Steps forward() {
+        return forward;
+    }
+
+    @Override
+    public Steps backward() {
+        return backward;
+    }
+}
