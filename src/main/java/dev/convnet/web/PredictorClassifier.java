@@ -9,6 +9,10 @@ import dev.convnet.run.Provenance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The {@link Classifier} over a loaded model, through the application's {@link Predictor} (our
@@ -19,11 +23,13 @@ import java.util.Map;
  * before the server reports healthy; padding costs at most one extra half batch of compute.
  */
 public final class PredictorClassifier implements Classifier {
+    private final ExecutorService modelThread;
     private final Predictor predictor;
     private final ModelInfo info;
     private final int maxBatch;
 
-    private PredictorClassifier(Predictor predictor, ModelInfo info, int maxBatch) {
+    private PredictorClassifier(ExecutorService modelThread, Predictor predictor, ModelInfo info, int maxBatch) {
+        this.modelThread = modelThread;
         this.predictor = predictor;
         this.info = info;
         this.maxBatch = maxBatch;
@@ -36,9 +42,26 @@ public final class PredictorClassifier implements Classifier {
      * @throws IllegalArgumentException when the model does not take 28x28 greyscale images
      */
     public static PredictorClassifier open(LoadedModel model, Engine engine, int maxBatch) {
-        Predictor predictor = new Predictor(model, model.trainedOn().classNames(), engine, bucket(maxBatch));
+        // The oneDNN engine's plans crash the JVM when run from a thread other than the one that
+        // built them (seen after the speed merge): one thread owns the predictor from start to close.
+        ExecutorService modelThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "convnet-model");
+            t.setDaemon(true);
+            return t;
+        });
+        Predictor predictor;
+        try {
+            predictor = on(modelThread, () -> new Predictor(model, model.trainedOn().classNames(), engine, bucket(maxBatch)));
+        } catch (RuntimeException e) {
+            modelThread.shutdownNow();
+            throw e;
+        }
         if (predictor.inputShape().pixels() != PIXELS) {
-            predictor.close();
+            on(modelThread, () -> {
+                predictor.close();
+                return null;
+            });
+            modelThread.shutdownNow();
             throw new IllegalArgumentException(model.file() + " takes " + predictor.inputShape()
                     + " images; the server prepares 28x28 greyscale ones");
         }
@@ -48,7 +71,7 @@ public final class PredictorClassifier implements Classifier {
         // Only the file's name: a server does not tell its callers where its files live.
         ModelInfo info = new ModelInfo(model.file().getFileName().toString(), model.trainedOn().id(),
                 model.trainedOn().classNames(), model.graph().numParams(), accuracy, predictor.engine(), run);
-        PredictorClassifier classifier = new PredictorClassifier(predictor, info, maxBatch);
+        PredictorClassifier classifier = new PredictorClassifier(modelThread, predictor, info, maxBatch);
         classifier.warmUp();
         return classifier;
     }
@@ -67,7 +90,7 @@ public final class PredictorClassifier implements Classifier {
             }
             images.add(image);
         }
-        List<Prediction> predictions = predictor.predict(images);
+        List<Prediction> predictions = on(modelThread, () -> predictor.predict(images));
         float[][] probabilities = new float[count][];
         for (int i = 0; i < count; i++) {
             probabilities[i] = predictions.get(i).probabilities();
@@ -82,7 +105,29 @@ public final class PredictorClassifier implements Classifier {
 
     @Override
     public void close() {
-        predictor.close();
+        on(modelThread, () -> {
+            predictor.close();
+            return null;
+        });
+        modelThread.shutdown();
+    }
+
+    /** Runs {@code work} on the model's thread and waits for it; its exceptions come back as they were. */
+    private static <T> T on(ExecutorService thread, Callable<T> work) {
+        try {
+            return thread.submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the model was working", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private void warmUp() {
