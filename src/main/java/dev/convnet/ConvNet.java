@@ -16,6 +16,7 @@ import dev.convnet.model.ModelType;
 import dev.convnet.model.Optimizer;
 import dev.convnet.model.Padding;
 import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.web.ServeCommand;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -39,7 +40,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "convnet", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Trains, evaluates and explains the MNIST convnet of Deep Learning with Python, ch. 8.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, PredictCommand.class,
-            ActivationsCommand.class, ImportCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+            ActivationsCommand.class, ImportCommand.class, ExportCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class ConvNet implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -53,7 +54,7 @@ public final class ConvNet implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate, summary, predict, activations, import or export");
+        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate, summary, predict, activations, import, export or serve");
     }
 
     public static void main(String[] args) {

@@ -14,6 +14,8 @@ public final class MnistStyle {
     static final int BOX = 20;
     /** Pixels darker than this fraction of the brightest one count as background when cropping. */
     private static final float INK_THRESHOLD = 0.2f;
+    /** A page brighter than this (after inversion) is coloured paper, whose level is taken away. */
+    private static final float PAPER_LEVEL = 0.1f;
 
     private MnistStyle() {
     }
@@ -34,6 +36,15 @@ public final class MnistStyle {
         if (borderMean(grey, w, h) > 0.5f) { // dark ink on light paper: MNIST is the other way round
             for (int i = 0; i < grey.length; i++) {
                 grey[i] = 1 - grey[i];
+            }
+        }
+        // MNIST's background is exactly 0: take a coloured page's own level away, or light ink on
+        // it (paper at 0.2, say) would count as ink everywhere and the crop would take the whole
+        // picture. Near-white or near-black paper is left exactly as it was.
+        float paper = borderMean(grey, w, h);
+        if (paper > PAPER_LEVEL) {
+            for (int i = 0; i < grey.length; i++) {
+                grey[i] = Math.max(0f, (grey[i] - paper) / (1 - paper));
             }
         }
         int[] box = inkBox(grey, w, h);

@@ -1,0 +1,21 @@
+package dev.convnet.web;
+
+/**
+ * What the server needs from a model, and nothing more: class probabilities for a batch of
+ * prepared 28x28 images, and a description of the model. Keeping this narrow lets the server,
+ * its batching and its tests stay the same whichever engine or loading code sits behind it.
+ *
+ * <p>{@link #classify} is only ever called from one thread at a time (the inference worker).
+ */
+public interface Classifier extends AutoCloseable {
+    /** Floats per prepared image: 28x28 greyscale in [0, 1], ink bright on black, row after row. */
+    int PIXELS = 28 * 28;
+
+    /** {@code count} images of {@link #PIXELS} floats each, one after the other → {@code [count][classes]} probabilities. */
+    float[][] classify(float[] pixels, int count);
+
+    ModelInfo info();
+
+    @Override
+    void close();
+}

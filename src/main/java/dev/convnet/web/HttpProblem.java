@@ -1,0 +1,30 @@
+package dev.convnet.web;
+
+/**
+ * A request the server answers with a JSON error and a 4xx/5xx status instead of a prediction.
+ * The message speaks to the caller: what is wrong and what to do.
+ */
+final class HttpProblem extends RuntimeException {
+    private final int status;
+
+    HttpProblem(int status, String message) {
+        super(message, null, false, false); // no stack trace: this is an answer, not a bug
+        this.status = status;
+    }
+
+    int status() {
+        return status;
+    }
+
+    static HttpProblem badImage(String message) {
+        return new HttpProblem(400, message);
+    }
+
+    static HttpProblem tooLarge(String message) {
+        return new HttpProblem(413, message);
+    }
+
+    static HttpProblem overloaded(String message) {
+        return new HttpProblem(503, message);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.convnet.web;
+
+import dev.convnet.app.LoadedModel;
+import dev.convnet.app.SavedModels;
+import dev.convnet.engine.Engine;
+import dev.convnet.model.ModelStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * {@code convnet serve [MODEL.zip]}: the model behind an HTTP API, with a draw-a-digit page.
+ * It lives in web/, the front end it starts (front ends do not use each other).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve a saved model over HTTP: POST /predict (an image, or multipart 'image' parts), "
+                + "GET /health, /model, /metrics (Prometheus), and a draw-a-digit page at /.",
+            "Ctrl-C or SIGTERM stops: requests in flight finish, then the server exits."})
+public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "A model saved by 'convnet train' (default: models/model.zip).")
+    Path model;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "" + ServerSettings.DEFAULT_PORT,
+            description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to bind; 0.0.0.0 serves other machines too (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + ServerSettings.DEFAULT_MAX_BATCH,
+            description = "Most images in one forward pass (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "" + ServerSettings.DEFAULT_QUEUE,
+            description = "Most images waiting for the model; beyond it requests get 503 (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "" + ServerSettings.DEFAULT_MAX_BODY_BYTES,
+            description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE}).")
+    long maxBodyBytes;
+
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "" + ServerSettings.DEFAULT_MAX_PIXELS,
+            description = "Most pixels (width x height) an image may have; larger ones get 413 undecoded (default: ${DEFAULT-VALUE}).")
+    long maxPixels;
+
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto (oneDNN where the network allows), onednn or dl4j (default: ${DEFAULT-VALUE}).")
+    Engine engine;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerSettings settings;
+        try {
+            settings = new ServerSettings(host, port, maxBatch, queue, maxBodyBytes, maxPixels, verbose());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (!settings.verbose()) {
+            // Javalin logs a failed start (a port in use) as an ERROR with a stack trace before it
+            // throws; we say it in one line instead. slf4j-simple reads this as each logger is made.
+            System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
+            System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
+        }
+        Path file = model != null ? model : Path.of(System.getProperty("convnet.home", ".")).resolve("models/model.zip");
+        if (!Files.isRegularFile(file)) {
+            throw new ParameterException(spec.commandLine(), "model file " + file + " not found");
+        }
+        LoadedModel loaded = new SavedModels(new ModelStore()).load(file);
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stop = new CountDownLatch(1);
+        try (Classifier classifier = PredictorClassifier.open(loaded, engine, settings.maxBatch());
+             PredictionServer server = PredictionServer.start(classifier, settings);
+             StopSignals signals = new StopSignals(stop, spec.commandLine().getErr())) {
+            out.println(startupLine(file, classifier.info(), server.url()));
+            out.flush();
+            stop.await();
+            out.println("Stopping: finishing the requests in flight ...");
+            out.flush();
+        }
+        out.println("Stopped.");
+        out.flush();
+        return 0;
+    }
+
+    private boolean verbose() {
+        for (ParseResult r = spec.root().commandLine().getParseResult(); r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String startupLine(Path file, ModelInfo info, String url) {
+        String accuracy = info.hasTestAccuracy()
+                ? String.format(Locale.ROOT, ", test accuracy %.4f", info.testAccuracy()) : ", no test accuracy on record";
+        return String.format(Locale.ROOT, "Serving %s (%s, %,d parameters%s, engine %s) at %s  (Ctrl-C stops)",
+                display(file), info.dataset(), info.parameters(), accuracy, info.engine(), url);
+    }
+
+    /** A path as a person would type it: relative to the current directory where possible. */
+    private static String display(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = path.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+    }
+
+    /** The first Ctrl-C or SIGTERM asks for a graceful stop; a second one quits at once. */
+    private static final class StopSignals implements AutoCloseable {
+        private final List<Signal> signals = new ArrayList<>();
+        private final List<SignalHandler> previous = new ArrayList<>();
+
+        StopSignals(CountDownLatch stop, PrintWriter err) {
+            for (String name : new String[] {"INT", "TERM"}) {
+                Signal signal = new Signal(name);
+                signals.add(signal);
+                previous.add(Signal.handle(signal, s -> {
+                    if (stop.getCount() == 0) {
+                        err.println("Stopped at once.");
+                        err.flush();
+                        Runtime.getRuntime().halt(128 + s.getNumber());
+                    }
+                    stop.countDown();
+                }));
+            }
+        }
+
+        @Override
+        public void close() {
+            for (int i = 0; i < signals.size(); i++) {
+                Signal.handle(signals.get(i), previous.get(i));
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.convnet.web;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The server's Prometheus metrics, kept by Micrometer: requests by path and status with a latency
+ * histogram, the size of each inference batch, the depth of the inference queue, images served,
+ * and the JVM's memory, threads and CPU.
+ */
+final class ServerMetrics {
+    /** Paths named in metrics; anything else counts as "other", so a scanner cannot blow up the label set. */
+    private static final Set<String> PATHS = Set.of("/", "/predict", "/health", "/model", "/metrics", "/page.js", "/page.css");
+
+    /** Histogram buckets a person can read: from 1 ms (one small image) to 10 s (a stuck request). */
+    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+        Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DistributionSummary batchSizes;
+    private final Counter images;
+
+    ServerMetrics(int maxBatch, IntSupplier queueDepth) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        batchSizes = DistributionSummary.builder("convnet_inference_batch_size")
+                .description("Images in each forward pass of the inference worker")
+                .serviceLevelObjectives(powersOfTwo(maxBatch))
+                .register(registry);
+        images = Counter.builder("convnet_images_predicted").description("Images classified").register(registry);
+        Gauge.builder("convnet_inference_queue_depth", queueDepth::getAsInt)
+                .description("Images waiting for the inference worker")
+                .register(registry);
+    }
+
+    void request(String method, String path, int status, float milliseconds) {
+        Timer.builder("convnet_http_requests")
+                .description("HTTP requests by method, path and status, with their latency")
+                .tag("method", method)
+                .tag("path", PATHS.contains(path) ? path : "other")
+                .tag("status", Integer.toString(status))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry)
+                .record((long) (milliseconds * 1_000_000L), TimeUnit.NANOSECONDS);
+    }
+
+    void batch(int size) {
+        batchSizes.record(size);
+        images.increment(size);
+    }
+
+    /** Everything, in Prometheus' text exposition format. */
+    String scrape() {
+        return registry.scrape();
+    }
+
+    private static double[] powersOfTwo(int max) {
+        int n = 32 - Integer.numberOfLeadingZeros(Math.max(1, max));
+        double[] limits = new double[n];
+        for (int i = 0; i < n; i++) {
+            limits[i] = 1 << i;
+        }
+        return limits;
+    }
+}
