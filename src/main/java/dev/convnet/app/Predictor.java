@@ -12,8 +12,8 @@ import java.util.List;
  * where it can run the network (as evaluation does), DL4J otherwise.
  *
  * <p><b>Not thread-safe:</b> it owns a {@link Backend}. A server holds one Predictor and calls it
- * from one worker thread, passing the images of concurrent requests to one {@link #predict(List)}
- * call (one forward pass per {@code maxBatch} images).
+ * from one worker thread, the thread that opened it (see {@link Backend}), passing the images of
+ * concurrent requests to one {@link #predict(List)} call (one forward pass per {@code maxBatch} images).
  */
 public final class Predictor implements AutoCloseable {
     private final Backend backend;

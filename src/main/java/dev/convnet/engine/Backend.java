@@ -7,9 +7,11 @@ import java.nio.FloatBuffer;
  * {@link Engine#open} chooses the implementation, in one place for every command.
  *
  * <p><b>Not thread-safe.</b> A backend owns native buffers sized per batch and, for oneDNN, its
- * own copy of the weights; every call must come from one thread at a time. To share one across
- * threads (a server), give it to a single worker thread and hand that thread the requests, as
- * {@code app.Predictor} does; to run in parallel, open one backend per thread.
+ * own copy of the weights; every call must come from the thread that opened it (oneDNN sizes each
+ * thread's scratchpad when it builds a primitive, so the oneDNN backend refuses any other thread
+ * with an {@link IllegalStateException} rather than crash). To share one across threads (a server),
+ * open it on a single worker thread and hand that thread the requests, as {@code web}'s
+ * {@code PredictorClassifier} does; to run in parallel, open one backend per thread.
  */
 public interface Backend extends AutoCloseable {
 

@@ -41,6 +41,12 @@ public final class OneDnnNetwork implements AutoCloseable {
     private final float rho;
     private final float epsilon;
     private final int pixels;
+    /**
+     * oneDNN (as built here, without concurrent execution) gives each thread its own scratchpad and
+     * sizes it when a primitive is created: a primitive run on another thread reads past a buffer
+     * and crashes the JVM. So the thread that builds the network is the only one that may run it.
+     */
+    private final Thread owner = Thread.currentThread();
     private long steps;
 
     private OneDnnNetwork(NetworkSpec spec, Precision precision, boolean winograd) {
@@ -122,6 +128,7 @@ public final class OneDnnNetwork implements AutoCloseable {
      * @return {@code {sum of losses, number correct}} over the batch, before the update
      */
     public double[] trainStep(FloatBuffer images, int[] classes, int[] rows, int from, int to) {
+        requireOwnerThread();
         Plan plan = plan(to - from);
         plan.gather(images, rows, from, to);
         plan.forward();
@@ -138,6 +145,7 @@ public final class OneDnnNetwork implements AutoCloseable {
 
     /** Class probabilities for images {@code from..to} (in order), {@code [to-from][classes]}. */
     public float[][] predict(FloatBuffer images, int from, int to) {
+        requireOwnerThread();
         Plan plan = plan(to - from);
         plan.gatherRange(images, from);
         plan.forward();
@@ -156,6 +164,13 @@ public final class OneDnnNetwork implements AutoCloseable {
         });
         graph.getConfiguration().setIterationCount(graph.getConfiguration().getIterationCount() + (int) steps);
         steps = 0;
+    }
+
+    private void requireOwnerThread() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("a oneDNN network runs only on the thread that built it (" + owner.getName()
+                    + "), not on " + Thread.currentThread().getName() + ": open one per thread, or hand the work to that thread");
+        }
     }
 
     @Override

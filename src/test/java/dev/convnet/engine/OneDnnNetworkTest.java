@@ -40,6 +40,32 @@ class OneDnnNetworkTest {
         assertStepsMatch(dev.convnet.model.Architecture.BOOK, 1e-6);
     }
 
+    /** Run on a thread other than its builder's, oneDNN once crashed the JVM; now it is refused in one line. */
+    @Test
+    void anotherThreadIsRefusedNotCrashed() throws Exception {
+        ComputationGraph graph = ConvNetModel.create(dev.convnet.model.Architecture.BOOK, new Hyperparameters(0.001, 42));
+        OneDnnNetwork net = OneDnnNetwork.of(graph, 1, 28, 28, 8).orElseThrow();
+        try {
+            FloatBuffer pixels = train.pixels();
+            assertEquals(8, net.predict(pixels, 0, 8).length);
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread other = new Thread(() -> {
+                try {
+                    net.predict(pixels, 0, 8);
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            }, "other");
+            other.start();
+            other.join();
+            assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
+            assertTrue(thrown.get().getMessage().contains("only on the thread that built it"), thrown.get().getMessage());
+            assertEquals(8, net.predict(pixels, 0, 8).length); // still usable on its own thread
+        } finally {
+            net.close();
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"32,64,128 3 1 same", "16,32 5 2 same", "8,16 4 1 valid"})
     void variantsMatchDl4jFitToo(String variant) {
