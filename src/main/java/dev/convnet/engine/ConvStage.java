@@ -31,18 +31,18 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
  * (2.67 → 2.55 ms), 4x slower for conv3's 3x3, where a 4x4 tile is mostly padding. In bf16 the convolutions are direct (oneDNN has no bf16 Winograd), reading bf16 copies of
  * the float32 master weights made at every step.
  */
-final class ConvStage implements Stage {
-    private final memory dst;
-    private final memory dstDiff;
-    private final Steps forward = new Steps();
-    private final Steps backward = new Steps();
+final class ConvStage {
+    private ConvStage() {
+    }
 
     /**
      * @param reluAppliedByNext the next layer (a max pooling) masks the gradient by the ReLU on its
      *     four times smaller output, so this stage skips its own ReLU backward
      */
-    ConvStage(StageContext ctx, LayerSpec.Conv conv, ActivationShape in, memory src, memory srcDiff,
-              ParameterSlot slot, boolean reluAppliedByNext) {
+    static Stage build(StageContext ctx, LayerSpec.Conv conv, ActivationShape in, memory src, memory srcDiff,
+                       ParameterSlot slot, boolean reluAppliedByNext) {
+        Steps forward = new Steps();
+        Steps backward = new Steps();
         ActivationShape out = conv.outputShape(in);
         long n = ctx.batch();
         long[] strides = {conv.stride(), conv.stride()};
@@ -85,8 +85,8 @@ final class ConvStage implements Stage {
         ParameterSlot.requireSame(bw.diff_weights_desc(), p.weightDesc(), "convolution weight gradient");
 
         memory forwardWeights = ctx.converted(p.weights, fwd.weights_desc(), forward);
-        dst = ctx.allocate(fwd.dst_desc());
-        dstDiff = ctx.allocate(fwd.dst_desc());
+        memory dst = ctx.allocate(fwd.dst_desc());
+        memory dstDiff = ctx.allocate(fwd.dst_desc());
         forward.add(new convolution_forward(fwd), Dnnl.args(DNNL_ARG_SRC, layerSrc, DNNL_ARG_WEIGHTS, forwardWeights,
                 DNNL_ARG_BIAS, p.bias, DNNL_ARG_DST, dst));
 
@@ -112,6 +112,7 @@ final class ConvStage implements Stage {
             backward.add(new convolution_backward_data(bd), Dnnl.args(DNNL_ARG_DIFF_DST, dstDiff,
                     DNNL_ARG_WEIGHTS, backwardWeights, DNNL_ARG_DIFF_SRC, srcDiff));
         }
+        return new Stage(dst, dstDiff, forward, backward);
     }
 
     private static convolution_forward.primitive_desc forwardOrNull(
@@ -145,25 +146,5 @@ final class ConvStage implements Stage {
         primitive_attr attr = new primitive_attr();
         attr.set_post_ops(ops);
         return attr;
-    }
-
-    @Override
-    public memory dst() {
-        return dst;
-    }
-
-    @Override
-    public memory dstDiff() {
-        return dstDiff;
-    }
-
-    @Override
-    public Steps forward() {
-        return forward;
-    }
-
-    @Override
-    public Steps backward() {
-        return backward;
     }
 }

@@ -20,16 +20,17 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
 
 /**
  * The output layer's fully connected part over the flattened activations, always in float32; its
- * logits go to the softmax in Java, which writes their gradient back into {@link #dstDiff()}.
+ * logits go to the softmax in Java, which writes their gradient back into its {@link Stage#dstDiff()}.
  * In bf16 the activations are converted to float32 on the way in, and their gradient back to bf16.
  */
-final class DenseStage implements Stage {
-    private final memory dst;
-    private final memory dstDiff;
-    private final Steps forward = new Steps();
-    private final Steps backward = new Steps();
+final class DenseStage {
+    private DenseStage() {
+    }
 
-    DenseStage(StageContext ctx, LayerSpec.Dense dense, ActivationShape in, memory src, memory srcDiff, ParameterSlot slot) {
+    static Stage build(StageContext ctx, LayerSpec.Dense dense, ActivationShape in, memory src, memory srcDiff,
+                       ParameterSlot slot) {
+        Steps forward = new Steps();
+        Steps backward = new Steps();
         long n = ctx.batch();
         int outputs = dense.outputs();
         memory.desc biasDesc = Dnnl.desc(memory.format_tag.x, outputs);
@@ -43,8 +44,8 @@ final class DenseStage implements Stage {
         // DL4J flattens NCHW activations channel-first, so its [c*h*w, out] weights are OIHW here.
         Parameters p = slot.bind(ctx.eng(), fwd.weights_desc(),
                 Dnnl.desc(memory.format_tag.oihw, outputs, in.channels(), in.height(), in.width()), biasDesc);
-        dst = ctx.allocate(dstDesc);
-        dstDiff = ctx.allocate(dstDesc);
+        memory dst = ctx.allocate(dstDesc);
+        memory dstDiff = ctx.allocate(dstDesc);
         forward.add(new inner_product_forward(fwd), Dnnl.args(DNNL_ARG_SRC, layerSrc, DNNL_ARG_WEIGHTS, p.weights,
                 DNNL_ARG_BIAS, p.bias, DNNL_ARG_DST, dst));
 
@@ -62,25 +63,6 @@ final class DenseStage implements Stage {
                 backward.add(new reorder(layerSrcDiff, srcDiff), Dnnl.args(DNNL_ARG_FROM, layerSrcDiff, DNNL_ARG_TO, srcDiff));
             }
         }
-    }
-
-    @Override
-    public memory dst() {
-        return dst;
-    }
-
-    @Override
-    public memory dstDiff() {
-        return dstDiff;
-    }
-
-    @Override
-    public Steps forward() {
-        return forward;
-    }
-
-    @Override
-    public Steps backward() {
-        return backward;
+        return new Stage(dst, dstDiff, forward, backward);
     }
 }

@@ -258,11 +258,11 @@ public final class OneDnnNetwork implements AutoCloseable {
                 boolean convBefore = i > 0 && layers.get(i - 1) instanceof LayerSpec.Conv;
                 Stage stage;
                 if (layer instanceof LayerSpec.Conv conv) {
-                    stage = new ConvStage(ctx, conv, shape, src, srcDiff, slots[i], poolNext);
+                    stage = ConvStage.build(ctx, conv, shape, src, srcDiff, slots[i], poolNext);
                 } else if (layer instanceof LayerSpec.MaxPool pool) {
-                    stage = new PoolStage(ctx, pool, shape, src, srcDiff, convBefore);
+                    stage = PoolStage.build(ctx, pool, shape, src, srcDiff, convBefore);
                 } else {
-                    stage = new DenseStage(ctx, (LayerSpec.Dense) layer, shape, src, srcDiff, slots[i]);
+                    stage = DenseStage.build(ctx, (LayerSpec.Dense) layer, shape, src, srcDiff, slots[i]);
                 }
                 stages.add(stage);
                 forward.addAll(stage.forward());

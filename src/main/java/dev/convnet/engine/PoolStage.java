@@ -21,14 +21,14 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
  * the gradient goes to, so masking by {@code pooled > 0} before pooling backward gives exactly the
  * same gradient as masking by {@code relu > 0} after it, for a quarter of the work.
  */
-final class PoolStage implements Stage {
-    private final memory dst;
-    private final memory dstDiff;
-    private final Steps forward = new Steps();
-    private final Steps backward = new Steps();
+final class PoolStage {
+    private PoolStage() {
+    }
 
-    PoolStage(StageContext ctx, LayerSpec.MaxPool pool, ActivationShape in, memory src, memory srcDiff,
-              boolean appliesPreviousRelu) {
+    static Stage build(StageContext ctx, LayerSpec.MaxPool pool, ActivationShape in, memory src, memory srcDiff,
+                       boolean appliesPreviousRelu) {
+        Steps forward = new Steps();
+        Steps backward = new Steps();
         ActivationShape out = pool.outputShape(in);
         long[] strides = {pool.stride(), pool.stride()};
         long[] kernel = {pool.kernel(), pool.kernel()};
@@ -38,8 +38,8 @@ final class PoolStage implements Stage {
                 prop_kind.forward_training, algorithm.pooling_max, src.get_desc(),
                 Dnnl.desc(type, memory.format_tag.any, ctx.batch(), out.channels(), out.height(), out.width()),
                 strides, kernel, pad, pad), ctx.eng());
-        dst = ctx.allocate(fwd.dst_desc());
-        dstDiff = ctx.allocate(fwd.dst_desc());
+        memory dst = ctx.allocate(fwd.dst_desc());
+        memory dstDiff = ctx.allocate(fwd.dst_desc());
         memory workspace = ctx.allocate(fwd.workspace_desc());
         forward.add(new pooling_forward(fwd), Dnnl.args(DNNL_ARG_SRC, src, DNNL_ARG_DST, dst, DNNL_ARG_WORKSPACE, workspace));
         if (srcDiff != null) {
@@ -50,25 +50,6 @@ final class PoolStage implements Stage {
                             algorithm.pooling_max, srcDiff.get_desc(), fwd.dst_desc(), strides, kernel, pad, pad), ctx.eng(), fwd)),
                     Dnnl.args(DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_WORKSPACE, workspace, DNNL_ARG_DIFF_SRC, srcDiff));
         }
-    }
-
-    @Override
-    public memory dst() {
-        return dst;
-    }
-
-    @Override
-    public memory dstDiff() {
-        return dstDiff;
-    }
-
-    @Override
-    public Steps forward() {
-        return forward;
-    }
-
-    @Override
-    public Steps backward() {
-        return backward;
+        return new Stage(dst, dstDiff, forward, backward);
     }
 }
