@@ -9,8 +9,7 @@ import sys
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-import keras  # noqa: E402
-from keras import layers  # noqa: E402
+import book_model  # noqa: E402  (imports Keras: after the environment above)
 
 
 def idx(path, offset, shape):
@@ -20,15 +19,7 @@ def idx(path, offset, shape):
 
 def main():
     data, out, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    inputs = keras.Input(shape=(28, 28, 1))
-    x = layers.Conv2D(filters=32, kernel_size=3, activation="relu")(inputs)
-    x = layers.MaxPooling2D(pool_size=2)(x)
-    x = layers.Conv2D(filters=64, kernel_size=3, activation="relu")(x)
-    x = layers.MaxPooling2D(pool_size=2)(x)
-    x = layers.Conv2D(filters=128, kernel_size=3, activation="relu")(x)
-    x = layers.Flatten()(x)
-    outputs = layers.Dense(10, activation="softmax")(x)
-    model = keras.Model(inputs=inputs, outputs=outputs)
+    model = book_model.build()
     model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     if epochs > 0:
         images = idx(os.path.join(data, "train-images-idx3-ubyte"), 16, (-1, 28, 28, 1)).astype("float32") / 255
