@@ -2,7 +2,6 @@ package dev.convnet.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -30,11 +29,23 @@ import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
  */
 record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, RmsProp updater) {
 
-    /** The chain, or empty with {@code why[0]} set to the reason it is not supported. */
-    static Optional<NetworkSpec> of(ComputationGraph graph, int channels, int height, int width, String[] why) {
+    /** What {@link #of} read from a graph: the chain the engine runs, or why it cannot run it. */
+    sealed interface Reading permits Supported, Unsupported {
+    }
+
+    /** The graph is a chain this engine runs. */
+    record Supported(NetworkSpec spec) implements Reading {
+    }
+
+    /** The graph has something this engine does not run; {@code reason} says what, in one line. */
+    record Unsupported(String reason) implements Reading {
+    }
+
+    /** The chain, or the reason it is not supported. */
+    static Reading of(ComputationGraph graph, int channels, int height, int width) {
         ComputationGraphConfiguration conf = graph.getConfiguration();
         if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
-            return decline(why, "graph must have one input and one output");
+            return new Unsupported("graph must have one input and one output");
         }
         List<LayerSpec> layers = new ArrayList<>();
         RmsProp updater = null;
@@ -45,7 +56,7 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
             }
             List<String> inputs = conf.getVertexInputs().get(name);
             if (inputs == null || inputs.size() != 1 || !inputs.get(0).equals(previous)) {
-                return decline(why, "vertex " + name + " is not part of a simple chain");
+                return new Unsupported("vertex " + name + " is not part of a simple chain");
             }
             previous = name;
             GraphVertex vertex = conf.getVertices().get(name);
@@ -53,33 +64,33 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
                 continue; // Flatten: the dense layer reads the 4-D activations directly
             }
             if (!(vertex instanceof LayerVertex lv) || lv.getPreProcessor() != null) {
-                return decline(why, "vertex " + name + " is not a plain layer");
+                return new Unsupported("vertex " + name + " is not a plain layer");
             }
             Layer layer = lv.getLayerConf().getLayer();
             String problem = unsupported(layer);
             if (problem != null) {
-                return decline(why, name + ": " + problem);
+                return new Unsupported(name + ": " + problem);
             }
             if (layer instanceof BaseLayer base) {
                 if (!(base.getIUpdater() instanceof RmsProp r)) {
-                    return decline(why, name + ": only RMSprop is supported");
+                    return new Unsupported(name + ": only RMSprop is supported");
                 }
                 if (updater != null && !updater.equals(r)) {
-                    return decline(why, name + ": layers use different optimiser settings");
+                    return new Unsupported(name + ": layers use different optimiser settings");
                 }
                 updater = r;
             }
             layers.add(spec(name, layer));
         }
         if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof LayerSpec.Dense)) {
-            return decline(why, "the last layer must be the softmax output");
+            return new Unsupported("the last layer must be the softmax output");
         }
         for (int i = 0; i < layers.size() - 1; i++) {
             if (layers.get(i) instanceof LayerSpec.Dense) {
-                return decline(why, "only the output layer may be dense");
+                return new Unsupported("only the output layer may be dense");
             }
         }
-        return Optional.of(new NetworkSpec(channels, height, width, List.copyOf(layers), updater));
+        return new Supported(new NetworkSpec(channels, height, width, List.copyOf(layers), updater));
     }
 
     private static String unsupported(Layer layer) {
@@ -121,10 +132,5 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
             return new LayerSpec.MaxPool(name, s.getKernelSize()[0], s.getStride()[0]);
         }
         return new LayerSpec.Dense(name, (int) ((OutputLayer) layer).getNOut());
-    }
-
-    private static Optional<NetworkSpec> decline(String[] why, String reason) {
-        why[0] = reason;
-        return Optional.empty();
     }
 }

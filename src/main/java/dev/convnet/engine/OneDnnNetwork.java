@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.stream;
@@ -94,12 +93,11 @@ public final class OneDnnNetwork implements AutoCloseable {
         if (unavailable != null) {
             throw new EngineUnavailableException(unavailable);
         }
-        String[] why = new String[1];
-        Optional<NetworkSpec> spec = NetworkSpec.of(graph, channels, height, width, why);
-        if (spec.isEmpty()) {
-            return new OneDnnBuild.Declined(why[0]);
+        NetworkSpec.Reading reading = NetworkSpec.of(graph, channels, height, width);
+        if (reading instanceof NetworkSpec.Unsupported unsupported) {
+            return new OneDnnBuild.Declined(unsupported.reason());
         }
-        OneDnnNetwork net = new OneDnnNetwork(spec.get(), precision, winograd);
+        OneDnnNetwork net = new OneDnnNetwork(((NetworkSpec.Supported) reading).spec(), precision, winograd);
         net.plan(batch); // the first plan fixes the weight layouts for all batch sizes
         net.loadFrom(graph);
         return new OneDnnBuild.Built(net);
