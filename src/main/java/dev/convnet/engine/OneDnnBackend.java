@@ -41,8 +41,7 @@ final class OneDnnBackend implements Backend {
             pixelsOf = batch.data();
             pixels = batch.data().pixels();
         }
-        double[] lossAndCorrect = net.trainStep(pixels, batch.data().classes(), batch.order(), batch.from(), batch.to());
-        return new StepResult(lossAndCorrect[0], (int) lossAndCorrect[1]);
+        return net.trainStep(pixels, batch.data().classes(), batch.order(), batch.from(), batch.to());
     }
 
     @Override

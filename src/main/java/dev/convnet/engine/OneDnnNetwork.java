@@ -123,14 +123,14 @@ public final class OneDnnNetwork implements AutoCloseable {
      *
      * @param images all images, {@code pixels} floats each, as in {@code LabeledImages}
      * @param classes the class of every image
-     * @return {@code {sum of losses, number correct}} over the batch, before the update
+     * @return the summed loss and the number correct over the batch, before the update
      */
-    public double[] trainStep(FloatBuffer images, int[] classes, int[] rows, int from, int to) {
+    public StepResult trainStep(FloatBuffer images, int[] classes, int[] rows, int from, int to) {
         requireOwnerThread();
         Plan plan = plan(to - from);
         plan.gather(images, rows, from, to);
         plan.forward();
-        double[] lossAndCorrect = plan.softmaxCrossEntropy(classes, rows, from);
+        StepResult result = plan.softmaxCrossEntropy(classes, rows, from);
         plan.backward();
         for (ParameterSlot slot : slots) {
             if (slot.isBound()) {
@@ -138,7 +138,7 @@ public final class OneDnnNetwork implements AutoCloseable {
             }
         }
         steps++;
-        return lossAndCorrect;
+        return result;
     }
 
     /** Class probabilities for images {@code from..to} (in order), {@code [to-from][classes]}. */
@@ -295,7 +295,7 @@ public final class OneDnnNetwork implements AutoCloseable {
         }
 
         /** Loss and accuracy of the batch, and the mean loss's gradient with respect to the logits. */
-        double[] softmaxCrossEntropy(int[] labels, int[] rows, int from) {
+        StepResult softmaxCrossEntropy(int[] labels, int[] rows, int from) {
             double lossSum = 0;
             int correct = 0;
             float[] p = new float[classes];
@@ -308,7 +308,7 @@ public final class OneDnnNetwork implements AutoCloseable {
                     logitGradient.put(r * classes + j, (p[j] - (j == label ? 1f : 0f)) / n);
                 }
             }
-            return new double[] {lossSum, correct};
+            return new StepResult(lossSum, correct);
         }
 
         float[][] probabilities() {
@@ -319,15 +319,13 @@ public final class OneDnnNetwork implements AutoCloseable {
             return out;
         }
 
-        /** Softmax of row {@code r} of the logits into {@code p}; returns the argmax. */
-        private int softmax(int r, float[] p) {
+        /** Softmax of row {@code r} of the logits into {@code p}. */
+        private void softmax(int r, float[] p) {
             int base = r * classes;
-            int best = 0;
             float max = logits.get(base);
             for (int j = 1; j < classes; j++) {
                 if (logits.get(base + j) > max) {
                     max = logits.get(base + j);
-                    best = j;
                 }
             }
             float sum = 0;
@@ -338,7 +336,6 @@ public final class OneDnnNetwork implements AutoCloseable {
             for (int j = 0; j < classes; j++) {
                 p[j] /= sum;
             }
-            return best;
         }
     }
 }

@@ -81,8 +81,8 @@ class FastPathTest {
         OneDnnNetwork reference = network(Precision.FP32, false);
         OneDnnNetwork fast = network(precision, winograd);
         int[] rows = java.util.stream.IntStream.range(0, 64).toArray();
-        double referenceLoss = reference.trainStep(train.pixels(), train.classes(), rows, 0, 64)[0];
-        double fastLoss = fast.trainStep(train.pixels(), train.classes(), rows, 0, 64)[0];
+        double referenceLoss = reference.trainStep(train.pixels(), train.classes(), rows, 0, 64).lossSum();
+        double fastLoss = fast.trainStep(train.pixels(), train.classes(), rows, 0, 64).lossSum();
         assertEquals(referenceLoss / 64, fastLoss / 64, tolerance * 0.1, "loss of the first batch");
         for (int layer : new int[] {0, 2, 4, 5}) { // the convolutions and the dense layer of listing 8-1
             float[] a = reference.weightGradient(layer);

@@ -95,8 +95,8 @@ class OneDnnNetworkTest {
             INDArray flat = train.images().reshape(train.size(), 784);
             reference.fit(new DataSet(org.nd4j.linalg.factory.Nd4j.pullRows(flat, 1, batch).reshape(64, 1, 28, 28),
                     org.nd4j.linalg.factory.Nd4j.pullRows(train.labels(), 1, batch)));
-            double[] lossAndCorrect = net.trainStep(pixels, train.classes(), rows, from, from + 64);
-            assertEquals(reference.score(), lossAndCorrect[0] / 64, 1e-5, "loss at step " + step);
+            StepResult result = net.trainStep(pixels, train.classes(), rows, from, from + 64);
+            assertEquals(reference.score(), result.lossSum() / 64, 1e-5, "loss at step " + step);
         }
         net.copyTo(fast);
         net.close();
