@@ -1,0 +1,56 @@
+package dev.convnet.engine;
+
+/**
+ * Tolerances for comparing two implementations of the same arithmetic, derived from the number
+ * format's rounding and the length of the sums compared, never tuned on one CPU: oneDNN picks
+ * other kernels, and so other summation orders, on AMD Zen and on Intel AVX-512 or AMX.
+ */
+public final class Rounding {
+    /** float32's unit roundoff, 2^-24 (24 significant bits). */
+    public static final double FP32 = 0x1p-24;
+    /** bfloat16's unit roundoff, 2^-8 (8 significant bits). */
+    public static final double BF16 = 0x1p-8;
+
+    private Rounding() {
+    }
+
+    /**
+     * The largest difference, relative to the largest magnitude of the result, between two sums of
+     * {@code n} products computed in different orders with unit roundoff {@code u}: about √n
+     * roundings of the largest partial sums (Higham, <i>Accuracy and Stability of Numerical
+     * Algorithms</i>, 2nd ed., §2.8 and §4.2, for rounding errors of random sign), with a factor 64
+     * of headroom for partial sums larger than the result and for the layers above, whose
+     * gradients rounded too.
+     */
+    public static double ofSums(long n, double u) {
+        return 64 * u * Math.sqrt(n);
+    }
+
+    /**
+     * The largest difference between two float32 evaluations of a test set's mean cross-entropy
+     * that ran the same network in different summation orders: each image's loss is the logarithm
+     * of a probability that moved by {@link #ofSums} of its logits' sums of {@code n} products,
+     * relative to the loss itself.
+     */
+    public static double ofMeanLoss(long n, double loss) {
+        return ofSums(n, FP32) * Math.max(1, Math.abs(loss));
+    }
+
+    /**
+     * How many products one weight-gradient element of layer {@code layer} sums over a batch of
+     * {@code batch}: every output position of every image for a convolution, every image for a
+     * dense layer.
+     */
+    static long weightGradientLength(NetworkSpec spec, int layer, int batch) {
+        int size = spec.height();
+        for (int i = 0; i <= layer; i++) {
+            LayerSpec l = spec.layers().get(i);
+            if (l instanceof LayerSpec.Conv c) {
+                size = c.same() ? (size + c.stride() - 1) / c.stride() : (size - c.kernel()) / c.stride() + 1;
+            } else if (l instanceof LayerSpec.MaxPool p && i < layer) {
+                size = (size - p.kernel()) / p.stride() + 1;
+            }
+        }
+        return spec.layers().get(layer) instanceof LayerSpec.Conv ? (long) batch * size * size : batch;
+    }
+}
