@@ -15,6 +15,7 @@ import dev.convnet.engine.EngineUnavailableException;
 import dev.convnet.model.ModelType;
 import dev.convnet.model.Optimizer;
 import dev.convnet.model.Padding;
+import dev.convnet.report.Printable;
 import dev.convnet.runtime.NativeRuntime;
 import dev.convnet.web.ServeCommand;
 import java.io.FileDescriptor;
@@ -184,7 +185,7 @@ public final class ConvNet implements Runnable {
             err.flush();
             return EXIT_USAGE;
         }
-        err.println(name + ": " + ex.getMessage());
+        err.println(name + ": " + Printable.text(ex.getMessage()));
         if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
             err.println("Try '" + name + " --help' for more information.");
         }
@@ -227,13 +228,19 @@ public final class ConvNet implements Runnable {
         return false;
     }
 
-    /** Our own exceptions already speak to the user; anything else gets its type named. */
+    /**
+     * Our own exceptions already speak to the user (whole, with any file or layer name in them
+     * escaped, so a name holding a newline or ESC stays on this line and inert); anything else gets
+     * its type named and its first line.
+     */
     static String oneLine(Throwable ex) {
         String message = ex.getMessage();
         boolean ours = ex.getClass().getPackageName().startsWith("dev.convnet");
-        String text = ours && message != null ? message
-                : ex.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        if (ours && message != null) {
+            return Printable.text(message);
+        }
+        String text = ex.getClass().getSimpleName() + (message == null ? "" : ": " + message);
         int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl);
+        return Printable.text(nl < 0 ? text : text.substring(0, nl));
     }
 }
