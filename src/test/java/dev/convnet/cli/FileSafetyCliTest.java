@@ -90,7 +90,8 @@ class FileSafetyCliTest {
 
     @Provide
     Arbitrary<String> hostileNames() {
-        Arbitrary<Character> control = Arbitraries.of('\n', '\r', '\t', '\u001b', '\u0007', '\u0000', '\u007f', '\u009b', '\u202e');
+        // no NUL: no file name can hold one (a layer name could, but then neither name would be tested alike)
+        Arbitrary<Character> control = Arbitraries.of('\n', '\r', '\t', '\u001b', '\u0007', '\u0001', '\u007f', '\u009b', '\u202e');
         Arbitrary<String> plain = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(6);
         return net.jqwik.api.Combinators.combine(plain, control, plain, control).as((a, c, b, d) -> a + c + "[2J" + b + d);
     }
