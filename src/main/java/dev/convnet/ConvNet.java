@@ -15,6 +15,7 @@ import dev.convnet.engine.EngineUnavailableException;
 import dev.convnet.model.ModelType;
 import dev.convnet.model.Optimizer;
 import dev.convnet.model.Padding;
+import dev.convnet.report.Printable;
 import dev.convnet.runtime.NativeRuntime;
 import dev.convnet.web.ServeCommand;
 import java.io.FileDescriptor;
@@ -72,7 +73,22 @@ public final class ConvNet implements Runnable {
         // writer of our own over the file descriptor: System.out swallows write errors, this one records them.
         cli.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));
         cli.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true));
-        System.exit(execute(cli, args));
+        boolean verbose = Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose");
+        // Out of memory on another thread (a data loader, a server worker): one line, not the JVM's stack trace.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (e instanceof OutOfMemoryError oom) {
+                System.exit(outOfMemory(oom, cli.getErr(), "convnet", verbose));
+            }
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            e.printStackTrace();
+        });
+        int exit;
+        try {
+            exit = execute(cli, args);
+        } catch (OutOfMemoryError e) {
+            exit = outOfMemory(e, cli.getErr(), "convnet", verbose);
+        }
+        System.exit(exit);
     }
 
     /**
@@ -102,6 +118,17 @@ public final class ConvNet implements Runnable {
         cli.registerConverter(Optimizer.class, id -> parse(Optimizer::fromId, id));
         cli.registerConverter(dev.convnet.engine.Precision.class, id -> parse(dev.convnet.engine.Precision::fromId, id));
         cli.setParameterExceptionHandler(ConvNet::usageError);
+        // An Error passes picocli's handlers by: out of memory (a hostile file's declared sizes got past
+        // a check, or a genuine input too large for the heap) becomes one line too.
+        cli.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                java.util.List<CommandLine> chain = parseResult.asCommandLineList();
+                CommandLine cmd = chain.get(chain.size() - 1);
+                return outOfMemory(e, cmd.getErr(), cmd.getCommandSpec().qualifiedName(), app.verbose || isVerbose(parseResult));
+            }
+        });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             ParameterException usage = asUsageError(ex, cmd);
             return usage != null ? usageError(usage, parseResult.originalArgs().toArray(String[]::new))
@@ -158,7 +185,7 @@ public final class ConvNet implements Runnable {
             err.flush();
             return EXIT_USAGE;
         }
-        err.println(name + ": " + ex.getMessage());
+        err.println(name + ": " + Printable.text(ex.getMessage()));
         if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
             err.println("Try '" + name + " --help' for more information.");
         }
@@ -180,6 +207,18 @@ public final class ConvNet implements Runnable {
         return EXIT_FAILURE;
     }
 
+    /** One line for an OutOfMemoryError; the stack trace only with --verbose. */
+    static int outOfMemory(OutOfMemoryError e, PrintWriter err, String command, boolean verbose) {
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.println(command + ": error: out of memory (" + (e.getMessage() == null ? "OutOfMemoryError" : e.getMessage())
+                + ", heap limit " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): the input is larger than convnet "
+                + "can hold; if it is genuine, raise the limit (CONVNET_JAVA_OPTS=-Xmx4g)" + (verbose ? "" : " (--verbose shows details)"));
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
     private static boolean isVerbose(ParseResult result) {
         for (ParseResult r = result; r != null; r = r.subcommand()) {
             if (r.hasMatchedOption("--verbose")) {
@@ -189,13 +228,19 @@ public final class ConvNet implements Runnable {
         return false;
     }
 
-    /** Our own exceptions already speak to the user; anything else gets its type named. */
+    /**
+     * Our own exceptions already speak to the user (whole, with any file or layer name in them
+     * escaped, so a name holding a newline or ESC stays on this line and inert); anything else gets
+     * its type named and its first line.
+     */
     static String oneLine(Throwable ex) {
         String message = ex.getMessage();
         boolean ours = ex.getClass().getPackageName().startsWith("dev.convnet");
-        String text = ours && message != null ? message
-                : ex.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        if (ours && message != null) {
+            return Printable.text(message);
+        }
+        String text = ex.getClass().getSimpleName() + (message == null ? "" : ": " + message);
         int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl);
+        return Printable.text(nl < 0 ? text : text.substring(0, nl));
     }
 }

@@ -97,7 +97,7 @@ public final class ActivationsCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new ModelFileException("cannot write " + png + " (" + FileErrors.describe(e) + ")", e);
             }
-            text.printf(Locale.ROOT, "  %-18s %3d maps of %2dx%-2d  %s%n", layer.layer(), layer.maps().length,
+            text.printf(Locale.ROOT, "  %-18s %3d maps of %2dx%-2d  %s%n", dev.convnet.report.Printable.text(layer.layer()), layer.maps().length,
                     layer.height(), layer.width(), Locations.display(png));
         }
         if (layers.isEmpty()) {

@@ -5,6 +5,7 @@ import dev.convnet.app.SavedModels;
 import dev.convnet.interop.KerasWriter;
 import dev.convnet.interop.OnnxWriter;
 import dev.convnet.model.ModelStore;
+import dev.convnet.report.Printable;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,13 +42,14 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         ModelExport.Format byName = ModelExport.Format.of(output).orElse(null);
         if (byName == null) {
-            throw usage("name the output NAME.onnx, NAME.keras or NAME.weights.h5; got " + output);
+            throw usage("name the output NAME.onnx, NAME.keras or NAME.weights.h5; got " + Printable.path(output));
         }
         boolean keras = byName != ModelExport.Format.ONNX;
         if (format != null && (format == FormatOption.KERAS) != keras) {
             throw usage("--format " + format.name().toLowerCase(java.util.Locale.ROOT) + " does not match the output's name "
-                    + output.getFileName() + " (.onnx for onnx; .keras or .weights.h5 for keras)");
+                    + Printable.text(String.valueOf(output.getFileName())) + " (.onnx for onnx; .keras or .weights.h5 for keras)");
         }
+        OutputFile.notAnInput(spec, output, model);
         Path folder = output.toAbsolutePath().getParent();
         if (folder == null || !Files.isDirectory(folder)) {
             throw usage("cannot write " + output + ": folder " + folder + " does not exist");
@@ -59,9 +61,9 @@ public final class ExportCommand implements Callable<Integer> {
             case ONNX -> out.printf("Wrote %s (ONNX, opset 13): input '%s' float32 [N, 1, 28, 28] (pixels / 255), "
                     + "output '%s' [N, 10] (softmax)%n", shown, OnnxWriter.INPUT, OnnxWriter.OUTPUT);
             case KERAS -> out.printf("Wrote %s (Keras %s): keras.models.load_model(\"%s\"), input [N, 28, 28, 1] "
-                    + "(pixels / 255)%n", shown, KerasWriter.KERAS_VERSION, output.getFileName());
+                    + "(pixels / 255)%n", shown, KerasWriter.KERAS_VERSION, Printable.text(String.valueOf(output.getFileName())));
             case KERAS_WEIGHTS -> out.printf("Wrote %s (Keras 3 weights): model.load_weights(\"%s\") on the same "
-                    + "architecture%n", shown, output.getFileName());
+                    + "architecture%n", shown, Printable.text(String.valueOf(output.getFileName())));
             default -> throw new IllegalStateException(byName.name());
         }
         out.flush();

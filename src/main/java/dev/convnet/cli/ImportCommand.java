@@ -5,6 +5,7 @@ import dev.convnet.data.Dataset;
 import dev.convnet.interop.KerasReader;
 import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
+import dev.convnet.report.Printable;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,8 @@ public final class ImportCommand implements Callable<Integer> {
                 throw usage("--dataset: " + e.getMessage());
             }
         }
+        OutputFile.namedAsModelZip(spec, output);
+        OutputFile.notAnInput(spec, output, source);
         ModelStore store = new ModelStore();
         try {
             store.checkWritable(output);
@@ -69,7 +72,8 @@ public final class ImportCommand implements Callable<Integer> {
         KerasImport.Outcome outcome = new KerasImport(store, new KerasReader()).run(source, output,
                 new KerasImport.ImportSettingsChoice(seed, batch, learningRate, limit, trainedOn), command);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "Imported %s (%s, sha256 %s…) as %s%n", source, outcome.keras().source().describe(),
+        out.printf(Locale.ROOT, "Imported %s (%s, sha256 %s…) as %s%n", Printable.path(source),
+                Printable.text(outcome.keras().source().describe()),
                 outcome.keras().source().sha256().substring(0, 12), outcome.keras().architecture().describe());
         out.print(SummaryCommand.table(outcome.graph().getConfiguration()));
         out.printf(Locale.ROOT, "Saved model to %s; fine-tune it (one epoch, batch %d, lr %s, seed %d) with: "

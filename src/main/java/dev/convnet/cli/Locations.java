@@ -19,10 +19,11 @@ final class Locations {
         return home().resolve("models/model.zip");
     }
 
-    /** A path as a person would type it: relative to the current directory where possible. */
+    /** A path as a person would type it: relative to the current directory where possible, control characters escaped. */
     static String display(Path path) {
         Path cwd = Path.of("").toAbsolutePath();
         Path abs = path.toAbsolutePath().normalize();
-        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+        // escaped: a path is printed, and a name may hold a newline or a terminal escape
+        return dev.convnet.report.Printable.text(abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString());
     }
 }

@@ -1,5 +1,6 @@
 package dev.convnet.cli;
 
+import dev.convnet.report.Printable;
 import dev.convnet.app.LoadedModel;
 import dev.convnet.app.Pictures;
 import dev.convnet.app.Prediction;
@@ -89,7 +90,7 @@ public final class PredictCommand implements Callable<Integer> {
             } catch (IOException e) {
                 errors.add(Map.of("file", image.toString(), "error", e.getMessage()));
                 if (!json) {
-                    err.println("convnet predict: " + image + ": " + e.getMessage());
+                    err.println("convnet predict: " + Printable.path(image) + ": " + Printable.text(e.getMessage()));
                 }
             }
         }
@@ -105,11 +106,11 @@ public final class PredictCommand implements Callable<Integer> {
             doc.put("errors", errors);
             out.println(Json.write(doc));
         } else {
-            int width = images.stream().mapToInt(p -> p.toString().length()).max().orElse(5);
+            int width = images.stream().mapToInt(p -> Printable.path(p).length()).max().orElse(5);
             for (int i = 0; i < predictions.size(); i++) {
                 Prediction p = predictions.get(i);
                 int nameWidth = p.ranked().stream().mapToInt(r -> r.label().length()).max().orElse(1);
-                out.printf(Locale.ROOT, "%-" + width + "s  %-" + nameWidth + "s %6.1f%%   top %d: %s%n", readable.get(i),
+                out.printf(Locale.ROOT, "%-" + width + "s  %-" + nameWidth + "s %6.1f%%   top %d: %s%n", Printable.path(readable.get(i)),
                         p.best().label(), 100 * p.best().probability(), TOP, topText(p));
             }
         }

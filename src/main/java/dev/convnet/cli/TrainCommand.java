@@ -102,6 +102,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (output != null) {
+            OutputFile.namedAsModelZip(spec, output);
+        }
         OutputPaths outputs = OutputPaths.forModel(output != null ? output : Locations.defaultModel());
         checkPrecision();
         TrainingPlan plan = resume != null ? resumedPlan(outputs) : freshPlan(outputs);

@@ -11,7 +11,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads IDX files (the format MNIST and Fashion-MNIST ship in), plain or gzipped ({@code *.gz}).
+ * Reads IDX files (the format MNIST and Fashion-MNIST ship in), plain or gzipped, told apart by
+ * their first bytes whatever the name says.
  *
  * <p>Only the unsigned-byte type (0x08) is accepted, since that is what image and label files use.
  * Everything is validated: magic number, dimension count, dimension sizes, and that the data
@@ -30,8 +31,17 @@ public final class IdxReader {
     /** Reads an IDX file with exactly {@code expectedDimensions} dimensions. */
     public IdxFile read(Path file, int expectedDimensions) {
         String name = file.toString();
-        try (InputStream in = open(file)) {
-            IdxFile idx = parse(name, in, file.getFileName().toString().endsWith(".gz") ? -1 : Files.size(file));
+        boolean gzip;
+        try {
+            gzip = isGzip(file);
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(name + ": file not found");
+        } catch (IOException e) {
+            throw new DataFormatException(name + ": cannot read (" + FileErrors.describe(e) + ")", e);
+        }
+        try (InputStream in = open(file, gzip)) {
+            IdxFile idx = parse(name + (gzip == file.getFileName().toString().endsWith(".gz") ? ""
+                    : gzip ? " (gzip data under a plain name)" : " (plain data under a .gz name)"), in, gzip ? -1 : Files.size(file));
             if (idx.dimensions().length != expectedDimensions) {
                 throw new DataFormatException(name + ": expected " + expectedDimensions
                         + " dimensions (" + (expectedDimensions == 1 ? "a label file" : "an image file")
@@ -49,9 +59,20 @@ public final class IdxReader {
         }
     }
 
-    private static InputStream open(Path file) throws IOException {
+    /**
+     * Gzip or plain by content, not by name (gzip's magic 1F 8B; an IDX file starts 00 00): people
+     * gunzip files and keep the name, or save a download under the plain name.
+     */
+    static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(2);
+            return magic.length == 2 && (magic[0] & 0xFF) == 0x1F && (magic[1] & 0xFF) == 0x8B;
+        }
+    }
+
+    private static InputStream open(Path file, boolean gzip) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+        return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
     }
 
     /** {@code fileSize} is the plain file's length, or -1 for gzip, whose inflated length is unknown up front. */

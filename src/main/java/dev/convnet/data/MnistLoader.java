@@ -76,8 +76,11 @@ public final class MnistLoader {
         for (java.util.Map.Entry<String, String> e : recorded.entrySet()) {
             String sum = present.get(e.getKey());
             if (sum == null) {
-                String other = present.keySet().stream().filter(n -> n.replace(".gz", "").equals(e.getKey().replace(".gz", "")))
+                String other = present.keySet().stream().filter(n -> canonical(n).equals(canonical(e.getKey())))
                         .findFirst().orElse("no such file");
+                if (e.getValue().equals(present.get(other))) {
+                    continue; // the same bytes under the other spelling (a dot for the dash)
+                }
                 return java.util.Optional.of(directory + " holds " + other + ", not the " + e.getKey() + " the run was trained on");
             }
             if (!sum.equals(e.getValue())) {
@@ -102,16 +105,33 @@ public final class MnistLoader {
         }
     }
 
+    /**
+     * The file of {@code baseName} (e.g. {@code train-images-idx3-ubyte}) under any of the names
+     * people have it: as published, gzipped ({@code .gz}), or with a dot before {@code idx} as
+     * 7-Zip and some mirrors extract it ({@code train-images.idx3-ubyte}). Gzip or plain is then
+     * told by content ({@link IdxReader}).
+     */
     private Path locate(String baseName) {
-        Path plain = directory.resolve(baseName);
-        if (Files.isRegularFile(plain)) {
-            return plain;
+        String dotted = dotted(baseName);
+        for (String name : new String[] {baseName, baseName + ".gz", dotted, dotted + ".gz"}) {
+            Path file = directory.resolve(name);
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
         }
-        Path gzipped = directory.resolve(baseName + ".gz");
-        if (Files.isRegularFile(gzipped)) {
-            return gzipped;
-        }
-        throw new DataFormatException(plain + " is missing (neither " + baseName + " nor " + baseName + ".gz found)");
+        throw new DataFormatException(directory.resolve(baseName) + " is missing (looked for " + baseName + " and "
+                + dotted + ", each also with .gz)");
+    }
+
+    /** {@code train-images-idx3-ubyte} as 7-Zip extracts it: {@code train-images.idx3-ubyte}. */
+    private static String dotted(String baseName) {
+        return baseName.replace("-idx", ".idx");
+    }
+
+    /** A file's name as the dataset publishes it: no .gz, a dash before idx. */
+    private static String canonical(String fileName) {
+        String plain = fileName.endsWith(".gz") ? fileName.substring(0, fileName.length() - 3) : fileName;
+        return plain.replace(".idx", "-idx");
     }
 
     private static void validate(IdxFile images, IdxFile labels) {

@@ -5,6 +5,7 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,8 @@ public final class KerasReader {
     /** Larger than any model convnet builds with sane filters; bounds what is read into memory. */
     static final long MAX_FILE_BYTES = 512L << 20;
     static final int MAX_CONFIG_BYTES = 8 << 20;
+    /** Chunks up to this size are fine whatever the data: h5py's own chunks for small datasets are this order. */
+    private static final long MIN_CHUNK_BYTES = 1 << 20;
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
     private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
@@ -83,7 +86,7 @@ public final class KerasReader {
             String version = kerasVersion(zip, name);
             KerasArchitecture arch = KerasArchitecture.of(name, KerasConfig.parse(name, config));
             List<ChainLayer> expected = weightedLayers(arch);
-            byte[] weights = entry(zip, name, "model.weights.h5", (int) MAX_FILE_BYTES);
+            byte[] weights = entry(zip, name, "model.weights.h5", weightsLimit(expected));
             try (HdfFile hdf = HdfFile.fromBytes(weights)) {
                 Group layers = kerasLayersGroup(hdf, name);
                 return new KerasModel(arch.architecture(), readWeights(name, arch, expected, (i, n) -> {
@@ -127,20 +130,48 @@ public final class KerasReader {
         }
     }
 
-    /** An entry's bytes, refusing more than {@code limit} whatever the zip's header claims. */
+    /**
+     * What model.weights.h5 may take for these layers: every weight and up to three optimiser slots
+     * (Adam's two moments and more) as float64, plus room for HDF5's own structures. A weights entry
+     * that inflates beyond this (a zip bomb) is refused after reading at most this much.
+     */
+    static int weightsLimit(List<ChainLayer> layers) {
+        long parameters = 0;
+        for (ChainLayer layer : layers) {
+            parameters += layer instanceof ChainLayer.Conv c
+                    ? (long) c.kernel() * c.kernel() * c.inChannels() * c.filters() + c.filters()
+                    : (long) ((ChainLayer.Dense) layer).inputs() * ((ChainLayer.Dense) layer).units()
+                            + ((ChainLayer.Dense) layer).units();
+        }
+        return (int) Math.min(MAX_FILE_BYTES, parameters * 4 * Double.BYTES + (4L << 20));
+    }
+
+    /**
+     * An entry's bytes, refusing more than {@code limit} whatever the zip's header claims, and an
+     * entry whose header declares more before anything is read.
+     */
     private static byte[] entry(ZipFile zip, String name, String entryName, int limit) throws IOException {
         ZipEntry entry = zip.getEntry(entryName);
         if (entry == null) {
             throw new InteropException(name + ": .keras archive without " + entryName
                     + " (not a model saved by Keras 3's model.save)");
         }
+        if (entry.getSize() > limit) {
+            throw tooLarge(name, entryName, entry.getSize() + " bytes", limit);
+        }
         try (InputStream in = zip.getInputStream(entry)) {
-            byte[] bytes = in.readNBytes(limit);
+            byte[] bytes = in.readNBytes(entry.getSize() >= 0 ? (int) entry.getSize() : limit);
             if (in.read() >= 0) {
-                throw new InteropException(name + ": " + entryName + " is larger than " + (limit >> 20) + " MiB");
+                throw tooLarge(name, entryName, entry.getSize() >= 0 ? "more than the " + entry.getSize()
+                        + " bytes its header declares" : "more than " + limit + " bytes", limit);
             }
             return bytes;
         }
+    }
+
+    private static InteropException tooLarge(String name, String entryName, String size, int limit) {
+        return new InteropException(name + ": " + entryName + " inflates to " + size + ", more than a model of this "
+                + "architecture needs (at most " + limit + " bytes); the archive is damaged or hostile");
     }
 
     private KerasModel readLegacyH5(HdfFile hdf, Path file, String name, String sha256) {
@@ -234,23 +265,53 @@ public final class KerasReader {
             throw new InteropException(name + ": the " + what + " of " + layer + " has shape " + shape(dims)
                     + " but its config needs " + shape(expected));
         }
+        if (dataset instanceof ChunkedDataset chunked && chunkBytes(chunked) > Math.max(dataset.getSizeInBytes(), MIN_CHUNK_BYTES)) {
+            // jhdf inflates a whole chunk before copying out what the dataset holds: a chunk far larger
+            // than the data (a 512 MiB chunk for a 1 kB kernel) is a bomb, refused before it is read
+            throw new InteropException(name + ": the " + what + " of " + layer + " is stored in chunks of "
+                    + chunkBytes(chunked) + " bytes for " + dataset.getSizeInBytes() + " bytes of data; the file is "
+                    + "damaged or hostile");
+        }
         Class<?> type = dataset.getJavaType();
         if (type != float.class && type != double.class) {
             throw new InteropException(name + ": the " + what + " of " + layer + " holds " + type.getSimpleName()
                     + " values; convnet reads float32 (or float64) weights");
         }
         Object data = dataset.getDataFlat();
+        float[] values = null;
         if (data instanceof float[] f && f.length == product(expected)) {
-            return f;
+            values = f;
         }
         if (data instanceof double[] d && d.length == product(expected)) {
-            float[] f = new float[d.length];
+            values = new float[d.length];
             for (int i = 0; i < d.length; i++) {
-                f[i] = (float) d[i];
+                values[i] = (float) d[i];
             }
-            return f;
         }
-        throw new InteropException(name + ": the " + what + " of " + layer + " could not be read as " + shape(expected));
+        if (values == null) {
+            throw new InteropException(name + ": the " + what + " of " + layer + " could not be read as " + shape(expected));
+        }
+        checkFinite(name, layer, what, values);
+        return values;
+    }
+
+    /** As model files are checked: a NaN or infinite weight would be served as NaN answers. */
+    private static void checkFinite(String name, String layer, String what, float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new InteropException(name + ": the " + what + " of layer " + layer + " holds "
+                        + (Float.isNaN(values[i]) ? "NaN" : "an infinite value") + " (at index " + i
+                        + "); the model was saved from a diverged run, or altered: retrain it");
+            }
+        }
+    }
+
+    private static long chunkBytes(ChunkedDataset dataset) {
+        long elements = 1;
+        for (int d : dataset.getChunkDimensions()) {
+            elements *= Math.max(d, 0);
+        }
+        return elements * Math.max(1, dataset.getDataType().getSize());
     }
 
     private static int product(int[] dims) {

@@ -4,14 +4,20 @@ import dev.convnet.data.FileErrors;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.runtime.Pause;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import dev.convnet.data.AtomicFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -136,14 +142,49 @@ public final class ModelStore {
      */
     public void save(ComputationGraph graph, Path target, String runRecord, Runnable inPlace) {
         writeAtomically(target, tmp -> {
-            ModelSerializer.writeModel(graph, tmp.toFile(), true);
-            Pause.at(Pause.Moment.WRITE, target);
-            if (runRecord != null) {
-                try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
-                    Files.writeString(zip.getPath(RUN_RECORD), runRecord);
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                if (runRecord == null) {
+                    ModelSerializer.writeModel(graph, out, true);
+                } else {
+                    writeWithRunRecord(graph, runRecord, out);
                 }
             }
+            Pause.at(Pause.Moment.WRITE, target);
         }, inPlace);
+    }
+
+    /**
+     * DL4J's zip with the run record added as one more entry, written as one stream: the zip file
+     * system used before wrote a temporary copy of its own next to the model ({@code zipfstmp*.tmp})
+     * and left it behind when the disk filled. DL4J's zip is built in memory first (the size of the
+     * parameters and updater state, which are in memory anyway) because it closes its zip stream.
+     */
+    private static void writeWithRunRecord(ComputationGraph graph, String runRecord, OutputStream out) throws IOException {
+        ByteArrayOutputStream dl4j = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(graph, dl4j, true);
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(dl4j.toByteArray()));
+             ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(out) {
+                 @Override
+                 public void write(byte[] b, int off, int len) throws IOException {
+                     out.write(b, off, len);
+                 }
+
+                 @Override
+                 public void close() throws IOException {
+                     flush(); // the caller closes the file
+                 }
+             })) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (!entry.getName().equals(RUN_RECORD)) {
+                    zip.putNextEntry(new ZipEntry(entry.getName()));
+                    in.transferTo(zip);
+                    zip.closeEntry();
+                }
+            }
+            zip.putNextEntry(new ZipEntry(RUN_RECORD));
+            zip.write(runRecord.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
     }
 
     /** The run record saved with a model, or null if it has none; its size is bounded like every entry's. */
@@ -154,7 +195,7 @@ public final class ModelStore {
 
     /** Writes a text file next to a model, atomically like the model itself. */
     public void saveText(String text, Path target) {
-        writeAtomically(target, tmp -> Files.writeString(tmp, text), () -> { });
+        writeAtomically(target, tmp -> Files.writeString(tmp, text, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), () -> { });
     }
 
     /**
@@ -259,7 +300,7 @@ public final class ModelStore {
 
     /** The name a target is written under before its rename: hidden, in the same folder, unique per process. */
     static Path temporaryFor(Path target) {
-        return folderOf(target).resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        return AtomicFile.temporaryFor(target);
     }
 
     /** Refuses a target that exists and is not a regular file we may replace. */
@@ -296,27 +337,15 @@ public final class ModelStore {
         writing.lock();
         try {
             inFlight.add(tmp);
-            // Not createTempFile: its owner-only permissions would carry over to the model.
-            Files.deleteIfExists(tmp); // a leftover of a killed process that had our process id
-            Files.createFile(tmp);
-            writer.write(tmp);
-            Pause.at(Pause.Moment.RENAME, target);
-            refuseToReplace(target); // again: the target may have changed while we wrote
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.write(target, tmp, writer::write, () -> {
+                Pause.at(Pause.Moment.RENAME, target);
+                refuseToReplace(target); // again: the target may have changed while we wrote
+            });
             inPlace.run();
         } catch (IOException | RuntimeException e) {
             throw new ModelFileException("could not save " + target + " (" + (e instanceof IOException io
                     ? FileErrors.describe(io) : describe(e)) + "); any earlier file there is unchanged", e);
         } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: the temporary file is hidden and named after the target
-            }
             inFlight.remove(tmp);
             writing.unlock();
         }

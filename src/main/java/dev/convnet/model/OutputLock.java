@@ -7,7 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -34,8 +36,21 @@ public final class OutputLock implements AutoCloseable {
         for (int attempt = 0; attempt < 10; attempt++) {
             FileChannel channel = null;
             try {
+                if (Files.isSymbolicLink(lockFile)) {
+                    // A planted link would have us truncate and write our id into the file it names: remove
+                    // the link itself (never its target); the file is created afresh below.
+                    Files.deleteIfExists(lockFile);
+                }
                 Object key = fileKey(lockFile); // null the first time: the file is created below, and we go round again
-                channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+                try {
+                    channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                            StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                } catch (FileSystemException e) {
+                    if (Files.isSymbolicLink(lockFile)) {
+                        continue; // a link planted between the check and the open (O_NOFOLLOW refused it): remove it and retry
+                    }
+                    throw e;
+                }
                 FileLock lock;
                 try {
                     lock = channel.tryLock();
@@ -58,8 +73,15 @@ public final class OutputLock implements AutoCloseable {
                     channel.close();
                     continue;
                 }
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+                try {
+                    channel.truncate(0);
+                    channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+                } catch (IOException e) {
+                    // e.g. a full disk: the file could be created but not written; remove it while still
+                    // holding it, so no empty lock file is left behind
+                    Files.deleteIfExists(lockFile);
+                    throw e;
+                }
                 return new OutputLock(lockFile, channel, lock, released);
             } catch (IOException e) {
                 closeQuietly(channel);
@@ -72,7 +94,7 @@ public final class OutputLock implements AutoCloseable {
 
     private static Object fileKey(Path path) {
         try {
-            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (IOException e) {
             return null;
         }
@@ -80,7 +102,10 @@ public final class OutputLock implements AutoCloseable {
 
     private static String holder(Path lockFile) {
         try {
-            String text = Files.readString(lockFile, StandardCharsets.US_ASCII).trim();
+            String text;
+            try (var in = Files.newInputStream(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+                text = new String(in.readNBytes(32), StandardCharsets.US_ASCII).trim(); // a pid, nothing larger
+            }
             return text.matches("\\d{1,10}") ? text : "";
         } catch (IOException e) {
             return "";

@@ -37,9 +37,8 @@ public final class Charts {
             add(accuracy, "validation accuracy", x, epochs.stream().map(EpochRecord::valAccuracy).toList());
         }
         List<XYChart> charts = List.of(loss, accuracy);
-        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(png)) { // not via a File: see Gallery.writePng
-            BitmapEncoder.saveBitmap(charts, 1, 2, out, BitmapFormat.PNG);
-        }
+        // Atomically, and not via a File (see Gallery.writePng): a full disk leaves no truncated PNG.
+        dev.convnet.data.AtomicFile.writeStream(png, out -> BitmapEncoder.saveBitmap(charts, 1, 2, out, BitmapFormat.PNG));
     }
 
     /** The confusion matrix as a heat map, true classes down, predictions across. */
@@ -60,9 +59,7 @@ public final class Charts {
             }
         }
         chart.addSeries("confusion", labels, reversed(labels), cells);
-        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(png)) {
-            BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG);
-        }
+        dev.convnet.data.AtomicFile.writeStream(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG));
     }
 
     private static List<String> reversed(List<String> labels) {

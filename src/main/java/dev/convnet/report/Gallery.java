@@ -6,10 +6,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.convnet.data.AtomicFile;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
@@ -90,14 +89,19 @@ public final class Gallery {
     /**
      * Through our own stream: {@code ImageIO.write(image, "png", File)} prints a stack trace of its
      * own and throws a vague "Can't create an ImageOutputStream!" when the folder is not writable.
+     * Atomically: a full disk or a planted link leaves neither a truncated PNG nor a changed victim.
      */
     static void writePng(BufferedImage image, Path png) throws IOException {
-        try (OutputStream out = Files.newOutputStream(png);
-             ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-            if (!ImageIO.write(image, "png", stream)) {
-                throw new IOException("no PNG writer");
+        AtomicFile.writeStream(png, out -> {
+            try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+                if (!ImageIO.write(image, "png", stream)) {
+                    throw new IOException("no PNG writer");
+                }
+            } catch (javax.imageio.IIOException e) {
+                // "I/O error writing PNG file!" hides the reason a person can act on (a full disk)
+                throw e.getCause() instanceof IOException io ? io : e;
             }
-        }
+        });
     }
 
     private static BufferedImage grey(float[] pixels, int h, int w, float max) {

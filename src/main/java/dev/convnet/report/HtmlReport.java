@@ -3,7 +3,6 @@ package dev.convnet.report;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.run.RunState;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +45,7 @@ public final class HtmlReport {
             h.append("</table>\n");
         }
         h.append("</body></html>\n");
-        Files.writeString(dir.resolve("index.html"), h.toString());
+        dev.convnet.data.AtomicFile.writeString(dir.resolve("index.html"), h.toString());
     }
 
     static String esc(String s) {

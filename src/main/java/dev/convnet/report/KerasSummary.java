@@ -55,7 +55,7 @@ public final class KerasSummary {
     public static String render(String modelName, List<Row> rows) {
         int nameWidth = MIN_NAME_WIDTH;
         for (Row row : rows) {
-            nameWidth = Math.max(nameWidth, row.name().length() + row.type().length() + 4);
+            nameWidth = Math.max(nameWidth, Printable.text(row.name()).length() + row.type().length() + 4);
         }
         int width = nameWidth + SHAPE_WIDTH + 10;
         String thin = "_".repeat(width);
@@ -67,7 +67,7 @@ public final class KerasSummary {
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             total += row.params();
-            out.append(line(nameWidth, row.name() + " (" + row.type() + ")", row.shape(), String.format(Locale.ROOT, "%,d", row.params())));
+            out.append(line(nameWidth, Printable.text(row.name()) + " (" + row.type() + ")", row.shape(), String.format(Locale.ROOT, "%,d", row.params())));
             out.append(i == rows.size() - 1 ? thick : thin).append('\n');
         }
         out.append(String.format(Locale.ROOT, "Total params: %,d%n", total));

@@ -31,7 +31,7 @@ public final class RunRecordText {
         Map<String, String> f = fields(state);
         int width = f.keySet().stream().mapToInt(String::length).max().orElse(0);
         StringBuilder out = new StringBuilder("Run record\n");
-        f.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%n", k, v)));
+        f.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%n", Printable.text(k), Printable.text(v))));
         if (!state.history().isEmpty()) {
             out.append("  per epoch\n");
             state.history().forEach(e -> out.append(String.format(Locale.ROOT,

@@ -1,0 +1,57 @@
+package dev.convnet.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import dev.convnet.report.Printable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The -o of the commands that write a model or an export: never one of the command's inputs (the
+ * same file, also through a symbolic or hard link), and never a name that says another format
+ * ({@code import book.h5 -o book.h5} replaced the Keras file with a convnet zip).
+ */
+final class OutputFile {
+    /** Endings of files convnet reads as something other than a convnet model zip. */
+    private static final List<String> FOREIGN_TO_ZIP = List.of(".h5", ".hdf5", ".keras", ".onnx");
+
+    private OutputFile() {
+    }
+
+    /** A usage error if {@code output} names the same file as any of {@code inputs}. */
+    static void notAnInput(CommandSpec spec, Path output, Path... inputs) {
+        for (Path input : inputs) {
+            if (input != null && sameFile(input, output)) {
+                throw new ParameterException(spec.commandLine(), "the output " + Printable.path(output) + " is the input "
+                        + Printable.path(input) + (output.normalize().equals(input.normalize()) ? "" : " (the same file, through a link)")
+                        + "; writing it would destroy the input: choose another -o");
+            }
+        }
+    }
+
+    /** A usage error if {@code output}, a convnet model zip, is named like a Keras or ONNX file. */
+    static void namedAsModelZip(CommandSpec spec, Path output) {
+        String name = output.getFileName() == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
+        for (String ending : FOREIGN_TO_ZIP) {
+            if (name.endsWith(ending)) {
+                throw new ParameterException(spec.commandLine(), "-o " + Printable.path(output) + ": a " + ending
+                        + " name says " + (ending.equals(".onnx") ? "ONNX" : "Keras") + ", but this writes a convnet model zip; "
+                        + "name it NAME.zip (use 'convnet export' for Keras or ONNX)");
+            }
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        if (!Files.exists(a) || !Files.exists(b)) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+        try {
+            return Files.isSameFile(a, b); // follows links; equal device and inode catch hard links
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

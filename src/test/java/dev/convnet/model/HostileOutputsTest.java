@@ -1,0 +1,175 @@
+package dev.convnet.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convnet.data.AtomicFile;
+import dev.convnet.report.Gallery;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * Every way convnet writes a file, against a planted symbolic link and a full disk: the victim a
+ * link names stays unchanged and the link is replaced, and a write that runs out of space leaves the
+ * earlier file as it was and nothing else behind (no truncated PNG, no zipfstmp*.tmp, no empty lock).
+ * Names, writers and disk sizes are generated. The full-disk property mounts small tmpfs folders,
+ * which needs root (as ModelStoreTest's), as the CI runs.
+ */
+class HostileOutputsTest {
+    private static ComputationGraph graph;
+    private static Path root;
+
+    @BeforeContainer
+    static void setUp() throws IOException {
+        graph = ConvNetModel.create(new Hyperparameters(0.001, 5));
+        root = Files.createTempDirectory("hostile-outputs");
+    }
+
+    @AfterContainer
+    static void tearDown() throws IOException {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The writers convnet uses, by what they write. */
+    enum Writer { TEXT, PNG, MODEL_WITH_RECORD, MODEL_TEXT, LOCK }
+
+    @Provide
+    Arbitrary<String> names() {
+        return Arbitraries.strings().withCharRange('a', 'z').withChars("-_ .üé0123456789").ofMinLength(1).ofMaxLength(24)
+                .filter(s -> !s.isBlank() && !s.startsWith(".") && !s.equals(".."));
+    }
+
+    @Property(tries = 30)
+    void aPlantedLinkIsReplacedAndItsVictimUnchanged(@ForAll("names") String name, @ForAll Writer writer) throws IOException {
+        Path dir = Files.createTempDirectory(root, "links");
+        Path victim = Files.writeString(root.resolve("victim-" + System.nanoTime()), "victim: " + name);
+        Path target = dir.resolve(name + (writer == Writer.PNG ? ".png" : ".zip"));
+        Path link = writer == Writer.LOCK ? dir.resolve("." + target.getFileName() + ".lock") : target;
+        Files.createSymbolicLink(link, victim);
+
+        if (writer == Writer.LOCK) {
+            try (OutputLock lock = new ModelStore().lock(target)) {
+                assertNotNull(lock);
+                assertTrue(Files.isRegularFile(link, LinkOption.NOFOLLOW_LINKS), "the lock is a file of its own, not the link");
+            }
+            assertFalse(Files.exists(link, LinkOption.NOFOLLOW_LINKS), "the lock file goes on close");
+        } else {
+            write(writer, target);
+            assertTrue(Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS), "the link was replaced by the output");
+            assertComplete(writer, target);
+        }
+        assertEquals("victim: " + name, Files.readString(victim, StandardCharsets.UTF_8));
+        assertEquals(Set.of(), leftovers(dir, Set.of(target.getFileName().toString())));
+    }
+
+    @Property(tries = 16)
+    void aFullDiskLeavesTheEarlierFileAndNothingElse(@ForAll Writer writer,
+                                                     @ForAll("diskSizes") int kilobytes) throws IOException, InterruptedException {
+        Path disk = Files.createTempDirectory(root, "disk");
+        assertTrue(mount(disk, kilobytes), "mounting a " + kilobytes + " kB tmpfs needs root, as the CI runs");
+        try {
+            Path target = disk.resolve(writer == Writer.PNG ? "maps.png" : "model.zip");
+            byte[] earlier = ("an earlier file ").repeat(64).getBytes(StandardCharsets.US_ASCII);
+            Files.write(target, earlier);
+            fill(disk, kilobytes); // what is left: a few kB, or nothing at all
+            if (writer == Writer.LOCK) {
+                try (OutputLock lock = new ModelStore().lock(target)) {
+                    assertNotNull(lock); // room for the lock: fine, it goes on close
+                } catch (ModelFileException e) {
+                    assertTrue(e.getMessage().contains("No space left"), e.getMessage());
+                }
+            } else {
+                assertThrows(Exception.class, () -> write(writer, target)); // each write needs more than the 4 kB left
+                assertArrayEquals(earlier, Files.readAllBytes(target), "the earlier file is unchanged");
+            }
+            assertEquals(Set.of(), leftovers(disk, Set.of(target.getFileName().toString(), "filler")));
+        } finally {
+            new ProcessBuilder("umount", disk.toString()).start().waitFor();
+        }
+    }
+
+    @Provide
+    Arbitrary<Integer> diskSizes() {
+        return Arbitraries.integers().between(16, 400);
+    }
+
+    private static void write(Writer writer, Path target) throws IOException {
+        switch (writer) {
+            case TEXT -> AtomicFile.writeString(target, "epoch,loss\n1,0.5\n".repeat(1000));
+            case PNG -> Gallery.featureMaps("maps", noise(32, 26 * 26), 26, 26, target);
+            case MODEL_WITH_RECORD -> new ModelStore().save(graph, target, "seed=1\n");
+            case MODEL_TEXT -> new ModelStore().saveText("a=1\n".repeat(5000), target);
+            default -> throw new IllegalStateException(writer.name());
+        }
+    }
+
+    private static void assertComplete(Writer writer, Path target) throws IOException {
+        switch (writer) {
+            case PNG -> assertNotNull(ImageIO.read(target.toFile()), "a whole PNG");
+            case TEXT -> assertTrue(Files.readString(target).endsWith("1,0.5\n"), "the whole text");
+            case MODEL_WITH_RECORD -> assertEquals("seed=1\n", new ModelStore().readRunRecord(target));
+            default -> assertTrue(Files.size(target) > 0);
+        }
+    }
+
+    /** Files in {@code dir} other than {@code expected}: temporary files, lock files, zipfstmp*.tmp. */
+    private static Set<String> leftovers(Path dir, Set<String> expected) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !expected.contains(n))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    /** Fills the disk but for 4 kB (odd sizes) or nothing (even sizes). */
+    private static void fill(Path disk, int kilobytes) throws IOException {
+        int room = (kilobytes % 2) * 4096;
+        long free = Files.getFileStore(disk).getUsableSpace();
+        byte[] filler = new byte[(int) Math.max(0, free - room)];
+        try {
+            Files.write(disk.resolve("filler"), filler);
+        } catch (IOException full) {
+            // tmpfs counts pages: the filler took what there was
+        }
+    }
+
+    private static boolean mount(Path dir, int kilobytes) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + kilobytes + "k", "tmpfs", dir.toString())
+                .redirectErrorStream(true).start();
+        return p.waitFor() == 0;
+    }
+
+    /** Maps of random values: a PNG that does not compress to a few bytes. */
+    private static float[][] noise(int maps, int size) {
+        java.util.Random random = new java.util.Random(maps);
+        float[][] m = new float[maps][size];
+        for (float[] map : m) {
+            for (int i = 0; i < size; i++) {
+                map[i] = random.nextFloat();
+            }
+        }
+        return m;
+    }
+}
