@@ -40,7 +40,7 @@ public final class PredictionServer implements AutoCloseable {
     /** How long a stop waits for requests in flight. */
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
     private static final String JSON = "application/json";
-    /** Request attribute: the error answer is written; status handlers leave it alone. */
+    /** Request attribute: a route answered with its own error (an unknown V2 model); status handlers leave it alone. */
     private static final String ANSWERED = "convnet.answered";
 
     private final Classifier classifier;
@@ -96,7 +96,10 @@ public final class PredictionServer implements AutoCloseable {
             v2.register(config.routes);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
-            config.routes.exception(HttpProblem.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            config.routes.exception(HttpProblem.class, (e, ctx) -> {
+                ctx.attribute(ANSWERED, true);
+                error(ctx, e.status(), e.getMessage());
+            });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 if (settings.verbose()) {
@@ -306,7 +309,6 @@ public final class PredictionServer implements AutoCloseable {
         if (status == 503) {
             ctx.header("Retry-After", "1");
         }
-        ctx.attribute(ANSWERED, true);
         ctx.status(status).contentType(JSON).result(json(Map.of("error", message)));
     }
 
