@@ -40,6 +40,8 @@ public final class PredictionServer implements AutoCloseable {
     /** How long a stop waits for requests in flight. */
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
     private static final String JSON = "application/json";
+    /** Request attribute: a route answered with its own error (an unknown V2 model); status handlers leave it alone. */
+    private static final String ANSWERED = "convnet.answered";
 
     private final Classifier classifier;
     private final ServerSettings settings;
@@ -51,13 +53,14 @@ public final class PredictionServer implements AutoCloseable {
     private final Map<String, Asset> assets;
     private final byte[] modelDocument;
     private final Javalin app;
+    private final OpenInferenceProtocol v2;
     private volatile boolean stopping;
 
     private record Asset(String contentType, byte[] bytes) {
     }
 
-    private PredictionServer(Classifier classifier, ServerSettings settings) {
-        this.classifier = classifier;
+    private PredictionServer(List<NamedModel> models, ServerSettings settings) {
+        this.classifier = models.get(0).classifier();
         this.settings = settings;
         this.metrics = new ServerMetrics(settings.maxBatch(), this::queueDepth);
         this.batcher = new InferenceBatcher(classifier, settings.maxBatch(), settings.queueCapacity(), metrics::batch);
@@ -68,6 +71,7 @@ public final class PredictionServer implements AutoCloseable {
                 "/page.js", new Asset("text/javascript; charset=utf-8", resource("page.js")),
                 "/page.css", new Asset("text/css; charset=utf-8", resource("page.css")));
         this.modelDocument = json(modelDocument(classifier.info()));
+        this.v2 = new OpenInferenceProtocol(models, batcher, settings, metrics::batch, () -> !stopping);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -89,9 +93,13 @@ public final class PredictionServer implements AutoCloseable {
             config.routes.post("/predict", this::predict);
             config.routes.get("/health", this::health);
             config.routes.get("/model", ctx -> ctx.contentType(JSON).result(modelDocument));
+            v2.register(config.routes);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
-            config.routes.exception(HttpProblem.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            config.routes.exception(HttpProblem.class, (e, ctx) -> {
+                ctx.attribute(ANSWERED, true);
+                error(ctx, e.status(), e.getMessage());
+            });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 if (settings.verbose()) {
@@ -99,8 +107,11 @@ public final class PredictionServer implements AutoCloseable {
                 }
                 error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + "); the server keeps serving");
             });
-            config.routes.error(404, ctx -> error(ctx, 404,
-                    "no such path: " + ctx.path() + " (try GET /, POST /predict, GET /health, /model or /metrics)"));
+            config.routes.error(404, ctx -> {
+                if (ctx.attribute(ANSWERED) == null) { // a route's own 404 (an unknown V2 model) says more
+                    error(ctx, 404, "no such path: " + ctx.path() + " (try GET /, POST /predict, GET /health, /model or /metrics)");
+                }
+            });
             config.routes.error(405, ctx -> error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path()
                     + (ctx.path().equals("/predict") ? "; send the image with POST" : "; use GET")));
         });
@@ -108,10 +119,19 @@ public final class PredictionServer implements AutoCloseable {
 
     /** Starts serving {@code classifier} (already loaded and warmed up) as {@code settings} say. */
     public static PredictionServer start(Classifier classifier, ServerSettings settings) {
-        PredictionServer server = new PredictionServer(classifier, settings);
+        return start(List.of(new NamedModel(NamedModel.nameOf(java.nio.file.Path.of(classifier.info().file())), classifier)), settings);
+    }
+
+    /**
+     * Starts serving {@code models} (loaded and warmed up): all of them by name over the Open
+     * Inference Protocol ({@link OpenInferenceProtocol}), the first also on {@code /predict}.
+     */
+    public static PredictionServer start(List<NamedModel> models, ServerSettings settings) {
+        PredictionServer server = new PredictionServer(models, settings);
         try {
             server.app.start(settings.host(), settings.port());
         } catch (RuntimeException e) {
+            server.v2.close();
             server.batcher.close();
             throw new ServerStartException(bindProblem(settings, e), e);
         }
@@ -137,6 +157,15 @@ public final class PredictionServer implements AutoCloseable {
         stopping = true;
         app.stop();
         batcher.close();
+        v2.close();
+    }
+
+    /**
+     * Begins a stop: /health and the readiness probes say not ready from now on, while requests
+     * are still served, so that a balancer stops sending before {@link #close} refuses connections.
+     */
+    public void stopBeingReady() {
+        stopping = true;
     }
 
     private int queueDepth() {

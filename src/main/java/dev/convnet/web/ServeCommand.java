@@ -1,11 +1,7 @@
 package dev.convnet.web;
 
-import dev.convnet.app.LoadedModel;
-import dev.convnet.app.SavedModels;
 import dev.convnet.engine.Engine;
-import dev.convnet.model.ModelStore;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +30,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
-            description = "A model saved by 'convnet train' (default: models/model.zip).")
-    Path model;
+    @Parameters(arity = "0..*", paramLabel = "MODEL",
+            description = {"A model saved by 'convnet train' (default: models/model.zip), or several, or a folder of them: "
+                + "each is served as /v2/models/<file name without .zip> (Open Inference Protocol); the first also on /predict."})
+    List<Path> models = new ArrayList<>();
+
+    @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "2",
+            description = "On SIGTERM, how long to keep serving after readiness turns false, so balancers stop "
+                + "sending first (default: ${DEFAULT-VALUE}).")
+    double drainSeconds;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "" + ServerSettings.DEFAULT_PORT,
             description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -80,21 +82,26 @@ public final class ServeCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
         }
-        Path file = model != null ? model : Path.of(System.getProperty("convnet.home", ".")).resolve("models/model.zip");
-        if (!Files.isRegularFile(file)) {
-            throw new ParameterException(spec.commandLine(), "model file " + file + " not found");
+        if (!(drainSeconds >= 0 && drainSeconds <= 300)) {
+            throw new ParameterException(spec.commandLine(), "--drain-seconds must be between 0 and 300, got " + drainSeconds);
         }
-        LoadedModel loaded = new SavedModels(new ModelStore()).load(file);
+        List<Path> files = ModelFiles.resolve(models, Path.of(System.getProperty("convnet.home", ".")).resolve("models/model.zip"),
+                message -> new ParameterException(spec.commandLine(), message));
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
-        try (Classifier classifier = PredictorClassifier.open(loaded, engine, settings.maxBatch());
-             PredictionServer server = PredictionServer.start(classifier, settings);
+        try (ModelFiles.Opened opened = ModelFiles.open(files, engine, settings.maxBatch());
+             PredictionServer server = PredictionServer.start(opened.models(), settings);
              StopSignals signals = new StopSignals(stop, spec.commandLine().getErr())) {
-            out.println(startupLine(file, classifier.info(), server.url()));
+            out.println(startupLine(files.get(0), opened.models().get(0).classifier().info(), server.url()));
+            out.println("  Open Inference Protocol (V2): " + server.url() + "v2/models/{"
+                    + String.join(",", opened.models().stream().map(NamedModel::name).toList()) + "}/infer");
             out.flush();
             stop.await();
-            out.println("Stopping: finishing the requests in flight ...");
+            server.stopBeingReady();
+            out.printf(Locale.ROOT, "Stopping: not ready any more; serving %.1f s more so balancers notice, then finishing the requests in flight ...%n",
+                    drainSeconds);
             out.flush();
+            Thread.sleep(Math.round(drainSeconds * 1000));
         }
         out.println("Stopped.");
         out.flush();

@@ -1,0 +1,216 @@
+package dev.convnet.web;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An Open Inference Protocol inference request ({@code $inference_request}, KServe "Predict Protocol -
+ * Version 2", Inference Request JSON Object) for a convnet model, checked and turned into pixels.
+ *
+ * <p>The one input tensor is named {@value #INPUT} (the name the ONNX export uses), with shape
+ * {@code [N, 1, 28, 28]} (NCHW) or {@code [N, 784]}, and datatype {@code FP32} (pixels / 255, in
+ * [0, 1]) or {@code UINT8} (0-255); its data row-major, flat or nested. Anything else is a 400 that
+ * says what was expected.
+ *
+ * @param id the request's {@code id}, echoed in the response; null when it had none
+ * @param count N, the number of images
+ * @param pixels {@code count × 784} floats in [0, 1], image after image
+ */
+record InferenceRequest(String id, int count, float[] pixels) {
+    static final String INPUT = "input";
+    static final String OUTPUT = "probabilities";
+    private static final int PIXELS = Classifier.PIXELS;
+
+    /**
+     * Parses and checks a request body.
+     *
+     * @throws HttpProblem 400 for malformed JSON or a tensor this model does not take; 413 for more
+     *     than {@code maxImages} images
+     */
+    static InferenceRequest parse(byte[] body, ObjectMapper mapper, int maxImages) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JacksonException e) {
+            throw bad("the body is not valid JSON (" + e.getOriginalMessage() + "); send an inference request object");
+        } catch (java.io.IOException e) { // reading a byte array fails only on malformed input
+            throw bad("the body could not be read as JSON; send an inference request object");
+        }
+        if (root == null || !root.isObject()) {
+            throw bad("the body must be a JSON object: {\"inputs\": [{\"name\": \"input\", \"shape\": [N, 784], "
+                    + "\"datatype\": \"FP32\", \"data\": [...]}]}");
+        }
+        String id = null;
+        if (root.has("id")) {
+            if (!root.get("id").isTextual()) {
+                throw bad("\"id\" must be a string");
+            }
+            id = root.get("id").asText();
+        }
+        requireParameters(root, "the request");
+        JsonNode inputs = root.get("inputs");
+        if (inputs == null || !inputs.isArray() || inputs.size() != 1) {
+            throw bad("\"inputs\" must hold exactly one tensor, named '" + INPUT + "'; got "
+                    + (inputs == null ? "none" : inputs.isArray() ? inputs.size() : "a " + inputs.getNodeType()));
+        }
+        JsonNode input = inputs.get(0);
+        if (!input.isObject()) {
+            throw bad("each input must be an object with name, shape, datatype and data");
+        }
+        String name = input.path("name").asText(null);
+        if (!INPUT.equals(name)) {
+            throw bad("unknown input '" + name + "': this model's input is named '" + INPUT + "'");
+        }
+        requireParameters(input, "input '" + INPUT + "'");
+        String datatype = input.path("datatype").asText("");
+        if (!datatype.equals("FP32") && !datatype.equals("UINT8")) {
+            throw bad("datatype '" + datatype + "' is not taken: send FP32 (pixels / 255, 0-1) or UINT8 (0-255)");
+        }
+        int count = count(input.get("shape"), maxImages);
+        checkOutputs(root.get("outputs"));
+        JsonNode data = input.get("data");
+        if (data == null || !data.isArray()) {
+            throw bad("input '" + INPUT + "' has no \"data\" array");
+        }
+        float[] pixels = new float[count * PIXELS];
+        int filled = fill(data, pixels, 0, datatype.equals("UINT8"), 0);
+        if (filled != pixels.length) {
+            throw bad("\"data\" holds " + filled + " elements; the shape needs " + pixels.length);
+        }
+        return new InferenceRequest(id, count, pixels);
+    }
+
+    /** The document of the response ({@code $inference_response}) for these probabilities. */
+    static Map<String, Object> response(String model, String version, String id, float[][] probabilities) {
+        int classes = probabilities.length == 0 ? 0 : probabilities[0].length;
+        float[] flat = new float[probabilities.length * classes];
+        for (int i = 0; i < probabilities.length; i++) {
+            System.arraycopy(probabilities[i], 0, flat, i * classes, classes);
+        }
+        Map<String, Object> output = new java.util.LinkedHashMap<>();
+        output.put("name", OUTPUT);
+        output.put("datatype", "FP32");
+        output.put("shape", List.of(probabilities.length, classes));
+        output.put("data", flat);
+        Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        doc.put("model_name", model);
+        doc.put("model_version", version);
+        if (id != null) {
+            doc.put("id", id);
+        }
+        doc.put("outputs", List.of(output));
+        return doc;
+    }
+
+    /** N from {@code [N, 1, 28, 28]} or {@code [N, 784]}. */
+    private static int count(JsonNode shape, int maxImages) {
+        String expected = "; send [N, 1, 28, 28] (NCHW) or [N, 784]";
+        if (shape == null || !shape.isArray() || shape.isEmpty()) {
+            throw bad("input '" + INPUT + "' needs a \"shape\"" + expected);
+        }
+        long[] dims = new long[shape.size()];
+        for (int i = 0; i < dims.length; i++) {
+            JsonNode d = shape.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                throw bad("shape " + shape + " has a dimension that is not a non-negative integer" + expected);
+            }
+            dims[i] = d.asLong();
+        }
+        boolean nchw = dims.length == 4 && dims[1] == 1 && dims[2] == 28 && dims[3] == 28;
+        boolean flat = dims.length == 2 && dims[1] == PIXELS;
+        if (!nchw && !flat) {
+            throw bad("shape " + shape + " is not taken" + expected);
+        }
+        if (dims[0] < 1) {
+            throw bad("shape " + shape + " holds no image; N must be at least 1");
+        }
+        if (dims[0] > maxImages) {
+            throw HttpProblem.tooLarge("too many images: N = " + dims[0] + " in one request, the limit is " + maxImages);
+        }
+        return (int) dims[0];
+    }
+
+    /** Copies nested or flat {@code data} into {@code pixels} from {@code at}; returns where it stopped. */
+    private static int fill(JsonNode data, float[] pixels, int at, boolean uint8, int depth) {
+        if (depth > 4) {
+            throw bad("\"data\" is nested deeper than the shape");
+        }
+        for (Iterator<JsonNode> it = data.elements(); it.hasNext(); ) {
+            JsonNode e = it.next();
+            if (e.isArray()) {
+                at = fill(e, pixels, at, uint8, depth + 1);
+                continue;
+            }
+            if (at >= pixels.length) {
+                throw bad("\"data\" holds more elements than the shape's " + pixels.length);
+            }
+            pixels[at++] = uint8 ? uint8(e) : fp32(e);
+        }
+        return at;
+    }
+
+    private static float fp32(JsonNode e) {
+        if (!e.isNumber()) {
+            throw bad("FP32 data must be numbers, got " + abbreviate(e));
+        }
+        double v = e.asDouble();
+        if (!(v >= 0 && v <= 1)) {
+            throw bad("FP32 pixels must lie in [0, 1] (pixels / 255), got " + abbreviate(e)
+                    + "; send 0-255 values as UINT8");
+        }
+        return (float) v;
+    }
+
+    private static float uint8(JsonNode e) {
+        if (!e.isIntegralNumber() || !e.canConvertToInt() || e.asInt() < 0 || e.asInt() > 255) {
+            throw bad("UINT8 data must be integers from 0 to 255, got " + abbreviate(e));
+        }
+        return e.asInt() / 255f;
+    }
+
+    /** Only {@value #OUTPUT} exists; asking for it, or for nothing, is fine. */
+    private static void checkOutputs(JsonNode outputs) {
+        if (outputs == null) {
+            return;
+        }
+        if (!outputs.isArray()) {
+            throw bad("\"outputs\" must be an array of {\"name\": ...}");
+        }
+        for (JsonNode output : outputs) {
+            String name = output.path("name").asText(null);
+            if (!OUTPUT.equals(name)) {
+                throw bad("unknown output '" + name + "': this model's output is '" + OUTPUT + "' [N, 10] FP32");
+            }
+            requireParameters(output, "output '" + OUTPUT + "'");
+        }
+    }
+
+    /** {@code parameters} is optional, and an object of string, number or boolean values when present. */
+    private static void requireParameters(JsonNode holder, String what) {
+        JsonNode parameters = holder.get("parameters");
+        if (parameters == null) {
+            return;
+        }
+        if (!parameters.isObject()) {
+            throw bad("\"parameters\" of " + what + " must be an object");
+        }
+        for (JsonNode value : parameters) {
+            if (!value.isTextual() && !value.isNumber() && !value.isBoolean()) {
+                throw bad("\"parameters\" of " + what + " may hold strings, numbers and booleans only");
+            }
+        }
+    }
+
+    private static String abbreviate(JsonNode e) {
+        String text = e.toString();
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    private static HttpProblem bad(String message) {
+        return HttpProblem.badImage(message);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.convnet.web;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * A model served under a name: the {@code {name}} of the Open Inference Protocol's
+ * {@code /v2/models/{name}} paths. {@code convnet serve a.zip b.zip} names them {@code a} and {@code b}.
+ *
+ * @param name letters, digits, '.', '_' or '-' (it appears in URLs unescaped)
+ * @param classifier the model behind the name
+ */
+public record NamedModel(String name, Classifier classifier) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    /** @throws IllegalArgumentException for a name that would need escaping in a URL */
+    public NamedModel {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("model name '" + name
+                    + "' cannot be used in a URL: use letters, digits, '.', '_' and '-' (rename the file)");
+        }
+    }
+
+    /** The name a model file gives: its file name without {@code .zip}, e.g. {@code models/mnist.zip} → {@code mnist}. */
+    public static String nameOf(Path file) {
+        String name = file.getFileName() == null ? "model" : file.getFileName().toString();
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+    }
+}

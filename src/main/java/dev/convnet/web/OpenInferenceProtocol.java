@@ -1,0 +1,184 @@
+package dev.convnet.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convnet.runtime.Versions;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+
+/**
+ * The Open Inference Protocol over HTTP/REST (KServe's "Predict Protocol - Version 2", also
+ * Triton's HTTP API), next to the server's own endpoints:
+ * <pre>
+ * GET  /v2/health/live            200 while the process serves
+ * GET  /v2/health/ready           200 when every model is ready; 400 once a stop has begun (the spec's 4xx)
+ * GET  /v2                        server metadata {name, version, extensions}
+ * GET  /v2/models/{name}[/versions/1]          model metadata: input FP32 [-1, 1, 28, 28], output FP32 [-1, 10]
+ * GET  /v2/models/{name}[/versions/1]/ready    200, or 400 once a stop has begun
+ * POST /v2/models/{name}[/versions/1]/infer    see {@link InferenceRequest}
+ * </pre>
+ * Health answers have empty bodies, as the spec says; errors are {@code {"error": "..."}} with 400
+ * (bad request), 404 (no such model or version), 413 (too large) or 503 (busy or stopping).
+ * Every image goes through its model's {@link InferenceBatcher}, the same dynamic batching as
+ * {@code POST /predict}.
+ */
+final class OpenInferenceProtocol implements AutoCloseable {
+    /** The one version of each model; versions are separate files served under separate names. */
+    static final String VERSION = "1";
+    private static final long INFERENCE_TIMEOUT_SECONDS = 30;
+    private static final String JSON = "application/json";
+
+    private final Map<String, Served> models = new LinkedHashMap<>();
+    private final List<InferenceBatcher> own = new ArrayList<>();
+    private final BooleanSupplier ready;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    private record Served(NamedModel model, InferenceBatcher batcher, byte[] metadata) {
+    }
+
+    /**
+     * @param models the models by name; the first is served through {@code firstBatcher} (the one
+     *     {@code /predict} uses), each other one gets a batcher of its own
+     * @param ready false once the server has begun to stop: readiness then answers 400 while
+     *     requests are still served, so balancers stop sending before connections are refused
+     */
+    OpenInferenceProtocol(List<NamedModel> models, InferenceBatcher firstBatcher, ServerSettings settings,
+                          IntConsumer batchListener, BooleanSupplier ready) {
+        this.ready = ready;
+        for (NamedModel model : models) {
+            InferenceBatcher batcher = this.models.isEmpty() ? firstBatcher : null;
+            if (batcher == null) {
+                batcher = new InferenceBatcher(model.classifier(), settings.maxBatch(), settings.queueCapacity(), batchListener);
+                own.add(batcher);
+            }
+            if (this.models.put(model.name(), new Served(model, batcher, json(metadata(model)))) != null) {
+                close();
+                throw new IllegalArgumentException("two models are named '" + model.name() + "'; each needs its own name");
+            }
+        }
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/v2/health/live", ctx -> ctx.status(200));
+        routes.get("/v2/health/ready", ctx -> ctx.status(ready.getAsBoolean() ? 200 : 400));
+        routes.get("/v2", ctx -> ctx.contentType(JSON).result(json(serverMetadata())));
+        for (String versioned : new String[] {"", "/versions/{version}"}) {
+            String base = "/v2/models/{name}" + versioned;
+            routes.get(base, ctx -> ctx.contentType(JSON).result(served(ctx).metadata()));
+            routes.get(base + "/ready", ctx -> {
+                served(ctx);
+                ctx.status(ready.getAsBoolean() ? 200 : 400);
+            });
+            routes.post(base + "/infer", this::infer);
+        }
+    }
+
+    private void infer(Context ctx) {
+        Served served = served(ctx);
+        if (ctx.header("Inference-Header-Content-Length") != null) {
+            throw HttpProblem.badImage("the binary tensor data extension is not supported; send the tensor as JSON \"data\"");
+        }
+        InferenceRequest request = InferenceRequest.parse(ctx.bodyAsBytes(), mapper, ServerSettings.MAX_IMAGES_PER_REQUEST);
+        List<CompletableFuture<float[]>> results = new ArrayList<>(request.count());
+        for (int i = 0; i < request.count(); i++) {
+            float[] image = new float[Classifier.PIXELS];
+            System.arraycopy(request.pixels(), i * Classifier.PIXELS, image, 0, Classifier.PIXELS);
+            results.add(served.batcher().submit(image));
+        }
+        float[][] probabilities = new float[request.count()][];
+        for (int i = 0; i < probabilities.length; i++) {
+            probabilities[i] = await(results.get(i));
+        }
+        ctx.contentType(JSON).result(json(InferenceRequest.response(served.model().name(), VERSION, request.id(), probabilities)));
+    }
+
+    /** The model the path names, or a 404 that lists the ones served. */
+    private Served served(Context ctx) {
+        String name = ctx.pathParam("name");
+        Served served = models.get(name);
+        if (served == null) {
+            throw new HttpProblem(404, "no model named '" + name + "'; this server has " + String.join(", ", models.keySet()));
+        }
+        String version = ctx.pathParamMap().get("version");
+        if (version != null && !version.equals(VERSION)) {
+            throw new HttpProblem(404, "model '" + name + "' has no version '" + version + "'; it has version " + VERSION);
+        }
+        return served;
+    }
+
+    private static Map<String, Object> serverMetadata() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", "convnet");
+        doc.put("version", Versions.convnet());
+        doc.put("extensions", List.of());
+        return doc;
+    }
+
+    private static Map<String, Object> metadata(NamedModel model) {
+        ModelInfo info = model.classifier().info();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", model.name());
+        doc.put("versions", List.of(VERSION));
+        doc.put("platform", "deeplearning4j_computationgraph");
+        doc.put("inputs", List.of(tensor(InferenceRequest.INPUT, List.of(-1, 1, 28, 28))));
+        doc.put("outputs", List.of(tensor(InferenceRequest.OUTPUT, List.of(-1, info.classNames().size()))));
+        // Beyond the spec's fields (servers may add their own): what the classes are and how good the model is.
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("dataset", info.dataset());
+        parameters.put("class_names", String.join(",", info.classNames()));
+        if (info.hasTestAccuracy()) {
+            parameters.put("test_accuracy", info.testAccuracy());
+        }
+        parameters.put("input_also", "FP32 or UINT8 (0-255), shape [-1, 784]");
+        doc.put("parameters", parameters);
+        return doc;
+    }
+
+    private static Map<String, Object> tensor(String name, List<Integer> shape) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", name);
+        doc.put("datatype", "FP32");
+        doc.put("shape", shape);
+        return doc;
+    }
+
+    private static float[] await(CompletableFuture<float[]> result) {
+        try {
+            return result.get(INFERENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw HttpProblem.overloaded("no answer from the model within " + INFERENCE_TIMEOUT_SECONDS + " s; try again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw HttpProblem.overloaded("the server is shutting down");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HttpProblem problem) {
+                throw problem;
+            }
+            throw new IllegalStateException("inference failed", e.getCause());
+        }
+    }
+
+    private byte[] json(Object document) {
+        try {
+            return mapper.writeValueAsBytes(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the batchers this class made (the first model's belongs to the server). */
+    @Override
+    public void close() {
+        own.forEach(InferenceBatcher::close);
+    }
+}
