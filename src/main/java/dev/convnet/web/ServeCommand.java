@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -46,6 +47,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to bind; 0.0.0.0 serves other machines too (default: ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--allowed-hosts", paramLabel = "NAME", split = ",",
+            description = "Host names the server answers to besides localhost, 127.x and [::1] (bound to loopback it "
+                    + "answers to those only, against DNS rebinding); * allows any.")
+    List<String> allowedHosts = new ArrayList<>();
+
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + ServerSettings.DEFAULT_MAX_BATCH,
             description = "Most images in one forward pass (default: ${DEFAULT-VALUE}).")
     int maxBatch;
@@ -70,7 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerSettings settings;
         try {
-            settings = new ServerSettings(host, port, maxBatch, queue, maxBodyBytes, maxPixels, verbose());
+            settings = new ServerSettings(host, port, maxBatch, queue, maxBodyBytes, maxPixels, verbose(), allowedHosts);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -80,6 +86,10 @@ public final class ServeCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
         }
+        Optional<String> badHost = BindAddress.problem(host);
+        if (badHost.isPresent()) {
+            throw new ParameterException(spec.commandLine(), badHost.get());
+        }
         Path file = model != null ? model : Path.of(System.getProperty("convnet.home", ".")).resolve("models/model.zip");
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), "model file " + file + " not found");
@@ -87,6 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
         LoadedModel loaded = new SavedModels(new ModelStore()).load(file);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
+        boolean finished;
         try (Classifier classifier = PredictorClassifier.open(loaded, engine, settings.maxBatch());
              PredictionServer server = PredictionServer.start(classifier, settings);
              StopSignals signals = new StopSignals(stop, spec.commandLine().getErr())) {
@@ -95,6 +106,12 @@ public final class ServeCommand implements Callable<Integer> {
             stop.await();
             out.println("Stopping: finishing the requests in flight ...");
             out.flush();
+            finished = server.stop();
+        }
+        if (!finished) {
+            // A stop the user asked for still succeeded; the line says what it cost.
+            out.println(String.format(Locale.ROOT, "Requests still running after %d s were cut off.",
+                    ServerTimeouts.DEFAULT.stopMillis() / 1000));
         }
         out.println("Stopped.");
         out.flush();
