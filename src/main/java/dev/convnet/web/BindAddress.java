@@ -52,7 +52,7 @@ final class BindAddress {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress a : Collections.list(nic.getInetAddresses())) {
                     if (!a.isLoopbackAddress() && !a.isLinkLocalAddress() && found.size() < 6) {
-                        found.add(a.getHostAddress());
+                        found.add(a.getHostAddress().replaceAll("%.*$", ""));
                     }
                 }
             }

@@ -21,6 +21,16 @@ final class DataUrls {
         return body.length >= 5 && new String(body, 0, 5, StandardCharsets.ISO_8859_1).equalsIgnoreCase("data:");
     }
 
+    /** Whether these bytes are printable ASCII text (as base64 is), not a picture's binary bytes. */
+    static boolean isText(byte[] body) {
+        for (byte b : body) {
+            if ((b < 0x20 || b > 0x7e) && b != '\r' && b != '\n' && b != '\t') {
+                return false;
+            }
+        }
+        return body.length > 0;
+    }
+
     /**
      * The bytes a data URL or base64 text holds.
      *

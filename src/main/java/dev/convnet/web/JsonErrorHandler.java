@@ -32,6 +32,11 @@ final class JsonErrorHandler extends ErrorHandler {
     private static byte[] body(int code, String message) {
         String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
         String escaped = text.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\x00-\\x1f]", " ");
-        return ("{\"error\":\"malformed request: " + escaped + "\"}").getBytes(StandardCharsets.UTF_8);
+        String prefix = switch (code) {
+            case 408 -> "request too slow: ";
+            case 503 -> "the server is busy (too many requests waiting); try again: ";
+            default -> "malformed request: ";
+        };
+        return ("{\"error\":\"" + prefix + escaped + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 }

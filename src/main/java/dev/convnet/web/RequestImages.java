@@ -3,7 +3,7 @@ package dev.convnet.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
-import io.javalin.http.UploadedFile;
+import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -147,32 +147,35 @@ final class RequestImages {
     }
 
     private List<byte[]> parts(Context ctx) {
-        List<UploadedFile> files;
-        List<String> fields;
+        List<Part> parts = new ArrayList<>();
         try {
-            files = ctx.uploadedFiles("image");
-            fields = ctx.formParams("image");
+            ctx.uploadedFiles("image"); // parses the body under Javalin's multipart limits
+            for (Part part : ctx.req().getParts()) {
+                if ("image".equals(part.getName())) {
+                    parts.add(part);
+                }
+            }
         } catch (Exception e) { // Jetty's parser throws ServletException (checked, yet undeclared) and runtime ones
             if (verbose) {
                 LOG.info("multipart body refused", e);
             }
             throw multipartFailure(e);
         }
-        if (files.isEmpty() && fields.isEmpty()) {
+        if (parts.isEmpty()) {
             throw HttpProblem.badImage("no 'image' part in the multipart/form-data body; name each picture's part 'image'");
         }
-        checkCount(files.size() + fields.size());
+        checkCount(parts.size());
         List<byte[]> bodies = new ArrayList<>();
-        for (UploadedFile file : files) {
-            try (InputStream in = file.content()) {
-                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes));
-                bodies.add(DataUrls.isDataUrl(bytes) ? DataUrls.decode(new String(bytes, StandardCharsets.ISO_8859_1)) : bytes);
+        for (Part part : parts) { // in the order sent
+            byte[] bytes;
+            try (InputStream in = part.getInputStream()) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes));
             } catch (IOException e) {
                 throw HttpProblem.badImage("could not read an 'image' part (" + firstLine(e) + ")");
             }
-        }
-        for (String field : fields) {
-            bodies.add(DataUrls.decode(field));
+            // a data URL anywhere, or base64 text in a form field (no filename); otherwise the picture's own bytes
+            boolean text = DataUrls.isDataUrl(bytes) || part.getSubmittedFileName() == null && DataUrls.isText(bytes);
+            bodies.add(text ? DataUrls.decode(new String(bytes, StandardCharsets.ISO_8859_1)) : bytes);
         }
         return bodies;
     }
