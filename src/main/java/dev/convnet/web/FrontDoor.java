@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -23,10 +22,12 @@ import org.eclipse.jetty.util.Callback;
  *   <li>a Host the server does not answer to ({@link HostCheck}): 421 Misdirected Request;</li>
  *   <li>HEAD is handled as GET; Jetty then sends the headers GET would (Content-Type, Content-Length)
  *       without the body (RFC 9110, 9.3.2);</li>
- *   <li>a body still arriving {@link ServerTimeouts#bodyDeadlineMillis} after the request began
- *       ends the read with a {@link BodyDeadlineException} (answered 408). Jetty's idle timeout and
- *       minimum data rate make a read return at least that often, so the deadline holds for a client
- *       that trickles a byte a second as for one that pauses.</li>
+ *   <li>a body still arriving {@link ServerTimeouts#bodyDeadlineMillis} after its reading began, or
+ *       arriving slower than {@link ServerTimeouts#minRequestDataRate} after a grace period, ends the
+ *       read with a {@link BodyDeadlineException} (answered 408). Jetty's idle timeout makes a read
+ *       return at least that often, so this holds for a client that trickles a byte a second as
+ *       for one that pauses. (Jetty's own minimum data rate has no grace: a 300-byte body with a
+ *       0.6 s pause in it fails it.)</li>
  * </ul>
  */
 final class FrontDoor extends Handler.Wrapper {
@@ -42,13 +43,13 @@ final class FrontDoor extends Handler.Wrapper {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HostCheck hosts;
-    private final long bodyDeadlineNanos;
+    private final ServerTimeouts timeouts;
     private final Answered answered;
 
-    FrontDoor(HostCheck hosts, long bodyDeadlineMillis, Answered answered, Handler next) {
+    FrontDoor(HostCheck hosts, ServerTimeouts timeouts, Answered answered, Handler next) {
         super(next);
         this.hosts = hosts;
-        this.bodyDeadlineNanos = TimeUnit.MILLISECONDS.toNanos(bodyDeadlineMillis);
+        this.timeouts = timeouts;
         this.answered = answered;
     }
 
@@ -67,7 +68,7 @@ final class FrontDoor extends Handler.Wrapper {
                     + "'; it answers to " + hosts.describe() + " (start it with --allowed-hosts NAME to add a name)");
         }
         request.setAttribute(METHOD_ATTRIBUTE, method);
-        return super.handle(new Deadlined(request, begin + bodyDeadlineNanos, "HEAD".equals(method)), response, callback);
+        return super.handle(new Deadlined(request, timeouts, "HEAD".equals(method)), response, callback);
     }
 
     private boolean answer(Request request, Response response, Callback callback, long begin, int status, String message)
@@ -77,7 +78,8 @@ final class FrontDoor extends Handler.Wrapper {
         // The request's body is not read: close the connection rather than parse whatever follows as a request.
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(Map.of("error", message))), callback);
-        answered.request(request.getMethod(), Request.getPathInContext(request), status, (System.nanoTime() - begin) / 1e6f);
+        // no route matched: the path is the client's own text, so it counts as "other" like any unmatched path
+        answered.request(request.getMethod(), null, status, (System.nanoTime() - begin) / 1e6f);
         return true;
     }
 
@@ -97,13 +99,17 @@ final class FrontDoor extends Handler.Wrapper {
         }
     }
 
+    /** A request whose body must arrive in time: within the deadline, and at the minimum rate after a grace period. */
     private static final class Deadlined extends Request.Wrapper {
-        private final long deadline;
+        private final ServerTimeouts timeouts;
         private final boolean head;
+        private long began; // when the handler first read the body: a request that waited for a thread is not blamed for the wait
+        private boolean reading;
+        private long bytes;
 
-        Deadlined(Request request, long deadline, boolean head) {
+        Deadlined(Request request, ServerTimeouts timeouts, boolean head) {
             super(request);
-            this.deadline = deadline;
+            this.timeouts = timeouts;
             this.head = head;
         }
 
@@ -114,10 +120,20 @@ final class FrontDoor extends Handler.Wrapper {
 
         @Override
         public Content.Chunk read() {
-            if (System.nanoTime() - deadline > 0) {
+            long now = System.nanoTime();
+            if (!reading) {
+                reading = true;
+                began = now;
+            }
+            long elapsed = now - began;
+            if (elapsed > timeouts.bodyDeadlineMillis() * 1_000_000L || timeouts.tooSlow(bytes, elapsed)) {
                 return Content.Chunk.from(new BodyDeadlineException("the request body did not arrive in time"), true);
             }
-            return super.read();
+            Content.Chunk chunk = super.read();
+            if (chunk != null) {
+                bytes += chunk.remaining();
+            }
+            return chunk;
         }
     }
 }

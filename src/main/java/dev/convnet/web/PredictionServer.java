@@ -13,7 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,8 +94,7 @@ public final class PredictionServer implements AutoCloseable {
             config.jetty.multipartConfig.maxFileSize(settings.maxBodyBytes(), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize((int) settings.maxBodyBytes(), SizeUnit.BYTES);
             config.jetty.modifyHttpConfiguration(http -> {
-                // Bodies that trickle: Jetty answers 408 below this rate; FrontDoor bounds the total time.
-                http.setMinRequestDataRate(timeouts.minRequestDataRate());
+                // A blocked body read returns after this much silence; FrontDoor bounds the rate and total time.
                 http.setIdleTimeout(timeouts.idleMillis());
             });
             config.jetty.modifyServer(server -> {
@@ -103,7 +105,7 @@ public final class PredictionServer implements AutoCloseable {
                 predicts.setMaxRequestCount(MAX_CONCURRENT_PREDICTS);
                 predicts.setMaxSuspend(Duration.ofMillis(timeouts.bodyDeadlineMillis()));
                 server.setHandler(new GracefulHandler(new FrontDoor(HostCheck.of(settings.host(), settings.allowedHosts()),
-                        timeouts.bodyDeadlineMillis(), metrics::request, predicts)));
+                        timeouts, metrics::request, predicts)));
                 server.setStopTimeout(timeouts.stopMillis());
                 server.setErrorHandler(new JsonErrorHandler());
                 server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
@@ -156,7 +158,30 @@ public final class PredictionServer implements AutoCloseable {
             server.batcher.close();
             throw new ServerStartException(bindProblem(settings, e), e);
         }
+        server.warmUpHttp();
         return server;
+    }
+
+    /**
+     * One request to ourselves before we say we serve: a cold JVM takes seconds (under load) to
+     * load the classes of its first request, and a stop in that time would refuse a request
+     * that had already arrived.
+     */
+    private void warmUpHttp() {
+        String host = settings.host();
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            try (Socket socket = new Socket(address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address, port())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getInputStream().readAllBytes();
+            }
+        } catch (IOException e) {
+            if (settings.verbose()) {
+                LOG.info("HTTP warm-up failed", e);
+            }
+        }
     }
 
     public int port() {

@@ -66,11 +66,12 @@ final class RequestImages {
         if (type.startsWith("application/json") || type.matches("application/[\\w.+-]*\\+json.*")) {
             return json(body);
         }
-        if (type.startsWith("text/plain") || DataUrls.isDataUrl(body)) {
-            // also a bare data URL sent as a form (curl --data's default type), or as an image type
+        // Text is decoded only when it is text: a picture's bytes under a wrong type (curl --data-binary
+        // sends application/x-www-form-urlencoded unless told) are still a picture.
+        if (DataUrls.isDataUrl(body) || type.startsWith("text/plain") && DataUrls.isText(body)) {
             return new Images(List.of(DataUrls.decode(new String(body, StandardCharsets.ISO_8859_1))), false);
         }
-        if (type.startsWith("application/x-www-form-urlencoded")) {
+        if (type.startsWith("application/x-www-form-urlencoded") && DataUrls.isText(body)) {
             return new Images(formFields(body), false);
         }
         return new Images(List.of(body), false);
@@ -133,7 +134,8 @@ final class RequestImages {
             }
         }
         if (images.isEmpty()) {
-            throw HttpProblem.badImage("no 'image' field in the form; send image=<a data URL or base64>");
+            throw HttpProblem.badImage("not an image: send a PNG, JPEG, GIF or BMP picture, a data URL, "
+                    + "or a form with an 'image' field (image=<a data URL or base64>)");
         }
         return images;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convnet.cli.CliTest;
+import java.awt.Color;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,7 +119,7 @@ class ServeCommandTest {
             // a 280x280 24-bit BMP of a real test digit (235 kB), sent at about 30 kB/s: an 8-second upload,
             // well above the minimum data rate and inside the body deadline
             float[] pixels = ServedModel.pixels(ServedModel.testImages(1), 0);
-            byte[] picture = ServedModel.encode(dev.convnet.TestData.darkInkOnWhite(pixels, 10, 0, 0, java.awt.Color.WHITE), "bmp");
+            byte[] picture = ServedModel.encode(dev.convnet.TestData.darkInkOnWhite(pixels, 10, 0, 0, Color.WHITE), "bmp");
             assertTrue(picture.length > 200_000, picture.length + " bytes");
             try (Socket client = new Socket("127.0.0.1", port)) {
                 OutputStream send = client.getOutputStream();

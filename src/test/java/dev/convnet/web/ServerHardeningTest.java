@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
  */
 class ServerHardeningTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Short deadlines: 1.5 s of silence, 1 kB/s, headers within 1.5-3 s, a body within 3 s. */
-    private static final ServerTimeouts SHORT = new ServerTimeouts(1_500, 1024, 1_500, 3_000, 10_000);
+    /** Short deadlines: 1.5 s of silence, 1 kB/s after 1 s, headers within 1.5-3 s, a body within 3 s. */
+    private static final ServerTimeouts SHORT = new ServerTimeouts(1_500, 1024, 1_000, 1_500, 3_000, 10_000);
 
     private static PredictorClassifier classifier;
     private static PredictionServer server;
@@ -245,7 +245,7 @@ class ServerHardeningTest {
     @Test
     void aBodyFastEnoughForTheRateButTooLongForTheDeadlineGets408() throws Exception {
         // no minimum rate here: only the total deadline (3 s) can stop a byte every 0.3 s
-        ServerTimeouts deadlineOnly = new ServerTimeouts(1_500, 0, 1_500, 3_000, 10_000);
+        ServerTimeouts deadlineOnly = new ServerTimeouts(1_500, 0, 1_000, 1_500, 3_000, 10_000);
         try (PredictionServer guarded = PredictionServer.start(classifier, ServerSettings.defaults(0), deadlineOnly);
              Socket s = new Socket("127.0.0.1", guarded.port())) {
             OutputStream out = s.getOutputStream();
@@ -274,6 +274,23 @@ class ServerHardeningTest {
             assertEquals(408, a.status(), a.text());
             assertTrue(a.body().contains("request body too slow"), a.body());
             assertTrue(seconds > 2.5 && seconds < 6, seconds + " s");
+        }
+    }
+
+    @Test
+    void aSmallBodyWithAShortPauseIsStillAnswered() throws Exception {
+        try (PredictionServer guarded = PredictionServer.start(classifier, ServerSettings.defaults(0), SHORT);
+             Socket s = new Socket("127.0.0.1", guarded.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: "
+                    + digit.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(digit, 0, 40);
+            out.flush();
+            Thread.sleep(700); // 40 bytes in 0.7 s is under 1 kB/s, but within the grace
+            out.write(digit, 40, digit.length - 40);
+            out.flush();
+            Answer a = readAnswer(s, 10_000);
+            assertEquals(200, a.status(), a.text());
         }
     }
 
