@@ -25,6 +25,7 @@ public record ServerSettings(String host, int port, int maxBatch, int queueCapac
     public static final long DEFAULT_MAX_PIXELS = 4096L * 4096;
     /** Images in one multipart request: enough for any page of pictures, few enough to bound one request's work. */
     static final int MAX_IMAGES_PER_REQUEST = 100;
+
     public ServerSettings {
         allowedHosts = List.copyOf(allowedHosts);
         if (host == null || host.isBlank()) {

@@ -101,6 +101,8 @@ class ServerHardeningTest {
             assertEquals(String.valueOf(get.body().getBytes(StandardCharsets.UTF_8).length), head.header("content-length"), path);
             assertEquals("", head.body(), path);
         }
+        String metrics = raw(server.port(), "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").body();
+        assertTrue(metrics.contains("method=\"HEAD\",path=\"/health\",status=\"200\""), "HEAD counted as itself");
     }
 
     @Test
