@@ -20,6 +20,9 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        if (code == 503) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        }
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
 
@@ -32,6 +35,10 @@ final class JsonErrorHandler extends ErrorHandler {
     private static byte[] body(int code, String message) {
         String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
         String escaped = text.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\x00-\\x1f]", " ");
-        return ("{\"error\":\"malformed request: " + escaped + "\"}").getBytes(StandardCharsets.UTF_8);
+        if (code == 503) { // QoSHandler: a /predict request waited its whole deadline for a turn
+            return "{\"error\":\"the server is busy (too many requests at once); try again shortly\"}".getBytes(StandardCharsets.UTF_8);
+        }
+        String prefix = code == 408 ? "request too slow: " : "malformed request: ";
+        return ("{\"error\":\"" + prefix + escaped + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -7,21 +7,33 @@ import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import io.javalin.http.UploadedFile;
+import io.javalin.router.Endpoint;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +49,10 @@ public final class PredictionServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionServer.class);
     /** How long a request waits for its batch; far beyond any real batch, so only a stuck worker reaches it. */
     private static final long INFERENCE_TIMEOUT_SECONDS = 30;
-    /** How long a stop waits for requests in flight. */
-    private static final long STOP_TIMEOUT_MILLIS = 5_000;
+    /** Most /predict requests handled at once; more wait (without a thread) in Jetty's QoSHandler, so slow bodies cannot take every thread from /health. */
+    /** Most open connections; beyond it Jetty stops accepting until some close (each slow one is closed within its deadlines). */
+    private static final int MAX_CONNECTIONS = 1_000;
+    private static final int MAX_CONCURRENT_PREDICTS = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
     private static final String JSON = "application/json";
     /** Request attribute: a route answered with its own error (an unknown V2 model); status handlers leave it alone. */
     private static final String ANSWERED = "convnet.answered";
@@ -49,22 +63,25 @@ public final class PredictionServer implements AutoCloseable {
     private final InferenceBatcher batcher;
     private final ServerMetrics metrics;
     private final UploadDecoder decoder;
+    private final RequestImages requestImages;
     private final Predictions predictions;
     private final Map<String, Asset> assets;
     private final byte[] modelDocument;
     private final Javalin app;
     private final OpenInferenceProtocol v2;
     private volatile boolean stopping;
+    private Boolean stopped; // the first stop's outcome
 
     private record Asset(String contentType, byte[] bytes) {
     }
 
-    private PredictionServer(List<NamedModel> models, ServerSettings settings) {
+    private PredictionServer(List<NamedModel> models, ServerSettings settings, ServerTimeouts timeouts) {
         this.classifier = models.get(0).classifier();
         this.settings = settings;
         this.metrics = new ServerMetrics(settings.maxBatch(), this::queueDepth);
         this.batcher = new InferenceBatcher(classifier, settings.maxBatch(), settings.queueCapacity(), metrics::batch);
         this.decoder = new UploadDecoder(settings.maxPixels(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+        this.requestImages = new RequestImages(settings.maxBodyBytes(), settings.verbose(), timeouts);
         this.predictions = new Predictions(classifier.info().classNames());
         this.assets = Map.of(
                 "/", new Asset("text/html; charset=utf-8", resource("index.html")),
@@ -80,14 +97,24 @@ public final class PredictionServer implements AutoCloseable {
             config.jetty.multipartConfig.maxTotalRequestSize(settings.maxBodyBytes(), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxFileSize(settings.maxBodyBytes(), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize((int) settings.maxBodyBytes(), SizeUnit.BYTES);
-            config.jetty.modifyServer(server -> {
-                // Javalin attaches its servlet inside this handler: a stop then refuses new
-                // connections and waits for the requests in flight before it closes anything.
-                server.setHandler(new GracefulHandler());
-                server.setStopTimeout(STOP_TIMEOUT_MILLIS);
-                server.setErrorHandler(new JsonErrorHandler());
+            config.jetty.modifyHttpConfiguration(http -> {
+                // A blocked body read returns after this much silence; FrontDoor bounds the rate and total time.
+                http.setIdleTimeout(timeouts.idleMillis());
             });
-            config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), ctx.path(), ctx.statusCode(), ms));
+            config.jetty.modifyServer(server -> {
+                // Javalin attaches its servlet inside the innermost of these handlers. GracefulHandler:
+                // a stop refuses new connections and waits for the requests in flight.
+                QoSHandler predicts = new QoSHandler();
+                predicts.includeMethod("POST");
+                predicts.setMaxRequestCount(MAX_CONCURRENT_PREDICTS);
+                predicts.setMaxSuspend(Duration.ofMillis(timeouts.bodyDeadlineMillis()));
+                server.setHandler(new GracefulHandler(new FrontDoor(HostCheck.of(settings.host(), settings.allowedHosts()),
+                        timeouts, metrics::request, predicts)));
+                server.setStopTimeout(timeouts.stopMillis());
+                server.setErrorHandler(new JsonErrorHandler());
+                server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
+            });
+            config.requestLogger.http((ctx, ms) -> metrics.request(method(ctx), route(ctx), ctx.statusCode(), ms));
             assets.forEach((path, asset) -> config.routes.get(path, ctx -> ctx.header("Cache-Control", "no-cache")
                     .contentType(asset.contentType()).result(asset.bytes())));
             config.routes.post("/predict", this::predict);
@@ -102,6 +129,11 @@ public final class PredictionServer implements AutoCloseable {
             });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                if (e instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                    // Jetty's own refusal of a request (a body too slow, a malformed one): the client's problem, not ours
+                    error(ctx, http.getCode(), "malformed or too slow request: " + RequestImages.firstLine(e));
+                    return;
+                }
                 if (settings.verbose()) {
                     LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 }
@@ -127,15 +159,54 @@ public final class PredictionServer implements AutoCloseable {
      * Inference Protocol ({@link OpenInferenceProtocol}), the first also on {@code /predict}.
      */
     public static PredictionServer start(List<NamedModel> models, ServerSettings settings) {
-        PredictionServer server = new PredictionServer(models, settings);
+        return start(models, settings, ServerTimeouts.DEFAULT);
+    }
+
+    /** {@link #start(Classifier, ServerSettings)} with other timeouts (tests use short ones). */
+    static PredictionServer start(Classifier classifier, ServerSettings settings, ServerTimeouts timeouts) {
+        return start(List.of(new NamedModel(NamedModel.nameOf(java.nio.file.Path.of(classifier.info().file())), classifier)),
+                settings, timeouts);
+    }
+
+    static PredictionServer start(List<NamedModel> models, ServerSettings settings, ServerTimeouts timeouts) {
+        PredictionServer server = new PredictionServer(models, settings, timeouts);
         try {
             server.app.start(settings.host(), settings.port());
+            for (Connector connector : server.app.jettyServer().server().getConnectors()) {
+                if (connector instanceof AbstractConnector c) {
+                    c.setIdleTimeout(timeouts.idleMillis()); // silence while headers arrive
+                    c.addBean(new SlowHeaderGuard(c.getScheduler(), timeouts.headerDeadlineMillis()));
+                }
+            }
         } catch (RuntimeException e) {
             server.v2.close();
             server.batcher.close();
             throw new ServerStartException(bindProblem(settings, e), e);
         }
+        server.warmUpHttp();
         return server;
+    }
+
+    /**
+     * One request to ourselves before we say we serve: a cold JVM takes seconds (under load) to
+     * load the classes of its first request, and a stop in that time would refuse a request
+     * that had already arrived.
+     */
+    private void warmUpHttp() {
+        String host = settings.host();
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            try (Socket socket = new Socket(address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address, port())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getInputStream().readAllBytes();
+            }
+        } catch (IOException e) {
+            if (settings.verbose()) {
+                LOG.info("HTTP warm-up failed", e);
+            }
+        }
     }
 
     public int port() {
@@ -149,15 +220,36 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: new connections are refused, requests in flight finish (up to 5 s), then
-     * the inference worker drains its queue and stops.
+     * Stops gracefully: new connections are refused, requests in flight finish (up to
+     * {@link ServerTimeouts#stopMillis}: a body's deadline plus the model's answer), then
+     * the inference worker drains its queue and stops. Requests still running then are cut off.
+     *
+     * @return whether every request in flight finished
      */
+    public synchronized boolean stop() {
+        if (stopped != null) {
+            return stopped;
+        }
+        stopping = true;
+        boolean finished = true;
+        try {
+            app.stop();
+        } catch (RuntimeException e) { // Jetty's TimeoutException, wrapped by Javalin: some requests outlived the wait
+            finished = false;
+            if (settings.verbose()) {
+                LOG.warn("stop timed out", e);
+            }
+        } finally {
+            batcher.close();
+            v2.close();
+        }
+        stopped = finished;
+        return finished;
+    }
+
     @Override
     public void close() {
-        stopping = true;
-        app.stop();
-        batcher.close();
-        v2.close();
+        stop();
     }
 
     /**
@@ -180,22 +272,27 @@ public final class PredictionServer implements AutoCloseable {
         }
         Map<String, Object> doc = new LinkedHashMap<>(); // a fixed key order people can read
         doc.put("status", "ok");
-        doc.put("model", classifier.info().file());
+        doc.put("model", PublicPaths.strip(classifier.info().file()));
         doc.put("engine", classifier.info().engine());
         ctx.contentType(JSON).result(json(doc));
     }
 
     private void predict(Context ctx) {
-        boolean explain = ctx.queryParam("explain") != null && !"0".equals(ctx.queryParam("explain"));
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > settings.maxBodyBytes()) {
-            throw HttpProblem.tooLarge(tooLargeBody(declared));
+        try {
+            answerPredict(ctx);
+        } catch (OutOfMemoryError e) {
+            // One request's pictures did not fit; the memory is free again once it ends, so the server keeps serving.
+            throw HttpProblem.overloaded("out of memory for this request; send a smaller picture or fewer at once, "
+                    + "or start the server with more heap (-Xmx)");
         }
-        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-        if (type.startsWith("multipart/form-data")) {
-            List<byte[]> bodies = parts(ctx);
+    }
+
+    private void answerPredict(Context ctx) {
+        boolean explain = QueryFlag.parse("explain", ctx.queryParam("explain"));
+        RequestImages.Images images = requestImages.read(ctx);
+        if (images.list()) {
             List<float[]> inputs = new ArrayList<>();
-            for (byte[] body : bodies) {
+            for (byte[] body : images.images()) {
                 inputs.add(prepare(body));
             }
             List<CompletableFuture<float[]>> results = new ArrayList<>();
@@ -208,79 +305,30 @@ public final class PredictionServer implements AutoCloseable {
             }
             ctx.contentType(JSON).result(json(docs));
         } else {
-            float[] input = prepare(body(ctx));
+            float[] input = prepare(images.images().get(0));
             ctx.contentType(JSON).result(json(predictions.document(await(batcher.submit(input)), input, explain)));
+        }
+    }
+
+    /** The method as the client sent it (FrontDoor hands HEAD to the routes as GET). */
+    private static String method(Context ctx) {
+        Object sent = ctx.req().getAttribute(FrontDoor.METHOD_ATTRIBUTE);
+        return sent instanceof String s ? s : ctx.req().getMethod();
+    }
+
+    /** The route template the request matched, null when none did: the metrics' bounded path label. */
+    private static String route(Context ctx) {
+        try {
+            Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+            return endpoint == null ? null : endpoint.path;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
     private float[] prepare(byte[] body) {
         BufferedImage image = decoder.decode(body);
         return MnistStyle.prepare(image);
-    }
-
-    private byte[] body(Context ctx) {
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBodyBytes() + 1));
-            if (bytes.length > settings.maxBodyBytes()) {
-                throw HttpProblem.tooLarge(tooLargeBody(-1));
-            }
-            return bytes;
-        } catch (IOException e) {
-            // A client that stops sending (or a stop that will not wait for it) ends here; no internals in the answer.
-            throw HttpProblem.badImage("the request body did not arrive completely; send it again");
-        }
-    }
-
-    private List<byte[]> parts(Context ctx) {
-        List<UploadedFile> files;
-        try {
-            files = ctx.uploadedFiles("image");
-        } catch (Exception e) { // Jetty's parser throws ServletException (checked, yet undeclared) and runtime ones
-            if (settings.verbose()) {
-                LOG.info("multipart body refused", e);
-            }
-            throw overLimit(e) ? HttpProblem.tooLarge(tooLargeBody(-1))
-                    : HttpProblem.badImage("malformed multipart/form-data body (" + firstLine(e)
-                            + "); send one or more parts named 'image'");
-        }
-        if (files.isEmpty()) {
-            throw HttpProblem.badImage("no 'image' part in the multipart/form-data body; name each picture's part 'image'");
-        }
-        if (files.size() > ServerSettings.MAX_IMAGES_PER_REQUEST) {
-            throw HttpProblem.tooLarge("too many images: " + files.size() + " in one request, the limit is "
-                    + ServerSettings.MAX_IMAGES_PER_REQUEST);
-        }
-        List<byte[]> bodies = new ArrayList<>();
-        for (UploadedFile file : files) {
-            try (InputStream in = file.content()) {
-                bodies.add(in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBodyBytes())));
-            } catch (IOException e) {
-                throw HttpProblem.badImage("could not read an 'image' part (" + e.getMessage() + ")");
-            }
-        }
-        return bodies;
-    }
-
-    /** Whether the multipart parser gave up because the body went over a size limit. */
-    private static boolean overLimit(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (text.contains("exceed") || text.contains("too large") || text.contains("too big")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String firstLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        int nl = text.indexOf('\n');
-        text = nl < 0 ? text : text.substring(0, nl);
-        return text.length() > 120 ? text.substring(0, 120) + "..." : text;
     }
 
     private static float[] await(CompletableFuture<float[]> result) {
@@ -295,14 +343,11 @@ public final class PredictionServer implements AutoCloseable {
             if (e.getCause() instanceof HttpProblem problem) {
                 throw problem;
             }
+            if (e.getCause() instanceof OutOfMemoryError oom) {
+                throw oom;
+            }
             throw new IllegalStateException("inference failed", e.getCause());
         }
-    }
-
-    private String tooLargeBody(long declared) {
-        return declared >= 0
-                ? String.format(Locale.ROOT, "request body too large: %,d bytes, the limit is %,d bytes", declared, settings.maxBodyBytes())
-                : String.format(Locale.ROOT, "request body too large: over the limit of %,d bytes", settings.maxBodyBytes());
     }
 
     private void error(Context ctx, int status, String message) {
@@ -314,13 +359,13 @@ public final class PredictionServer implements AutoCloseable {
 
     private static Map<String, Object> modelDocument(ModelInfo info) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("file", info.file());
+        doc.put("file", PublicPaths.strip(info.file()));
         doc.put("dataset", info.dataset());
         doc.put("class_names", info.classNames());
         doc.put("parameters", info.parameters());
         doc.put("test_accuracy", info.hasTestAccuracy() ? info.testAccuracy() : null);
         doc.put("engine", info.engine());
-        doc.put("run", info.runRecord());
+        doc.put("run", PublicPaths.strip(info.runRecord())); // the command as typed holds -o's absolute path
         return doc;
     }
 
@@ -344,10 +389,20 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     private static String bindProblem(ServerSettings settings, RuntimeException e) {
-        String text = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
-        if (text.toLowerCase(Locale.ROOT).contains("in use")) {
-            return "port " + settings.port() + " on " + settings.host() + " is already in use; stop the other server or choose another with --port";
+        Optional<String> address = BindAddress.problem(settings.host());
+        if (address.isPresent()) {
+            return address.get();
         }
+        // Javalin says "port already in use" for any failed bind: read the JDK's own reason instead.
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof BindException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
+                return "port " + settings.port() + " on " + settings.host() + " is already in use; stop the other server or choose another with --port";
+            }
+            if (t instanceof BindException || t instanceof SocketException) {
+                return "could not listen on " + settings.host() + ":" + settings.port() + " (" + t.getMessage() + ")";
+            }
+        }
+        String text = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
         return "could not listen on " + settings.host() + ":" + settings.port() + " (" + text.strip() + ")";
     }
 }

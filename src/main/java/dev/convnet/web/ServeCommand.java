@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -48,6 +49,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to bind; 0.0.0.0 serves other machines too (default: ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--allowed-hosts", paramLabel = "NAME", split = ",",
+            description = "Host names the server answers to besides localhost, 127.x and [::1] (bound to loopback it "
+                    + "answers to those only, against DNS rebinding); * allows any.")
+    List<String> allowedHosts = new ArrayList<>();
+
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "" + ServerSettings.DEFAULT_MAX_BATCH,
             description = "Most images in one forward pass (default: ${DEFAULT-VALUE}).")
     int maxBatch;
@@ -72,7 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerSettings settings;
         try {
-            settings = new ServerSettings(host, port, maxBatch, queue, maxBodyBytes, maxPixels, verbose());
+            settings = new ServerSettings(host, port, maxBatch, queue, maxBodyBytes, maxPixels, verbose(), allowedHosts);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -85,10 +91,15 @@ public final class ServeCommand implements Callable<Integer> {
         if (!(drainSeconds >= 0 && drainSeconds <= 300)) {
             throw new ParameterException(spec.commandLine(), "--drain-seconds must be between 0 and 300, got " + drainSeconds);
         }
+        Optional<String> badHost = BindAddress.problem(host);
+        if (badHost.isPresent()) {
+            throw new ParameterException(spec.commandLine(), badHost.get());
+        }
         List<Path> files = ModelFiles.resolve(models, Path.of(System.getProperty("convnet.home", ".")).resolve("models/model.zip"),
                 message -> new ParameterException(spec.commandLine(), message));
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
+        boolean finished;
         try (ModelFiles.Opened opened = ModelFiles.open(files, engine, settings.maxBatch());
              PredictionServer server = PredictionServer.start(opened.models(), settings);
              StopSignals signals = new StopSignals(stop, spec.commandLine().getErr())) {
@@ -102,6 +113,12 @@ public final class ServeCommand implements Callable<Integer> {
                     drainSeconds);
             out.flush();
             Thread.sleep(Math.round(drainSeconds * 1000));
+            finished = server.stop();
+        }
+        if (!finished) {
+            // A stop the user asked for still succeeded; the line says what it cost.
+            out.println(String.format(Locale.ROOT, "Requests still running after %d s were cut off.",
+                    ServerTimeouts.DEFAULT.stopMillis() / 1000));
         }
         out.println("Stopped.");
         out.flush();

@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -21,8 +22,14 @@ import java.util.function.IntSupplier;
  * and the JVM's memory, threads and CPU.
  */
 final class ServerMetrics {
-    /** Paths named in metrics; anything else counts as "other", so a scanner cannot blow up the label set. */
-    private static final Set<String> PATHS = Set.of("/", "/predict", "/health", "/model", "/metrics", "/page.js", "/page.css");
+    /**
+     * Every label's value set is bounded, so no client can grow the registry (10,000 invented methods
+     * once took 200 MB and a 16 MB scrape): methods outside HTTP's own, paths that matched no route and
+     * statuses outside 100-599 are all counted as "other", and at most this many distinct route
+     * templates are named.
+     */
+    private static final int MAX_PATHS = 64;
+    static final String OTHER = "other";
 
     /** Histogram buckets a person can read: from 1 ms (one small image) to 10 s (a stuck request). */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
@@ -32,6 +39,7 @@ final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DistributionSummary batchSizes;
     private final Counter images;
+    private final Set<String> paths = ConcurrentHashMap.newKeySet();
 
     ServerMetrics(int maxBatch, IntSupplier queueDepth) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -48,15 +56,39 @@ final class ServerMetrics {
                 .register(registry);
     }
 
-    void request(String method, String path, int status, float milliseconds) {
+    /**
+     * Counts one request.
+     *
+     * @param method the method as the client sent it
+     * @param route the route template the request matched (e.g. {@code /predict}), null when it matched none
+     * @param status the status answered
+     * @param milliseconds the time from request to answer
+     */
+    void request(String method, String route, int status, float milliseconds) {
         Timer.builder("convnet_http_requests")
                 .description("HTTP requests by method, path and status, with their latency")
-                .tag("method", method)
-                .tag("path", PATHS.contains(path) ? path : "other")
-                .tag("status", Integer.toString(status))
+                .tag("method", method != null && FrontDoor.METHODS.contains(method) ? method : OTHER)
+                .tag("path", path(route))
+                .tag("status", status >= 100 && status <= 599 ? Integer.toString(status) : OTHER)
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry)
                 .record((long) (milliseconds * 1_000_000L), TimeUnit.NANOSECONDS);
+    }
+
+    private String path(String route) {
+        if (route == null || !route.startsWith("/")) {
+            return OTHER;
+        }
+        if (paths.contains(route)) {
+            return route;
+        }
+        synchronized (paths) {
+            if (paths.size() < MAX_PATHS) {
+                paths.add(route);
+                return route;
+            }
+        }
+        return OTHER;
     }
 
     void batch(int size) {

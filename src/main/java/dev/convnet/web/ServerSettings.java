@@ -1,5 +1,7 @@
 package dev.convnet.web;
 
+import java.util.List;
+
 /**
  * How the server listens and how much it accepts.
  *
@@ -10,9 +12,12 @@ package dev.convnet.web;
  * @param maxBodyBytes the largest request body accepted (413 beyond)
  * @param maxPixels the most pixels (width x height) an image may declare (413 beyond; never decoded)
  * @param verbose whether unexpected errors are logged with their stack trace
+ * @param allowedHosts Host header names accepted besides the loopback ones ({@code *}: any); when the
+ *     list is empty and the server is bound to a loopback address, only loopback names are accepted
+ *     (DNS-rebinding defence, see {@link HostCheck})
  */
 public record ServerSettings(String host, int port, int maxBatch, int queueCapacity, long maxBodyBytes, long maxPixels,
-                             boolean verbose) {
+                             boolean verbose, List<String> allowedHosts) {
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BATCH = 64;
     public static final int DEFAULT_QUEUE = 256;
@@ -22,6 +27,10 @@ public record ServerSettings(String host, int port, int maxBatch, int queueCapac
     static final int MAX_IMAGES_PER_REQUEST = 100;
 
     public ServerSettings {
+        allowedHosts = List.copyOf(allowedHosts);
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("--host is empty; give an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)");
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }
@@ -37,6 +46,12 @@ public record ServerSettings(String host, int port, int maxBatch, int queueCapac
         if (maxPixels < 784 || maxPixels > 100_000_000L) {
             throw new IllegalArgumentException("--max-pixels must be between 784 and 100000000, got " + maxPixels);
         }
+    }
+
+    /** Settings that accept only loopback Host names when bound to loopback. */
+    public ServerSettings(String host, int port, int maxBatch, int queueCapacity, long maxBodyBytes, long maxPixels,
+                          boolean verbose) {
+        this(host, port, maxBatch, queueCapacity, maxBodyBytes, maxPixels, verbose, List.of());
     }
 
     /** The defaults, on 127.0.0.1 and the given port. */

@@ -64,6 +64,9 @@ final class UploadDecoder {
         } catch (HttpProblem e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            if (e.getCause() instanceof OutOfMemoryError oom) {
+                throw oom; // ImageIO wraps it ("Caught exception during read"): the picture is too big for the heap, not damaged
+            }
             // ImageIO's decoders throw all kinds of runtime exceptions on damaged files.
             throw HttpProblem.badImage(("damaged " + formatName(bytes) + " image: ").replace("  ", " ") + reason(e));
         }

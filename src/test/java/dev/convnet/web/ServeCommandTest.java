@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convnet.cli.CliTest;
+import java.awt.Color;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +83,130 @@ class ServeCommandTest {
         } finally {
             server.destroyForcibly();
         }
+    }
+
+    @Test
+    void aHostThatCannotBeBoundIsSaidToBeThatNotAPortInUse() {
+        String model = ServedModel.file().toString();
+        // 999.1.1.1 is no address; .invalid names never resolve (RFC 6761); 203.0.113.0/24 is documentation-only (RFC 5737)
+        for (String host : new String[] {"999.1.1.1", "256.0.0.1", "no-such-host-" + ProcessHandle.current().pid() + ".invalid"}) {
+            assertOneLine(CliTest.run("serve", model, "--port", "0", "--host", host), 2, "is not an IP address and no name this machine can resolve");
+        }
+        for (String host : new String[] {"203.0.113.7", "198.51.100.20"}) {
+            assertOneLine(CliTest.run("serve", model, "--port", "0", "--host", host), 2, "is not an address of this machine");
+        }
+        for (String host : new String[] {"", "  "}) {
+            CliTest.Run run = CliTest.run("serve", model, "--port", "0", "--host", host);
+            assertOneLine(run, 2, "--host is empty");
+            assertFalse(run.out().contains("http://:"), run.out());
+        }
+    }
+
+    @Test
+    void sigtermWaitsForARequestLongerThanFiveSecondsAndExitsZero() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet",
+                "serve", ServedModel.file().toString(), "--port", "0")
+                .redirectError(tmp.resolve("stderr.txt").toFile())
+                .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String startup = out.readLine();
+            assertTrue(startup != null, "no startup line; stderr: " + Files.readString(tmp.resolve("stderr.txt")));
+            Matcher url = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/").matcher(startup);
+            assertTrue(url.find(), startup);
+            int port = Integer.parseInt(url.group(1));
+            // a 280x280 24-bit BMP of a real test digit (235 kB), sent at about 30 kB/s: an 8-second upload,
+            // well above the minimum data rate and inside the body deadline
+            float[] pixels = ServedModel.pixels(ServedModel.testImages(1), 0);
+            byte[] picture = ServedModel.encode(dev.convnet.TestData.darkInkOnWhite(pixels, 10, 0, 0, Color.WHITE), "bmp");
+            assertTrue(picture.length > 200_000, picture.length + " bytes");
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                OutputStream send = client.getOutputStream();
+                send.write(("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/bmp\r\nContent-Length: "
+                        + picture.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                long begin = System.nanoTime();
+                int step = picture.length / 80;
+                for (int sent = 0; sent < picture.length; sent += step) {
+                    send.write(picture, sent, Math.min(step, picture.length - sent));
+                    send.flush();
+                    if (sent == 10 * step) {
+                        server.toHandle().destroy(); // SIGTERM a second into the upload
+                    }
+                    Thread.sleep(100);
+                }
+                String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                double seconds = (System.nanoTime() - begin) / 1e9;
+                assertTrue(seconds > 6, "the request took only " + seconds + " s");
+                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+                assertTrue(answer.contains("\"class\":"), answer);
+            }
+            assertTrue(server.waitFor(15, TimeUnit.SECONDS), "still running 15 s after the request ended");
+            assertEquals(0, server.exitValue());
+            String rest = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(rest.contains("Stopped."), rest);
+            assertFalse(rest.contains("cut off"), rest);
+            String err = Files.readString(tmp.resolve("stderr.txt"));
+            assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPictureTooBigForTheHeapIsA503AndTheServerKeepsServing() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process server = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet",
+                "serve", ServedModel.file().toString(), "--port", "0", "--max-pixels", "100000000")
+                .redirectError(tmp.resolve("stderr.txt").toFile())
+                .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String startup = out.readLine();
+            assertTrue(startup != null, "no startup line; stderr: " + Files.readString(tmp.resolve("stderr.txt")));
+            Matcher url = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/").matcher(startup);
+            assertTrue(url.find(), startup);
+            int port = Integer.parseInt(url.group(1));
+            // 9800x9800 RGB: 96 million pixels (under --max-pixels), 288 MB decoded, 280 kB on the wire; the heap is 128 MB
+            ServerHardeningTest.Answer huge = ServerHardeningTest.post(port, "/predict", "image/png", blackRgbPng(9_800, 9_800));
+            ServerHardeningTest.assertJsonError(huge, 503, "out of memory");
+            byte[] digit = ServedModel.png(ServedModel.pixels(ServedModel.testImages(1), 0));
+            ServerHardeningTest.Answer after = ServerHardeningTest.post(port, "/predict", "image/png", digit);
+            assertEquals(200, after.status(), after.text());
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    /** A valid, all-black RGB PNG: a few hundred kB on the wire, 3 bytes a pixel once decoded. */
+    private static byte[] blackRgbPng(int w, int h) throws IOException {
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream png = new java.io.DataOutputStream(file);
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0});
+        chunk(png, "IHDR", ihdr.array());
+        java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat,
+                new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION))) {
+            byte[] row = new byte[3 * w + 1];
+            for (int y = 0; y < h; y++) {
+                z.write(row);
+            }
+        }
+        chunk(png, "IDAT", idat.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return file.toByteArray();
+    }
+
+    private static void chunk(java.io.DataOutputStream out, String type, byte[] data) throws IOException {
+        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+        out.writeInt(data.length);
+        out.write(name);
+        out.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(name);
+        crc.update(data);
+        out.writeInt((int) crc.getValue());
     }
 
     private static void assertOneLine(CliTest.Run run, int exit, String text) {

@@ -1,0 +1,256 @@
+package dev.convnet.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pictures in a {@code POST /predict} body, in every form clients send them:
+ * <ul>
+ *   <li>the picture's bytes (any Content-Type but the ones below);</li>
+ *   <li>multipart/form-data: parts named {@code image}, each a file or a field holding a data URL or base64;</li>
+ *   <li>text/plain: a data URL ({@code data:image/png;base64,...}, what {@code canvas.toDataURL()}
+ *       returns) or plain base64; a data URL is also recognised under any other type, as browser code
+ *       often sends it with the wrong one;</li>
+ *   <li>application/x-www-form-urlencoded: fields named {@code image}, each a data URL or base64;</li>
+ *   <li>application/json: {@code {"image": "data:..."}} or {@code {"images": ["data:...", ...]}}.</li>
+ * </ul>
+ * The whole body is bounded by {@code --max-body-bytes} before anything is decoded; text is
+ * decoded by {@link DataUrls}. Reading ends with 408 when the body misses its deadline.
+ */
+final class RequestImages {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestImages.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The pictures' encoded bytes, in order.
+     *
+     * @param images each picture's bytes (PNG, JPEG, ...), not yet decoded
+     * @param list whether the client sent a list (multipart, JSON "images") and gets a JSON array back
+     */
+    record Images(List<byte[]> images, boolean list) {
+    }
+
+    private final long maxBodyBytes;
+    private final boolean verbose;
+    private final ServerTimeouts timeouts;
+
+    RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.timeouts = timeouts;
+        this.verbose = verbose;
+    }
+
+    Images read(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            throw HttpProblem.tooLarge(tooLargeBody(declared));
+        }
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT).strip();
+        if (type.startsWith("multipart/form-data")) {
+            return new Images(parts(ctx), true);
+        }
+        byte[] body = body(ctx);
+        if (type.startsWith("application/json") || type.matches("application/[\\w.+-]*\\+json.*")) {
+            return json(body);
+        }
+        // Text is decoded only when it is text: a picture's bytes under a wrong type (curl --data-binary
+        // sends application/x-www-form-urlencoded unless told) are still a picture.
+        if (DataUrls.isDataUrl(body) || type.startsWith("text/plain") && DataUrls.isText(body)) {
+            return new Images(List.of(DataUrls.decode(new String(body, StandardCharsets.ISO_8859_1))), false);
+        }
+        if (type.startsWith("application/x-www-form-urlencoded") && DataUrls.isText(body)) {
+            return new Images(formFields(body), false);
+        }
+        return new Images(List.of(body), false);
+    }
+
+    private byte[] body(Context ctx) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (bytes.length > maxBodyBytes) {
+                throw HttpProblem.tooLarge(tooLargeBody(-1));
+            }
+            return bytes;
+        } catch (HttpProblem e) {
+            throw e;
+        } catch (IOException | RuntimeException e) { // Jetty's minimum data rate throws a runtime BadMessageException (408)
+            throw readFailure(e);
+        }
+    }
+
+    private static Images json(byte[] body) {
+        JsonNode doc;
+        try {
+            doc = JSON.readTree(body);
+        } catch (IOException e) {
+            throw HttpProblem.badImage("malformed JSON body (" + firstLine(e) + "); send {\"image\": \"data:image/png;base64,...\"}");
+        }
+        String usage = "; send {\"image\": \"data:image/png;base64,...\"} or {\"images\": [...]}";
+        if (doc != null && doc.isObject() && doc.get("image") != null) {
+            if (!doc.get("image").isTextual()) {
+                throw HttpProblem.badImage("\"image\" must be a string: a data URL or base64" + usage);
+            }
+            return new Images(List.of(DataUrls.decode(doc.get("image").asText())), false);
+        }
+        if (doc != null && doc.isObject() && doc.get("images") != null && doc.get("images").isArray()) {
+            JsonNode list = doc.get("images");
+            if (list.isEmpty()) {
+                throw HttpProblem.badImage("\"images\" is empty" + usage);
+            }
+            checkCount(list.size());
+            List<byte[]> images = new ArrayList<>();
+            for (JsonNode item : list) {
+                if (!item.isTextual()) {
+                    throw HttpProblem.badImage("each of \"images\" must be a string: a data URL or base64" + usage);
+                }
+                images.add(DataUrls.decode(item.asText()));
+            }
+            return new Images(images, true);
+        }
+        throw HttpProblem.badImage("no \"image\" in the JSON body" + usage);
+    }
+
+    private static List<byte[]> formFields(byte[] body) {
+        List<byte[]> images = new ArrayList<>();
+        for (String field : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
+            int eq = field.indexOf('=');
+            String name = eq < 0 ? field : field.substring(0, eq);
+            if (decodeForm(name).equals("image")) {
+                checkCount(images.size() + 1);
+                images.add(DataUrls.decode(eq < 0 ? "" : decodeForm(field.substring(eq + 1))));
+            }
+        }
+        if (images.isEmpty()) {
+            throw HttpProblem.badImage("not an image: send a PNG, JPEG, GIF or BMP picture, a data URL, "
+                    + "or a form with an 'image' field (image=<a data URL or base64>)");
+        }
+        return images;
+    }
+
+    private static String decodeForm(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw HttpProblem.badImage("malformed form body (" + e.getMessage() + ")");
+        }
+    }
+
+    private List<byte[]> parts(Context ctx) {
+        List<Part> parts = new ArrayList<>();
+        try {
+            ctx.uploadedFiles("image"); // parses the body under Javalin's multipart limits
+            for (Part part : ctx.req().getParts()) {
+                if ("image".equals(part.getName())) {
+                    parts.add(part);
+                }
+            }
+        } catch (Exception e) { // Jetty's parser throws ServletException (checked, yet undeclared) and runtime ones
+            if (verbose) {
+                LOG.info("multipart body refused", e);
+            }
+            throw multipartFailure(e);
+        }
+        if (parts.isEmpty()) {
+            throw HttpProblem.badImage("no 'image' part in the multipart/form-data body; name each picture's part 'image'");
+        }
+        checkCount(parts.size());
+        List<byte[]> bodies = new ArrayList<>();
+        for (Part part : parts) { // in the order sent
+            byte[] bytes;
+            try (InputStream in = part.getInputStream()) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes));
+            } catch (IOException e) {
+                throw HttpProblem.badImage("could not read an 'image' part (" + firstLine(e) + ")");
+            }
+            // a data URL anywhere, or base64 text in a form field (no filename); otherwise the picture's own bytes
+            boolean text = DataUrls.isDataUrl(bytes) || part.getSubmittedFileName() == null && DataUrls.isText(bytes);
+            bodies.add(text ? DataUrls.decode(new String(bytes, StandardCharsets.ISO_8859_1)) : bytes);
+        }
+        return bodies;
+    }
+
+    private static void checkCount(int n) {
+        if (n > ServerSettings.MAX_IMAGES_PER_REQUEST) {
+            throw HttpProblem.tooLarge("too many images: " + n + " in one request, the limit is "
+                    + ServerSettings.MAX_IMAGES_PER_REQUEST);
+        }
+    }
+
+    private HttpProblem multipartFailure(Exception e) {
+        HttpProblem slow = slowBody(e);
+        if (slow != null) {
+            return slow;
+        }
+        String text = causes(e);
+        if (text.contains("header")) {
+            // Jetty's part parser bounds each part's headers; that is not the body's size.
+            return HttpProblem.badImage("malformed multipart/form-data body: a part's headers are too long ("
+                    + firstLine(e) + "); keep each part's headers short, e.g. a short filename");
+        }
+        if (text.contains("exceed") || text.contains("too large") || text.contains("too big")) {
+            return HttpProblem.tooLarge(tooLargeBody(-1));
+        }
+        return HttpProblem.badImage("malformed multipart/form-data body (" + firstLine(e)
+                + "); send one or more parts named 'image'");
+    }
+
+    private HttpProblem readFailure(Exception e) {
+        HttpProblem slow = slowBody(e);
+        // A client that stops sending (or a stop that will not wait for it) ends here; no internals in the answer.
+        return slow != null ? slow : HttpProblem.badImage("the request body did not arrive completely; send it again");
+    }
+
+    /** 408 when a read failed because the body came too slowly (our deadline or Jetty's minimum data rate). */
+    private HttpProblem slowBody(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (t instanceof FrontDoor.BodyDeadlineException || t instanceof TimeoutException
+                    || t instanceof HttpException http && http.getCode() == 408
+                    || text.contains("data rate") || text.contains("timeout")) {
+                return new HttpProblem(408, timeouts.slowBodyMessage());
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null && b.length() < 2000; t = t.getCause() == t ? null : t.getCause()) {
+            b.append(t.getMessage()).append(' ');
+        }
+        return b.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private String tooLargeBody(long declared) {
+        return declared >= 0
+                ? String.format(Locale.ROOT, "request body too large: %,d bytes, the limit is %,d bytes", declared, maxBodyBytes)
+                : String.format(Locale.ROOT, "request body too large: over the limit of %,d bytes", maxBodyBytes);
+    }
+
+    static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int nl = text.indexOf('\n');
+        text = nl < 0 ? text : text.substring(0, nl);
+        return text.length() > 120 ? text.substring(0, 120) + "..." : text;
+    }
+}
