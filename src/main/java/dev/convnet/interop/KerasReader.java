@@ -86,8 +86,8 @@ public final class KerasReader {
             byte[] weights = entry(zip, name, "model.weights.h5", (int) MAX_FILE_BYTES);
             try (HdfFile hdf = HdfFile.fromBytes(weights)) {
                 Group layers = kerasLayersGroup(hdf, name);
-                return new KerasModel(arch.architecture(), readWeights(name, arch, expected, (i, n) -> {
-                    Node group = layers.getChild(arch.savePath(i));
+                return model(arch, readWeights(name, arch, expected, (layerName, savePath, n) -> {
+                    Node group = layers.getChild(savePath);
                     Node vars = group instanceof Group g ? g.getChild("vars") : null;
                     if (!(vars instanceof Group v) || !(v.getChild(String.valueOf(n)) instanceof Dataset d)) {
                         return null;
@@ -154,8 +154,8 @@ public final class KerasReader {
         if (!(hdf.getChild("model_weights") instanceof Group weights)) {
             throw new InteropException(name + ": a Keras model config without weights (no model_weights group)");
         }
-        return new KerasModel(arch.architecture(), readWeights(name, arch, weightedLayers(arch), (i, n) -> {
-            if (!(weights.getChild(arch.weighted().get(i)) instanceof Group group)) {
+        return model(arch, readWeights(name, arch, weightedLayers(arch), (layerName, savePath, n) -> {
+            if (!(weights.getChild(layerName) instanceof Group group)) {
                 return null;
             }
             List<String> names = weightNames(group);
@@ -166,7 +166,14 @@ public final class KerasReader {
         }), new KerasSource(file, "h5", version == null ? "unknown" : version, sha256));
     }
 
-    /** The kernel first, then the bias: Keras lists them in that order; names end in kernel / bias (":0" in Keras 2). */
+    private static KerasModel model(KerasArchitecture arch, List<KerasModel.LayerWeights> weights, KerasSource source) {
+        return new KerasModel(arch.architecture(), weights, source, arch.notes());
+    }
+
+    /**
+     * In the order Keras keeps them: kernel, bias; BatchNormalization's gamma, beta, moving_mean,
+     * moving_variance. Names end in those words (":0" in Keras 2).
+     */
     private static List<String> weightNames(Group group) {
         Attribute attribute = group.getAttribute("weight_names");
         Object data = attribute == null ? null : attribute.getData();
@@ -178,9 +185,16 @@ public final class KerasReader {
         return names;
     }
 
+    private static final List<String> WEIGHT_ORDER = List.of("kernel", "bias", "gamma", "beta", "moving_mean", "moving_variance");
+
     private static int rank(String weightName) {
         String n = weightName.endsWith(":0") ? weightName.substring(0, weightName.length() - 2) : weightName;
-        return n.endsWith("kernel") ? 0 : n.endsWith("bias") ? 1 : 2;
+        for (int i = 0; i < WEIGHT_ORDER.size(); i++) {
+            if (n.endsWith(WEIGHT_ORDER.get(i))) {
+                return i;
+            }
+        }
+        return WEIGHT_ORDER.size();
     }
 
     private static String stringAttribute(Node node, String key) {
@@ -198,28 +212,53 @@ public final class KerasReader {
         return null;
     }
 
-    /** Where the i-th weighted layer's n-th variable (0 kernel, 1 bias) lives in one file format; null if absent. */
+    /** Where a layer's n-th variable lives in one file format (by its name in a .h5, its save path in a .keras); null if absent. */
     private interface WeightLocator {
-        Dataset find(int layer, int n);
+        Dataset find(String layerName, String savePath, int n);
     }
 
     /** The Conv2D and Dense layers convnet builds for {@code arch}: what the weights must fit. */
     private static List<ChainLayer> weightedLayers(KerasArchitecture arch) {
-        return NetworkChain.of(new KerasModel(arch.architecture(), List.of(), null).configuration()).weighted();
+        return NetworkChain.of(new KerasModel(arch.architecture(), List.of(), null, java.util.Map.of()).configuration())
+                .weighted();
     }
 
+    /**
+     * Each weighted layer's kernel and bias, with its BatchNormalization and (for the first) the
+     * input scaling folded in: what convnet's plain layers compute.
+     */
     private static List<KerasModel.LayerWeights> readWeights(String name, KerasArchitecture arch, List<ChainLayer> layers,
                                                              WeightLocator locator) {
         List<KerasModel.LayerWeights> weights = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
-            String layer = arch.weighted().get(i);
+            KerasArchitecture.Weighted w = arch.weighted().get(i);
             int[] kernelShape = layers.get(i) instanceof ChainLayer.Conv c
                     ? new int[] {c.kernel(), c.kernel(), c.inChannels(), c.filters()}
                     : new int[] {((ChainLayer.Dense) layers.get(i)).inputs(), ((ChainLayer.Dense) layers.get(i)).units()};
             int[] biasShape = {kernelShape[kernelShape.length - 1]};
-            float[] kernel = values(name, layer, "kernel", locator.find(i, 0), kernelShape);
-            float[] bias = values(name, layer, "bias", locator.find(i, 1), biasShape);
-            weights.add(new KerasModel.LayerWeights(layer, kernel, bias));
+            float[] kernel = values(name, w.name(), "kernel", locator.find(w.name(), w.savePath(), 0), kernelShape);
+            float[] bias = w.bias() ? values(name, w.name(), "bias", locator.find(w.name(), w.savePath(), 1), biasShape)
+                    : new float[biasShape[0]];
+            KerasModel.LayerWeights layer = new KerasModel.LayerWeights(w.name(), kernel, bias);
+            KerasArchitecture.BatchNorm bn = w.batchNorm();
+            if (bn != null) {
+                int n = 0;
+                float[] ones = new float[biasShape[0]];
+                java.util.Arrays.fill(ones, 1f);
+                float[] gamma = bn.scale() ? values(name, bn.name(), "gamma", locator.find(bn.name(), bn.savePath(), n++), biasShape) : ones;
+                float[] beta = bn.center() ? values(name, bn.name(), "beta", locator.find(bn.name(), bn.savePath(), n++), biasShape)
+                        : new float[biasShape[0]];
+                float[] mean = values(name, bn.name(), "moving_mean", locator.find(bn.name(), bn.savePath(), n++), biasShape);
+                float[] variance = values(name, bn.name(), "moving_variance", locator.find(bn.name(), bn.savePath(), n), biasShape);
+                layer = Folding.batchNorm(name + ": folding " + bn.name() + " into " + w.name(), layer, gamma, beta, mean,
+                        variance, bn.epsilon());
+            }
+            if (i == 0 && !arch.inputScaling().isIdentity()) {
+                layer = Folding.inputScaling(name + ": folding the Rescaling (scale x " + arch.inputScaling().scale() / 255
+                        + ", offset " + arch.inputScaling().offset() + ") into " + w.name(), layer,
+                        arch.inputScaling().scale(), arch.inputScaling().offset());
+            }
+            weights.add(layer);
         }
         return weights;
     }

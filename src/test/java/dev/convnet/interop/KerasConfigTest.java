@@ -30,9 +30,9 @@ class KerasConfigTest {
                 + "]}, \"keras_version\": \"2.15.0\"}";
         KerasArchitecture arch = KerasArchitecture.of("seq.h5", KerasConfig.parse("seq.h5", config));
         assertEquals("convnet 32,64,128 k3 s1 valid", arch.architecture().describe());
-        assertEquals(java.util.List.of("conv2d", "conv2d_1", "conv2d_2", "dense"), arch.weighted());
-        assertEquals("dense", arch.savePath(3));
-        assertEquals("conv2d_2", arch.savePath(2));
+        assertEquals(java.util.List.of("conv2d", "conv2d_1", "conv2d_2", "dense"), arch.weightedNames());
+        assertEquals("dense", arch.weighted().get(3).savePath());
+        assertEquals("conv2d_2", arch.weighted().get(2).savePath());
     }
 
     @Test
