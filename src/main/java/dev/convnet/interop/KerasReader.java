@@ -43,9 +43,25 @@ public final class KerasReader {
         return name.endsWith(".keras") || name.endsWith(".h5") || name.endsWith(".hdf5");
     }
 
+    /**
+     * Refuses a TensorFlow SavedModel directory ({@code saved_model.pb} and {@code variables/}, what
+     * {@code model.export(dir)} and TensorFlow 2's {@code model.save(dir)} write) in one line that
+     * says how to make a .keras file of it; does nothing for anything else.
+     *
+     * @throws InteropException for a SavedModel directory
+     */
+    public static void refuseSavedModel(Path path) {
+        if (Files.isDirectory(path) && Files.isRegularFile(path.resolve("saved_model.pb"))) {
+            throw new InteropException(path + ": a TensorFlow SavedModel directory (saved_model.pb, variables/), not a Keras "
+                    + "model file; convert it to one in Python: model = keras.models.load_model(\"" + path
+                    + "\") (or tf.saved_model.load and rebuild the layers), then model.save(\"model.keras\")");
+        }
+    }
+
     /** Reads {@code file}; InteropException with one line naming the file and the problem. */
     public KerasModel read(Path file) {
         String name = file.toString();
+        refuseSavedModel(file);
         if (!Files.isRegularFile(file)) {
             throw new InteropException(name + ": no such Keras model file");
         }

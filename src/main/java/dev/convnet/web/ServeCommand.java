@@ -81,6 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
         }
         Path file = model != null ? model : Path.of(System.getProperty("convnet.home", ".")).resolve("models/model.zip");
+        dev.convnet.interop.KerasReader.refuseSavedModel(file);
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), "model file " + file + " not found");
         }
