@@ -174,19 +174,16 @@ final class KerasSpellings {
      */
     private static double keptDropout(List<Step> steps, List<DropoutAt> dropouts, Map<String, String> notes) {
         int output = steps.size() - 1;
-        double keep = 1;
-        List<String> names = new ArrayList<>();
-        for (DropoutAt d : dropouts) {
-            if (d.beforeStep() == output && output >= 1 && (steps.get(output - 1).is("Flatten") || steps.get(output - 1).is("Dense"))
-                    && d.layer().className().equals("Dropout")) {
-                keep *= 1 - d.rate();
-                names.add(d.layer().name());
-            }
-        }
-        if (names.isEmpty()) {
+        List<DropoutAt> kept = dropouts.stream().filter(d -> d.beforeStep() == output && output >= 1
+                && (steps.get(output - 1).is("Flatten") || steps.get(output - 1).is("Dense"))
+                && d.layer().className().equals("Dropout")).toList();
+        if (kept.isEmpty()) {
             return 0;
         }
-        double rate = 1 - keep;
+        List<String> names = kept.stream().map(d -> d.layer().name()).toList();
+        // two Dropouts in a row keep (1 - a)(1 - b) of the units: one Dropout of that rate
+        double rate = kept.size() == 1 ? kept.get(0).rate()
+                : 1 - kept.stream().mapToDouble(d -> 1 - d.rate()).reduce(1, (a, b) -> a * b);
         notes.put("imported.dropout", String.join(", ", names) + " (rate " + number(rate) + ") kept before "
                 + steps.get(output).layer().name() + ": the identity at inference, inverted dropout when fine-tuned");
         return rate;
