@@ -17,16 +17,14 @@ final class Folding {
      *
      * @return the folded weights; InteropException naming {@code where} if a result is not finite
      */
-    static KerasModel.LayerWeights batchNorm(String where, KerasModel.LayerWeights layer, float[] gamma, float[] beta,
-                                             float[] mean, float[] variance, double epsilon) {
+    static KerasModel.LayerWeights batchNorm(String where, KerasModel.LayerWeights layer, Affine norm) {
         float[] kernel = layer.kernel();
         float[] bias = layer.bias();
         int units = bias.length;
-        double[] a = new double[units];
+        double[] a = norm.scale();
         float[] b = new float[units];
         for (int o = 0; o < units; o++) {
-            a[o] = gamma[o] / Math.sqrt((double) variance[o] + epsilon);
-            b[o] = (float) (((double) bias[o] - mean[o]) * a[o] + beta[o]);
+            b[o] = (float) (bias[o] * a[o] + norm.shift()[o]); // (b - mean) a + beta
         }
         float[] k = new float[kernel.length];
         for (int i = 0; i < kernel.length; i++) {
@@ -55,6 +53,47 @@ final class Folding {
             b[o] = (float) (bias[o] + offset * sums[o]);
         }
         return finite(where, layer.kerasName(), k, b);
+    }
+
+    /**
+     * A per-channel affine map {@code a x + c} on the layer's input ({@code channels} values
+     * repeating along the kernel's input rows, as Keras lays out a map's channels and flattens
+     * (h, w, c)): {@code W' = W a}, {@code b' = b + sum(W c)}. Exact for Dense and valid-padded
+     * convolutions; a same-padded border would be {@code c}, so callers check {@code c == 0} there.
+     */
+    static KerasModel.LayerWeights inputAffine(String where, KerasModel.LayerWeights layer, Affine affine) {
+        double[] a = affine.scale();
+        double[] c = affine.shift();
+        float[] kernel = layer.kernel();
+        float[] bias = layer.bias();
+        int units = bias.length;
+        int channels = a.length;
+        double[] shift = new double[units];
+        float[] k = new float[kernel.length];
+        for (int i = 0; i < kernel.length; i++) {
+            int channel = (i / units) % channels;
+            k[i] = (float) (kernel[i] * a[channel]);
+            shift[i % units] += kernel[i] * c[channel];
+        }
+        float[] b = new float[units];
+        for (int o = 0; o < units; o++) {
+            b[o] = (float) (bias[o] + shift[o]);
+        }
+        return finite(where, layer.kerasName(), k, b);
+    }
+
+    /** A per-channel affine map {@code scale x + shift}. */
+    record Affine(double[] scale, double[] shift) {
+        /** BatchNormalization at inference: {@code scale = gamma / sqrt(variance + epsilon)}, {@code shift = beta - mean scale}. */
+        static Affine batchNorm(float[] gamma, float[] beta, float[] mean, float[] variance, double epsilon) {
+            double[] a = new double[gamma.length];
+            double[] c = new double[gamma.length];
+            for (int i = 0; i < gamma.length; i++) {
+                a[i] = gamma[i] / Math.sqrt((double) variance[i] + epsilon);
+                c[i] = beta[i] - mean[i] * a[i];
+            }
+            return new Affine(a, c);
+        }
     }
 
     private static KerasModel.LayerWeights finite(String where, String name, float[] kernel, float[] bias) {

@@ -36,8 +36,18 @@ record KerasArchitecture(Architecture architecture, List<Weighted> weighted, Inp
      * @param savePath its group in a .keras file's model.weights.h5
      * @param bias whether it has a bias (else zeros)
      * @param batchNorm the BatchNormalization right after it (folded into it), or null
+     * @param inputNorm a BatchNormalization on its input (after a ReLU, pooling or Flatten), or null
      */
-    record Weighted(String name, String savePath, boolean bias, BatchNorm batchNorm) {
+    record Weighted(String name, String savePath, boolean bias, BatchNorm batchNorm, InputNorm inputNorm) {
+    }
+
+    /**
+     * A BatchNormalization on a weighted layer's input, folded into its kernel.
+     *
+     * @param throughPool a max pooling lies between (the fold needs a positive scale per channel)
+     * @param beforeFlatten it normalises a map's channels, flattened before the Dense that takes it
+     */
+    record InputNorm(BatchNorm batchNorm, boolean throughPool, boolean beforeFlatten) {
     }
 
     /**
@@ -170,12 +180,16 @@ record KerasArchitecture(Architecture architecture, List<Weighted> weighted, Inp
     }
 
     private static Weighted weighted(KerasSpellings.Step step, Map<KerasLayer, String> paths) {
-        KerasLayer bn = step.batchNorm();
-        BatchNorm norm = bn == null ? null : new BatchNorm(bn.name(), paths.get(bn), bn.config().path("epsilon").asDouble(1e-3),
+        KerasSpellings.InputNorm in = step.inputNorm();
+        return new Weighted(step.layer().name(), paths.get(step.layer()), step.layer().config().path("use_bias").asBoolean(true),
+                batchNorm(step.batchNorm(), paths),
+                in == null ? null : new InputNorm(batchNorm(in.layer(), paths), in.throughPool(), in.beforeFlatten()));
+    }
+
+    private static BatchNorm batchNorm(KerasLayer bn, Map<KerasLayer, String> paths) {
+        return bn == null ? null : new BatchNorm(bn.name(), paths.get(bn), bn.config().path("epsilon").asDouble(1e-3),
                 bn.config().path("momentum").asDouble(0.99), bn.config().path("center").asBoolean(true),
                 bn.config().path("scale").asBoolean(true));
-        return new Weighted(step.layer().name(), paths.get(step.layer()), step.layer().config().path("use_bias").asBoolean(true),
-                norm);
     }
 
     private static void checkConv(String file, KerasSpellings.Step step, KerasLayer first, int kernel, int strides, String padding) {

@@ -256,18 +256,31 @@ public final class KerasReader {
             float[] bias = w.bias() ? values(name, w.name(), "bias", locator.find(w.name(), w.savePath(), 1), biasShape)
                     : new float[biasShape[0]];
             KerasModel.LayerWeights layer = new KerasModel.LayerWeights(w.name(), kernel, bias);
+            KerasArchitecture.InputNorm in = w.inputNorm();
+            if (in != null) {
+                int channels = layers.get(i) instanceof ChainLayer.Conv c ? c.inChannels()
+                        : !in.beforeFlatten() ? ((ChainLayer.Dense) layers.get(i)).inputs()
+                        : i > 0 && layers.get(i - 1) instanceof ChainLayer.Conv c ? c.filters() : 1;
+                KerasArchitecture.BatchNorm bn = in.batchNorm();
+                Folding.Affine affine = batchNormAffine(name, bn, channels, locator);
+                String where = name + ": folding " + bn.name() + " into the input of " + w.name();
+                for (int ch = 0; ch < channels; ch++) {
+                    if (in.throughPool() && affine.scale()[ch] < 0) {
+                        throw new InteropException(where + ": channel " + ch + " has a negative scale (gamma "
+                                + "/ sqrt(variance + epsilon) = " + affine.scale()[ch] + "), and max pooling between them "
+                                + "does not commute with it");
+                    }
+                    if (layers.get(i) instanceof ChainLayer.Conv c && c.same() && affine.shift()[ch] != 0) {
+                        throw new InteropException(where + ": " + w.name() + " pads 'same' and the normalisation shifts "
+                                + "channel " + ch + " by " + affine.shift()[ch] + ", which would change its zero border");
+                    }
+                }
+                layer = Folding.inputAffine(where, layer, affine);
+            }
             KerasArchitecture.BatchNorm bn = w.batchNorm();
             if (bn != null) {
-                int n = 0;
-                float[] ones = new float[biasShape[0]];
-                java.util.Arrays.fill(ones, 1f);
-                float[] gamma = bn.scale() ? values(name, bn.name(), "gamma", locator.find(bn.name(), bn.savePath(), n++), biasShape) : ones;
-                float[] beta = bn.center() ? values(name, bn.name(), "beta", locator.find(bn.name(), bn.savePath(), n++), biasShape)
-                        : new float[biasShape[0]];
-                float[] mean = values(name, bn.name(), "moving_mean", locator.find(bn.name(), bn.savePath(), n++), biasShape);
-                float[] variance = values(name, bn.name(), "moving_variance", locator.find(bn.name(), bn.savePath(), n), biasShape);
-                layer = Folding.batchNorm(name + ": folding " + bn.name() + " into " + w.name(), layer, gamma, beta, mean,
-                        variance, bn.epsilon());
+                Folding.Affine affine = batchNormAffine(name, bn, biasShape[0], locator);
+                layer = Folding.batchNorm(name + ": folding " + bn.name() + " into " + w.name(), layer, affine);
             }
             if (i == 0 && !arch.inputScaling().isIdentity()) {
                 layer = Folding.inputScaling(name + ": folding the Rescaling (scale x " + arch.inputScaling().scale() / 255
@@ -277,6 +290,21 @@ public final class KerasReader {
             weights.add(layer);
         }
         return weights;
+    }
+
+    /** A BatchNormalization layer's variables over {@code channels}, as the affine map it is at inference. */
+    private static Folding.Affine batchNormAffine(String name, KerasArchitecture.BatchNorm bn, int channels,
+                                                 WeightLocator locator) {
+        int[] shape = {channels};
+        int n = 0;
+        float[] ones = new float[channels];
+        Arrays.fill(ones, 1f);
+        float[] gamma = bn.scale() ? values(name, bn.name(), "gamma", locator.find(bn.name(), bn.savePath(), n++), shape) : ones;
+        float[] beta = bn.center() ? values(name, bn.name(), "beta", locator.find(bn.name(), bn.savePath(), n++), shape)
+                : new float[channels];
+        float[] mean = values(name, bn.name(), "moving_mean", locator.find(bn.name(), bn.savePath(), n++), shape);
+        float[] variance = values(name, bn.name(), "moving_variance", locator.find(bn.name(), bn.savePath(), n), shape);
+        return Folding.Affine.batchNorm(gamma, beta, mean, variance, bn.epsilon());
     }
 
     /** A dataset's values, after checking its shape and type: nothing is read for a shape we did not expect. */

@@ -41,9 +41,14 @@ final class KerasSpellings {
      *
      * @param layer the Conv2D, MaxPooling2D, Flatten or Dense layer
      * @param activation its activation after fusing a separate one ({@code linear} if none)
-     * @param batchNorm a BatchNormalization to fold into it, or null
+     * @param batchNorm a BatchNormalization after it to fold into it, or null
+     * @param inputNorm a BatchNormalization before it (after an activation, a pooling or Flatten) to fold into it, or null
      */
-    record Step(KerasLayer layer, String activation, KerasLayer batchNorm) {
+    record Step(KerasLayer layer, String activation, KerasLayer batchNorm, InputNorm inputNorm) {
+        Step(KerasLayer layer, String activation, KerasLayer batchNorm) {
+            this(layer, activation, batchNorm, null);
+        }
+
         boolean is(String className) {
             return canonical(layer.className()).equals(className);
         }
@@ -51,6 +56,18 @@ final class KerasSpellings {
         boolean weighted() {
             return is("Conv2D") || is("Dense");
         }
+    }
+
+    /**
+     * A BatchNormalization that normalises a layer's input rather than its output: an affine map
+     * per channel, folded into the next weighted layer's kernel. Through a max pooling only when
+     * its scale is positive; before a same-padded convolution only when its shift is 0.
+     *
+     * @param layer the BatchNormalization layer
+     * @param throughPool a MaxPooling2D lies between it and the weighted layer
+     * @param beforeFlatten it normalises the channels of a map that is flattened before a Dense
+     */
+    record InputNorm(KerasLayer layer, boolean throughPool, boolean beforeFlatten) {
     }
 
     /**
@@ -80,6 +97,7 @@ final class KerasSpellings {
         List<String> augmentation = new ArrayList<>();
         List<String> folded = new ArrayList<>();
         Set<String> unsupported = new LinkedHashSet<>();
+        InputNorm pending = null;
         for (KerasLayer layer : config.layers()) {
             String kind = canonical(layer.className());
             JsonNode c = layer.config();
@@ -118,27 +136,48 @@ final class KerasSpellings {
                 String activation = activationOf(file, layer);
                 if (!activation.equals("linear")) {
                     Step last = lastWeightedAndLinear(file, layer, steps, "applies " + activation);
-                    steps.set(steps.size() - 1, new Step(last.layer(), activation, last.batchNorm()));
+                    steps.set(steps.size() - 1, new Step(last.layer(), activation, last.batchNorm(), last.inputNorm()));
                     folded.add(layer.name() + " (" + activation + ") into " + last.layer().name());
                 }
-            } else if (kind.equals("BatchNormalization")) {
-                Step last = lastWeightedAndLinear(file, layer, steps, "normalises");
+            } else if (kind.equals("BatchNormalization") && !steps.isEmpty() && steps.get(steps.size() - 1).weighted()
+                    && steps.get(steps.size() - 1).activation().equals("linear")) {
+                Step last = steps.get(steps.size() - 1);
                 if (last.batchNorm() != null) {
                     throw new InteropException(file + ": " + layer + " follows " + last.batchNorm().name()
                             + "; convnet folds one BatchNormalization into each Conv2D or Dense");
                 }
-                checkBatchNorm(file, layer, last);
-                steps.set(steps.size() - 1, new Step(last.layer(), last.activation(), layer));
+                checkBatchNorm(file, layer, last.is("Conv2D") ? 4 : 2);
+                steps.set(steps.size() - 1, new Step(last.layer(), last.activation(), layer, last.inputNorm()));
                 folded.add(layer.name() + " into " + last.layer().name());
+            } else if (kind.equals("BatchNormalization")) {
+                // after a ReLU, a pooling or Flatten: folded forward into the next Conv2D or Dense
+                if (pending != null) {
+                    throw new InteropException(file + ": " + layer + " follows " + pending.layer().name()
+                            + " with no Conv2D or Dense between; convnet folds one BatchNormalization into each");
+                }
+                checkBatchNorm(file, layer, steps.isEmpty() || !steps.get(steps.size() - 1).is("Flatten") && !steps.get(steps.size() - 1).is("Dense") ? 4 : 2);
+                pending = new InputNorm(layer, false, false);
             } else if (kind.equals("Conv2D") || kind.equals("Dense")) {
                 JsonNode activation = c.path("activation");
                 steps.add(new Step(layer, activation.isMissingNode() || activation.isNull() ? "linear"
-                        : activation.isTextual() ? activation.asText() : activation.toString(), null));
+                        : activation.isTextual() ? activation.asText() : activation.toString(), null, pending));
+                if (pending != null) {
+                    folded.add(pending.layer().name() + " into the input of " + layer.name());
+                }
+                pending = null;
             } else if (kind.equals("MaxPooling2D") || kind.equals("Flatten")) {
                 steps.add(new Step(layer, "linear", null));
+                if (pending != null) {
+                    pending = new InputNorm(pending.layer(), pending.throughPool() || kind.equals("MaxPooling2D"),
+                            pending.beforeFlatten() || kind.equals("Flatten"));
+                }
             } else {
                 unsupported.add(layer.toString());
             }
+        }
+        if (pending != null && unsupported.isEmpty()) {
+            throw new InteropException(file + ": " + pending.layer() + " comes after the last Conv2D or Dense; "
+                    + "convnet folds BatchNormalization into the Conv2D or Dense before or after it");
         }
         if (!unsupported.isEmpty()) {
             throw new InteropException(file + ": unsupported Keras " + (unsupported.size() == 1 ? "layer " : "layers ")
@@ -149,7 +188,7 @@ final class KerasSpellings {
         Map<String, String> notes = new LinkedHashMap<>();
         if (!steps.isEmpty() && steps.get(steps.size() - 1).is("Dense") && steps.get(steps.size() - 1).activation().equals("linear")) {
             Step last = steps.get(steps.size() - 1);
-            steps.set(steps.size() - 1, new Step(last.layer(), "softmax", last.batchNorm()));
+            steps.set(steps.size() - 1, new Step(last.layer(), "softmax", last.batchNorm(), last.inputNorm()));
             notes.put("imported.softmax", "added after " + last.layer().name()
                     + ": the Keras model outputs logits (Dense without softmax, trained with from_logits=True); "
                     + "the class ranking is unchanged");
@@ -280,10 +319,9 @@ final class KerasSpellings {
         return last;
     }
 
-    private static void checkBatchNorm(String file, KerasLayer layer, Step after) {
+    private static void checkBatchNorm(String file, KerasLayer layer, int rank) {
         JsonNode c = layer.config();
         JsonNode axis = c.path("axis");
-        int rank = after.is("Conv2D") ? 4 : 2;
         int a = axis.isArray() && axis.size() == 1 ? axis.get(0).asInt(0) : axis.isIntegralNumber() ? axis.asInt() : 0;
         if (!axis.isMissingNode() && a != -1 && a != rank - 1) {
             throw new InteropException(file + ": " + layer.name() + " normalises axis " + axis

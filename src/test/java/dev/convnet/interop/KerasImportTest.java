@@ -76,6 +76,7 @@ class KerasImportTest {
         "logits.keras | logits | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.softmax | added after dense: the Keras model outputs logits",
         "batchnorm.keras | batchnorm | convnet 8,16 k3 s1 valid pool-last dropout 0.3 | 3.15.1 | imported.folded | batch_normalization into conv2d",
         "batchnorm.h5 | batchnorm | convnet 8,16 k3 s1 valid pool-last dropout 0.3 | 3.15.1 | imported.folded | batch_normalization_2 into dense",
+        "batchnorm-after-relu.keras | batchnorm-after-relu | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.folded | batch_normalization into the input of conv2d_1, batch_normalization_1 into the input of dense",
         "augmentation.keras | augmentation | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.augmentation | RandomRotation(factor=[-0.1,0.1], fill_mode=reflect, interpolation=bilinear, fill_value=0.0), RandomZoom(height_factor=0.2",
         "keras2.1.h5 | keras2 | convnet 8,16 k3 s1 valid pool-last dropout 0.5 | 2.1.6 | imported.dropout | dropout_1 (rate 0.5) kept before dense_1",
         "keras2.2.4.h5 | keras2 | convnet 8,16 k3 s1 valid pool-last dropout 0.5 | 2.2.4 | imported.dropout | dropout_1 (rate 0.5)"})
