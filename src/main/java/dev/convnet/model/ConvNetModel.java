@@ -115,8 +115,9 @@ public final class ConvNetModel {
             if (arch.batchNorm()) {
                 // Conv2D (linear) -> BatchNormalization -> Activation("relu"), as Keras models write it
                 String norm = "batch_normalization" + suffix(i);
+                // useLogStd(false): keep the moving variance itself, as Keras does (DL4J's default keeps log10 of the std)
                 graph.addLayer(norm, new BatchNormalization.Builder().decay(BATCH_NORM_MOMENTUM).eps(BATCH_NORM_EPSILON)
-                        .build(), previous);
+                        .useLogStd(false).activation(Activation.IDENTITY).build(), previous);
                 String relu = "activation" + suffix(i);
                 graph.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), norm);
                 previous = relu;
