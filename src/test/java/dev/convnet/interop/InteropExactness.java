@@ -42,8 +42,9 @@ public final class InteropExactness {
         NativeRuntime.start();
         LabeledImages test = KerasFixtures.testImages(IMAGES);
         List<ReferencePython.Job> jobs = new ArrayList<>();
-        for (Path k : kerasFiles) {
-            jobs.add(new ReferencePython.Job("keras", k, null, work.resolve(k.getFileName() + ".keras-side")));
+        for (int i = 0; i < kerasFiles.size(); i++) { // numbered: two files may share a name (a fixture and a case)
+            Path k = kerasFiles.get(i);
+            jobs.add(new ReferencePython.Job("keras", k, null, work.resolve(i + "-" + k.getFileName() + ".keras-side")));
         }
         ComputationGraph ours = export == null ? null : new ModelStore().load(export);
         if (ours != null) {
