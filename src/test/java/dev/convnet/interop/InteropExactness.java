@@ -62,14 +62,10 @@ public final class InteropExactness {
             Path k = kerasFiles.get(i);
             float[][] keras = jobs.get(i).probabilities(IMAGES);
             ComputationGraph graph = new KerasReader().read(k).toGraph();
-            // a kept Dropout is a real layer, which the oneDNN engine declines: AUTO then serves with DL4J
-            boolean dropout = graph.getConfiguration().getVertices().containsKey(dev.convnet.model.ConvNetModel.DROPOUT);
-            float[][] convnet = KerasFixtures.infer(dropout ? dev.convnet.engine.Engine.AUTO : dev.convnet.engine.Engine.ONEDNN,
-                    graph, test);
-            row("Keras (" + extension(k) + ") -> convnet [" + (dropout ? "DL4J" : "oneDNN") + "]", k, convnet, keras, test);
+            row("Keras (" + extension(k) + ") -> convnet [" + engine(graph) + "]", k, served(graph, test), keras, test);
         }
         if (ours != null) {
-            float[][] convnet = KerasFixtures.oneDnn(ours, test);
+            float[][] convnet = served(ours, test);
             int n = kerasFiles.size();
             row("convnet -> Keras load_model", work.resolve("export.keras"), convnet, jobs.get(n).probabilities(IMAGES), test);
             row("convnet -> Keras load_weights", work.resolve("export.weights.h5"), convnet, jobs.get(n + 1).probabilities(IMAGES), test);
@@ -77,6 +73,16 @@ public final class InteropExactness {
             row("convnet -> ONNX Runtime (Java)", work.resolve("export.onnx"), convnet, onnxJava(work.resolve("export.onnx"), test), test);
         }
         System.exit(0);
+    }
+
+    /** A kept Dropout is a real layer, which the oneDNN engine declines: AUTO then serves with DL4J. */
+    private static String engine(ComputationGraph graph) {
+        return graph.getConfiguration().getVertices().containsKey(dev.convnet.model.ConvNetModel.DROPOUT) ? "DL4J" : "oneDNN";
+    }
+
+    private static float[][] served(ComputationGraph graph, LabeledImages test) {
+        return KerasFixtures.infer(engine(graph).equals("DL4J") ? dev.convnet.engine.Engine.AUTO : dev.convnet.engine.Engine.ONEDNN,
+                graph, test);
     }
 
     private static float[][] onnxJava(Path onnx, LabeledImages test) throws Exception {
