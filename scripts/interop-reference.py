@@ -9,7 +9,9 @@
 JOBS.tsv runs many in one Python start-up (TensorFlow takes seconds to load): one job a line,
 "mode<TAB>model<TAB>weights or -<TAB>out".
 
-keras:   keras.models.load_model (Keras 3), input NHWC [N, 28, 28, 1].
+keras:   keras.models.load_model (Keras 3), input NHWC [N, 28, 28, 1] or the model's own input shape
+         ((28, 28), (784,)); a model whose first layer (after augmentation) is Rescaling gets raw 0-255
+         pixels, and a model that ends in logits (a linear last layer) has softmax applied to its output.
 weights: a fresh copy of MODEL.keras' architecture (weights re-initialised), then load_weights(W).
 onnx:    onnx.checker.check_model, then ONNX Runtime, input NCHW [N, 1, 28, 28].
 Pixels are divided by 255, as convnet does. FILE gets float32 little-endian [N, 10]; one line on
@@ -35,6 +37,15 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
+def takes_raw_pixels(model):
+    """A model whose first layer after its input and augmentation is Rescaling takes 0-255 pixels."""
+    for layer in model.layers:
+        name = type(layer).__name__
+        if name != "InputLayer" and not name.startswith("Random"):
+            return name == "Rescaling"
+    return False
+
+
 def run(mode, model_path, weights, x, y, out):
     if mode == "onnx":
         import onnx
@@ -49,8 +60,14 @@ def run(mode, model_path, weights, x, y, out):
         if mode == "weights":
             model = keras.models.clone_model(model)
             model.load_weights(weights)
-        probs = model.predict(x[..., None], batch_size=500, verbose=0)
-        what = f"keras {keras.__version__} {mode}"
+        raw = takes_raw_pixels(model)
+        inputs = (x * 255 if raw else x).reshape((-1,) + tuple(model.input_shape[1:]))
+        probs = model.predict(inputs, batch_size=500, verbose=0)
+        logits = model.layers[-1].get_config().get("activation") == "linear"
+        if logits:
+            import tensorflow as tf
+            probs = tf.nn.softmax(probs).numpy()
+        what = f"keras {keras.__version__} {mode}" + (", raw pixels" if raw else "") + (", softmax of logits" if logits else "")
     probs = np.asarray(probs, dtype="<f4")
     pathlib.Path(out).write_bytes(probs.tobytes())
     accuracy = float((probs.argmax(axis=1) == y).mean())

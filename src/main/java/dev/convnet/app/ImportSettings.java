@@ -57,6 +57,7 @@ public record ImportSettings(long seed, int batch, double learningRate, int limi
         imported.put("imported.from", model.source().file().toString());
         imported.put("imported.format", model.source().describe());
         imported.put("imported.sha256", model.source().sha256());
+        imported.putAll(model.notes());
         Provenance provenance = new Provenance(command, model.architecture().describe(), Optimizer.RMSPROP.id(),
                 Versions.convnet(), Versions.dl4j(), Versions.java(), command == null ? null : NativeRuntime.describe(),
                 null, Map.of(), command == null ? null : OffsetDateTime.now().withNano(0), null, null, imported);

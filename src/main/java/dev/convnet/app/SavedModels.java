@@ -31,6 +31,7 @@ public final class SavedModels {
 
     /** The run record saved with a model, without loading the network or any native library. */
     public Optional<RunState> runRecord(Path file) {
+        KerasReader.refuseSavedModel(file);
         if (KerasReader.isKerasFile(file)) {
             KerasModel model = keras.read(file);
             return Optional.of(ImportSettings.defaults(model).runState(model, null));
@@ -53,6 +54,7 @@ public final class SavedModels {
 
     /** Starts the native runtime and loads the model, checked to fit the data. */
     public LoadedModel load(Path file) {
+        KerasReader.refuseSavedModel(file);
         if (KerasReader.isKerasFile(file)) {
             KerasModel model = keras.read(file);
             Optional<RunState> record = Optional.of(ImportSettings.defaults(model).runState(model, null));

@@ -35,10 +35,21 @@ public final class ArchitectureOptions {
             description = "valid (no padding) or same (keep the size) (default: ${DEFAULT-VALUE}).")
     Padding padding;
 
+    @Option(names = "--pool-last", description = "Also max-pool after the last convolution, as the keras.io MNIST example does.")
+    boolean poolLast;
+
+    @Option(names = "--dropout", paramLabel = "RATE", defaultValue = "0",
+            description = "Dropout before the output layer, Keras' rate: the probability to drop a unit, 0 to below 1 "
+                    + "(default: ${DEFAULT-VALUE}, none).")
+    double dropout;
+
+    @Option(names = "--batch-norm", description = "BatchNormalization after each convolution, before its ReLU.")
+    boolean batchNorm;
+
     /** The options of this group given on the command line. */
     List<String> given() {
         return spec.commandLine().getParseResult() == null ? List.of()
-                : List.of("--model", "--filters", "--kernel", "--strides", "--padding").stream()
+                : List.of("--model", "--filters", "--kernel", "--strides", "--padding", "--pool-last", "--dropout", "--batch-norm").stream()
                         .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
     }
 
@@ -49,7 +60,14 @@ public final class ArchitectureOptions {
         if (kernel < 1 || kernel > Architecture.MAX_KERNEL || strides < 1 || strides > Architecture.MAX_KERNEL) {
             throw usage("--kernel and --strides must be between 1 and " + Architecture.MAX_KERNEL);
         }
-        Architecture arch = new Architecture(type, filters, kernel, strides, padding);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw usage("--dropout is Keras' rate, the probability to drop a unit: at least 0 and below 1 (e.g. 0.5), got "
+                    + dropout);
+        }
+        if (type == ModelType.DENSE && (batchNorm || poolLast)) {
+            throw usage("--batch-norm and --pool-last apply to the convolutions of --model convnet");
+        }
+        Architecture arch = new Architecture(type, filters, kernel, strides, padding, poolLast, dropout, batchNorm);
         try {
             arch.featureMapSizes(InputShape.MNIST_SIDE);
         } catch (IllegalArgumentException e) {

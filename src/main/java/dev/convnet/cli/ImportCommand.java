@@ -49,6 +49,7 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        KerasReader.refuseSavedModel(source);
         if (!Files.isRegularFile(source)) {
             throw usage("Keras model file " + source + " not found");
         }

@@ -1,5 +1,6 @@
 package dev.convnet.cli;
 
+import dev.convnet.interop.KerasReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +11,9 @@ final class SavedModelFile {
     private SavedModelFile() {
     }
 
+    /** {@code file}, checked to exist; a TensorFlow SavedModel directory is answered with how to convert it. */
     static Path check(CommandSpec spec, Path file) {
+        KerasReader.refuseSavedModel(file);
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), "model file " + file + " not found");
         }

@@ -7,7 +7,6 @@ import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.KerasSummary;
 import dev.convnet.report.RunRecordText;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -41,9 +40,7 @@ public final class SummaryCommand implements Callable<Integer> {
             conf = ConvNetModel.configuration(architectureOptions.architecture(),
                     new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 0));
         } else {
-            if (!Files.isRegularFile(model)) {
-                throw new ParameterException(spec.commandLine(), "model file " + model + " not found");
-            }
+            SavedModelFile.check(spec, model);
             conf = new SavedModels(new ModelStore()).configuration(model);
         }
         // The record is read before anything is printed: a malformed one is then the only output.

@@ -8,9 +8,12 @@ package dev.convnet.interop;
 sealed interface ChainLayer {
     String name();
 
-    /** Conv2D with ReLU and bias. {@code same} pads as TensorFlow does: the odd pixel goes bottom/right. */
-    record Conv(String name, int inChannels, int filters, int kernel, int stride, boolean same, int inSide, int outSide)
-            implements ChainLayer {
+    /**
+     * Conv2D with bias, with ReLU or linear (when BatchNormalization and an Activation follow).
+     * {@code same} pads as TensorFlow does: the odd pixel goes bottom/right.
+     */
+    record Conv(String name, int inChannels, int filters, int kernel, int stride, boolean same, int inSide, int outSide,
+                boolean relu) implements ChainLayer {
         /** Padding before (top/left); the rest of the total goes after. */
         int padBefore() {
             return same ? Math.max((outSide - 1) * stride + kernel - inSide, 0) / 2 : 0;
@@ -27,6 +30,18 @@ sealed interface ChainLayer {
 
     /** Flatten of a {@code channels x side x side} map. */
     record Flatten(String name, int channels, int side) implements ChainLayer {
+    }
+
+    /** BatchNormalization over the channels of a {@code channels x side x side} map (Keras' momentum and epsilon). */
+    record BatchNorm(String name, int channels, int side, double momentum, double epsilon) implements ChainLayer {
+    }
+
+    /** A separate ReLU (Keras' Activation("relu")) on a {@code channels x side x side} map. */
+    record Relu(String name, int channels, int side) implements ChainLayer {
+    }
+
+    /** Dropout of {@code rate} (Keras' rate: the probability to drop) on {@code features} values; the identity at inference. */
+    record Dropout(String name, int features, double rate) implements ChainLayer {
     }
 
     /** Dense with bias: ReLU inside the network, softmax at its end. */

@@ -6,119 +6,194 @@ import dev.convnet.model.Architecture;
 import dev.convnet.model.ModelType;
 import dev.convnet.model.Padding;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Maps a Keras model config onto the {@link Architecture} convnet builds itself: listing 8-1 and its
- * variants (filters, kernel, strides, padding) or the chapter-2 dense network. Anything else gets
- * one line saying what does not fit.
+ * variants (filters, kernel, strides, padding, a pooling after the last convolution, Dropout before
+ * the output) or the chapter-2 dense network. Anything else gets one line saying what does not fit.
+ *
+ * <p>Keras models spell the same network in several ways; {@link KerasSpellings} first reduces
+ * them to the plain chain (a Conv2D with its activation, BatchNormalization to fold, layers that are
+ * the identity at inference), which is then matched here.
  *
  * @param architecture what convnet builds
- * @param weighted the Keras names of the Conv2D and Dense layers, in order (their keys in a legacy .h5)
+ * @param weighted the Conv2D and Dense layers, in order, with what is folded into each
+ * @param inputScaling what the first weighted layer's input is, relative to convnet's pixels / 255
+ * @param notes what the run record says about the import (softmax added, layers dropped, ...)
  */
-record KerasArchitecture(Architecture architecture, List<String> weighted) {
+record KerasArchitecture(Architecture architecture, List<Weighted> weighted, InputScaling inputScaling,
+                         Map<String, String> notes) {
+
     /**
-     * Where Keras 3 keeps the weights of the i-th weighted layer in a .keras file: not under the
-     * layer's name but under its class name in snake case, numbered per class in layer order
-     * (conv2d, conv2d_1, …, dense, dense_1), as saving_lib does so that names need not match.
+     * A Conv2D or Dense layer and where its weights are.
+     *
+     * @param name the layer's name (its group in a legacy .h5)
+     * @param savePath its group in a .keras file's model.weights.h5
+     * @param bias whether it has a bias (else zeros)
+     * @param batchNorm the BatchNormalization right after it (folded into it), or null
+     * @param inputNorm a BatchNormalization on its input (after a ReLU, pooling or Flatten), or null
      */
-    String savePath(int i) {
-        int convs = architecture.isDense() ? 0 : architecture.filters().size();
-        int k = i < convs ? i : i - convs;
-        return (i < convs ? "conv2d" : "dense") + (k == 0 ? "" : "_" + k);
+    record Weighted(String name, String savePath, boolean bias, BatchNorm batchNorm, InputNorm inputNorm) {
     }
 
-    static final Set<String> SUPPORTED = Set.of("InputLayer", "Conv2D", "MaxPooling2D", "Flatten", "Dense");
+    /**
+     * A BatchNormalization on a weighted layer's input, folded into its kernel.
+     *
+     * @param throughPool a max pooling lies between (the fold needs a positive scale per channel)
+     * @param beforeFlatten it normalises a map's channels, flattened before the Dense that takes it
+     */
+    record InputNorm(BatchNorm batchNorm, boolean throughPool, boolean beforeFlatten) {
+    }
+
+    /**
+     * A BatchNormalization layer to fold: {@code y = gamma (x - mean) / sqrt(variance + epsilon) + beta}.
+     *
+     * @param center whether it has beta (else 0); @param scale whether it has gamma (else 1)
+     */
+    record BatchNorm(String name, String savePath, double epsilon, double momentum, boolean center, boolean scale) {
+    }
+
+    /**
+     * The model's input as a function of convnet's input {@code x} (pixels / 255):
+     * {@code scale * x + offset}. {@link #IDENTITY} for models that take pixels / 255.
+     */
+    record InputScaling(double scale, double offset) {
+        static final InputScaling IDENTITY = new InputScaling(1, 0);
+
+        boolean isIdentity() {
+            return this.equals(IDENTITY);
+        }
+    }
+
+    /** The weighted layer names, in order (for messages and tests). */
+    List<String> weightedNames() {
+        return weighted.stream().map(Weighted::name).toList();
+    }
+
     private static final String PATTERN = "convnet builds Conv2D, then (MaxPooling2D, Conv2D) repeated, Flatten, "
             + "Dense(10, softmax) as in listing 8-1, or Flatten, Dense(512, relu), Dense(10, softmax)";
 
     KerasArchitecture {
         weighted = List.copyOf(weighted);
+        notes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(notes));
     }
 
     static KerasArchitecture of(String file, KerasConfig config) {
-        List<KerasLayer> layers = config.layers();
-        Set<String> unsupported = new LinkedHashSet<>();
-        for (KerasLayer layer : layers) {
-            if (!SUPPORTED.contains(canonical(layer.className())) || layer.className().equals("InputLayer")) {
-                unsupported.add(layer.toString());
-            }
-        }
-        if (!unsupported.isEmpty()) {
-            throw new InteropException(file + ": unsupported Keras " + (unsupported.size() == 1 ? "layer " : "layers ")
-                    + String.join(", ", unsupported) + "; convnet builds Conv2D, MaxPooling2D, Flatten and Dense "
-                    + "(listing 8-1 and its variants)");
-        }
-        checkInput(file, config.inputShape(), layers);
-        if (layers.isEmpty()) {
+        KerasSpellings.Chain chain = KerasSpellings.reduce(file, config);
+        List<KerasSpellings.Step> steps = chain.steps();
+        checkInput(file, chain.inputShape(), steps);
+        if (steps.isEmpty()) {
             throw new InteropException(file + ": the Keras model has no layers");
         }
-        return is(layers.get(0), "Conv2D") ? convnet(file, layers) : dense(file, config.inputShape(), layers);
+        Map<String, Integer> counts = new HashMap<>();
+        Map<KerasLayer, String> paths = new HashMap<>();
+        for (KerasLayer layer : config.layers()) {
+            String snake = snakeCase(layer.className());
+            int n = counts.merge(snake, 1, Integer::sum) - 1;
+            paths.put(layer, snake + (n == 0 ? "" : "_" + n));
+        }
+        return steps.get(0).is("Conv2D") ? convnet(file, steps, paths, chain)
+                : dense(file, chain.inputShape(), steps, paths, chain);
     }
 
-    private static void checkInput(String file, List<Integer> shape, List<KerasLayer> layers) {
+    private static void checkInput(String file, List<Integer> shape, List<KerasSpellings.Step> steps) {
         int size = MnistLoader.IMAGE_SIZE;
         boolean image = shape.equals(List.of(size, size, 1)) || shape.equals(List.of(size, size));
         boolean flat = shape.equals(List.of(size * size));
-        boolean startsWithDense = !layers.isEmpty() && is(layers.get(0), "Dense");
+        boolean startsWithDense = !steps.isEmpty() && steps.get(0).is("Dense");
         if (!(image && !startsWithDense) && !(flat && startsWithDense)) {
             throw new InteropException(file + ": the model's input shape is " + describe(shape)
                     + "; convnet models take 28x28x1 greyscale images (MNIST), shape (28, 28, 1)");
         }
     }
 
-    private static KerasArchitecture convnet(String file, List<KerasLayer> layers) {
+    private static KerasArchitecture convnet(String file, List<KerasSpellings.Step> steps, Map<KerasLayer, String> paths,
+                                             KerasSpellings.Chain chain) {
         List<Integer> filters = new ArrayList<>();
-        List<String> weighted = new ArrayList<>();
-        KerasLayer first = layers.get(0);
+        List<Weighted> weighted = new ArrayList<>();
+        KerasLayer first = steps.get(0).layer();
         int kernel = square(file, first, "kernel_size");
         int strides = square(file, first, "strides");
         String padding = first.config().path("padding").asText("valid");
+        boolean poolLast = false;
         int i = 0;
         while (true) {
-            KerasLayer conv = layers.get(i);
+            KerasSpellings.Step conv = steps.get(i);
             checkConv(file, conv, first, kernel, strides, padding);
-            filters.add(positive(file, conv, "filters"));
-            weighted.add(conv.name());
-            if (i + 1 >= layers.size()) {
-                throw pattern(file, "the model ends after " + conv);
+            filters.add(positive(file, conv.layer(), "filters"));
+            weighted.add(weighted(conv, paths));
+            if (i + 1 >= steps.size()) {
+                throw pattern(file, "the model ends after " + conv.layer());
             }
-            KerasLayer next = layers.get(i + 1);
-            if (is(next, "Flatten")) {
+            KerasSpellings.Step next = steps.get(i + 1);
+            if (next.is("Flatten")) {
                 i += 2;
                 break;
             }
-            if (!is(next, "MaxPooling2D") || i + 2 >= layers.size() || !is(layers.get(i + 2), "Conv2D")) {
-                throw pattern(file, next + " follows " + conv.name());
+            if (next.is("MaxPooling2D") && i + 2 < steps.size() && steps.get(i + 2).is("Flatten")) {
+                checkPool(file, next.layer());
+                poolLast = true; // the keras.io MNIST example pools after its last convolution too
+                i += 3;
+                break;
             }
-            checkPool(file, next);
+            if (!next.is("MaxPooling2D") || i + 2 >= steps.size() || !steps.get(i + 2).is("Conv2D")) {
+                throw pattern(file, next.layer() + " follows " + conv.layer().name());
+            }
+            checkPool(file, next.layer());
             i += 2;
         }
-        if (i != layers.size() - 1) {
-            throw pattern(file, i >= layers.size() ? "nothing follows the Flatten layer"
-                    : "after Flatten come " + layers.subList(i, layers.size()));
+        if (i != steps.size() - 1) {
+            throw pattern(file, i >= steps.size() ? "nothing follows the Flatten layer"
+                    : "after Flatten come " + steps.subList(i, steps.size()).stream().map(s -> s.layer().toString()).toList());
         }
-        KerasLayer out = layers.get(i);
+        KerasSpellings.Step out = steps.get(i);
         checkDense(file, out, MnistLoader.CLASSES, "softmax");
-        weighted.add(out.name());
-        return new KerasArchitecture(architecture(file, filters, kernel, strides, padding), weighted);
-    }
-
-    private static KerasArchitecture dense(String file, List<Integer> inputShape, List<KerasLayer> layers) {
-        int start = is(layers.get(0), "Flatten") ? 1 : 0;
-        if (layers.size() != start + 2 || !is(layers.get(start), "Dense") || !is(layers.get(start + 1), "Dense")) {
-            throw pattern(file, "its layers are " + layers);
+        weighted.add(weighted(out, paths));
+        if (chain.scaling().offset() != 0 && padding.equals("same")) {
+            throw new InteropException(file + ": " + chain.scalingLayer() + " has offset " + chain.scalingLayer().config().path("offset")
+                    + " before a convolution with padding 'same': the padded border would change, so convnet cannot fold it "
+                    + "into the convolution; use an offset of 0 or padding 'valid'");
         }
-        checkDense(file, layers.get(start), Architecture.DENSE_UNITS, "relu");
-        checkDense(file, layers.get(start + 1), MnistLoader.CLASSES, "softmax");
-        Architecture arch = new Architecture(ModelType.DENSE, Architecture.BOOK.filters(), Architecture.BOOK.kernel(),
-                Architecture.BOOK.strides(), Architecture.BOOK.padding());
-        return new KerasArchitecture(arch, List.of(layers.get(start).name(), layers.get(start + 1).name()));
+        Architecture arch = architecture(file, filters, kernel, strides, padding).withPoolLast(poolLast)
+                .withDropout(chain.dropoutBeforeOutput());
+        checkSizes(file, arch);
+        return new KerasArchitecture(arch, weighted, chain.scaling(), chain.notes());
     }
 
-    private static void checkConv(String file, KerasLayer conv, KerasLayer first, int kernel, int strides, String padding) {
+    private static KerasArchitecture dense(String file, List<Integer> inputShape, List<KerasSpellings.Step> steps,
+                                           Map<KerasLayer, String> paths, KerasSpellings.Chain chain) {
+        int start = steps.get(0).is("Flatten") ? 1 : 0;
+        if (steps.size() != start + 2 || !steps.get(start).is("Dense") || !steps.get(start + 1).is("Dense")) {
+            throw pattern(file, "its layers are " + steps.stream().map(s -> s.layer().toString()).toList());
+        }
+        checkDense(file, steps.get(start), Architecture.DENSE_UNITS, "relu");
+        checkDense(file, steps.get(start + 1), MnistLoader.CLASSES, "softmax");
+        Architecture arch = new Architecture(ModelType.DENSE, Architecture.BOOK.filters(), Architecture.BOOK.kernel(),
+                Architecture.BOOK.strides(), Architecture.BOOK.padding()).withDropout(chain.dropoutBeforeOutput());
+        return new KerasArchitecture(arch, List.of(weighted(steps.get(start), paths), weighted(steps.get(start + 1), paths)),
+                chain.scaling(), chain.notes());
+    }
+
+    private static Weighted weighted(KerasSpellings.Step step, Map<KerasLayer, String> paths) {
+        KerasSpellings.InputNorm in = step.inputNorm();
+        return new Weighted(step.layer().name(), paths.get(step.layer()), step.layer().config().path("use_bias").asBoolean(true),
+                batchNorm(step.batchNorm(), paths),
+                in == null ? null : new InputNorm(batchNorm(in.layer(), paths), in.throughPool(), in.beforeFlatten()));
+    }
+
+    private static BatchNorm batchNorm(KerasLayer bn, Map<KerasLayer, String> paths) {
+        return bn == null ? null : new BatchNorm(bn.name(), paths.get(bn), bn.config().path("epsilon").asDouble(1e-3),
+                bn.config().path("momentum").asDouble(0.99), bn.config().path("center").asBoolean(true),
+                bn.config().path("scale").asBoolean(true));
+    }
+
+    private static void checkConv(String file, KerasSpellings.Step step, KerasLayer first, int kernel, int strides, String padding) {
+        KerasLayer conv = step.layer();
         JsonNode c = conv.config();
         if (square(file, conv, "kernel_size") != kernel || square(file, conv, "strides") != strides
                 || !c.path("padding").asText("valid").equals(padding)) {
@@ -130,11 +205,11 @@ record KerasArchitecture(Architecture architecture, List<String> weighted) {
         if (!padding.equals("valid") && !padding.equals("same")) {
             throw new InteropException(file + ": " + conv.name() + " has padding '" + padding + "'; convnet pads 'valid' or 'same'");
         }
-        requireText(file, conv, "activation", "relu");
+        requireActivation(file, step, "relu");
         requireChannelsLast(file, conv);
-        if (!c.path("use_bias").asBoolean(true) || square(file, conv, "dilation_rate") != 1 || c.path("groups").asInt(1) != 1) {
-            throw new InteropException(file + ": " + conv.name() + " uses no bias, dilation or groups; "
-                    + "convnet's convolutions have a bias, no dilation and one group");
+        if (square(file, conv, "dilation_rate") != 1 || c.path("groups").asInt(1) != 1) {
+            throw new InteropException(file + ": " + conv.name() + " uses dilation or groups; "
+                    + "convnet's convolutions have no dilation and one group");
         }
     }
 
@@ -149,17 +224,15 @@ record KerasArchitecture(Architecture architecture, List<String> weighted) {
         requireChannelsLast(file, pool);
     }
 
-    private static void checkDense(String file, KerasLayer dense, int units, String activation) {
+    private static void checkDense(String file, KerasSpellings.Step step, int units, String activation) {
+        KerasLayer dense = step.layer();
         int actual = positive(file, dense, "units");
         if (actual != units) {
             throw new InteropException(file + ": " + dense.name() + " has " + actual + " units; convnet's "
                     + (activation.equals("softmax") ? "output layer has " + units + " (the 10 classes)"
                     : "dense model has " + units + " hidden units, as in chapter 2"));
         }
-        requireText(file, dense, "activation", activation);
-        if (!dense.config().path("use_bias").asBoolean(true)) {
-            throw new InteropException(file + ": " + dense.name() + " has no bias; convnet's Dense layers have one");
-        }
+        requireActivation(file, step, activation);
     }
 
     private static void requireChannelsLast(String file, KerasLayer layer) {
@@ -170,16 +243,15 @@ record KerasArchitecture(Architecture architecture, List<String> weighted) {
         }
     }
 
-    private static void requireText(String file, KerasLayer layer, String key, String expected) {
-        JsonNode value = layer.config().path(key);
-        if (!value.isTextual() || !value.asText().equals(expected)) {
-            throw new InteropException(file + ": " + layer.name() + " has " + key + " " + value
-                    + "; convnet expects '" + expected + "' there");
+    private static void requireActivation(String file, KerasSpellings.Step step, String expected) {
+        if (!step.activation().equals(expected)) {
+            throw new InteropException(file + ": " + step.layer().name() + " has activation '" + step.activation()
+                    + "'; convnet expects '" + expected + "' there");
         }
     }
 
     /** An int or a square pair such as [3, 3]; InteropException for anything else. */
-    private static int square(String file, KerasLayer layer, String key) {
+    static int square(String file, KerasLayer layer, String key) {
         JsonNode value = layer.config().path(key);
         if (value.canConvertToInt() && value.isIntegralNumber()) {
             return value.asInt();
@@ -216,24 +288,26 @@ record KerasArchitecture(Architecture architecture, List<String> weighted) {
         }
     }
 
+    private static void checkSizes(String file, Architecture arch) {
+        try {
+            arch.featureMapSizes(MnistLoader.IMAGE_SIZE);
+        } catch (IllegalArgumentException e) {
+            throw new InteropException(file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static InteropException pattern(String file, String what) {
         return new InteropException(file + ": " + what + "; " + PATTERN);
     }
 
-    private static boolean is(KerasLayer layer, String className) {
-        return canonical(layer.className()).equals(className);
+    /** Keras' {@code to_snake_case}: the name a .keras file keeps a layer's weights under (Conv2D → conv2d). */
+    static String snakeCase(String className) {
+        String name = className.replaceAll("\\W+", "");
+        name = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+        return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
-    /** Keras' aliases (MaxPool2D, Convolution2D) under one name. */
-    private static String canonical(String className) {
-        return switch (className) {
-            case "MaxPool2D" -> "MaxPooling2D";
-            case "Convolution2D" -> "Conv2D";
-            default -> className;
-        };
-    }
-
-    private static String describe(List<Integer> shape) {
+    static String describe(List<Integer> shape) {
         List<String> dims = shape.stream().map(d -> d < 0 ? "None" : String.valueOf(d)).toList();
         return "(" + String.join(", ", dims) + (dims.size() == 1 ? ",)" : ")");
     }

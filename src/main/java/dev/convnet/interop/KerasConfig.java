@@ -34,13 +34,19 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
         }
         String modelClass = root.path("class_name").asText("");
         JsonNode config = root.path("config");
-        if (!List.of("Functional", "Model", "Sequential").contains(modelClass) || !config.path("layers").isArray()) {
+        if (!List.of("Functional", "Model", "Sequential").contains(modelClass)) {
             throw new InteropException(file + ": the Keras model is a '" + modelClass
                     + "'; convnet reads Sequential and functional models (keras.Model)");
         }
         boolean sequential = modelClass.equals("Sequential");
+        // Keras up to 2.2.4 wrote a Sequential model's config as the bare list of its layers
+        JsonNode layers = sequential && config.isArray() ? config : config.path("layers");
+        if (!layers.isArray()) {
+            throw new InteropException(file + ": the " + modelClass + " model's config has no list of layers "
+                    + "(neither {\"layers\": [...]} nor, as Keras 2.2.4 and older wrote it, a bare list)");
+        }
         List<KerasLayer> all = new ArrayList<>();
-        for (JsonNode layer : config.path("layers")) {
+        for (JsonNode layer : layers) {
             String className = layer.path("class_name").asText("");
             JsonNode layerConfig = layer.path("config");
             String name = layer.hasNonNull("name") ? layer.path("name").asText() : layerConfig.path("name").asText("");

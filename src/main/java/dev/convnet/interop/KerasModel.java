@@ -3,7 +3,10 @@ package dev.convnet.interop;
 import dev.convnet.model.Architecture;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -14,8 +17,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * @param architecture the network convnet builds for it
  * @param weights kernel and bias of each Conv2D and Dense layer, in order
  * @param source the file, its format, Keras version and SHA-256
+ * @param notes what the import changed, for the run record: {@code imported.softmax} (added after
+ *     logits), {@code imported.folded}, {@code imported.identity_at_inference}, {@code imported.dropout},
+ *     {@code imported.augmentation} (the settings of Keras' random augmentation layers)
  */
-public record KerasModel(Architecture architecture, List<LayerWeights> weights, KerasSource source) {
+public record KerasModel(Architecture architecture, List<LayerWeights> weights, KerasSource source,
+                         Map<String, String> notes) {
     /** RMSprop at Keras' default rate, the book's optimiser: what an imported model fine-tunes with by default. */
     static final Hyperparameters FINE_TUNING = new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 1);
 
@@ -31,6 +38,7 @@ public record KerasModel(Architecture architecture, List<LayerWeights> weights, 
 
     public KerasModel {
         weights = List.copyOf(weights);
+        notes = Collections.unmodifiableMap(new LinkedHashMap<>(notes));
     }
 
     /** The graph's configuration (no native code), e.g. for summary. */

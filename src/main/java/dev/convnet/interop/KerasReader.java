@@ -46,9 +46,25 @@ public final class KerasReader {
         return name.endsWith(".keras") || name.endsWith(".h5") || name.endsWith(".hdf5");
     }
 
+    /**
+     * Refuses a TensorFlow SavedModel directory ({@code saved_model.pb} and {@code variables/}, what
+     * {@code model.export(dir)} and TensorFlow 2's {@code model.save(dir)} write) in one line that
+     * says how to make a .keras file of it; does nothing for anything else.
+     *
+     * @throws InteropException for a SavedModel directory
+     */
+    public static void refuseSavedModel(Path path) {
+        if (Files.isDirectory(path) && Files.isRegularFile(path.resolve("saved_model.pb"))) {
+            throw new InteropException(path + ": a TensorFlow SavedModel directory (saved_model.pb, variables/), not a Keras "
+                    + "model file; convert it to one in Python: model = keras.models.load_model(\"" + path
+                    + "\") (or tf.saved_model.load and rebuild the layers), then model.save(\"model.keras\")");
+        }
+    }
+
     /** Reads {@code file}; InteropException with one line naming the file and the problem. */
     public KerasModel read(Path file) {
         String name = file.toString();
+        refuseSavedModel(file);
         if (!Files.isRegularFile(file)) {
             throw new InteropException(name + ": no such Keras model file");
         }
@@ -89,8 +105,8 @@ public final class KerasReader {
             byte[] weights = entry(zip, name, "model.weights.h5", weightsLimit(expected));
             try (HdfFile hdf = HdfFile.fromBytes(weights)) {
                 Group layers = kerasLayersGroup(hdf, name);
-                return new KerasModel(arch.architecture(), readWeights(name, arch, expected, (i, n) -> {
-                    Node group = layers.getChild(arch.savePath(i));
+                return model(arch, readWeights(name, arch, expected, (layerName, savePath, n) -> {
+                    Node group = layers.getChild(savePath);
                     Node vars = group instanceof Group g ? g.getChild("vars") : null;
                     if (!(vars instanceof Group v) || !(v.getChild(String.valueOf(n)) instanceof Dataset d)) {
                         return null;
@@ -185,8 +201,8 @@ public final class KerasReader {
         if (!(hdf.getChild("model_weights") instanceof Group weights)) {
             throw new InteropException(name + ": a Keras model config without weights (no model_weights group)");
         }
-        return new KerasModel(arch.architecture(), readWeights(name, arch, weightedLayers(arch), (i, n) -> {
-            if (!(weights.getChild(arch.weighted().get(i)) instanceof Group group)) {
+        return model(arch, readWeights(name, arch, weightedLayers(arch), (layerName, savePath, n) -> {
+            if (!(weights.getChild(layerName) instanceof Group group)) {
                 return null;
             }
             List<String> names = weightNames(group);
@@ -197,7 +213,14 @@ public final class KerasReader {
         }), new KerasSource(file, "h5", version == null ? "unknown" : version, sha256));
     }
 
-    /** The kernel first, then the bias: Keras lists them in that order; names end in kernel / bias (":0" in Keras 2). */
+    private static KerasModel model(KerasArchitecture arch, List<KerasModel.LayerWeights> weights, KerasSource source) {
+        return new KerasModel(arch.architecture(), weights, source, arch.notes());
+    }
+
+    /**
+     * In the order Keras keeps them: kernel, bias; BatchNormalization's gamma, beta, moving_mean,
+     * moving_variance. Names end in those words (":0" in Keras 2).
+     */
     private static List<String> weightNames(Group group) {
         Attribute attribute = group.getAttribute("weight_names");
         Object data = attribute == null ? null : attribute.getData();
@@ -209,9 +232,16 @@ public final class KerasReader {
         return names;
     }
 
+    private static final List<String> WEIGHT_ORDER = List.of("kernel", "bias", "gamma", "beta", "moving_mean", "moving_variance");
+
     private static int rank(String weightName) {
         String n = weightName.endsWith(":0") ? weightName.substring(0, weightName.length() - 2) : weightName;
-        return n.endsWith("kernel") ? 0 : n.endsWith("bias") ? 1 : 2;
+        for (int i = 0; i < WEIGHT_ORDER.size(); i++) {
+            if (n.endsWith(WEIGHT_ORDER.get(i))) {
+                return i;
+            }
+        }
+        return WEIGHT_ORDER.size();
     }
 
     private static String stringAttribute(Node node, String key) {
@@ -229,30 +259,83 @@ public final class KerasReader {
         return null;
     }
 
-    /** Where the i-th weighted layer's n-th variable (0 kernel, 1 bias) lives in one file format; null if absent. */
+    /** Where a layer's n-th variable lives in one file format (by its name in a .h5, its save path in a .keras); null if absent. */
     private interface WeightLocator {
-        Dataset find(int layer, int n);
+        Dataset find(String layerName, String savePath, int n);
     }
 
     /** The Conv2D and Dense layers convnet builds for {@code arch}: what the weights must fit. */
     private static List<ChainLayer> weightedLayers(KerasArchitecture arch) {
-        return NetworkChain.of(new KerasModel(arch.architecture(), List.of(), null).configuration()).weighted();
+        return NetworkChain.of(new KerasModel(arch.architecture(), List.of(), null, java.util.Map.of()).configuration())
+                .weighted();
     }
 
+    /**
+     * Each weighted layer's kernel and bias, with its BatchNormalization and (for the first) the
+     * input scaling folded in: what convnet's plain layers compute.
+     */
     private static List<KerasModel.LayerWeights> readWeights(String name, KerasArchitecture arch, List<ChainLayer> layers,
                                                              WeightLocator locator) {
         List<KerasModel.LayerWeights> weights = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
-            String layer = arch.weighted().get(i);
+            KerasArchitecture.Weighted w = arch.weighted().get(i);
             int[] kernelShape = layers.get(i) instanceof ChainLayer.Conv c
                     ? new int[] {c.kernel(), c.kernel(), c.inChannels(), c.filters()}
                     : new int[] {((ChainLayer.Dense) layers.get(i)).inputs(), ((ChainLayer.Dense) layers.get(i)).units()};
             int[] biasShape = {kernelShape[kernelShape.length - 1]};
-            float[] kernel = values(name, layer, "kernel", locator.find(i, 0), kernelShape);
-            float[] bias = values(name, layer, "bias", locator.find(i, 1), biasShape);
-            weights.add(new KerasModel.LayerWeights(layer, kernel, bias));
+            float[] kernel = values(name, w.name(), "kernel", locator.find(w.name(), w.savePath(), 0), kernelShape);
+            float[] bias = w.bias() ? values(name, w.name(), "bias", locator.find(w.name(), w.savePath(), 1), biasShape)
+                    : new float[biasShape[0]];
+            KerasModel.LayerWeights layer = new KerasModel.LayerWeights(w.name(), kernel, bias);
+            KerasArchitecture.InputNorm in = w.inputNorm();
+            if (in != null) {
+                int channels = layers.get(i) instanceof ChainLayer.Conv c ? c.inChannels()
+                        : !in.beforeFlatten() ? ((ChainLayer.Dense) layers.get(i)).inputs()
+                        : i > 0 && layers.get(i - 1) instanceof ChainLayer.Conv c ? c.filters() : 1;
+                KerasArchitecture.BatchNorm bn = in.batchNorm();
+                Folding.Affine affine = batchNormAffine(name, bn, channels, locator);
+                String where = name + ": folding " + bn.name() + " into the input of " + w.name();
+                for (int ch = 0; ch < channels; ch++) {
+                    if (in.throughPool() && affine.scale()[ch] < 0) {
+                        throw new InteropException(where + ": channel " + ch + " has a negative scale (gamma "
+                                + "/ sqrt(variance + epsilon) = " + affine.scale()[ch] + "), and max pooling between them "
+                                + "does not commute with it");
+                    }
+                    if (layers.get(i) instanceof ChainLayer.Conv c && c.same() && affine.shift()[ch] != 0) {
+                        throw new InteropException(where + ": " + w.name() + " pads 'same' and the normalisation shifts "
+                                + "channel " + ch + " by " + affine.shift()[ch] + ", which would change its zero border");
+                    }
+                }
+                layer = Folding.inputAffine(where, layer, affine);
+            }
+            KerasArchitecture.BatchNorm bn = w.batchNorm();
+            if (bn != null) {
+                Folding.Affine affine = batchNormAffine(name, bn, biasShape[0], locator);
+                layer = Folding.batchNorm(name + ": folding " + bn.name() + " into " + w.name(), layer, affine);
+            }
+            if (i == 0 && !arch.inputScaling().isIdentity()) {
+                layer = Folding.inputScaling(name + ": folding the Rescaling (scale x " + arch.inputScaling().scale() / 255
+                        + ", offset " + arch.inputScaling().offset() + ") into " + w.name(), layer,
+                        arch.inputScaling().scale(), arch.inputScaling().offset());
+            }
+            weights.add(layer);
         }
         return weights;
+    }
+
+    /** A BatchNormalization layer's variables over {@code channels}, as the affine map it is at inference. */
+    private static Folding.Affine batchNormAffine(String name, KerasArchitecture.BatchNorm bn, int channels,
+                                                 WeightLocator locator) {
+        int[] shape = {channels};
+        int n = 0;
+        float[] ones = new float[channels];
+        Arrays.fill(ones, 1f);
+        float[] gamma = bn.scale() ? values(name, bn.name(), "gamma", locator.find(bn.name(), bn.savePath(), n++), shape) : ones;
+        float[] beta = bn.center() ? values(name, bn.name(), "beta", locator.find(bn.name(), bn.savePath(), n++), shape)
+                : new float[channels];
+        float[] mean = values(name, bn.name(), "moving_mean", locator.find(bn.name(), bn.savePath(), n++), shape);
+        float[] variance = values(name, bn.name(), "moving_variance", locator.find(bn.name(), bn.savePath(), n), shape);
+        return Folding.Affine.batchNorm(gamma, beta, mean, variance, bn.epsilon());
     }
 
     /** A dataset's values, after checking its shape and type: nothing is read for a shape we did not expect. */

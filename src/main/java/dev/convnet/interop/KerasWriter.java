@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,9 +69,10 @@ public final class KerasWriter {
     }
 
     /**
-     * Keras 3's layout: layers/PATH/vars/0 (kernel) and /1 (bias), a "name" attribute with the
-     * layer's name on each vars group. PATH is the class name numbered per class (conv2d, conv2d_1,
-     * dense, dense_1), as Keras' saving_lib addresses layers. Layers without weights get no group: Keras treats a missing one as empty, and jhdf
+     * Keras 3's layout: layers/PATH/vars/0 (kernel) and /1 (bias), or BatchNormalization's 0-3
+     * (gamma, beta, moving_mean, moving_variance), a "name" attribute with the layer's name on each
+     * vars group. PATH is the class name numbered per class (conv2d, conv2d_1, dense,
+     * batch_normalization), as Keras' saving_lib addresses layers. Layers without weights get no group: Keras treats a missing one as empty, and jhdf
      * 0.9.4 writes an empty group that follows one holding data at a wrong address (h5py then
      * reports "bad object header version number"), so every group written here holds data. Groups
      * are written in name order, as h5py lists them.
@@ -79,16 +81,25 @@ public final class KerasWriter {
         try (WritableHdfFile hdf = HdfFile.write(file)) {
             WritableGroup layers = hdf.putGroup("layers");
             Map<String, ChainLayer> byPath = new TreeMap<>();
-            int convs = 0;
-            int denses = 0;
-            for (ChainLayer layer : chain.weighted()) {
-                boolean conv = layer instanceof ChainLayer.Conv;
-                int k = conv ? convs++ : denses++;
-                byPath.put((conv ? "conv2d" : "dense") + (k == 0 ? "" : "_" + k), layer);
+            Map<String, Integer> perClass = new TreeMap<>();
+            for (ChainLayer layer : chain.layers()) {
+                String kind = layer instanceof ChainLayer.Conv ? "conv2d" : layer instanceof ChainLayer.Dense ? "dense"
+                        : layer instanceof ChainLayer.BatchNorm ? "batch_normalization" : null;
+                if (kind != null) {
+                    int k = perClass.merge(kind, 1, Integer::sum) - 1;
+                    byPath.put(kind + (k == 0 ? "" : "_" + k), layer);
+                }
             }
             for (Map.Entry<String, ChainLayer> entry : byPath.entrySet()) {
                 ChainLayer layer = entry.getValue();
                 WritableGroup vars = vars(layers.putGroup(entry.getKey()), layer.name());
+                if (layer instanceof ChainLayer.BatchNorm b) {
+                    List<float[]> variables = NetworkChain.batchNormVariables(graph, b);
+                    for (int i = 0; i < variables.size(); i++) { // gamma, beta, moving_mean, moving_variance
+                        vars.putDataset(String.valueOf(i), variables.get(i));
+                    }
+                    continue;
+                }
                 if (layer instanceof ChainLayer.Conv c) {
                     vars.putDataset("0", nest4(chain.kerasKernel(graph, c), c.kernel(), c.kernel(), c.inChannels(), c.filters()));
                 } else {
@@ -151,8 +162,21 @@ public final class KerasWriter {
                 config.set("strides", pair(c.stride()));
                 config.put("padding", c.same() ? "same" : "valid").put("data_format", "channels_last");
                 config.set("dilation_rate", pair(1));
-                config.put("groups", 1).put("activation", "relu").put("use_bias", true);
+                config.put("groups", 1).put("activation", c.relu() ? "relu" : "linear").put("use_bias", true);
                 outShape = shape(c.outSide(), c.outSide(), c.filters());
+            } else if (layer instanceof ChainLayer.BatchNorm b) {
+                className = "BatchNormalization";
+                config.put("axis", -1).put("momentum", b.momentum()).put("epsilon", b.epsilon())
+                        .put("center", true).put("scale", true);
+                outShape = shape(b.side(), b.side(), b.channels());
+            } else if (layer instanceof ChainLayer.Relu r) {
+                className = "Activation";
+                config.put("activation", "relu");
+                outShape = shape(r.side(), r.side(), r.channels());
+            } else if (layer instanceof ChainLayer.Dropout d) {
+                className = "Dropout";
+                config.put("rate", d.rate()).putNull("seed").putNull("noise_shape");
+                outShape = JSON.arrayNode().addNull().add(d.features());
             } else if (layer instanceof ChainLayer.MaxPool p) {
                 className = "MaxPooling2D";
                 config.set("pool_size", pair(2));

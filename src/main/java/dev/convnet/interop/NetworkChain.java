@@ -8,7 +8,11 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -16,14 +20,16 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A convnet ComputationGraph read as the straight chain it is (input → Conv2D/MaxPooling2D … →
- * Flatten → Dense …), with its weights in Keras' layout: what the exporters write.
+ * A convnet ComputationGraph read as the straight chain it is (input → Conv2D [BatchNormalization,
+ * ReLU] / MaxPooling2D … → Flatten → [Dropout] → Dense …), with its weights in Keras' layout: what
+ * the exporters write.
  *
  * @param layers the layers in order, after the 28x28x1 input
  */
@@ -48,7 +54,15 @@ record NetworkChain(List<ChainLayer> layers) {
                 features = channels * side * side;
             } else if (vertex instanceof LayerVertex lv) {
                 Layer layer = lv.getLayerConf().getLayer();
-                if (layer instanceof ConvolutionLayer c && !(layer instanceof SubsamplingLayer) && features < 0) {
+                if (layer instanceof BatchNormalization b && features < 0 && b.getNOut() == channels && !b.isLockGammaBeta()
+                        && b.getActivationFn() instanceof ActivationIdentity) {
+                    layers.add(new ChainLayer.BatchNorm(name, channels, side, b.getDecay(), b.getEps()));
+                } else if (layer instanceof ActivationLayer a && features < 0 && a.getActivationFn() instanceof ActivationReLU) {
+                    layers.add(new ChainLayer.Relu(name, channels, side));
+                } else if (layer instanceof DropoutLayer d && features > 0 && d.getIDropout() instanceof Dropout drop
+                        && drop.getPSchedule() == null) {
+                    layers.add(new ChainLayer.Dropout(name, features, 1 - drop.getP()));
+                } else if (layer instanceof ConvolutionLayer c && !(layer instanceof SubsamplingLayer) && features < 0) {
                     ChainLayer.Conv conv = conv(name, c, channels, side);
                     layers.add(conv);
                     channels = conv.filters();
@@ -105,13 +119,15 @@ record NetworkChain(List<ChainLayer> layers) {
         boolean same = c.getConvolutionMode() == ConvolutionMode.Same;
         boolean ok = k[0] == k[1] && s[0] == s[1] && p[0] == 0 && p[1] == 0 && d[0] == 1 && d[1] == 1
                 && (same || c.getConvolutionMode() == ConvolutionMode.Truncate)
-                && c.getActivationFn() instanceof ActivationReLU && c.hasBias() && c.getNIn() == channels;
+                && (c.getActivationFn() instanceof ActivationReLU || c.getActivationFn() instanceof ActivationIdentity)
+                && c.hasBias() && c.getNIn() == channels;
         if (!ok) {
             throw new InteropException("convolution " + name + " is not a square, undilated ReLU convolution "
                     + "with valid or same padding: convnet cannot export it");
         }
         int out = same ? (side + s[0] - 1) / s[0] : (side - k[0]) / s[0] + 1;
-        return new ChainLayer.Conv(name, channels, (int) c.getNOut(), k[0], s[0], same, side, out);
+        return new ChainLayer.Conv(name, channels, (int) c.getNOut(), k[0], s[0], same, side, out,
+                c.getActivationFn() instanceof ActivationReLU);
     }
 
     private static boolean isPlainMaxPool(SubsamplingLayer s) {
@@ -140,10 +156,19 @@ record NetworkChain(List<ChainLayer> layers) {
         return flat(graph.getLayer(layer.name()).getParam("b"));
     }
 
-    /** The Flatten right before {@code dense}, if it follows one directly. */
+    /** The Flatten right before {@code dense} (with nothing but Dropout between), if it follows one. */
     ChainLayer afterFlatten(ChainLayer.Dense dense) {
-        int i = layers.indexOf(dense);
-        return i > 0 ? layers.get(i - 1) : null;
+        int i = layers.indexOf(dense) - 1;
+        while (i > 0 && layers.get(i) instanceof ChainLayer.Dropout) {
+            i--;
+        }
+        return i >= 0 ? layers.get(i) : null;
+    }
+
+    /** BatchNormalization's gamma, beta, moving mean and moving variance, each {@code [channels]}, in Keras' order. */
+    static List<float[]> batchNormVariables(ComputationGraph graph, ChainLayer.BatchNorm layer) {
+        org.deeplearning4j.nn.api.Layer l = graph.getLayer(layer.name());
+        return List.of(flat(l.getParam("gamma")), flat(l.getParam("beta")), flat(l.getParam("mean")), flat(l.getParam("var")));
     }
 
     /** Sets a layer's kernel from Keras' layout (the inverse of {@link #kerasKernel}). */

@@ -11,7 +11,8 @@ import org.nd4j.shade.protobuf.ByteString;
 
 /**
  * Writes a convnet model as an ONNX model (IR 8, opset 13) with the protobuf classes nd4j-api
- * already ships: Conv/Relu/MaxPool … Flatten, Gemm, Softmax.
+ * already ships: Conv/[BatchNormalization]/Relu/MaxPool … Flatten, Gemm, Softmax. Dropout, the
+ * identity at inference, is left out.
  *
  * <p>Input {@value #INPUT}: float32 {@code [N, 1, 28, 28]} (NCHW, pixels divided by 255, as convnet
  * feeds them); output {@value #OUTPUT}: the softmax over the 10 classes, {@code [N, 10]}. ONNX
@@ -46,7 +47,21 @@ public final class OnnxWriter {
                         .addAttribute(ints("strides", c.stride(), c.stride()))
                         .addAttribute(ints("pads", c.padBefore(), c.padBefore(), c.padAfter(), c.padAfter()))
                         .addAttribute(ints("dilations", 1, 1)));
-                g.addNode(node("Relu", n + "_relu", List.of(n + "_conv"), n));
+                g.addNode(c.relu() ? node("Relu", n + "_relu", List.of(n + "_conv"), n) : node("Identity", n + "_out", List.of(n + "_conv"), n));
+            } else if (layer instanceof ChainLayer.BatchNorm b) {
+                List<float[]> v = NetworkChain.batchNormVariables(graph, b);
+                List<String> names = List.of(n + "_scale", n + "_B", n + "_mean", n + "_var");
+                for (int i = 0; i < names.size(); i++) {
+                    g.addInitializer(tensor(names.get(i), v.get(i), b.channels()));
+                }
+                List<String> inputs = new java.util.ArrayList<>(List.of(x));
+                inputs.addAll(names);
+                g.addNode(node("BatchNormalization", n, inputs, n).addAttribute(Onnx.AttributeProto.newBuilder()
+                        .setName("epsilon").setType(Onnx.AttributeProto.AttributeType.FLOAT).setF((float) b.epsilon())));
+            } else if (layer instanceof ChainLayer.Relu) {
+                g.addNode(node("Relu", n, List.of(x), n));
+            } else if (layer instanceof ChainLayer.Dropout) {
+                continue; // the identity at inference: ONNX gets no node, the next layer reads x
             } else if (layer instanceof ChainLayer.MaxPool) {
                 g.addNode(node("MaxPool", n, List.of(x), n)
                         .addAttribute(ints("kernel_shape", 2, 2)).addAttribute(ints("strides", 2, 2)));

@@ -11,8 +11,14 @@ import java.util.List;
  * @param filters filters of each convolution; a 2x2 max pooling follows every one but the last
  * @param kernel square kernel size of the convolutions
  * @param strides stride of the convolutions
+ * @param poolLast a 2x2 max pooling after the last convolution too (the keras.io MNIST example)
+ * @param dropout Keras' Dropout rate (the probability to drop) after Flatten, before the output
+ *     layer; 0 for none
+ * @param batchNorm BatchNormalization after every convolution, before its ReLU (Ioffe and Szegedy,
+ *     2015, section 3.2)
  */
-public record Architecture(ModelType type, List<Integer> filters, int kernel, int strides, Padding padding) {
+public record Architecture(ModelType type, List<Integer> filters, int kernel, int strides, Padding padding,
+                           boolean poolLast, double dropout, boolean batchNorm) {
     public static final Architecture BOOK = new Architecture(ModelType.CONVNET, List.of(32, 64, 128), 3, 1, Padding.VALID);
     public static final int DENSE_UNITS = 512;
     public static final int MAX_FILTERS = 4096;
@@ -26,6 +32,35 @@ public record Architecture(ModelType type, List<Integer> filters, int kernel, in
         if (kernel < 1 || kernel > MAX_KERNEL || strides < 1 || strides > MAX_KERNEL) {
             throw new IllegalArgumentException("kernel and strides must be between 1 and " + MAX_KERNEL);
         }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("the dropout rate is the probability to drop a unit: at least 0 and below 1, got "
+                    + dropout);
+        }
+    }
+
+    /** Without pooling after the last convolution, dropout or batch normalisation: listing 8-1's shape. */
+    public Architecture(ModelType type, List<Integer> filters, int kernel, int strides, Padding padding) {
+        this(type, filters, kernel, strides, padding, false, 0, false);
+    }
+
+    /** This architecture with a Dropout of {@code rate} after Flatten (0: none). */
+    public Architecture withDropout(double rate) {
+        return new Architecture(type, filters, kernel, strides, padding, poolLast, rate, batchNorm);
+    }
+
+    /** This architecture with (or without) BatchNormalization after every convolution. */
+    public Architecture withBatchNorm(boolean on) {
+        return new Architecture(type, filters, kernel, strides, padding, poolLast, dropout, on);
+    }
+
+    /** This architecture with (or without) a max pooling after the last convolution. */
+    public Architecture withPoolLast(boolean on) {
+        return new Architecture(type, filters, kernel, strides, padding, on, dropout, batchNorm);
+    }
+
+    /** Whether a 2x2 max pooling follows convolution {@code i} (0-based). */
+    public boolean poolsAfter(int i) {
+        return i < filters.size() - 1 || poolLast;
     }
 
     public boolean isDense() {
@@ -52,7 +87,7 @@ public record Architecture(ModelType type, List<Integer> filters, int kernel, in
             }
             sizes.add(out);
             s = out;
-            if (i < filters.size() - 1) {
+            if (poolsAfter(i)) {
                 if (s < 2) {
                     throw new IllegalArgumentException(String.format(
                             "the pooling after convolution %d gets a %dx%d input and would leave nothing", i + 1, s, s));
@@ -66,7 +101,9 @@ public record Architecture(ModelType type, List<Integer> filters, int kernel, in
 
     /** How the architecture reads on one line, e.g. {@code convnet 32,64,128 k3 s1 valid}. */
     public String describe() {
-        return isDense() ? "dense 512" : String.format(Locale.ROOT, "convnet %s k%d s%d %s",
-                String.join(",", filters.stream().map(String::valueOf).toList()), kernel, strides, padding.id());
+        String base = isDense() ? "dense 512" : String.format(Locale.ROOT, "convnet %s k%d s%d %s",
+                String.join(",", filters.stream().map(String::valueOf).toList()), kernel, strides, padding.id())
+                + (poolLast ? " pool-last" : "") + (batchNorm ? " batch-norm" : "");
+        return base + (dropout > 0 ? String.format(Locale.ROOT, " dropout %s", dropout) : "");
     }
 }

@@ -9,7 +9,10 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -36,13 +39,19 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * </pre>
  *
  * With {@link Architecture#BOOK} {@link #configuration} builds exactly that; other architectures
- * vary filters, kernel, strides and padding, or build the chapter-2 dense network. Layer names
+ * vary filters, kernel, strides and padding, add a pooling after the last convolution, Dropout
+ * before the output layer or BatchNormalization after each convolution, or build the chapter-2
+ * dense network. Layer names
  * follow Keras so that {@code summary} reads like the book. Tensors are NCHW inside DL4J: with the
  * oneDNN helpers, NHWC gives wrong gradients in M2.1.
  */
 public final class ConvNetModel {
     public static final String INPUT = "input_1";
     public static final String OUTPUT = "dense";
+    public static final String DROPOUT = "dropout";
+    /** Keras' BatchNormalization defaults: the moving averages keep 0.99 of their value each step. */
+    public static final double BATCH_NORM_MOMENTUM = 0.99;
+    public static final double BATCH_NORM_EPSILON = 1e-3;
 
     private ConvNetModel() {
     }
@@ -68,6 +77,12 @@ public final class ConvNetModel {
                 .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(size, size, 1));
         String last = arch.isDense() ? denseLayers(graph) : convLayers(graph, arch);
+        if (arch.dropout() > 0) {
+            // DL4J's argument is the probability to keep a unit, Keras' rate the probability to drop it;
+            // DL4J's dropout is inverted (kept units scaled by 1 / keep) like Keras'
+            graph.addLayer(DROPOUT, new DropoutLayer.Builder(1 - arch.dropout()).build(), last);
+            last = DROPOUT;
+        }
         return graph
                 .addLayer(OUTPUT, new OutputLayer.Builder(LossFunction.SPARSE_MCXENT)
                         .nOut(MnistLoader.CLASSES).activation(Activation.SOFTMAX).build(), last)
@@ -94,17 +109,27 @@ public final class ConvNetModel {
         for (int i = 0; i < filters.size(); i++) {
             String conv = "conv2d" + suffix(i);
             graph.addLayer(conv, new ConvolutionLayer.Builder(arch.kernel(), arch.kernel())
-                    .stride(arch.strides(), arch.strides()).convolutionMode(mode)
-                    .nOut(filters.get(i)).activation(Activation.RELU).build(), previous);
+                    .stride(arch.strides(), arch.strides()).convolutionMode(mode).nOut(filters.get(i))
+                    .activation(arch.batchNorm() ? Activation.IDENTITY : Activation.RELU).build(), previous);
             previous = conv;
-            if (i < filters.size() - 1) {
+            if (arch.batchNorm()) {
+                // Conv2D (linear) -> BatchNormalization -> Activation("relu"), as Keras models write it
+                String norm = "batch_normalization" + suffix(i);
+                // useLogStd(false): keep the moving variance itself, as Keras does (DL4J's default keeps log10 of the std)
+                graph.addLayer(norm, new BatchNormalization.Builder().decay(BATCH_NORM_MOMENTUM).eps(BATCH_NORM_EPSILON)
+                        .useLogStd(false).activation(Activation.IDENTITY).build(), previous);
+                String relu = "activation" + suffix(i);
+                graph.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), norm);
+                previous = relu;
+            }
+            if (arch.poolsAfter(i)) {
                 String pool = "max_pooling2d" + suffix(i);
                 graph.addLayer(pool, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
                         .convolutionMode(ConvolutionMode.Truncate).build(), previous);
                 previous = pool;
             }
         }
-        List<Integer> sizes = arch.featureMapSizes(MnistLoader.IMAGE_SIZE);
+        List<Integer> sizes = arch.featureMapSizes(MnistLoader.IMAGE_SIZE); // ends with the last map's side
         int side = sizes.get(sizes.size() - 1);
         graph.addVertex("flatten", new PreprocessorVertex(
                 new CnnToFeedForwardPreProcessor(side, side, filters.get(filters.size() - 1))), previous);

@@ -9,7 +9,10 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -28,8 +31,16 @@ public final class KerasSummary {
     private static final int SHAPE_WIDTH = 26;
     private static final int MIN_NAME_WIDTH = 29;
 
-    /** One table row. */
-    public record Row(String name, String type, String shape, long params) {
+    /**
+     * One table row.
+     *
+     * @param params all of the layer's parameters
+     * @param nonTrainable those that training does not change by gradient (BatchNormalization's moving mean and variance)
+     */
+    public record Row(String name, String type, String shape, long params, long nonTrainable) {
+        public Row(String name, String type, String shape, long params) {
+            this(name, type, shape, params, 0);
+        }
     }
 
     private KerasSummary() {
@@ -45,7 +56,7 @@ public final class KerasSummary {
             if (vertex == null) {
                 rows.add(new Row(name, "InputLayer", "[" + shape(entry.getValue()) + "]", 0));
             } else {
-                rows.add(new Row(name, typeOf(vertex), shape(entry.getValue()), paramsOf(vertex)));
+                rows.add(new Row(name, typeOf(vertex), shape(entry.getValue()), paramsOf(vertex), nonTrainableOf(vertex)));
             }
         }
         return rows;
@@ -64,15 +75,17 @@ public final class KerasSummary {
         out.append("Model: \"").append(modelName).append("\"\n").append(thin).append('\n');
         out.append(line(nameWidth, "Layer (type)", "Output Shape", "Param #")).append(thick).append('\n');
         long total = 0;
+        long frozen = 0;
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             total += row.params();
+            frozen += row.nonTrainable();
             out.append(line(nameWidth, Printable.text(row.name()) + " (" + row.type() + ")", row.shape(), String.format(Locale.ROOT, "%,d", row.params())));
             out.append(i == rows.size() - 1 ? thick : thin).append('\n');
         }
         out.append(String.format(Locale.ROOT, "Total params: %,d%n", total));
-        out.append(String.format(Locale.ROOT, "Trainable params: %,d%n", total));
-        out.append("Non-trainable params: 0\n").append(thin).append('\n');
+        out.append(String.format(Locale.ROOT, "Trainable params: %,d%n", total - frozen));
+        out.append(String.format(Locale.ROOT, "Non-trainable params: %,d%n", frozen)).append(thin).append('\n');
         return out.toString();
     }
 
@@ -105,6 +118,12 @@ public final class KerasSummary {
         if (layer instanceof BaseOutputLayer || layer instanceof DenseLayer) {
             return "Dense";
         }
+        if (layer instanceof DropoutLayer) {
+            return "Dropout";
+        }
+        if (layer instanceof ActivationLayer) {
+            return "Activation";
+        }
         return layer.getClass().getSimpleName();
     }
 
@@ -112,6 +131,14 @@ public final class KerasSummary {
         if (vertex instanceof LayerVertex lv) {
             Layer layer = lv.getLayerConf().getLayer();
             return layer.initializer().numParams(layer);
+        }
+        return 0;
+    }
+
+    /** BatchNormalization's moving mean and variance: 2 of its 4 parameters per channel, as Keras counts them. */
+    private static long nonTrainableOf(GraphVertex vertex) {
+        if (vertex instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BatchNormalization b) {
+            return 2 * b.getNOut();
         }
         return 0;
     }

@@ -91,6 +91,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (!(drainSeconds >= 0 && drainSeconds <= 300)) {
             throw new ParameterException(spec.commandLine(), "--drain-seconds must be between 0 and 300, got " + drainSeconds);
         }
+        if (models != null) {
+            models.forEach(dev.convnet.interop.KerasReader::refuseSavedModel); // a folder, but not one of models
+        }
         Optional<String> badHost = BindAddress.problem(host);
         if (badHost.isPresent()) {
             throw new ParameterException(spec.commandLine(), badHost.get());

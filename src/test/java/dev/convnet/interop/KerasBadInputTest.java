@@ -35,10 +35,34 @@ class KerasBadInputTest {
     Path tmp;
 
     @Test
-    void unsupportedLayersAreNamed() {
-        assertFails("summary", KerasFixtures.file("unsupported.keras"),
-                "unsupported.keras: unsupported Keras layers batch_normalization (BatchNormalization), dropout (Dropout); "
-                        + "convnet builds Conv2D, MaxPooling2D, Flatten and Dense");
+    void unsupportedLayersAreNamed() throws IOException {
+        Path average = rewriteConfig(KerasFixtures.file("book.keras"), tmp.resolve("average.keras"),
+                "\"class_name\": \"MaxPooling2D\"", "\"class_name\": \"AveragePooling2D\"");
+        assertFails("summary", average, "average.keras: unsupported Keras layers max_pooling2d (AveragePooling2D), "
+                + "max_pooling2d_1 (AveragePooling2D); convnet builds Conv2D, MaxPooling2D, Flatten and Dense");
+    }
+
+    /** A TensorFlow SavedModel directory (made by Keras' model.export) is named, with how to convert it, by every command. */
+    @Test
+    void aSavedModelDirectorySaysWhatItIsAndHowToConvertIt() {
+        Path saved = KerasFixtures.file("savedmodel");
+        for (String command : new String[] {"evaluate", "summary", "predict", "activations", "export"}) {
+            CliTest.Run run = command.equals("export")
+                    ? CliTest.run(command, saved.toString(), "-o", tmp.resolve("x.onnx").toString())
+                    : null;
+            if (run == null) {
+                assertFails(command, saved, saved + ": a TensorFlow SavedModel directory (saved_model.pb, variables/), "
+                        + "not a Keras model file; convert it to one in Python: model = keras.models.load_model(\"" + saved
+                        + "\") (or tf.saved_model.load and rebuild the layers), then model.save(\"model.keras\")");
+            } else {
+                assertEquals(1, run.exit(), run.err());
+                assertTrue(run.err().contains("a TensorFlow SavedModel directory"), run.err());
+            }
+        }
+        CliTest.Run imported = CliTest.run("import", saved.toString(), "-o", tmp.resolve("m.zip").toString());
+        assertEquals(1, imported.exit(), imported.err());
+        assertTrue(imported.err().contains("keras.models.load_model"), imported.err());
+        assertTrue(!imported.err().contains("not found"), imported.err());
     }
 
     @Test

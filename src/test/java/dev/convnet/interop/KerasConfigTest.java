@@ -30,9 +30,9 @@ class KerasConfigTest {
                 + "]}, \"keras_version\": \"2.15.0\"}";
         KerasArchitecture arch = KerasArchitecture.of("seq.h5", KerasConfig.parse("seq.h5", config));
         assertEquals("convnet 32,64,128 k3 s1 valid", arch.architecture().describe());
-        assertEquals(java.util.List.of("conv2d", "conv2d_1", "conv2d_2", "dense"), arch.weighted());
-        assertEquals("dense", arch.savePath(3));
-        assertEquals("conv2d_2", arch.savePath(2));
+        assertEquals(java.util.List.of("conv2d", "conv2d_1", "conv2d_2", "dense"), arch.weightedNames());
+        assertEquals("dense", arch.weighted().get(3).savePath());
+        assertEquals("conv2d_2", arch.weighted().get(2).savePath());
     }
 
     @Test
@@ -66,5 +66,81 @@ class KerasConfigTest {
         e = assertThrows(InteropException.class, () -> KerasConfig.parse("y.keras", "{\"class_name\": \"MyModel\", \"config\": {}}"));
         assertEquals("y.keras: the Keras model is a 'MyModel'; convnet reads Sequential and functional models (keras.Model)",
                 e.getMessage());
+    }
+
+    private static String layer(String className, String config) {
+        return "{\"class_name\": \"" + className + "\", \"config\": {" + config + "}}";
+    }
+
+    /** Listing 8-1 in Keras 3's Sequential form with {@code extra} layers after the first convolution (or before it). */
+    private static KerasArchitecture withLayers(String before, String afterConv, String convActivation) {
+        String conv0 = conv("conv2d", 32, 3, "").replace("\"relu\"", "\"" + convActivation + "\"");
+        String config = "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": ["
+                + "{\"class_name\": \"InputLayer\", \"config\": {\"name\": \"in\", \"batch_shape\": [null, 28, 28, 1]}}, "
+                + (before.isEmpty() ? "" : before + ", ") + conv0 + ", " + (afterConv.isEmpty() ? "" : afterConv + ", ")
+                + POOL + ", " + conv("conv2d_1", 64, 3, "") + ", " + FLATTEN + ", " + OUT + "]}}";
+        return KerasArchitecture.of("f.keras", KerasConfig.parse("f.keras", config));
+    }
+
+    /** Fuzzed configs of the layers convnet reads around listing 8-1: each gets one line naming the layer and the value. */
+    /** Rows: class and config of a layer before the first convolution | of one after it | that convolution's activation | the message's start. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> fuzzedLayers() {
+        return java.util.stream.Stream.of(
+            "|| Dropout | \"name\": \"d\", \"rate\": 1.5 | relu | f.keras: d has rate 1.5; a Dropout rate is the probability to drop a unit: at least 0 and below 1",
+            "|| Dropout | \"name\": \"d\", \"rate\": -0.1 | relu | f.keras: d has rate -0.1; a Dropout rate",
+            "|| Dropout | \"name\": \"d\", \"rate\": 1 | relu | f.keras: d has rate 1; a Dropout rate",
+            "|| Dropout | \"name\": \"d\", \"rate\": \"half\" | relu | f.keras: d has rate \"half\"; a Dropout rate",
+            "|| Dropout | \"name\": \"d\" | relu | f.keras: d has rate ; a Dropout rate",
+            "|| BatchNormalization | \"name\": \"bn\", \"epsilon\": -1 | linear | f.keras: bn has epsilon -1; expected a small positive number",
+            "|| BatchNormalization | \"name\": \"bn\", \"momentum\": 7 | linear | f.keras: bn has momentum 7; expected a number from 0 to 1",
+            "|| BatchNormalization | \"name\": \"bn\", \"axis\": 1 | linear | f.keras: bn normalises axis 1; convnet folds BatchNormalization over the channels",
+            "|| Activation | \"name\": \"a\", \"activation\": \"tanh\" | linear | f.keras: conv2d has activation 'tanh'; convnet expects 'relu' there",
+            "|| Activation | \"name\": \"a\", \"activation\": \"relu\" | relu | f.keras: a (Activation) applies relu the output of conv2d after its relu; convnet fuses it only into a Conv2D or Dense whose activation is linear",
+            "|| ReLU | \"name\": \"r\", \"max_value\": 6.0 | linear | f.keras: r is ReLU(max_value=6.0, negative_slope=, threshold=); convnet's ReLU is max(x, 0)",
+            "|| Softmax | \"name\": \"s\", \"axis\": 1 | linear | f.keras: s is a softmax over axis 1",
+            "|| Reshape | \"name\": \"r\", \"target_shape\": [100000, 100000, 1] | relu | f.keras: r reshapes (28, 28, 1) to [100000,100000,1] after conv2d",
+            "|| Rescaling | \"name\": \"sc\", \"scale\": 2.0 | relu | f.keras: sc (Rescaling) comes after conv2d; convnet folds Rescaling only when it comes before the first Conv2D or Dense",
+            "Rescaling | \"name\": \"sc\", \"scale\": 0 | | | relu | f.keras: sc has scale 0: the model ignores its input",
+            "Rescaling | \"name\": \"sc\", \"scale\": \"x\" | | | relu | f.keras: sc has scale \"x\"; convnet reads Rescaling with a finite number as scale",
+            "Rescaling | \"name\": \"sc\", \"scale\": 1e400 | | | relu | f.keras: sc has scale \"Infinity\"; convnet reads Rescaling with a finite number",
+            "Reshape | \"name\": \"r\", \"target_shape\": [7, 7, 16] | | | relu | f.keras: r reshapes (28, 28, 1) to [7,7,16]; convnet reads Reshape((28, 28, 1)) only right after a (28, 28) or (784,) input",
+            "|| Dropout | \"name\": \"d\", \"rate\": 1e400 | relu | f.keras: d has rate")
+                .map(row -> org.junit.jupiter.params.provider.Arguments.of((Object[]) row.split(" ?\\| ?", -1)));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("fuzzedLayers")
+    void fuzzedLayersGetOneLine(String beforeClass, String beforeConfig, String afterClass, String afterConfig, String convActivation,
+                                String message) {
+        String before = beforeClass.isEmpty() ? "" : layer(beforeClass, beforeConfig);
+        String after = afterClass.isEmpty() ? "" : layer(afterClass, afterConfig);
+        InteropException e = assertThrows(InteropException.class, () -> withLayers(before, after, convActivation));
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    /** What the fuzzing must not refuse: a negative scale folds exactly; huge augmentation factors are the identity at inference. */
+    @Test
+    void negativeScalesAndWildAugmentationAreRead() {
+        KerasArchitecture negative = withLayers(layer("Rescaling", "\"name\": \"sc\", \"scale\": -0.5, \"offset\": 3"), "", "relu");
+        assertEquals(new KerasArchitecture.InputScaling(-127.5, 3), negative.inputScaling());
+        KerasArchitecture wild = withLayers(layer("RandomRotation", "\"name\": \"rr\", \"factor\": 1e300"), "", "relu");
+        assertEquals("RandomRotation(factor=1.0E300)", wild.notes().get("imported.augmentation"));
+        KerasArchitecture eps0 = withLayers("", layer("BatchNormalization", "\"name\": \"bn\", \"epsilon\": 0") + ", "
+                + layer("ReLU", "\"name\": \"r\""), "linear");
+        assertEquals(0.0, eps0.weighted().get(0).batchNorm().epsilon());
+    }
+
+    /** Keras 2.2.4 and older wrote a Sequential model's config as the bare list of its layers. */
+    @Test
+    void aBareListOfLayersIsASequentialModel() {
+        String config = "{\"class_name\": \"Sequential\", \"config\": ["
+                + conv("conv2d_1", 32, 3, ", \"batch_input_shape\": [null, 28, 28, 1]") + ", " + POOL + ", "
+                + conv("conv2d_2", 64, 3, "") + ", " + FLATTEN + ", " + OUT + "]}";
+        assertEquals("convnet 32,64 k3 s1 valid", KerasArchitecture.of("old.h5", KerasConfig.parse("old.h5", config))
+                .architecture().describe());
+        InteropException e = assertThrows(InteropException.class,
+                () -> KerasConfig.parse("odd.h5", "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\"}}"));
+        assertTrue(e.getMessage().startsWith("odd.h5: the Sequential model's config has no list of layers"), e.getMessage());
     }
 }

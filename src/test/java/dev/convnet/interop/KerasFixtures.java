@@ -58,7 +58,12 @@ final class KerasFixtures {
 
     /** Our oneDNN engine's inference (what evaluate, predict and serve use); fails if the engine refuses the graph. */
     static float[][] oneDnn(ComputationGraph graph, LabeledImages images) {
-        try (Backend backend = Engine.ONEDNN.open(graph, Math.min(images.size(), 1000))) {
+        return infer(Engine.ONEDNN, graph, images);
+    }
+
+    /** Inference on the backend {@code engine} opens for {@code graph} (AUTO: what evaluate, predict and serve use). */
+    static float[][] infer(Engine engine, ComputationGraph graph, LabeledImages images) {
+        try (Backend backend = engine.open(graph, Math.min(images.size(), 1000))) {
             float[][] out = new float[images.size()][];
             for (int from = 0; from < images.size(); from += 1000) {
                 int to = Math.min(images.size(), from + 1000);

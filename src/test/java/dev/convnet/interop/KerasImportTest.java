@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convnet.data.LabeledImages;
+import dev.convnet.engine.Engine;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.runtime.NativeRuntime;
 import java.util.List;
@@ -54,5 +55,45 @@ class KerasImportTest {
         }
         assertEquals(ConvNetModel.create(keras.architecture(), KerasModel.FINE_TUNING).getConfiguration().toJson(),
                 graph.getConfiguration().toJson(), "not the graph convnet builds for " + architecture);
+    }
+
+    /**
+     * The spellings of listing 8-1 found in the wild (issue 18), each made by real Keras 3.15.1 (or
+     * in Keras 2.1 / 2.2.4's layout), predict what Keras predicted; the run record says what the
+     * import changed. A Dropout kept before the output layer is a real layer (the oneDNN engine
+     * declines it and DL4J serves); everything else runs on the oneDNN engine.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "keras-io-dropout.keras | keras-io-dropout | convnet 8,16 k3 s1 valid pool-last dropout 0.5 | 3.15.1 | imported.dropout | dropout (rate 0.5) kept before dense",
+        "dropout-anywhere.keras | dropout-anywhere | convnet 8,16 k3 s1 valid dropout 0.4 | 3.15.1 | imported.identity_at_inference | spatial_dropout2d (SpatialDropout2D 0.1), dropout (Dropout 0.25), dropout_1 (Dropout 0.4)",
+        "dropout-anywhere.h5 | dropout-anywhere | convnet 8,16 k3 s1 valid dropout 0.4 | 3.15.1 | imported.dropout | dropout_1 (rate 0.4)",
+        "rescaling.keras | rescaling | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.folded | is convnet's pixels / 255",
+        "rescaling-offset.keras | rescaling-offset | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.folded | offset -1) into the first layer",
+        "reshape.h5 | reshape | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.identity_at_inference | reshape (Reshape to (28, 28, 1))",
+        "reshape-sequential.keras | reshape-sequential | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.identity_at_inference | Reshape to (28, 28, 1)",
+        "activations.h5 | activations | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.folded | activation (relu) into conv2d, re_lu (relu) into conv2d_1, softmax (softmax) into dense",
+        "logits.keras | logits | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.softmax | added after dense: the Keras model outputs logits",
+        "batchnorm.keras | batchnorm | convnet 8,16 k3 s1 valid pool-last dropout 0.3 | 3.15.1 | imported.folded | batch_normalization into conv2d",
+        "batchnorm.h5 | batchnorm | convnet 8,16 k3 s1 valid pool-last dropout 0.3 | 3.15.1 | imported.folded | batch_normalization_2 into dense",
+        "batchnorm-after-relu.keras | batchnorm-after-relu | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.folded | batch_normalization into the input of conv2d_1, batch_normalization_1 into the input of dense",
+        "augmentation.keras | augmentation | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.augmentation | RandomRotation(factor=[-0.1,0.1], fill_mode=reflect, interpolation=bilinear, fill_value=0.0), RandomZoom(height_factor=0.2",
+        "keras2.1.h5 | keras2 | convnet 8,16 k3 s1 valid pool-last dropout 0.5 | 2.1.6 | imported.dropout | dropout_1 (rate 0.5) kept before dense_1",
+        "keras2.2.4.h5 | keras2 | convnet 8,16 k3 s1 valid pool-last dropout 0.5 | 2.2.4 | imported.dropout | dropout_1 (rate 0.5)"})
+    void spellingsPredictWhatKerasPredicted(String file, String model, String architecture, String version, String noteKey,
+                                            String note) {
+        KerasModel keras = new KerasReader().read(KerasFixtures.file(file));
+        assertEquals(architecture, keras.architecture().describe());
+        assertEquals(version, keras.source().kerasVersion());
+        assertTrue(keras.notes().getOrDefault(noteKey, "").contains(note), noteKey + ": " + keras.notes());
+        ComputationGraph graph = keras.toGraph();
+        assertEquals(ConvNetModel.create(keras.architecture(), KerasModel.FINE_TUNING).getConfiguration().toJson(),
+                graph.getConfiguration().toJson(), "not the graph convnet builds for " + architecture);
+        float[][] expected = KerasFixtures.kerasPredictions(model);
+        double dl4j = KerasFixtures.maxAbsDifference(expected, KerasFixtures.dl4j(graph, images));
+        assertTrue(dl4j <= 1e-5, file + ": DL4J max |Δ softmax| " + dl4j);
+        Engine engine = keras.architecture().dropout() > 0 ? Engine.AUTO : Engine.ONEDNN;
+        double served = KerasFixtures.maxAbsDifference(expected, KerasFixtures.infer(engine, graph, images));
+        assertTrue(served <= 1e-5, file + ": " + engine.id() + " max |Δ softmax| " + served);
     }
 }

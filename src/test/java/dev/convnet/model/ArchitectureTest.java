@@ -78,4 +78,27 @@ class ArchitectureTest {
         assertThrows(IllegalArgumentException.class, () -> ModelType.fromId("resnet"));
         assertThrows(IllegalArgumentException.class, () -> Padding.fromId("causal"));
     }
+
+    /** The keras.io MNIST example and its BatchNormalization variant: Keras' model.summary() counts (3.15.1). */
+    @Test
+    void dropoutAndBatchNormalizationCountAsKerasCountsThem() {
+        Architecture kerasIo = new Architecture(ModelType.CONVNET, List.of(32, 64), 3, 1, Padding.VALID, true, 0.5, false);
+        List<KerasSummary.Row> rows = rows(kerasIo);
+        assertEquals(List.of("InputLayer", "Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Flatten", "Dropout", "Dense"),
+                rows.stream().map(KerasSummary.Row::type).toList());
+        assertEquals(34_826, KerasSummary.totalParams(rows));
+        List<KerasSummary.Row> normalised = rows(kerasIo.withBatchNorm(true));
+        assertEquals(List.of("InputLayer", "Conv2D", "BatchNormalization", "Activation", "MaxPooling2D", "Conv2D",
+                "BatchNormalization", "Activation", "MaxPooling2D", "Flatten", "Dropout", "Dense"),
+                normalised.stream().map(KerasSummary.Row::type).toList());
+        String table = KerasSummary.render("convnet", normalised);
+        assertTrue(table.contains("Total params: 35,210\nTrainable params: 35,018\nNon-trainable params: 192\n"), table);
+        assertEquals("convnet 32,64 k3 s1 valid pool-last batch-norm dropout 0.5", kerasIo.withBatchNorm(true).describe());
+    }
+
+    @Test
+    void aDropoutRateIsAProbabilityToDrop() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architecture.BOOK.withDropout(1.0));
+        assertTrue(e.getMessage().contains("at least 0 and below 1, got 1.0"), e.getMessage());
+    }
 }
