@@ -1,6 +1,7 @@
 package dev.convnet.cli;
 
 import dev.convnet.app.OutputPaths;
+import dev.convnet.app.TensorBoardLogging;
 import dev.convnet.app.TrainingListener;
 import dev.convnet.app.TrainingOutcome;
 import dev.convnet.app.TrainingPlan;
@@ -16,9 +17,11 @@ import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
 import dev.convnet.run.ProgressListener;
 import dev.convnet.train.TrainingDivergedException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,6 +103,15 @@ public final class TrainCommand implements Callable<Integer> {
             description = "fp32, or bf16 (CPUs with AVX512_BF16, oneDNN engine): faster, same accuracy (default: ${DEFAULT-VALUE}).")
     Precision precision;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR",
+            description = "Also write TensorBoard event files to DIR/<model>-<start time>/ (train/, validation/), "
+                    + "under Keras' names: view with tensorboard --logdir DIR.")
+    Path tensorboard;
+
+    @Option(names = "--tensorboard-every", paramLabel = "N", defaultValue = "" + TensorBoardLogging.DEFAULT_EVERY,
+            description = "Steps between two batch_loss / batch_accuracy points in TensorBoard (default: ${DEFAULT-VALUE}).")
+    int tensorboardEvery;
+
     @Override
     public Integer call() {
         OutputPaths outputs = OutputPaths.forModel(output != null ? output : Locations.defaultModel());
@@ -108,8 +120,42 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ModelStore store = new ModelStore();
-        TrainingSession session = new TrainingSession(store,
-                json ? TrainingListener.of(ProgressListener.SILENT) : new ConsoleTraining(out, Terminal.detect().canRedraw()));
+        List<TrainingListener> listeners = new ArrayList<>();
+        listeners.add(json ? TrainingListener.of(ProgressListener.SILENT) : new ConsoleTraining(out, Terminal.detect().canRedraw()));
+        try (TensorBoardLogging board = tensorboard == null ? null : tensorBoard()) {
+            if (board != null) {
+                listeners.add(board);
+            }
+            int code = train(plan, outputs, store, TrainingListener.all(listeners), out, err);
+            if (board != null) {
+                board.close();
+                board.problem().ifPresent(problem -> err.println("convnet train: TensorBoard logging stopped early: " + problem));
+                board.runDir().ifPresent(dir -> (json ? err : out).println("TensorBoard: tensorboard --logdir "
+                        + Locations.display(tensorboard) + " (this run: " + Locations.display(dir) + ")"));
+            }
+            return code;
+        }
+    }
+
+    private TensorBoardLogging tensorBoard() {
+        if (tensorboardEvery < 1) {
+            throw usage("--tensorboard-every must be at least 1, got " + tensorboardEvery);
+        }
+        try {
+            Files.createDirectories(tensorboard);
+        } catch (IOException | RuntimeException e) {
+            throw usage("--tensorboard " + tensorboard + ": cannot make that folder (" + e.getMessage()
+                    + "); name a folder you can write to");
+        }
+        if (!Files.isDirectory(tensorboard) || !Files.isWritable(tensorboard)) {
+            throw usage("--tensorboard " + tensorboard + " is not a folder you can write to; name another");
+        }
+        return new TensorBoardLogging(tensorboard, tensorboardEvery);
+    }
+
+    private int train(TrainingPlan plan, OutputPaths outputs, ModelStore store, TrainingListener listener,
+                      PrintWriter out, PrintWriter err) {
+        TrainingSession session = new TrainingSession(store, listener);
         TrainingOutcome outcome;
         // Open for the whole run, not only the epochs: a signal during the final evaluation or save is
         // answered too, and a second one removes any half-written file before saying what is on disk.
