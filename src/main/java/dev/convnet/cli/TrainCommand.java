@@ -131,6 +131,8 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ModelStore store = new ModelStore();
+        requireWith("--port", live, "--live");
+        requireWith("--tensorboard-every", tensorboard != null, "--tensorboard");
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(json ? TrainingListener.of(ProgressListener.SILENT) : new ConsoleTraining(out, Terminal.detect().canRedraw()));
         AtomicReference<TrainingSession> current = new AtomicReference<>();
@@ -167,6 +169,12 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
             return ending.code();
+        }
+    }
+
+    private void requireWith(String option, boolean given, String needed) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option) && !given) {
+            throw usage(option + " needs " + needed);
         }
     }
 

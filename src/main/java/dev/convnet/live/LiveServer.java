@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 public final class LiveServer implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final long KEEP_ALIVE_MILLIS = 15_000;
+    static final String STOP_HEADER = "X-Convnet-Action";
 
     private final LiveFeed feed;
     private final Javalin app;
@@ -87,8 +88,19 @@ public final class LiveServer implements AutoCloseable {
 
     private void stop(Context ctx) {
         ctx.contentType("application/json");
+        // A custom header makes a browser ask first (CORS preflight, which this server never grants),
+        // so another site open in the same browser cannot press Stop with a plain form post.
+        if (!"stop".equals(ctx.header(STOP_HEADER))) {
+            ctx.status(403).result("{\"error\":\"POST /stop needs the header " + STOP_HEADER + ": stop (the page sends it)\"}");
+            return;
+        }
         if (trainingEnded) {
-            ctx.result("{\"closing\":true}");
+            try { // the answer goes out before convnet, woken by the latch, stops this server
+                ctx.res().getOutputStream().write("{\"closing\":true}".getBytes(StandardCharsets.UTF_8));
+                ctx.res().flushBuffer();
+            } catch (IOException gone) {
+                // the page left already: close all the same
+            }
             closed.countDown();
         } else {
             stop.run();
