@@ -140,7 +140,10 @@ public final class TrainCommand implements Callable<Integer> {
         try (TensorBoardLogging board = tensorboard == null ? null : tensorBoard();
              LiveServer page = live ? livePage(outputs, () -> {
                  stoppedFromPage.set(true);
-                 current.get().requestStop();
+                 TrainingSession session = current.get();
+                 if (session != null) { // before the session exists, the check after it is made stops it
+                     session.requestStop();
+                 }
              }) : null) {
             if (board != null) {
                 listeners.add(board);
@@ -152,6 +155,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             TrainingSession session = new TrainingSession(store, TrainingListener.all(listeners));
             current.set(session);
+            if (stoppedFromPage.get()) {
+                session.requestStop();
+            }
             Ending ending = train(session, store, plan, out, err, stoppedFromPage);
             if (board != null) {
                 board.close();

@@ -191,6 +191,19 @@ class TensorBoardTest {
         assertTrue(zero.err().contains("--tensorboard-every must be at least 1"), zero.err());
     }
 
+    @Test
+    void optionsThatNeedAnotherAreUsageErrors() {
+        CliTest.Run every = CliTest.run("train", "--tensorboard-every", "5", "-o", tmp.resolve("d.zip").toString());
+        assertEquals(2, every.exit());
+        assertTrue(every.err().startsWith("convnet train: --tensorboard-every needs --tensorboard"), every.err());
+        CliTest.Run port = CliTest.run("train", "--port", "9000", "-o", tmp.resolve("d.zip").toString());
+        assertEquals(2, port.exit());
+        assertTrue(port.err().startsWith("convnet train: --port needs --live"), port.err());
+        CliTest.Run badPort = CliTest.run("train", "--live", "--port", "70000", "-o", tmp.resolve("d.zip").toString());
+        assertEquals(2, badPort.exit());
+        assertTrue(badPort.err().startsWith("convnet train: --port must be between 0 and 65535"), badPort.err());
+    }
+
     private static List<Long> steps(JsonNode points) {
         List<Long> steps = new ArrayList<>();
         points.forEach(p -> steps.add(p.get(0).asLong()));
