@@ -93,6 +93,7 @@ class LivePageBrowserTest {
                 "return document.querySelectorAll('#confusion tr').length")).intValue() == 11);
         assertTrue((Boolean) js("return !document.getElementById('strip').hidden && document.getElementById('strip').naturalWidth > 100"));
         assertEquals(1L, ((Number) js("return run.epochs.length")).longValue());
+        assertTrue(text("settings").contains("1 of 4"), "the settings follow the epochs: " + text("settings"));
 
         browser.findElement(By.id("stop")).click();
         CliTest.Run stopped = training.get(300, TimeUnit.SECONDS);
