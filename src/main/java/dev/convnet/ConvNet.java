@@ -5,6 +5,7 @@ import dev.convnet.app.Setting;
 import dev.convnet.cli.ActivationsCommand;
 import dev.convnet.cli.EvaluateCommand;
 import dev.convnet.cli.ExportCommand;
+import dev.convnet.cli.HistoryCommand;
 import dev.convnet.cli.ImportCommand;
 import dev.convnet.cli.PredictCommand;
 import dev.convnet.cli.SummaryCommand;
@@ -40,7 +41,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "convnet", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Trains, evaluates and explains the MNIST convnet of Deep Learning with Python, ch. 8.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, PredictCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, HistoryCommand.class, PredictCommand.class,
             ActivationsCommand.class, ImportCommand.class, ExportCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class ConvNet implements Runnable {
     public static final int EXIT_FAILURE = 1;

@@ -16,6 +16,39 @@ public interface TrainingListener extends ProgressListener {
     default void restoredBestEpoch(int epoch, boolean stoppedEarly) {
     }
 
+    /** Every one of {@code listeners}, in order (the console first, then logs and pages). */
+    static TrainingListener all(java.util.List<TrainingListener> listeners) {
+        java.util.List<TrainingListener> each = java.util.List.copyOf(listeners);
+        return each.size() == 1 ? each.get(0) : new TrainingListener() {
+            @Override
+            public void started(TrainingStart start) {
+                each.forEach(l -> l.started(start));
+            }
+
+            @Override
+            public void epochStarted(int epoch, int epochs, int steps) {
+                each.forEach(l -> l.epochStarted(epoch, epochs, steps));
+            }
+
+            @Override
+            public void batchFinished(int step, double meanLoss, double meanAccuracy) {
+                for (TrainingListener l : each) {
+                    l.batchFinished(step, meanLoss, meanAccuracy);
+                }
+            }
+
+            @Override
+            public void epochFinished(EpochRecord record) {
+                each.forEach(l -> l.epochFinished(record));
+            }
+
+            @Override
+            public void restoredBestEpoch(int epoch, boolean stoppedEarly) {
+                each.forEach(l -> l.restoredBestEpoch(epoch, stoppedEarly));
+            }
+        };
+    }
+
     /** Adapts a plain progress listener (a progress bar, a test recorder). */
     static TrainingListener of(ProgressListener progress) {
         return new TrainingListener() {

@@ -1,6 +1,7 @@
 package dev.convnet.app;
 
 import dev.convnet.data.Dataset;
+import dev.convnet.engine.Backend;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
@@ -98,8 +99,8 @@ public final class TrainingSession {
         ComputationGraph graph = start.graph();
         Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_BATCH, plan.engine());
         History history;
-        try (Trainer t = new Trainer(graph, plan.engine().open(graph, state.batch(), plan.precision()), evaluator, state.batch(),
-                state.seed(), listener)) {
+        Backend backend = plan.engine().open(graph, state.batch(), plan.precision());
+        try (Trainer t = new Trainer(graph, backend, evaluator, state.batch(), state.seed(), listener)) {
             trainer = t;
             if (stopRequested) {
                 t.requestStop();
@@ -107,7 +108,8 @@ public final class TrainingSession {
             state = state.with(state.provenance().withEngine(t.engine()));
             CheckpointWriter checkpoints = new CheckpointWriter(store, graph, outputs.checkpoint(), state, disk);
             listener.started(new TrainingStart(graph.getConfiguration(), state, start.dataset(), train.size(),
-                    validation == null ? 0 : validation.size(), t.engine(), NativeRuntime.describe()));
+                    validation == null ? 0 : validation.size(), t.engine(), NativeRuntime.describe(),
+                    new SessionProbe(graph, backend, test), outputs.model()));
             try {
                 history = t.fit(train, validation, state.epochsDone() + 1, state.epochsTotal(), state.patience(), checkpoints);
             } catch (TrainingInterruptedException e) {

@@ -1,6 +1,8 @@
 package dev.convnet.cli;
 
 import dev.convnet.app.OutputPaths;
+import dev.convnet.app.TensorBoardLogging;
+import dev.convnet.live.LiveServer;
 import dev.convnet.app.TrainingListener;
 import dev.convnet.app.TrainingOutcome;
 import dev.convnet.app.TrainingPlan;
@@ -16,15 +18,19 @@ import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
 import dev.convnet.run.ProgressListener;
 import dev.convnet.train.TrainingDivergedException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -100,6 +106,23 @@ public final class TrainCommand implements Callable<Integer> {
             description = "fp32, or bf16 (CPUs with AVX512_BF16, oneDNN engine): faster, same accuracy (default: ${DEFAULT-VALUE}).")
     Precision precision;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR",
+            description = "Also write TensorBoard event files to DIR/<model>-<start time>/ (train/, validation/), "
+                    + "under Keras' names: view with tensorboard --logdir DIR.")
+    Path tensorboard;
+
+    @Option(names = "--tensorboard-every", paramLabel = "N", defaultValue = "" + TensorBoardLogging.DEFAULT_EVERY,
+            description = "Steps between two batch_loss / batch_accuracy points in TensorBoard (default: ${DEFAULT-VALUE}).")
+    int tensorboardEvery;
+
+    @Option(names = "--live", description = "Show the run on a page at http://127.0.0.1:PORT/ while it trains "
+            + "(curves, confusion matrix, misread digits, a Stop button); it stays after training until Ctrl-C.")
+    boolean live;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8090",
+            description = "The live page's port (default: ${DEFAULT-VALUE}; 0: any free port).")
+    int port;
+
     @Override
     public Integer call() {
         if (output != null) {
@@ -111,8 +134,100 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ModelStore store = new ModelStore();
-        TrainingSession session = new TrainingSession(store,
-                json ? TrainingListener.of(ProgressListener.SILENT) : new ConsoleTraining(out, Terminal.detect().canRedraw()));
+        requireWith("--port", live, "--live");
+        requireWith("--tensorboard-every", tensorboard != null, "--tensorboard");
+        List<TrainingListener> listeners = new ArrayList<>();
+        listeners.add(json ? TrainingListener.of(ProgressListener.SILENT) : new ConsoleTraining(out, Terminal.detect().canRedraw()));
+        AtomicReference<TrainingSession> current = new AtomicReference<>();
+        AtomicBoolean stoppedFromPage = new AtomicBoolean();
+        try (TensorBoardLogging board = tensorboard == null ? null : tensorBoard();
+             LiveServer page = live ? livePage(outputs, () -> {
+                 stoppedFromPage.set(true);
+                 TrainingSession session = current.get();
+                 if (session != null) { // before the session exists, the check after it is made stops it
+                     session.requestStop();
+                 }
+             }) : null) {
+            if (board != null) {
+                listeners.add(board);
+            }
+            if (page != null) {
+                listeners.add(page.listener());
+                (json ? err : out).println("Live page: " + page.url() + " (Stop there does what Ctrl-C does)");
+                (json ? err : out).flush();
+            }
+            TrainingSession session = new TrainingSession(store, TrainingListener.all(listeners));
+            current.set(session);
+            if (stoppedFromPage.get()) {
+                session.requestStop();
+            }
+            Ending ending = train(session, store, plan, out, err, stoppedFromPage);
+            if (board != null) {
+                board.close();
+                board.problem().ifPresent(problem -> err.println("convnet train: TensorBoard logging stopped early: " + problem));
+                board.runDir().ifPresent(dir -> (json ? err : out).println("TensorBoard: tensorboard --logdir "
+                        + Locations.display(tensorboard) + " (this run: " + Locations.display(dir) + ")"));
+            }
+            if (page != null) {
+                page.listener().ended(ending.outcome(), ending.message());
+                if (ending.outcome().equals("completed")) { // the page stays for a look at the finished run
+                    page.trainingEnded();
+                    (json ? err : out).println("The live page stays at " + page.url() + " until Ctrl-C (or Close on the page).");
+                    (json ? err : out).flush();
+                    awaitClose(page);
+                }
+            }
+            return ending.code();
+        }
+    }
+
+    private void requireWith(String option, boolean given, String needed) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option) && !given) {
+            throw usage(option + " needs " + needed);
+        }
+    }
+
+    private static void awaitClose(LiveServer page) {
+        try {
+            page.awaitClose();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private LiveServer livePage(OutputPaths outputs, Runnable stop) {
+        if (port < 0 || port > 65_535) {
+            throw usage("--port must be between 0 and 65535, got " + port);
+        }
+        try {
+            return LiveServer.start(outputs.model(), port, stop);
+        } catch (IllegalStateException e) {
+            throw usage("--live: " + e.getMessage());
+        }
+    }
+
+    private TensorBoardLogging tensorBoard() {
+        if (tensorboardEvery < 1) {
+            throw usage("--tensorboard-every must be at least 1, got " + tensorboardEvery);
+        }
+        try {
+            Files.createDirectories(tensorboard);
+        } catch (IOException | RuntimeException e) {
+            throw usage("--tensorboard " + tensorboard + ": cannot make that folder (" + e.getMessage()
+                    + "); name a folder you can write to");
+        }
+        if (!Files.isDirectory(tensorboard) || !Files.isWritable(tensorboard)) {
+            throw usage("--tensorboard " + tensorboard + " is not a folder you can write to; name another");
+        }
+        return new TensorBoardLogging(tensorboard, tensorboardEvery);
+    }
+
+    /** How a run ended: the exit code, a word for the live page and the line the console printed. */
+    private record Ending(int code, String outcome, String message) {
+    }
+
+    private Ending train(TrainingSession session, ModelStore store, TrainingPlan plan, PrintWriter out, PrintWriter err,
+                         AtomicBoolean stoppedFromPage) {
         TrainingOutcome outcome;
         // Open for the whole run, not only the epochs: a signal during the final evaluation or save is
         // answered too, and a second one removes any half-written file before saying what is on disk.
@@ -121,29 +236,35 @@ public final class TrainCommand implements Callable<Integer> {
             return session.onDisk(Locations::display);
         })) {
             outcome = session.run(plan);
+            // the page's Stop is a clean, asked-for end: exit 0; a signal gets the shell's code
+            int stopCode = stoppedFromPage.get() && !signals.received() ? 0 : signals.exitCode();
+            String message = null;
             if (outcome instanceof TrainingOutcome.Interrupted stopped) {
-                out.flush();
-                err.println(String.format(Locale.ROOT, "Interrupted in epoch %d after step %d. ", stopped.epoch(), stopped.step())
-                        + sentence(session.onDisk(Locations::display)));
-                return signals.exitCode();
+                message = String.format(Locale.ROOT, "Interrupted in epoch %d after step %d. ", stopped.epoch(), stopped.step())
+                        + sentence(session.onDisk(Locations::display));
+            } else if (outcome instanceof TrainingOutcome.StoppedBeforeSave) {
+                message = "Stopped before the final evaluation and save. "
+                        + sentence(session.onDisk(Locations::display)).replace("; resume with:", "; finish the run with:");
             }
-            if (outcome instanceof TrainingOutcome.StoppedBeforeSave) {
+            if (message != null) {
                 out.flush();
-                err.println("Stopped before the final evaluation and save. "
-                        + sentence(session.onDisk(Locations::display)).replace("; resume with:", "; finish the run with:"));
-                return signals.exitCode();
+                err.println(message);
+                return new Ending(stopCode, "stopped", message);
             }
-            if (outcome instanceof TrainingOutcome.Completed done && signals.received()) { // the save was not cut short
-                print(done, out, err);
-                err.println("Stopped as asked, once the final save was complete: " + session.onDisk(Locations::display) + ".");
-                return signals.exitCode();
+            if (outcome instanceof TrainingOutcome.Completed done && (signals.received() || stoppedFromPage.get())) {
+                print(done, out, err); // the save was not cut short
+                message = "Stopped as asked, once the final save was complete: " + session.onDisk(Locations::display) + ".";
+                err.println(message);
+                return new Ending(stopCode, "stopped", message);
             }
             if (outcome instanceof TrainingOutcome.Diverged diverged) {
                 throw new TrainingDivergedException(diverged.reason() + "; " + session.onDisk(Locations::display));
             }
         }
-        print((TrainingOutcome.Completed) outcome, out, err);
-        return 0;
+        TrainingOutcome.Completed done = (TrainingOutcome.Completed) outcome;
+        print(done, out, err);
+        return new Ending(0, "completed", String.format(Locale.ROOT, "Finished: test accuracy %.4f; saved %s.",
+                done.test().accuracy(), Locations.display(done.outputs().model())));
     }
 
     private static String sentence(String phrase) {

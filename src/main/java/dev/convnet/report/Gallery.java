@@ -26,6 +26,30 @@ public final class Gallery {
 
     /** Tiles of 28x28 images, {@code columns} per row, each captioned below; returns the image's size. */
     public static int[] captioned(List<Tile> tiles, int columns, int side, Path png) throws IOException {
+        BufferedImage image = captionedImage(tiles, columns, side);
+        writePng(image, png);
+        return new int[] {image.getWidth(), image.getHeight()};
+    }
+
+    /** A PNG in memory, with its size in pixels. */
+    public record Png(byte[] bytes, int width, int height) {
+    }
+
+    /** As {@link #captioned(List, int, int, Path)}, as PNG bytes (for TensorBoard and the live page). */
+    public static Png captionedPng(List<Tile> tiles, int columns, int side) {
+        BufferedImage image = captionedImage(tiles, columns, side);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(bytes)) {
+            if (!ImageIO.write(image, "png", stream)) {
+                throw new IllegalStateException("no PNG writer");
+            }
+        } catch (IOException e) { // memory does not fail
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Png(bytes.toByteArray(), image.getWidth(), image.getHeight());
+    }
+
+    private static BufferedImage captionedImage(List<Tile> tiles, int columns, int side) {
         int cell = side * SCALE;
         int captionHeight = 18;
         int pad = 10;
@@ -48,8 +72,7 @@ public final class Gallery {
             g.drawString(caption, x + Math.max(0, (cell - w) / 2), y + cell + 13);
         }
         g.dispose();
-        writePng(image, png);
-        return new int[] {width, height};
+        return image;
     }
 
     /**

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dependency direction of DESIGN.md, checked on the compiled classes of src/main:
- * front ends (cli/, web/) → application (app/) → services (train/, eval/, report/, interop/) →
+ * front ends (cli/, web/, live/: the page of train --live, started by cli/) → application (app/) → services (train/, eval/, report/, interop/) →
  * core (engine/, model/, data/, run/, runtime/, predict/). A package may use any lower layer,
  * never a higher one, and no two packages may depend on each other in a cycle.
  */
@@ -35,7 +35,7 @@ class LayeringTest {
     @Test
     void lowerLayersNeverUseHigherOnes() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer(FRONT_ENDS).definedBy("dev.convnet", "dev.convnet.cli..", "dev.convnet.web..")
+                .layer(FRONT_ENDS).definedBy("dev.convnet", "dev.convnet.cli..", "dev.convnet.web..", "dev.convnet.live..")
                 .layer(APPLICATION).definedBy("dev.convnet.app..")
                 .layer(SERVICES).definedBy("dev.convnet.train..", "dev.convnet.eval..", "dev.convnet.report..",
                         "dev.convnet.interop..")
@@ -72,7 +72,7 @@ class LayeringTest {
 
     @Test
     void onlyFrontEndsAndReportsPrint() {
-        noClasses().that().resideOutsideOfPackages("dev.convnet", "dev.convnet.cli..", "dev.convnet.web..",
+        noClasses().that().resideOutsideOfPackages("dev.convnet", "dev.convnet.cli..", "dev.convnet.web..", "dev.convnet.live..",
                         "dev.convnet.report..")
                 .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS).check(main);
     }

@@ -1,0 +1,59 @@
+package dev.convnet.cli;
+
+import dev.convnet.app.SavedModels;
+import dev.convnet.model.ModelStore;
+import dev.convnet.report.HistoryTable;
+import dev.convnet.report.Json;
+import dev.convnet.run.RunState;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code convnet history MODEL.zip...}: the per-epoch figures each model's run record carries, side by side. */
+@Command(name = "history", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Print the per-epoch loss and accuracy of one or several saved models (or checkpoints) side by side.")
+public final class HistoryCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "MODEL", description = "Saved models or checkpoints (.zip).")
+    List<Path> models;
+
+    @Option(names = "--json", description = "Print one JSON document: per model its file, settings and history.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        SavedModels saved = new SavedModels(new ModelStore());
+        List<HistoryTable.Run> runs = new ArrayList<>();
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Path model : models) { // every record is read before anything is printed
+            SavedModelFile.check(spec, model);
+            RunState state = saved.runRecord(model).orElseThrow(() -> new dev.convnet.model.ModelFileException(
+                    model + " has no run record (it was not saved by convnet train), so no history to show"));
+            runs.add(new HistoryTable.Run(Locations.display(model), state.history()));
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", model.toString());
+            doc.put("run", Json.run(state));
+            doc.put("history", Json.history(state.history()));
+            docs.add(doc);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(Map.of("models", docs)));
+        } else {
+            out.print(HistoryTable.render(runs));
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.convnet.live;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The page of {@code train --live} on 127.0.0.1: {@code GET /} (one self-contained page),
+ * {@code GET /events} (the run as server-sent events, replayed from the start or from the
+ * browser's {@code Last-Event-ID}), {@code GET /earlier} (earlier runs' history files, JSON) and
+ * {@code POST /stop} (the Stop button: what Ctrl-C does while training runs; after it, it closes
+ * the page's server).
+ *
+ * <p>Each page is served by its own request thread, which reads the {@link LiveFeed}; the training
+ * thread only appends to it.
+ */
+public final class LiveServer implements AutoCloseable {
+    private static final String HOST = "127.0.0.1";
+    private static final long KEEP_ALIVE_MILLIS = 15_000;
+    static final String STOP_HEADER = "X-Convnet-Action";
+
+    private final LiveFeed feed;
+    private final Javalin app;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Runnable stop;
+    private final LiveTraining listener;
+    private volatile boolean trainingEnded;
+
+    private LiveServer(LiveFeed feed, String earlierJson, Runnable stop) {
+        this.feed = feed;
+        this.stop = stop;
+        this.listener = new LiveTraining(feed);
+        byte[] page = asset("live/index.html");
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.routes.get("/", ctx -> ctx.header("Cache-Control", "no-cache").contentType("text/html; charset=utf-8")
+                    .result(page));
+            config.routes.get("/events", this::events);
+            config.routes.get("/earlier", ctx -> ctx.contentType("application/json").result(earlierJson));
+            config.routes.post("/stop", this::stop);
+        });
+    }
+
+    /**
+     * Serves the page of a run saving to {@code model} on 127.0.0.1:{@code port} (0: any free port);
+     * earlier runs are the history files beside {@code model}.
+     *
+     * @param stop what the Stop button does while training runs (ask the session to stop)
+     * @throws IllegalStateException with a sentence to show when the port cannot be had
+     */
+    public static LiveServer start(java.nio.file.Path model, int port, Runnable stop) {
+        java.nio.file.Path folder = model.toAbsolutePath().getParent();
+        LiveServer server = new LiveServer(new LiveFeed(), EarlierRuns.json(folder), stop);
+        try {
+            server.app.start(HOST, port);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("port " + port + " on " + HOST + " cannot be used for the live page ("
+                    + e.getMessage() + "); choose another with --port", e);
+        }
+        return server;
+    }
+
+    /** The listener that turns the run into this page's events. */
+    public LiveTraining listener() {
+        return listener;
+    }
+
+    public String url() {
+        return "http://" + HOST + ":" + app.port() + "/";
+    }
+
+    /** Training is over: the Stop button now closes the page's server. */
+    public void trainingEnded() {
+        trainingEnded = true;
+    }
+
+    /** Waits until the page's Close (or {@link #close()}). */
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    private void stop(Context ctx) {
+        ctx.contentType("application/json");
+        // A custom header makes a browser ask first (CORS preflight, which this server never grants),
+        // so another site open in the same browser cannot press Stop with a plain form post.
+        if (!"stop".equals(ctx.header(STOP_HEADER))) {
+            ctx.status(403).result("{\"error\":\"POST /stop needs the header " + STOP_HEADER + ": stop (the page sends it)\"}");
+            return;
+        }
+        if (trainingEnded) {
+            try { // the answer goes out before convnet, woken by the latch, stops this server
+                ctx.res().getOutputStream().write("{\"closing\":true}".getBytes(StandardCharsets.UTF_8));
+                ctx.res().flushBuffer();
+            } catch (IOException gone) {
+                // the page left already: close all the same
+            }
+            closed.countDown();
+        } else {
+            stop.run();
+            ctx.status(202).result("{\"stopping\":true}");
+        }
+    }
+
+    private void events(Context ctx) throws IOException {
+        ctx.res().setContentType("text/event-stream; charset=utf-8");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        ctx.res().setHeader("X-Accel-Buffering", "no");
+        long last = lastEventId(ctx.header("Last-Event-ID"));
+        OutputStream out = ctx.res().getOutputStream();
+        out.write("retry: 1000\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        try {
+            while (!feed.isClosed()) {
+                List<LiveFeed.Event> batch = feed.after(last, KEEP_ALIVE_MILLIS);
+                if (batch.isEmpty()) {
+                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                } else {
+                    StringBuilder frames = new StringBuilder();
+                    for (LiveFeed.Event e : batch) { // a late or slow page gets everything it missed in one write
+                        frames.append(e.frame());
+                    }
+                    out.write(frames.toString().getBytes(StandardCharsets.UTF_8));
+                    last = batch.get(batch.size() - 1).id();
+                }
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException gone) {
+            // the page was closed: its thread ends here
+        }
+    }
+
+    private static long lastEventId(String header) {
+        try {
+            return header == null ? 0 : Math.max(0, Long.parseLong(header.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static byte[] asset(String name) {
+        try (InputStream in = LiveServer.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed.countDown();
+        feed.close();
+        app.stop();
+    }
+}

@@ -1,0 +1,178 @@
+package dev.convnet.live;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convnet.app.LayerParameters;
+import dev.convnet.app.TrainingListener;
+import dev.convnet.app.TrainingProbe;
+import dev.convnet.app.TrainingStart;
+import dev.convnet.data.LabeledImages;
+import dev.convnet.eval.EvaluationResult;
+import dev.convnet.report.Gallery;
+import dev.convnet.report.RunRecordText;
+import dev.convnet.run.EpochRecord;
+import dev.convnet.run.RunState;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training run as events for the live page, made on the training thread and appended to a
+ * {@link LiveFeed} (which never waits on a browser): the start with the run's settings, a point
+ * of the running loss and accuracy about {@link #POINTS_PER_EPOCH} times an epoch, every epoch's
+ * figures, and per layer the ratio of one step's update to the weights (root mean squares, as
+ * DL4J's training UI showed it) about {@link #RATIOS_PER_EPOCH} times an epoch. After each
+ * epoch, the confusion matrix of the first {@link #SAMPLE} test images and a strip of the ones
+ * it misreads.
+ */
+public final class LiveTraining implements TrainingListener {
+    static final int POINTS_PER_EPOCH = 200;
+    static final int RATIOS_PER_EPOCH = 10;
+    static final int SAMPLE = 1000;
+    static final int MISREAD_SHOWN = 16;
+
+    private final LiveFeed feed;
+    private final ObjectMapper json = new ObjectMapper();
+    private TrainingProbe probe;
+    private LabeledImages sample;
+    private RunState state;
+    private int epoch;
+    private int steps;
+    private int pointEvery;
+    private int ratioEvery;
+    private List<LayerParameters> before;
+
+    LiveTraining(LiveFeed feed) {
+        this.feed = feed;
+    }
+
+    @Override
+    public void started(TrainingStart start) {
+        probe = start.probe();
+        state = start.state();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        Map<String, String> settings = new LinkedHashMap<>(RunRecordText.fields(state));
+        settings.keySet().removeIf(k -> k.startsWith("sha256.")); // the record keeps them; the page has no room
+        doc.put("settings", settings);
+        doc.put("epochs", state.epochsTotal());
+        doc.put("epochsDone", state.epochsDone());
+        doc.put("learningRate", state.learningRate());
+        doc.put("batch", state.batch());
+        doc.put("engine", start.engine());
+        doc.put("trainImages", start.trainImages());
+        doc.put("validationImages", start.validationImages());
+        doc.put("model", start.model().getFileName().toString());
+        doc.put("history", state.history().stream().map(LiveTraining::epochDoc).toList());
+        publish("start", doc);
+    }
+
+    @Override
+    public void epochStarted(int epoch, int epochs, int steps) {
+        this.epoch = epoch;
+        this.steps = steps;
+        this.pointEvery = Math.max(1, steps / POINTS_PER_EPOCH);
+        this.ratioEvery = Math.max(2, steps / RATIOS_PER_EPOCH);
+        publish("epoch_start", Map.of("epoch", epoch, "epochs", epochs, "steps", steps));
+    }
+
+    @Override
+    public void batchFinished(int step, double meanLoss, double meanAccuracy) {
+        if (step % pointEvery == 0 || step == steps) {
+            publish(LiveFeed.STEP, Map.of("epoch", epoch, "step", step, "x", x(step), "loss", meanLoss,
+                    "accuracy", meanAccuracy));
+        }
+        if (probe == null) {
+            return;
+        }
+        if ((step + 1) % ratioEvery == 0 && step < steps) {
+            before = probe.parameters();
+        } else if (step % ratioEvery == 0 && before != null) {
+            List<LayerParameters> after = probe.parameters();
+            Map<String, Object> ratios = new LinkedHashMap<>();
+            for (int i = 0; i < Math.min(before.size(), after.size()); i++) {
+                float[] w = after.get(i).kernel();
+                double weight = LayerParameters.rms(w);
+                double update = LayerParameters.rms(LayerParameters.difference(w, before.get(i).kernel()));
+                ratios.put(after.get(i).layer(), weight == 0 ? 0 : update / weight);
+            }
+            before = null;
+            publish("ratios", Map.of("x", x(step), "layers", ratios));
+        }
+    }
+
+    private double x(int step) {
+        return epoch - 1 + (double) step / steps;
+    }
+
+    @Override
+    public void epochFinished(EpochRecord record) {
+        state = state.afterEpoch(record);
+        Map<String, Object> doc = epochDoc(record);
+        doc.put("learningRate", state.learningRate());
+        publish("epoch", doc);
+        if (probe != null) {
+            publish("evaluation", evaluation(record.epoch()));
+        }
+    }
+
+    @Override
+    public void restoredBestEpoch(int epoch, boolean stoppedEarly) {
+        publish("restored", Map.of("epoch", epoch, "stoppedEarly", stoppedEarly));
+    }
+
+    /** How the run ended, as the console says it (the page shows it and stops listening). */
+    public void ended(String outcome, String message) {
+        publish("end", Map.of("outcome", outcome, "message", message));
+    }
+
+    private Map<String, Object> evaluation(int epoch) {
+        if (sample == null) {
+            LabeledImages test = probe.testImages();
+            sample = test.size() <= SAMPLE ? test : test.splitAt(SAMPLE).first();
+        }
+        EvaluationResult result = probe.evaluate(sample);
+        List<Gallery.Tile> misread = new ArrayList<>();
+        int wrong = 0;
+        for (int i = 0; i < sample.size(); i++) {
+            int actual = sample.classes()[i];
+            int predicted = result.predicted()[i];
+            if (predicted != actual && wrong++ < MISREAD_SHOWN) {
+                misread.add(new Gallery.Tile(sample.image(i), actual + " read as " + predicted));
+            }
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("epoch", epoch);
+        doc.put("images", sample.size());
+        doc.put("accuracy", result.accuracy());
+        doc.put("confusion", result.confusion());
+        doc.put("misread", wrong);
+        if (!misread.isEmpty()) {
+            Gallery.Png png = Gallery.captionedPng(misread, Math.min(8, misread.size()), 28);
+            doc.put("strip", "data:image/png;base64," + Base64.getEncoder().encodeToString(png.bytes()));
+        }
+        return doc;
+    }
+
+    private static Map<String, Object> epochDoc(EpochRecord e) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("epoch", e.epoch());
+        doc.put("loss", e.loss());
+        doc.put("accuracy", e.accuracy());
+        if (e.hasValidation()) {
+            doc.put("val_loss", e.valLoss());
+            doc.put("val_accuracy", e.valAccuracy());
+        }
+        doc.put("seconds", e.seconds());
+        return doc;
+    }
+
+    private void publish(String type, Object doc) {
+        try {
+            feed.publish(type, json.writeValueAsString(doc));
+        } catch (JsonProcessingException e) { // maps of numbers and strings always serialise
+            throw new IllegalStateException(e);
+        }
+    }
+}
