@@ -29,7 +29,7 @@ public final class Predictor implements AutoCloseable {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
-        this.backend = engine.open(model.graph(), maxBatch);
+        this.backend = engine.openForInference(model.graph(), maxBatch, dev.convnet.engine.Precision.FP32);
         if (classNames.size() != backend.classes()) {
             backend.close();
             throw new IllegalArgumentException("the model predicts " + backend.classes() + " classes, "

@@ -34,7 +34,8 @@ public final class Evaluator {
 
     /** Evaluates {@code graph} on a backend of this evaluator's engine, opened for the purpose. */
     public EvaluationResult evaluate(ComputationGraph graph, LabeledImages data) {
-        try (Backend backend = engine.open(graph, Math.min(batchSize, Math.max(1, data.size())))) {
+        try (Backend backend = engine.openForInference(graph, Math.min(batchSize, Math.max(1, data.size())),
+                dev.convnet.engine.Precision.FP32)) {
             return evaluate(backend, data);
         }
     }
