@@ -78,7 +78,7 @@ final class ConvStage {
                     reluAttr(), ctx.eng());
         }
         memory layerSrc = ctx.converted(src, fwd.src_desc(), forward);
-        Parameters p = slot.bind(ctx.eng(), Dnnl.withType(fwd.weights_desc(), memory.data_type.f32), plainWeights, biasDesc);
+        Parameters p = slot.bind(ctx.eng(), ctx.masterWeightLayout(fwd.weights_desc(), plainWeights), plainWeights, biasDesc);
         memory forwardWeights = ctx.convertedWeights(p, fwd.weights_desc(), forward);
         memory dst = ctx.allocate(fwd.dst_desc());
         forward.add(ctx.forwardName(), fwd, new convolution_forward(fwd), Dnnl.args(DNNL_ARG_SRC, layerSrc,

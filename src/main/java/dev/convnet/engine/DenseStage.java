@@ -42,7 +42,8 @@ final class DenseStage {
                 ctx.forwardKind(), srcDesc, weightAny, biasDesc, dstDesc), ctx.eng());
         memory layerSrc = ctx.converted(src, fwd.src_desc(), forward);
         // DL4J flattens NCHW activations channel-first, so its [c*h*w, out] weights are OIHW here.
-        Parameters p = slot.bind(ctx.eng(), fwd.weights_desc(), Dnnl.desc(memory.format_tag.oihw, weightDims), biasDesc);
+        memory.desc plainWeights = Dnnl.desc(memory.format_tag.oihw, weightDims);
+        Parameters p = slot.bind(ctx.eng(), ctx.masterWeightLayout(fwd.weights_desc(), plainWeights), plainWeights, biasDesc);
         memory weights = ctx.convertedWeights(p, fwd.weights_desc(), forward);
         memory dst = ctx.allocate(dstDesc);
         forward.add(ctx.forwardName(), fwd, new inner_product_forward(fwd), Dnnl.args(DNNL_ARG_SRC, layerSrc,

@@ -46,6 +46,25 @@ public enum Precision {
                 + ": AVX512_BF16 without AMX, bf16 at about 0.6x float32's speed), so it runs in float32";
     }
 
+    /**
+     * The precision to run when this one is asked for here: itself, or float32 where bf16 would be
+     * slower (after passing {@link #slowerHereReason()} to {@code notice}).
+     *
+     * @throws EngineUnavailableException where this CPU cannot run it at all, saying why in one line
+     */
+    public Precision resolvedHere(java.util.function.Consumer<String> notice) {
+        String unavailable = unavailableReason();
+        if (unavailable != null) {
+            throw new EngineUnavailableException(unavailable);
+        }
+        String slower = slowerHereReason();
+        if (slower != null) {
+            notice.accept(slower);
+            return FP32;
+        }
+        return this;
+    }
+
     /** Why this CPU cannot train in this precision, or null when it can. */
     public String unavailableReason() {
         if (this == BF16 && !Dnnl.hasBf16()) {

@@ -42,6 +42,16 @@ record StageContext(engine eng, long batch, Precision precision, boolean winogra
         return training ? "forward_training" : "forward_inference";
     }
 
+    /**
+     * The layout for a layer's float32 master weights when this plan is the first: a training plan's
+     * forward layout (the update loop and the weight gradient then need no reorder), but for an
+     * inference plan the plain one: its layouts may be ones oneDNN reorders into but not out of
+     * (Winograd's inference weights), and an inference plan reorders its weights only once anyway.
+     */
+    memory.desc masterWeightLayout(memory.desc forwardWeights, memory.desc plain) {
+        return training ? Dnnl.withType(forwardWeights, memory.data_type.f32) : plain;
+    }
+
     memory allocate(memory.desc desc) {
         return new memory(desc, eng);
     }

@@ -13,7 +13,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * Prints the implementation oneDNN chose for every primitive of every plan the engine builds here:
  * the book's network and {@link OneDnnNetworkTest}'s variants; float32 with Winograd (the default),
  * float32 direct (what {@link OneDnnNetworkTest} compares with DL4J) and bf16 where the CPU has it;
- * training and inference plans for 1 and 64 images. {@link ReferenceKernelTest} runs it in a child
+ * training and inference plans for 1 and 64 images, and inference-only networks (as evaluate, predict
+ * and serve open them) with plans for every power of two up to 64. {@link ReferenceKernelTest} runs it in a child
  * JVM per {@code DNNL_MAX_CPU_ISA} (oneDNN reads that once, at its first call). The last line is
  * {@code reference kernels: N}.
  */
@@ -50,16 +51,35 @@ public final class KernelReport {
                     }
                     for (boolean training : new boolean[] {true, false}) {
                         for (int batch : new int[] {64, 1}) {
-                            System.out.printf("%s %s %s batch %d:%n", network, mode, training ? "training" : "inference", batch);
-                            for (Kernel k : net.kernels(batch, training)) {
-                                System.out.println("  " + k + (k.isReference() ? "   <-- REFERENCE" : ""));
-                                references += k.isReference() ? 1 : 0;
-                            }
+                            references += print(network + " " + mode + (training ? " training" : " inference") + " batch " + batch,
+                                    net.kernels(batch, training));
+                        }
+                    }
+                }
+                // As evaluate, predict and serve build it: inference plans only, first the largest,
+                // then every power of two below (listed only where one has a reference kernel).
+                OneDnnBuild inferenceOnly = OneDnnNetwork.forInference(graph, 1, 28, 28, 64, precision);
+                try (OneDnnNetwork net = inferenceOnly.orElseThrow()) {
+                    for (int batch = 64; batch >= 1; batch /= 2) {
+                        List<Kernel> kernels = net.kernels(batch, false);
+                        if (batch == 64 || kernels.stream().anyMatch(Kernel::isReference)) {
+                            references += print(network + " " + mode + " inference-only batch " + batch, kernels);
                         }
                     }
                 }
             }
         }
         System.out.println("reference kernels: " + references);
+    }
+
+    /** Prints the plan's kernels; returns how many are reference ones. */
+    private static int print(String title, List<Kernel> kernels) {
+        System.out.println(title + ":");
+        int references = 0;
+        for (Kernel k : kernels) {
+            System.out.println("  " + k + (k.isReference() ? "   <-- REFERENCE" : ""));
+            references += k.isReference() ? 1 : 0;
+        }
+        return references;
     }
 }
