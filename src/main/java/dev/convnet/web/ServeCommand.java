@@ -66,6 +66,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "auto (oneDNN where the network allows), onednn or dl4j (default: ${DEFAULT-VALUE}).")
     Engine engine;
 
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            description = "fp32, or bf16 (oneDNN engine; CPUs where bf16 is faster, else it runs fp32 and says so) (default: ${DEFAULT-VALUE}).")
+    dev.convnet.engine.Precision precision;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerSettings settings;
@@ -80,6 +84,15 @@ public final class ServeCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
         }
+        if (precision != dev.convnet.engine.Precision.FP32 && engine == Engine.DL4J) {
+            throw new ParameterException(spec.commandLine(), "--precision " + precision.id() + " needs the oneDNN engine: use --engine auto or onednn");
+        }
+        dev.convnet.engine.Precision running;
+        try {
+            running = precision.resolvedHere(line -> spec.commandLine().getErr().println("convnet serve: " + line));
+        } catch (dev.convnet.engine.EngineUnavailableException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Path file = model != null ? model : Path.of(System.getProperty("convnet.home", ".")).resolve("models/model.zip");
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), "model file " + file + " not found");
@@ -87,7 +100,7 @@ public final class ServeCommand implements Callable<Integer> {
         LoadedModel loaded = new SavedModels(new ModelStore()).load(file);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
-        try (Classifier classifier = PredictorClassifier.open(loaded, engine, settings.maxBatch());
+        try (Classifier classifier = PredictorClassifier.open(loaded, engine, settings.maxBatch(), running);
              PredictionServer server = PredictionServer.start(classifier, settings);
              StopSignals signals = new StopSignals(stop, spec.commandLine().getErr())) {
             out.println(startupLine(file, classifier.info(), server.url()));
