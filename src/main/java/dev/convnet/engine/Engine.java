@@ -68,16 +68,12 @@ public enum Engine {
         OneDnnBuild build = OneDnnNetwork.of(graph, shape.channels(), shape.height(), shape.width(), batch, precision,
                 true, training);
         if (build instanceof OneDnnBuild.Built built) {
-            if (built.network().notice() != null) {
-                System.err.println("convnet: " + built.network().notice()); // one line; the run goes on
-            }
             return new OneDnnBackend(graph, built.network(), shape, classes);
         }
-        if (this == AUTO && precision == Precision.FP32) {
-            String reason = ((OneDnnBuild.Declined) build).reason();
-            if (reason.startsWith("oneDNN ")) { // a reference kernel, not a layer the engine does not run
-                System.err.println("convnet: " + reason + ", so DL4J runs this network");
-            }
+        String reason = ((OneDnnBuild.Declined) build).reason();
+        if (this == AUTO && precision == Precision.FP32 && reason.startsWith("oneDNN ")) {
+            // A reference kernel, not a layer the engine does not run: the engine's name says why.
+            return new Dl4jBackend(graph, shape, classes, reason);
         }
         if (this == ONEDNN || precision != Precision.FP32) {
             throw new EngineUnavailableException("the oneDNN engine cannot run this network: "

@@ -111,8 +111,9 @@ public final class OneDnnNetwork implements AutoCloseable {
     /**
      * As above, with the first plan a training one ({@code training}) or an inference one. A plan
      * in which oneDNN would run any primitive with its reference code (see {@link Kernel#isReference})
-     * is not used: in bf16 the network is built in float32 instead, with {@link #notice()} saying why;
-     * in float32 the build is declined, so that {@link Engine#AUTO} runs DL4J.
+     * is not used: in bf16 the network is built in float32 instead, with {@link #notice()} saying why
+     * (the backend's name carries it); in float32 the build is declined, so that {@link Engine#AUTO}
+     * runs DL4J, named with the reason.
      */
     static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch,
                           Precision precision, boolean winograd, boolean training) {
