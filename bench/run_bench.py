@@ -72,6 +72,7 @@ def main():
     refpy = a.reference_python or reference_python(root)  # numpy for the ceiling, Keras for the book
     quiet_blas = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     precisions = a.precisions.split(",")
+    kernels = subprocess.run(java + ["dev.convnet.bench.KernelList"], capture_output=True, text=True).stdout.strip()
     if "bf16" in precisions and not bf16_available(java, jar):
         print("bench: this CPU has no AVX512_BF16; measuring float32 only", file=sys.stderr)
         precisions.remove("bf16")
@@ -141,6 +142,7 @@ def main():
 
     print(f"\n{cpu_name()}, {os.cpu_count()} CPUs; batch {BATCH}, 2 threads; medians of {a.repeats} repeats"
           f" ({time.strftime('%Y-%m-%d %H:%M %Z')})\n")
+    print(kernels + "\n")
     print(f"Machine ceiling: sgemm 4096² float32 on 2 threads = {gflops:.0f} GFLOP/s"
           f" (per repeat: {', '.join(f'{g:.0f}' for g in ceiling)}; {blas})")
     print(f"Training FLOPs per image of listing 8-1 (forward + weight gradient + input gradient):")
@@ -203,8 +205,9 @@ def torch_version():
 
 
 def cpu_name():
-    """The CPU's name with its family and model (e.g. AMD family 25 model 17 is Zen 4, 26 is Zen 5)
-    and whether it has AVX512_BF16: these VMs change CPU from one day to the next."""
+    """The CPU's name with its vendor, family and model (e.g. AMD family 25 model 17 is Zen 4, 26 is Zen 5)
+    and whether it has AVX512_BF16 and AMX: these VMs change CPU from one day to the next. (KernelList
+    prints oneDNN's view too: AMX counts only where oneDNN may use it.)"""
     info = {}
     try:
         with open("/proc/cpuinfo") as f:
@@ -213,9 +216,11 @@ def cpu_name():
                 info.setdefault(key.strip(), value.strip())
     except OSError:
         return "unknown CPU"
-    bf16 = "avx512_bf16" in info.get("flags", "").split()
-    return (f"{info.get('model name', 'unknown CPU')} (family {info.get('cpu family', '?')}, model {info.get('model', '?')}, "
-            f"{'with' if bf16 else 'without'} AVX512_BF16)")
+    flags = info.get("flags", "").split()
+    bf16 = "avx512_bf16" in flags
+    amx = "amx_tile" in flags and "amx_bf16" in flags
+    return (f"{info.get('model name', 'unknown CPU')} ({info.get('vendor_id', '?')} family {info.get('cpu family', '?')}, "
+            f"model {info.get('model', '?')}, {'with' if bf16 else 'without'} AVX512_BF16, {'with' if amx else 'without'} AMX)")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ public final class ModelEvaluation {
         MnistLoader loader = plan.data().loader(dataset);
         LoadedModel model = models.load(plan.model());
         LabeledImages test = loader.load(Split.TEST, 0);
-        EvaluationResult result = new Evaluator(plan.batch(), plan.engine()).evaluate(model.graph(), test);
+        EvaluationResult result = new Evaluator(plan.batch(), plan.engine(), plan.precision()).evaluate(model.graph(), test);
         Optional<Path> report = plan.reportFolder().map(dir -> writeReport(dir, model, dataset, result, test));
         return new EvaluationOutcome(model, dataset, result, report);
     }

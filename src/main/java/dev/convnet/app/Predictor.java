@@ -26,10 +26,16 @@ public final class Predictor implements AutoCloseable {
      * @throws dev.convnet.engine.EngineUnavailableException when {@code engine} cannot run the model
      */
     public Predictor(LoadedModel model, List<String> classNames, Engine engine, int maxBatch) {
+        this(model, classNames, engine, maxBatch, dev.convnet.engine.Precision.FP32);
+    }
+
+    /** As above, inferring in {@code precision} (bf16 needs the oneDNN engine). */
+    public Predictor(LoadedModel model, List<String> classNames, Engine engine, int maxBatch,
+                     dev.convnet.engine.Precision precision) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
-        this.backend = engine.open(model.graph(), maxBatch);
+        this.backend = engine.openForInference(model.graph(), maxBatch, precision);
         if (classNames.size() != backend.classes()) {
             backend.close();
             throw new IllegalArgumentException("the model predicts " + backend.classes() + " classes, "

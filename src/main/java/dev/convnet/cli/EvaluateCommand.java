@@ -49,10 +49,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     EngineOption engineOption;
 
+    @Mixin
+    InferencePrecisionOption precisionOption;
+
     @Override
     public Integer call() {
         EvaluationPlan plan = new EvaluationPlan(model, dataOptions.datasetIfGiven(), dataOptions::loader,
-                engineOption.engine, batch, Optional.ofNullable(report));
+                engineOption.engine, batch, Optional.ofNullable(report), precisionOption.resolve(spec, engineOption.engine));
         SavedModelFile.check(spec, model);
         EvaluationOutcome outcome = new ModelEvaluation(new SavedModels(new ModelStore())).run(plan);
         PrintWriter out = spec.commandLine().getOut();

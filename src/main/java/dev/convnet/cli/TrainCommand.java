@@ -278,6 +278,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (precision != Precision.FP32 && engineOption.engine == dev.convnet.engine.Engine.DL4J) {
             throw usage("--precision " + precision.id() + " needs the oneDNN engine: use --engine auto or onednn");
         }
+        String slower = precision.slowerHereReason();
+        if (slower != null) {
+            spec.commandLine().getErr().println("convnet train: " + slower);
+            precision = Precision.FP32;
+        }
     }
 
     private TrainingPlan freshPlan(OutputPaths outputs) {

@@ -16,7 +16,6 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
-import org.bytedeco.dnnl.global.dnnl.prop_kind;
 
 /**
  * A convolution with its ReLU fused in, and its backprop: the ReLU's gradient (unless the max
@@ -28,21 +27,26 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
  * F(4x4, 3x3) kernels: about half the CPU time of the direct kernels for the same result (measured
  * per primitive: conv2 2.8 → 1.35 ms forward, 3.0 → 1.46 ms weight gradient, batch 64, one core).
  * The input gradient uses Winograd only on outputs of 8x8 or more: 4 % faster for conv2's 11x11
- * (2.67 → 2.55 ms), 4x slower for conv3's 3x3, where a 4x4 tile is mostly padding. In bf16 the convolutions are direct (oneDNN has no bf16 Winograd), reading bf16 copies of
- * the float32 master weights made at every step.
+ * (2.67 → 2.55 ms), 4x slower for conv3's 3x3, where a 4x4 tile is mostly padding. In bf16 the
+ * convolutions are direct (oneDNN has no bf16 Winograd), reading bf16 copies of the float32 master
+ * weights made at every step.
+ *
+ * <p>An inference plan builds the forward pass alone, as {@code forward_inference}.
  */
 final class ConvStage {
     private ConvStage() {
     }
 
     /**
+     * @param srcDiff where the gradient with respect to {@code src} goes, or null when nothing needs
+     *     it (the network's input, or an inference plan)
      * @param reluAppliedByNext the next layer (a max pooling) masks the gradient by the ReLU on its
      *     four times smaller output, so this stage skips its own ReLU backward
      */
     static Stage build(StageContext ctx, LayerSpec.Conv conv, ActivationShape in, memory src, memory srcDiff,
                        ParameterSlot slot, boolean reluAppliedByNext) {
-        Steps forward = new Steps();
-        Steps backward = new Steps();
+        Steps forward = new Steps(conv.name());
+        Steps backward = new Steps(conv.name());
         ActivationShape out = conv.outputShape(in);
         long n = ctx.batch();
         long[] strides = {conv.stride(), conv.stride()};
@@ -54,63 +58,66 @@ final class ConvStage {
         boolean bf16 = ctx.precision() == Precision.BF16;
         memory.data_type type = ctx.activationType();
 
-        // Forward. In float32 the weights are read where they are kept; in bf16 from a copy.
-        memory.desc srcWanted = src.get_desc().data_type() == type ? src.get_desc()
-                : Dnnl.desc(type, memory.format_tag.any, n, in.channels(), in.height(), in.width());
-        memory.desc weightWanted = bf16 ? Dnnl.desc(type, memory.format_tag.any, weightDims)
-                : slot.weightLayoutOr(Dnnl.desc(memory.format_tag.any, weightDims));
-        memory.desc dstWanted = Dnnl.desc(type, memory.format_tag.any, n, out.channels(), out.height(), out.width());
+        // Forward: oneDNN chooses every layout; the float32 master weights are reordered (and in
+        // bf16 converted) into the one it chose where it differs from theirs.
+        memory.desc srcAny = Dnnl.desc(type, memory.format_tag.any, n, in.channels(), in.height(), in.width());
+        memory.desc weightAny = Dnnl.desc(type, memory.format_tag.any, weightDims);
+        memory.desc dstAny = Dnnl.desc(type, memory.format_tag.any, n, out.channels(), out.height(), out.width());
         boolean winograd = ctx.winograd() && !bf16 && conv.kernel() == 3 && conv.stride() == 1
                 && in.channels() % 16 == 0 && conv.filters() % 16 == 0;
         convolution_forward.primitive_desc fwd = null;
         algorithm alg = algorithm.convolution_direct;
         if (winograd) {
-            fwd = forwardOrNull(ctx, algorithm.convolution_winograd, srcWanted, weightWanted, biasDesc, dstWanted,
+            fwd = forwardOrNull(ctx, algorithm.convolution_winograd, srcAny, weightAny, biasDesc, dstAny,
                     strides, padBefore, padAfter);
             alg = fwd != null ? algorithm.convolution_winograd : alg;
         }
         if (fwd == null) {
-            fwd = new convolution_forward.primitive_desc(new convolution_forward.desc(prop_kind.forward_training,
-                    algorithm.convolution_direct, srcWanted, weightWanted, biasDesc, dstWanted, strides, padBefore, padAfter),
+            fwd = new convolution_forward.primitive_desc(new convolution_forward.desc(ctx.forwardKind(),
+                    algorithm.convolution_direct, srcAny, weightAny, biasDesc, dstAny, strides, padBefore, padAfter),
                     reluAttr(), ctx.eng());
         }
         memory layerSrc = ctx.converted(src, fwd.src_desc(), forward);
-
-        // The weight gradient is float32 in both precisions; in float32 its layout is the weights'.
-        convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(
-                new convolution_backward_weights.desc(alg, fwd.src_desc(),
-                        bf16 ? slot.weightLayoutOr(Dnnl.desc(memory.format_tag.any, weightDims)) : fwd.weights_desc(),
-                        biasDesc, fwd.dst_desc(), strides, padBefore, padAfter), ctx.eng(), fwd);
-        Parameters p = slot.bind(ctx.eng(), bw.diff_weights_desc(), plainWeights, biasDesc);
-        ParameterSlot.requireSame(bw.diff_weights_desc(), p.weightDesc(), "convolution weight gradient");
-
-        memory forwardWeights = ctx.converted(p.weights, fwd.weights_desc(), forward);
+        Parameters p = slot.bind(ctx.eng(), ctx.masterWeightLayout(fwd.weights_desc(), plainWeights), plainWeights, biasDesc);
+        memory forwardWeights = ctx.convertedWeights(p, fwd.weights_desc(), forward);
         memory dst = ctx.allocate(fwd.dst_desc());
-        memory dstDiff = ctx.allocate(fwd.dst_desc());
-        forward.add(new convolution_forward(fwd), Dnnl.args(DNNL_ARG_SRC, layerSrc, DNNL_ARG_WEIGHTS, forwardWeights,
-                DNNL_ARG_BIAS, p.bias, DNNL_ARG_DST, dst));
+        forward.add(ctx.forwardName(), fwd, new convolution_forward(fwd), Dnnl.args(DNNL_ARG_SRC, layerSrc,
+                DNNL_ARG_WEIGHTS, forwardWeights, DNNL_ARG_BIAS, p.bias, DNNL_ARG_DST, dst));
+        if (!ctx.training()) {
+            return new Stage(dst, null, forward, backward);
+        }
 
+        memory dstDiff = ctx.allocate(fwd.dst_desc());
         if (!reluAppliedByNext) {
             Relu.backward(ctx, dst, dstDiff, backward);
         }
-        backward.add(new convolution_backward_weights(bw), Dnnl.args(DNNL_ARG_SRC, layerSrc,
-                DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_DIFF_WEIGHTS, p.weightGradient, DNNL_ARG_DIFF_BIAS, p.biasGradient));
+        // The weight gradient is float32 in both precisions.
+        convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(
+                new convolution_backward_weights.desc(alg, fwd.src_desc(), Dnnl.desc(memory.format_tag.any, weightDims),
+                        biasDesc, dstAny, strides, padBefore, padAfter), ctx.eng(), fwd);
+        memory weightsDiffDst = ctx.converted(dstDiff, bw.diff_dst_desc(), backward);
+        memory bwSrc = ctx.converted(layerSrc, bw.src_desc(), backward);
+        memory weightGradient = ctx.writtenInto(p.weightGradient, bw.diff_weights_desc());
+        backward.add("backward_weights", bw, new convolution_backward_weights(bw), Dnnl.args(DNNL_ARG_SRC, bwSrc,
+                DNNL_ARG_DIFF_DST, weightsDiffDst, DNNL_ARG_DIFF_WEIGHTS, weightGradient, DNNL_ARG_DIFF_BIAS, p.biasGradient));
+        ctx.copyInto(weightGradient, p.weightGradient, backward);
         if (srcDiff != null) {
-            // The fast backward-data kernels want their own weight layout (the forward one would fall
-            // back to oneDNN's reference code, 1000x slower): reorder the small weight tensor each
-            // step rather than the large activations.
+            // The input gradient takes the layouts its fast kernel wants (weights, diff_dst and
+            // diff_src all 'any'), with reorders to and from its neighbours' where they differ.
             // Winograd's input gradient pays off only on maps of two or more 4x4 output tiles a side.
             boolean winogradData = alg == algorithm.convolution_winograd && out.height() >= 8 && out.width() >= 8;
-            memory.desc backwardWeightsAny = Dnnl.desc(type, memory.format_tag.any, weightDims);
             convolution_backward_data.primitive_desc bd = winogradData
-                    ? backwardDataOrNull(ctx, algorithm.convolution_winograd, srcDiff.get_desc(), backwardWeightsAny, fwd, strides, padBefore, padAfter)
+                    ? backwardDataOrNull(ctx, algorithm.convolution_winograd, srcAny, weightAny, dstAny, fwd, strides, padBefore, padAfter)
                     : null;
             if (bd == null) {
-                bd = backwardDataOrNull(ctx, algorithm.convolution_direct, srcDiff.get_desc(), backwardWeightsAny, fwd, strides, padBefore, padAfter);
+                bd = backwardDataOrNull(ctx, algorithm.convolution_direct, srcAny, weightAny, dstAny, fwd, strides, padBefore, padAfter);
             }
-            memory backwardWeights = ctx.converted(p.weights, bd.weights_desc(), backward);
-            backward.add(new convolution_backward_data(bd), Dnnl.args(DNNL_ARG_DIFF_DST, dstDiff,
-                    DNNL_ARG_WEIGHTS, backwardWeights, DNNL_ARG_DIFF_SRC, srcDiff));
+            memory backwardWeights = ctx.convertedWeights(p, bd.weights_desc(), backward);
+            memory dataDiffDst = ctx.converted(dstDiff, bd.diff_dst_desc(), backward);
+            memory layerSrcDiff = ctx.writtenInto(srcDiff, bd.diff_src_desc());
+            backward.add("backward_data", bd, new convolution_backward_data(bd), Dnnl.args(DNNL_ARG_DIFF_DST, dataDiffDst,
+                    DNNL_ARG_WEIGHTS, backwardWeights, DNNL_ARG_DIFF_SRC, layerSrcDiff));
+            ctx.copyInto(layerSrcDiff, srcDiff, backward);
         }
         return new Stage(dst, dstDiff, forward, backward);
     }
@@ -119,7 +126,7 @@ final class ConvStage {
             StageContext ctx, algorithm alg, memory.desc src, memory.desc weights, memory.desc bias, memory.desc dst,
             long[] strides, long[] padBefore, long[] padAfter) {
         try {
-            return new convolution_forward.primitive_desc(new convolution_forward.desc(prop_kind.forward_training,
+            return new convolution_forward.primitive_desc(new convolution_forward.desc(ctx.forwardKind(),
                     alg, src, weights, bias, dst, strides, padBefore, padAfter), reluAttr(), ctx.eng());
         } catch (RuntimeException unsupported) {
             return null; // this oneDNN build or CPU has no such kernel: the direct one runs
@@ -127,11 +134,11 @@ final class ConvStage {
     }
 
     private static convolution_backward_data.primitive_desc backwardDataOrNull(
-            StageContext ctx, algorithm alg, memory.desc srcDiff, memory.desc weights, convolution_forward.primitive_desc fwd,
-            long[] strides, long[] padBefore, long[] padAfter) {
+            StageContext ctx, algorithm alg, memory.desc srcDiff, memory.desc weights, memory.desc dstDiff,
+            convolution_forward.primitive_desc fwd, long[] strides, long[] padBefore, long[] padAfter) {
         try {
             return new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(alg, srcDiff, weights,
-                    fwd.dst_desc(), strides, padBefore, padAfter), ctx.eng(), fwd);
+                    dstDiff, strides, padBefore, padAfter), ctx.eng(), fwd);
         } catch (RuntimeException unsupported) {
             if (alg == algorithm.convolution_direct) {
                 throw unsupported;

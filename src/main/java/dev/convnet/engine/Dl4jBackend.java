@@ -14,8 +14,15 @@ final class Dl4jBackend implements Backend {
     private final InputShape shape;
     private final int classes;
     private BatchAccuracy accuracy; // installed on the first training step: inference leaves the graph alone
+    private final String why;
 
     Dl4jBackend(ComputationGraph graph, InputShape shape, int classes) {
+        this(graph, shape, classes, null);
+    }
+
+    /** @param why why DL4J runs although oneDNN was wanted (shown with the name), or null */
+    Dl4jBackend(ComputationGraph graph, InputShape shape, int classes, String why) {
+        this.why = why;
         this.graph = graph;
         this.shape = shape;
         this.classes = classes;
@@ -23,7 +30,7 @@ final class Dl4jBackend implements Backend {
 
     @Override
     public String name() {
-        return "DL4J";
+        return why == null ? "DL4J" : "DL4J (" + why + ")";
     }
 
     @Override

@@ -45,21 +45,39 @@ final class Dnnl {
 
     /** Whether oneDNN may use AVX512_BF16 here (the CPU has it and DNNL_MAX_CPU_ISA allows it). */
     static boolean hasBf16() {
-        int isa = dnnl.dnnl_get_effective_cpu_isa();
-        return (isa & dnnl.dnnl_cpu_isa_avx512_core_bf16) == dnnl.dnnl_cpu_isa_avx512_core_bf16;
+        return has(dnnl.dnnl_cpu_isa_avx512_core_bf16);
+    }
+
+    /**
+     * Whether oneDNN may use AMX here: the CPU has AMX-TILE and AMX-BF16, the kernel lets this process
+     * use the tile registers, and DNNL_MAX_CPU_ISA allows it (oneDNN checks all three).
+     */
+    static boolean hasAmx() {
+        return has(dnnl.dnnl_cpu_isa_avx512_core_amx);
+    }
+
+    private static boolean has(int isaBits) {
+        return (dnnl.dnnl_get_effective_cpu_isa() & isaBits) == isaBits;
     }
 
     /** oneDNN's instruction set here, as DNNL_MAX_CPU_ISA names it, e.g. {@code AVX512_CORE}. */
     static String isaName() {
-        int isa = dnnl.dnnl_get_effective_cpu_isa();
-        int[] values = {dnnl.dnnl_cpu_isa_avx512_core_amx, dnnl.dnnl_cpu_isa_avx512_core_bf16, dnnl.dnnl_cpu_isa_avx512_core_vnni,
-            dnnl.dnnl_cpu_isa_avx512_core, dnnl.dnnl_cpu_isa_avx2, dnnl.dnnl_cpu_isa_avx, dnnl.dnnl_cpu_isa_sse41};
-        String[] names = {"AVX512_CORE_AMX", "AVX512_CORE_BF16", "AVX512_CORE_VNNI", "AVX512_CORE", "AVX2", "AVX", "SSE41"};
+        int[] values = {dnnl.dnnl_cpu_isa_avx512_core_amx, dnnl.dnnl_cpu_isa_avx512_core_fp16, dnnl.dnnl_cpu_isa_avx512_core_bf16,
+            dnnl.dnnl_cpu_isa_avx512_core_vnni, dnnl.dnnl_cpu_isa_avx512_core, dnnl.dnnl_cpu_isa_avx2_vnni, dnnl.dnnl_cpu_isa_avx2,
+            dnnl.dnnl_cpu_isa_avx, dnnl.dnnl_cpu_isa_sse41};
+        String[] names = {"AVX512_CORE_AMX", "AVX512_CORE_FP16", "AVX512_CORE_BF16", "AVX512_CORE_VNNI", "AVX512_CORE",
+            "AVX2_VNNI", "AVX2", "AVX", "SSE41"};
         for (int i = 0; i < values.length; i++) {
-            if ((isa & values[i]) == values[i]) {
+            if (has(values[i])) {
                 return names[i];
             }
         }
         return "no vector extensions";
+    }
+
+    /** oneDNN's version, e.g. {@code 2.7.1}. */
+    static String version() {
+        org.bytedeco.dnnl.dnnl_version_t v = dnnl.dnnl_version();
+        return v.major() + "." + v.minor() + "." + v.patch();
     }
 }

@@ -37,6 +37,20 @@ public enum Engine {
      * @throws EngineUnavailableException also when {@code precision} cannot run here, saying why
      */
     public Backend open(ComputationGraph graph, int batch, Precision precision) {
+        return open(graph, batch, precision, true);
+    }
+
+    /**
+     * A backend for inference alone ({@link Backend#infer}): on oneDNN, forward_inference plans for
+     * the powers of two up to {@code maxBatch}, and no training buffers.
+     *
+     * @throws EngineUnavailableException as {@link #open(ComputationGraph, int, Precision)}
+     */
+    public Backend openForInference(ComputationGraph graph, int maxBatch, Precision precision) {
+        return open(graph, maxBatch, precision, false);
+    }
+
+    private Backend open(ComputationGraph graph, int batch, Precision precision, boolean training) {
         if (precision != Precision.FP32 && this == DL4J) {
             throw new EngineUnavailableException("--precision " + precision.id() + " needs the oneDNN engine (--engine auto or onednn)");
         }
@@ -51,9 +65,15 @@ public enum Engine {
             }
             return new Dl4jBackend(graph, shape, classes);
         }
-        OneDnnBuild build = OneDnnNetwork.of(graph, shape.channels(), shape.height(), shape.width(), batch, precision);
+        OneDnnBuild build = OneDnnNetwork.of(graph, shape.channels(), shape.height(), shape.width(), batch, precision,
+                true, training);
         if (build instanceof OneDnnBuild.Built built) {
             return new OneDnnBackend(graph, built.network(), shape, classes);
+        }
+        String reason = ((OneDnnBuild.Declined) build).reason();
+        if (this == AUTO && precision == Precision.FP32 && reason.startsWith("oneDNN ")) {
+            // A reference kernel, not a layer the engine does not run: the engine's name says why.
+            return new Dl4jBackend(graph, shape, classes, reason);
         }
         if (this == ONEDNN || precision != Precision.FP32) {
             throw new EngineUnavailableException("the oneDNN engine cannot run this network: "

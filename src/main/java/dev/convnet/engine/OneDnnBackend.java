@@ -22,7 +22,8 @@ final class OneDnnBackend implements Backend {
 
     @Override
     public String name() {
-        return net.precision() == Precision.FP32 ? "oneDNN" : "oneDNN " + net.precision().id();
+        String name = net.precision() == Precision.FP32 ? "oneDNN" : "oneDNN " + net.precision().id();
+        return net.notice() == null ? name : name + " (" + net.notice() + ")"; // a fallback says why where the engine is named
     }
 
     @Override

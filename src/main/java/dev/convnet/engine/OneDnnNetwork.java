@@ -35,7 +35,10 @@ public final class OneDnnNetwork implements AutoCloseable {
     private final ParameterSlot[] slots;
     private final Precision precision;
     private final boolean winograd;
-    private final Map<Integer, Plan> plans = new HashMap<>();
+    private final Map<Integer, Plan> trainingPlans = new HashMap<>();
+    private final Map<Integer, Plan> inferencePlans = new HashMap<>();
+    /** The largest inference plan: a power of two, at least the batch size the network was opened for. */
+    private final int maxInferenceBatch;
     private final float learningRate;
     private final float rho;
     private final float epsilon;
@@ -47,9 +50,13 @@ public final class OneDnnNetwork implements AutoCloseable {
      */
     private final Thread owner = Thread.currentThread();
     private long steps;
+    private String notice;
+    /** Changes whenever the master weights do: each training step, and loading. */
+    private long weightsVersion;
 
-    private OneDnnNetwork(NetworkSpec spec, Precision precision, boolean winograd) {
+    private OneDnnNetwork(NetworkSpec spec, Precision precision, boolean winograd, int batch) {
         this.spec = spec;
+        this.maxInferenceBatch = powerOfTwoAtLeast(batch);
         this.precision = precision;
         this.winograd = winograd;
         this.slots = new ParameterSlot[spec.layers().size()];
@@ -89,6 +96,27 @@ public final class OneDnnNetwork implements AutoCloseable {
      */
     static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch,
                           Precision precision, boolean winograd) {
+        return of(graph, channels, height, width, batch, precision, winograd, true);
+    }
+
+    /**
+     * A oneDNN twin of {@code graph} for inference only: its first plan is a forward_inference one
+     * for {@code maxBatch} images, and no training buffers are made unless {@link #trainStep} is called.
+     */
+    public static OneDnnBuild forInference(ComputationGraph graph, int channels, int height, int width, int maxBatch,
+                                           Precision precision) {
+        return of(graph, channels, height, width, maxBatch, precision, true, false);
+    }
+
+    /**
+     * As above, with the first plan a training one ({@code training}) or an inference one. A plan
+     * in which oneDNN would run any primitive with its reference code (see {@link Kernel#isReference})
+     * is not used: in bf16 the network is built in float32 instead, with {@link #notice()} saying why
+     * (the backend's name carries it); in float32 the build is declined, so that {@link Engine#AUTO}
+     * runs DL4J, named with the reason.
+     */
+    static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch,
+                          Precision precision, boolean winograd, boolean training) {
         String unavailable = precision.unavailableReason();
         if (unavailable != null) {
             throw new EngineUnavailableException(unavailable);
@@ -97,10 +125,50 @@ public final class OneDnnNetwork implements AutoCloseable {
         if (reading instanceof NetworkSpec.Unsupported unsupported) {
             return new OneDnnBuild.Declined(unsupported.reason());
         }
-        OneDnnNetwork net = new OneDnnNetwork(((NetworkSpec.Supported) reading).spec(), precision, winograd);
-        net.plan(batch); // the first plan fixes the weight layouts for all batch sizes
+        NetworkSpec spec = ((NetworkSpec.Supported) reading).spec();
+        OneDnnNetwork net = new OneDnnNetwork(spec, precision, winograd, batch);
+        // The first plan fixes the weight layouts for all batch sizes.
+        Kernel reference = net.referenceKernel(net.unguardedPlan(batch, training));
+        if (reference != null) {
+            net.close();
+            String why = "oneDNN " + Dnnl.version() + " has only its reference code for " + reference + " at "
+                    + Dnnl.isaName() + " here";
+            if (precision == Precision.FP32) {
+                return new OneDnnBuild.Declined(why);
+            }
+            OneDnnBuild fallback = of(graph, channels, height, width, batch, Precision.FP32, winograd, training);
+            if (fallback instanceof OneDnnBuild.Built built) {
+                built.network().notice = "--precision " + precision.id() + ": " + why + ", so this runs in float32";
+            }
+            return fallback;
+        }
         net.loadFrom(graph);
         return new OneDnnBuild.Built(net);
+    }
+
+    /**
+     * Why this network runs in another precision than the one asked for (one line), or null when
+     * it runs as asked.
+     */
+    public String notice() {
+        return notice;
+    }
+
+    /**
+     * The implementation oneDNN chose for every primitive of the plan for {@code batch} images,
+     * training or inference, in execution order (the plan is built if it was not yet).
+     */
+    public List<Kernel> kernels(int batch, boolean training) {
+        requireOwnerThread();
+        return List.copyOf(unguardedPlan(batch, training).kernels);
+    }
+
+    /** Makes the inference plans for every power of two up to the largest, so that none is built while serving. */
+    public void prepareInference() {
+        requireOwnerThread();
+        for (int b = 1; b <= maxInferenceBatch; b *= 2) {
+            inferencePlan(b);
+        }
     }
 
     /** Layer {@code layer}'s weight gradient of the last step, in DL4J's plain layout (for tests). */
@@ -127,7 +195,7 @@ public final class OneDnnNetwork implements AutoCloseable {
      */
     public StepResult trainStep(FloatBuffer images, int[] classes, int[] rows, int from, int to) {
         requireOwnerThread();
-        Plan plan = plan(to - from);
+        Plan plan = guarded(trainingPlans.computeIfAbsent(to - from, b -> new Plan(b, true)));
         plan.gather(images, rows, from, to);
         plan.forward();
         StepResult result = plan.softmaxCrossEntropy(classes, rows, from);
@@ -138,16 +206,28 @@ public final class OneDnnNetwork implements AutoCloseable {
             }
         }
         steps++;
+        weightsVersion++;
         return result;
     }
 
-    /** Class probabilities for images {@code from..to} (in order), {@code [to-from][classes]}. */
+    /**
+     * Class probabilities for images {@code from..to} (in order), {@code [to-from][classes]}, by
+     * forward_inference plans: in passes of the largest plan's size, then one pass of the smallest
+     * power of two that holds the rest (so 8 images cost what 8 cost, not what a full batch costs,
+     * and at most log2(largest)+1 plans are ever built).
+     */
     public float[][] predict(FloatBuffer images, int from, int to) {
         requireOwnerThread();
-        Plan plan = plan(to - from);
-        plan.gatherRange(images, from);
-        plan.forward();
-        return plan.probabilities();
+        float[][] out = new float[to - from][];
+        for (int start = from; start < to; ) {
+            int count = Math.min(maxInferenceBatch, to - start);
+            Plan plan = inferencePlan(powerOfTwoAtLeast(count));
+            plan.gatherRange(images, start, count);
+            plan.forward();
+            plan.probabilities(out, start - from, count);
+            start += count;
+        }
+        return out;
     }
 
     /** Writes weights, biases and RMSprop state back into {@code graph}, and advances its iteration count. */
@@ -173,7 +253,8 @@ public final class OneDnnNetwork implements AutoCloseable {
 
     @Override
     public void close() {
-        plans.clear();
+        trainingPlans.clear();
+        inferencePlans.clear();
         strm.close();
         eng.close();
     }
@@ -184,6 +265,7 @@ public final class OneDnnNetwork implements AutoCloseable {
         forEachLayerWithParameters(graph, (p, w, b) -> p.load(eng, strm,
                 read(params, w, p.weightCount()), read(params, b, p.biasCount()),
                 read(state, w, p.weightCount()), read(state, b, p.biasCount())));
+        weightsVersion++;
     }
 
     /** Visits each layer's parameters with the offsets of its weights and bias in the graph's flat vector. */
@@ -226,23 +308,53 @@ public final class OneDnnNetwork implements AutoCloseable {
         flat.get(NDArrayIndex.interval(offset, offset + values.length)).assign(Nd4j.createFromArray(values));
     }
 
-    private Plan plan(int batch) {
-        return plans.computeIfAbsent(batch, Plan::new);
+    private Plan inferencePlan(int batch) {
+        return guarded(inferencePlans.computeIfAbsent(batch, b -> new Plan(b, false)));
+    }
+
+    private Plan unguardedPlan(int batch, boolean training) {
+        return (training ? trainingPlans : inferencePlans).computeIfAbsent(batch, b -> new Plan(b, training));
+    }
+
+    /**
+     * {@code plan}, unless oneDNN chose its reference code for one of its primitives. The first
+     * plan was checked when the network was built (with a fallback); this catches another batch
+     * size on a CPU where only that one has no fast kernel.
+     */
+    private Plan guarded(Plan plan) {
+        Kernel reference = referenceKernel(plan);
+        if (reference != null) {
+            throw new EngineUnavailableException("oneDNN " + Dnnl.version() + " has only its reference code for " + reference
+                    + " (batch " + plan.n + ") at " + Dnnl.isaName() + " here: use --engine dl4j");
+        }
+        return plan;
+    }
+
+    private Kernel referenceKernel(Plan plan) {
+        return plan.kernels.stream().filter(Kernel::isReference).findFirst().orElse(null);
+    }
+
+    private static int powerOfTwoAtLeast(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
     }
 
     /** Every primitive and buffer for one batch size, created once and reused at every step. */
     private final class Plan {
         private final int n;
         private final FloatBuffer inputValues;
-        private final Steps forward = new Steps();
-        private final Steps backward = new Steps(); // in execution order: the last layer's first
+        private final Steps weightCopies = new Steps("network");
+        /** The value of {@link #weightsVersion} whose weights {@link #weightCopies} last copied. */
+        private long copiedVersion = -1;
+        private final Steps forward = new Steps("network");
+        private final Steps backward = new Steps("network"); // in execution order: the last layer's first
         private final FloatBuffer logits;
         private final FloatBuffer logitGradient;
         private final int classes;
+        private final List<Kernel> kernels = new ArrayList<>();
 
-        Plan(int n) {
+        Plan(int n, boolean training) {
             this.n = n;
-            StageContext ctx = new StageContext(eng, n, precision, winograd);
+            StageContext ctx = new StageContext(eng, n, precision, winograd, training, weightCopies);
             ActivationShape shape = new ActivationShape(spec.channels(), spec.height(), spec.width());
             memory input = ctx.allocate(Dnnl.desc(memory.format_tag.nchw, n, shape.channels(), shape.height(), shape.width()));
             inputValues = Dnnl.floats(input);
@@ -271,9 +383,12 @@ public final class OneDnnNetwork implements AutoCloseable {
             for (int i = stages.size() - 1; i >= 0; i--) {
                 backward.addAll(stages.get(i).backward()); // backprop runs from the output layer down
             }
+            kernels.addAll(weightCopies.kernels());
+            kernels.addAll(forward.kernels());
+            kernels.addAll(backward.kernels());
             this.classes = (int) shape.channels();
             this.logits = Dnnl.floats(src);
-            this.logitGradient = Dnnl.floats(srcDiff);
+            this.logitGradient = training ? Dnnl.floats(srcDiff) : null;
         }
 
         void gather(FloatBuffer images, int[] rows, int from, int to) {
@@ -282,11 +397,16 @@ public final class OneDnnNetwork implements AutoCloseable {
             }
         }
 
-        void gatherRange(FloatBuffer images, int from) {
-            inputValues.put(0, images, from * pixels, n * pixels);
+        /** Images {@code from..from+count}; rows past {@code count} keep what they held (their results are not read). */
+        void gatherRange(FloatBuffer images, int from, int count) {
+            inputValues.put(0, images, from * pixels, count * pixels);
         }
 
         void forward() {
+            if (copiedVersion != weightsVersion) {
+                weightCopies.run(strm);
+                copiedVersion = weightsVersion;
+            }
             forward.run(strm);
         }
 
@@ -311,12 +431,12 @@ public final class OneDnnNetwork implements AutoCloseable {
             return new StepResult(lossSum, correct);
         }
 
-        float[][] probabilities() {
-            float[][] out = new float[n][classes];
-            for (int r = 0; r < n; r++) {
-                softmax(r, out[r]);
+        /** The first {@code count} rows' class probabilities, into {@code out[at..at+count)}. */
+        void probabilities(float[][] out, int at, int count) {
+            for (int r = 0; r < count; r++) {
+                out[at + r] = new float[classes];
+                softmax(r, out[at + r]);
             }
-            return out;
         }
 
         /** Softmax of row {@code r} of the logits into {@code p}. */

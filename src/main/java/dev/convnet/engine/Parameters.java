@@ -40,6 +40,11 @@ final class Parameters {
         return weights.get_desc();
     }
 
+    /** The weights' dimensions in DL4J's plain layout (OIHW), float32. */
+    memory.desc plainWeightDesc() {
+        return plainWeights;
+    }
+
     /** Number of weights in plain layout (no padding). */
     int weightCount() {
         return (int) (plainWeights.get_size() / Float.BYTES);

@@ -10,7 +10,6 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_backward;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
-import org.bytedeco.dnnl.global.dnnl.prop_kind;
 
 /**
  * Max pooling and its backprop, which sends each output's gradient to the input that was the
@@ -27,28 +26,38 @@ final class PoolStage {
 
     static Stage build(StageContext ctx, LayerSpec.MaxPool pool, ActivationShape in, memory src, memory srcDiff,
                        boolean appliesPreviousRelu) {
-        Steps forward = new Steps();
-        Steps backward = new Steps();
+        Steps forward = new Steps(pool.name());
+        Steps backward = new Steps(pool.name());
         ActivationShape out = pool.outputShape(in);
         long[] strides = {pool.stride(), pool.stride()};
         long[] kernel = {pool.kernel(), pool.kernel()};
         long[] pad = {0, 0};
         memory.data_type type = src.get_desc().data_type();
+        memory.desc srcAny = Dnnl.desc(type, memory.format_tag.any, ctx.batch(), in.channels(), in.height(), in.width());
+        memory.desc dstAny = Dnnl.desc(type, memory.format_tag.any, ctx.batch(), out.channels(), out.height(), out.width());
+        // Pooling cannot choose its input's layout: it takes the convolution's output as it is.
         pooling_forward.primitive_desc fwd = new pooling_forward.primitive_desc(new pooling_forward.desc(
-                prop_kind.forward_training, algorithm.pooling_max, src.get_desc(),
-                Dnnl.desc(type, memory.format_tag.any, ctx.batch(), out.channels(), out.height(), out.width()),
-                strides, kernel, pad, pad), ctx.eng());
+                ctx.forwardKind(), algorithm.pooling_max, src.get_desc(), dstAny, strides, kernel, pad, pad), ctx.eng());
         memory dst = ctx.allocate(fwd.dst_desc());
+        if (!ctx.training()) {
+            forward.add(ctx.forwardName(), fwd, new pooling_forward(fwd), Dnnl.args(DNNL_ARG_SRC, src, DNNL_ARG_DST, dst));
+            return new Stage(dst, null, forward, backward);
+        }
         memory dstDiff = ctx.allocate(fwd.dst_desc());
         memory workspace = ctx.allocate(fwd.workspace_desc());
-        forward.add(new pooling_forward(fwd), Dnnl.args(DNNL_ARG_SRC, src, DNNL_ARG_DST, dst, DNNL_ARG_WORKSPACE, workspace));
+        forward.add(ctx.forwardName(), fwd, new pooling_forward(fwd),
+                Dnnl.args(DNNL_ARG_SRC, src, DNNL_ARG_DST, dst, DNNL_ARG_WORKSPACE, workspace));
         if (srcDiff != null) {
             if (appliesPreviousRelu) {
                 Relu.backward(ctx, dst, dstDiff, backward);
             }
-            backward.add(new pooling_backward(new pooling_backward.primitive_desc(new pooling_backward.desc(
-                            algorithm.pooling_max, srcDiff.get_desc(), fwd.dst_desc(), strides, kernel, pad, pad), ctx.eng(), fwd)),
-                    Dnnl.args(DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_WORKSPACE, workspace, DNNL_ARG_DIFF_SRC, srcDiff));
+            pooling_backward.primitive_desc bwd = new pooling_backward.primitive_desc(new pooling_backward.desc(
+                    algorithm.pooling_max, srcAny, dstAny, strides, kernel, pad, pad), ctx.eng(), fwd);
+            memory layerDstDiff = ctx.converted(dstDiff, bwd.diff_dst_desc(), backward);
+            memory layerSrcDiff = ctx.writtenInto(srcDiff, bwd.diff_src_desc());
+            backward.add("backward", bwd, new pooling_backward(bwd), Dnnl.args(DNNL_ARG_DIFF_DST, layerDstDiff,
+                    DNNL_ARG_WORKSPACE, workspace, DNNL_ARG_DIFF_SRC, layerSrcDiff));
+            ctx.copyInto(layerSrcDiff, srcDiff, backward);
         }
         return new Stage(dst, dstDiff, forward, backward);
     }

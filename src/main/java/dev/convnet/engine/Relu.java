@@ -20,8 +20,8 @@ final class Relu {
         memory.desc d = out.get_desc();
         eltwise_forward.primitive_desc hint = new eltwise_forward.primitive_desc(new eltwise_forward.desc(
                 prop_kind.forward_training, algorithm.eltwise_relu_use_dst_for_bwd, d, 0f, 0f), ctx.eng());
-        steps.add(new eltwise_backward(new eltwise_backward.primitive_desc(
-                        new eltwise_backward.desc(algorithm.eltwise_relu_use_dst_for_bwd, d, d, 0f, 0f), ctx.eng(), hint)),
-                Dnnl.args(DNNL_ARG_DST, out, DNNL_ARG_DIFF_DST, diff, DNNL_ARG_DIFF_SRC, diff));
+        eltwise_backward.primitive_desc bwd = new eltwise_backward.primitive_desc(
+                new eltwise_backward.desc(algorithm.eltwise_relu_use_dst_for_bwd, d, d, 0f, 0f), ctx.eng(), hint);
+        steps.add("eltwise_relu backward", bwd, new eltwise_backward(bwd), Dnnl.args(DNNL_ARG_DST, out, DNNL_ARG_DIFF_DST, diff, DNNL_ARG_DIFF_SRC, diff));
     }
 }

@@ -19,13 +19,20 @@ public final class Evaluator {
 
     private final int batchSize;
     private final Engine engine;
+    private final dev.convnet.engine.Precision precision;
 
     public Evaluator(int batchSize, Engine engine) {
+        this(batchSize, engine, dev.convnet.engine.Precision.FP32);
+    }
+
+    /** Evaluates in {@code precision} (bf16: the oneDNN engine's convolutions and pooling in bfloat16). */
+    public Evaluator(int batchSize, Engine engine, dev.convnet.engine.Precision precision) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.batchSize = batchSize;
         this.engine = engine;
+        this.precision = precision;
     }
 
     public Evaluator(int batchSize) {
@@ -34,7 +41,8 @@ public final class Evaluator {
 
     /** Evaluates {@code graph} on a backend of this evaluator's engine, opened for the purpose. */
     public EvaluationResult evaluate(ComputationGraph graph, LabeledImages data) {
-        try (Backend backend = engine.open(graph, Math.min(batchSize, Math.max(1, data.size())))) {
+        try (Backend backend = engine.openForInference(graph, Math.min(batchSize, Math.max(1, data.size())),
+                precision)) {
             return evaluate(backend, data);
         }
     }

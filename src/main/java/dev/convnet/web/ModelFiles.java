@@ -62,11 +62,12 @@ final class ModelFiles {
     }
 
     /** Loads and warms up each model; closes those already open when one fails. */
-    static Opened open(List<Path> files, Engine engine, int maxBatch) {
+    static Opened open(List<Path> files, Engine engine, int maxBatch, dev.convnet.engine.Precision precision) {
         Opened opened = new Opened(new ArrayList<>());
         try {
             for (Path file : files) {
-                Classifier classifier = PredictorClassifier.open(new SavedModels(new ModelStore()).load(file), engine, maxBatch);
+                Classifier classifier = PredictorClassifier.open(new SavedModels(new ModelStore()).load(file), engine, maxBatch,
+                        precision);
                 opened.models().add(new NamedModel(NamedModel.nameOf(file), classifier));
             }
             return opened;

@@ -42,6 +42,11 @@ public final class PredictorClassifier implements Classifier {
      * @throws IllegalArgumentException when the model does not take 28x28 greyscale images
      */
     public static PredictorClassifier open(LoadedModel model, Engine engine, int maxBatch) {
+        return open(model, engine, maxBatch, dev.convnet.engine.Precision.FP32);
+    }
+
+    /** As above, inferring in {@code precision}. */
+    public static PredictorClassifier open(LoadedModel model, Engine engine, int maxBatch, dev.convnet.engine.Precision precision) {
         // The oneDNN engine's plans crash the JVM when run from a thread other than the one that
         // built them (seen after the speed merge): one thread owns the predictor from start to close.
         ExecutorService modelThread = Executors.newSingleThreadExecutor(r -> {
@@ -51,7 +56,7 @@ public final class PredictorClassifier implements Classifier {
         });
         Predictor predictor;
         try {
-            predictor = on(modelThread, () -> new Predictor(model, model.trainedOn().classNames(), engine, bucket(maxBatch)));
+            predictor = on(modelThread, () -> new Predictor(model, model.trainedOn().classNames(), engine, bucket(maxBatch), precision));
         } catch (RuntimeException e) {
             modelThread.shutdownNow();
             throw e;

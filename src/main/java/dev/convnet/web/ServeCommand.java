@@ -74,6 +74,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "auto (oneDNN where the network allows), onednn or dl4j (default: ${DEFAULT-VALUE}).")
     Engine engine;
 
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            description = "fp32, or bf16 (oneDNN engine; CPUs where bf16 is faster, else it runs fp32 and says so) (default: ${DEFAULT-VALUE}).")
+    dev.convnet.engine.Precision precision;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerSettings settings;
@@ -91,6 +95,15 @@ public final class ServeCommand implements Callable<Integer> {
         if (!(drainSeconds >= 0 && drainSeconds <= 300)) {
             throw new ParameterException(spec.commandLine(), "--drain-seconds must be between 0 and 300, got " + drainSeconds);
         }
+        if (precision != dev.convnet.engine.Precision.FP32 && engine == Engine.DL4J) {
+            throw new ParameterException(spec.commandLine(), "--precision " + precision.id() + " needs the oneDNN engine: use --engine auto or onednn");
+        }
+        dev.convnet.engine.Precision running;
+        try {
+            running = precision.resolvedHere(line -> spec.commandLine().getErr().println("convnet serve: " + line));
+        } catch (dev.convnet.engine.EngineUnavailableException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (models != null) {
             models.forEach(dev.convnet.interop.KerasReader::refuseSavedModel); // a folder, but not one of models
         }
@@ -103,7 +116,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         boolean finished;
-        try (ModelFiles.Opened opened = ModelFiles.open(files, engine, settings.maxBatch());
+        try (ModelFiles.Opened opened = ModelFiles.open(files, engine, settings.maxBatch(), running);
              PredictionServer server = PredictionServer.start(opened.models(), settings);
              StopSignals signals = new StopSignals(stop, spec.commandLine().getErr())) {
             out.println(startupLine(files.get(0), opened.models().get(0).classifier().info(), server.url()));

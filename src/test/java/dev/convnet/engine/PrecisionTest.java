@@ -29,6 +29,21 @@ class PrecisionTest {
         assertEquals("unknown precision 'fp16' (choose fp32 or bf16)", e.getMessage());
     }
 
+    /**
+     * bf16 runs in float32, saying so, only where it would be slower: Intel with AVX512_BF16 and
+     * no AMX. Zen 4/5 (AMD, no AMX) and AMX CPUs keep bf16; float32 is never touched.
+     */
+    @Test
+    void bf16RunsInFloat32OnlyOnIntelWithoutAmx() {
+        dev.convnet.runtime.CpuInfo emeraldRapidsVm = new dev.convnet.runtime.CpuInfo("GenuineIntel", 6, 207, "Xeon", java.util.Set.of("avx512_bf16"));
+        dev.convnet.runtime.CpuInfo zen4 = new dev.convnet.runtime.CpuInfo("AuthenticAMD", 25, 17, "EPYC", java.util.Set.of("avx512_bf16"));
+        assertEquals("--precision bf16 is slower than float32 on this CPU (GenuineIntel family 6 model 207: AVX512_BF16 without AMX, "
+                + "bf16 at about 0.6x float32's speed), so it runs in float32", Precision.BF16.slowerReason(emeraldRapidsVm, true, false));
+        assertEquals(null, Precision.BF16.slowerReason(emeraldRapidsVm, true, true)); // AMX exposed
+        assertEquals(null, Precision.BF16.slowerReason(zen4, true, false));
+        assertEquals(null, Precision.FP32.slowerReason(emeraldRapidsVm, true, false));
+    }
+
     @Test
     void withoutAvx512Bf16TrainingInBf16IsAOneLineUsageError() throws Exception {
         Path data = TestData.subset(tmp.resolve("data"), 64, 64, false);
