@@ -32,7 +32,7 @@ HELD_OUT_FONTS = ["Rufscript010.ttf", "Kristi.ttf", "DancingScript-Bold.otf", "d
                   "BecauseWeLearn-Regular.otf", "BecauseWeOrganize-Regular.otf", "ComicNeue-Light.otf",
                   "CabinSketch-Bold.ttf"]
 KINDS = ["paper", "shadow", "pencil", "transparent", "board", "sideways"]
-MAX_SIDE = 1400
+MAX_SIDE = 1000
 
 
 def find_font(name):
@@ -115,7 +115,7 @@ def light_field(h, w, rng, strength):
 def render(kind, coverage, rng):
     """(PIL image, mode) of one picture of `coverage` (ink fraction per pixel) as `kind` asks."""
     h, w = coverage.shape
-    grain = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 0.015, (h, w)).astype(np.float32)
+    grain = np.random.default_rng(rng.randint(0, 2**31)).normal(0, rng.uniform(0, 0.02), (h, w)).astype(np.float32)
     if kind in ("paper", "sideways"):
         paper = rng.uniform(0.85, 1.0)
         ink = rng.uniform(0.0, 0.3)
@@ -240,7 +240,8 @@ def make(out, fonts, per_class, seed):
             font_name, font_path = paths[(n + digit) % len(paths)]
             kind = KINDS[n % len(KINDS)]
             pen = int(round(math.exp(rng.uniform(math.log(3), math.log(150)))))  # 3 to 150 px, log-uniform
-            size = int(min(900, max(28, pen * rng.uniform(6, 14))))
+            # the digit's height is 6 to 30 pen widths: a marker on a small digit to a fine pen on a big one
+            size = int(min(900, max(28, pen * rng.uniform(7, 36))))
             mask = slant_and_turn(glyph_mask(font_path, str(digit), size, pen, rng), rng)
             coverage = page_for(mask, rng)
             image, mode = render(kind, coverage, rng)

@@ -111,7 +111,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.toString());
             doc.put("dataset", outcome.dataset().id());
-            doc.put("images", images.toString());
+            doc.put("folder", images.toString());
             doc.put("pictures", outcome.pictures());
             doc.put("evaluated", outcome.files().size());
             doc.putAll(Json.evaluation(outcome.result(), names));

@@ -23,15 +23,18 @@ public final class ImageTransforms {
         double cy = (h - 1) / 2.0;
         for (int y = 0; y < h; y++) {
             double oy = y - cy;
-            for (int x = 0; x < w; x++) {
-                double ox = x - cx;
-                double sx = cx + a[0] * ox + a[1] * oy + dx;
-                double sy = cy + a[2] * ox + a[3] * oy + dy;
+            // along a row the source moves by (a00, a10) per pixel: add instead of multiplying
+            double sx = cx + a[0] * -cx + a[1] * oy + dx;
+            double sy = cy + a[2] * -cx + a[3] * oy + dy;
+            int row = y * w;
+            for (int x = 0; x < w; x++, sx += a[0], sy += a[2]) {
+                double px = sx;
+                double py = sy;
                 if (fieldX != null) {
-                    sx += fieldX[y * w + x];
-                    sy += fieldY[y * w + x];
+                    px += fieldX[row + x];
+                    py += fieldY[row + x];
                 }
-                out[y * w + x] = bilinear(in, h, w, sx, sy);
+                out[row + x] = bilinear(in, h, w, px, py);
             }
         }
     }
@@ -55,18 +58,32 @@ public final class ImageTransforms {
     }
 
     private static float bilinear(float[] in, int h, int w, double sx, double sy) {
-        int x0 = (int) Math.floor(sx);
-        int y0 = (int) Math.floor(sy);
-        if (x0 < -1 || y0 < -1 || x0 >= w || y0 >= h) {
-            return 0f;
+        if (!(sx > -1 && sy > -1 && sx < w && sy < h)) {
+            return 0f; // all four neighbours outside: background
         }
+        int x0 = (int) (sx + 1) - 1; // floor, for sx > -1, without Math.floor's cost
+        int y0 = (int) (sy + 1) - 1;
         float fx = (float) (sx - x0);
         float fy = (float) (sy - y0);
-        float p00 = at(in, h, w, x0, y0);
-        float p10 = at(in, h, w, x0 + 1, y0);
-        float p01 = at(in, h, w, x0, y0 + 1);
-        float p11 = at(in, h, w, x0 + 1, y0 + 1);
-        return (p00 * (1 - fx) + p10 * fx) * (1 - fy) + (p01 * (1 - fx) + p11 * fx) * fy;
+        float p00;
+        float p10;
+        float p01;
+        float p11;
+        if (x0 >= 0 && y0 >= 0 && x0 < w - 1 && y0 < h - 1) { // inside: no bounds to check
+            int i = y0 * w + x0;
+            p00 = in[i];
+            p10 = in[i + 1];
+            p01 = in[i + w];
+            p11 = in[i + w + 1];
+        } else {
+            p00 = at(in, h, w, x0, y0);
+            p10 = at(in, h, w, x0 + 1, y0);
+            p01 = at(in, h, w, x0, y0 + 1);
+            p11 = at(in, h, w, x0 + 1, y0 + 1);
+        }
+        float top = p00 + fx * (p10 - p00);
+        float bottom = p01 + fx * (p11 - p01);
+        return top + fy * (bottom - top);
     }
 
     private static float at(float[] in, int h, int w, int x, int y) {
