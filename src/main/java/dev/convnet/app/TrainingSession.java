@@ -5,6 +5,7 @@ import dev.convnet.engine.Backend;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
+import dev.convnet.data.augment.Augmentation;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.eval.Evaluator;
 import dev.convnet.model.ConvNetModel;
@@ -100,7 +101,7 @@ public final class TrainingSession {
         Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_BATCH, plan.engine());
         History history;
         Backend backend = plan.engine().open(graph, state.batch(), plan.precision());
-        try (Trainer t = new Trainer(graph, backend, evaluator, state.batch(), state.seed(), listener)) {
+        try (Trainer t = new Trainer(graph, backend, evaluator, state.batch(), state.seed(), listener, start.augmentation())) {
             trainer = t;
             if (stopRequested) {
                 t.requestStop();
@@ -148,7 +149,8 @@ public final class TrainingSession {
     }
 
     /** The network, data and state a run begins with. */
-    private record Start(ComputationGraph graph, RunState state, Dataset dataset, MnistLoader loader) {
+    private record Start(ComputationGraph graph, RunState state, Dataset dataset, MnistLoader loader,
+                         Augmentation augmentation) {
     }
 
     private Start fresh(TrainingPlan.Fresh plan) {
@@ -161,8 +163,8 @@ public final class TrainingSession {
                 Versions.convnet(), Versions.dl4j(), Versions.java(), NativeRuntime.describe(), null,
                 loader.checksums(), OffsetDateTime.now().withNano(0), null, null, Map.of());
         RunState state = RunState.fresh(s.epochs(), s.seed(), s.batch(), s.learningRate(), s.limit(), s.dataset().id(),
-                s.validationSplit(), s.patience(), provenance);
-        return new Start(graph, state, s.dataset(), loader);
+                s.validationSplit(), s.patience(), s.augmentation().toString(), provenance);
+        return new Start(graph, state, s.dataset(), loader, s.augmentation());
     }
 
     private Start resumed(TrainingPlan.Resumed plan) {
@@ -176,13 +178,21 @@ public final class TrainingSession {
                     + saved.epochsDone() + " epochs");
         }
         Dataset dataset = Dataset.fromId(saved.dataset());
+        Augmentation augmentation;
+        try {
+            augmentation = Augmentation.parse(saved.augment());
+        } catch (IllegalArgumentException e) {
+            throw new dev.convnet.model.ModelFileException(plan.from() + " has a malformed run record (augment: "
+                    + e.getMessage() + ")", e);
+        }
         MnistLoader loader = plan.data().loader(dataset);
         loader.differenceFrom(saved.provenance().datasetChecksums()).ifPresent(difference -> {
             throw new InvalidSettingException(Setting.DATA, difference + "; resuming on other data would make the run "
                     + "record false: resume with the same data, or start a new run");
         });
         // SavedModels, not the store: a Keras file can be fine-tuned directly (it is imported on the fly)
-        return new Start(new SavedModels(store).load(plan.from()).graph(), saved.withTotal(total), dataset, loader);
+        return new Start(new SavedModels(store).load(plan.from()).graph(), saved.withTotal(total), dataset, loader,
+                augmentation);
     }
 
     /** Model with run record, history CSV and chart; then the checkpoint goes. Returns why the chart failed, if it did. */

@@ -1,6 +1,7 @@
 package dev.convnet.app;
 
 import dev.convnet.data.Dataset;
+import dev.convnet.data.augment.Augmentation;
 import dev.convnet.model.Architecture;
 import dev.convnet.model.Optimizer;
 
@@ -11,15 +12,24 @@ import dev.convnet.model.Optimizer;
  * @param limit train on the first {@code limit} training images only; 0 means all
  * @param validationSplit the last fraction of the training images held out for validation, or 0
  * @param patience early stopping's patience in epochs, or 0 for none
+ * @param augmentation random changes to each training image ({@link Augmentation#NONE}: the book's training)
  */
 public record TrainingSettings(Architecture architecture, Optimizer optimizer, int epochs, int batch,
                                double learningRate, long seed, Dataset dataset, int limit, double validationSplit,
-                               int patience) {
+                               int patience, Augmentation augmentation) {
     public static final int MAX_EPOCHS = 10_000;
     public static final int MAX_BATCH = 60_000;
     public static final double MAX_LEARNING_RATE = 100;
 
+    /** Settings without augmentation. */
+    public TrainingSettings(Architecture architecture, Optimizer optimizer, int epochs, int batch, double learningRate,
+                            long seed, Dataset dataset, int limit, double validationSplit, int patience) {
+        this(architecture, optimizer, epochs, batch, learningRate, seed, dataset, limit, validationSplit, patience,
+                Augmentation.NONE);
+    }
+
     public TrainingSettings {
+        java.util.Objects.requireNonNull(augmentation, "augmentation (Augmentation.NONE for none)");
         checkEpochs(epochs);
         if (batch < 1 || batch > MAX_BATCH) {
             throw new InvalidSettingException(Setting.BATCH, "must be between 1 and " + MAX_BATCH + ", got " + batch);

@@ -9,7 +9,12 @@ import dev.convnet.model.ModelStore;
 import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
 import dev.convnet.report.RunRecordText;
+import dev.convnet.app.PictureEvaluation;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,12 +24,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code convnet evaluate MODEL.zip}: test-set loss and accuracy, confusion matrix, per-class metrics. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Evaluate a saved model on the MNIST test set.")
+        description = "Evaluate a saved model on the MNIST test set, or on a folder of labelled pictures (--images).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,6 +40,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
     DataOptions dataOptions;
+
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "Evaluate on the pictures in DIR instead, one sub-folder per class (named 0, 1, ... or by class name), "
+                    + "as Keras' image_dataset_from_directory reads; each prepared as predict prepares it.")
+    Path images;
 
     @Option(names = "--json", description = "Print one JSON document (metrics, confusion matrix, per-class figures, run record).")
     boolean json;
@@ -54,6 +65,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (images != null) {
+            return pictures();
+        }
         EvaluationPlan plan = new EvaluationPlan(model, dataOptions.datasetIfGiven(), dataOptions::loader,
                 engineOption.engine, batch, Optional.ofNullable(report), precisionOption.resolve(spec, engineOption.engine));
         SavedModelFile.check(spec, model);
@@ -76,6 +90,68 @@ public final class EvaluateCommand implements Callable<Integer> {
                 out.println();
                 out.print(RunRecordText.render(record));
             });
+            outcome.report().ifPresent(index -> {
+                out.println();
+                out.println("Report written to " + Locations.display(index));
+            });
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int pictures() {
+        if (!Files.isDirectory(images)) {
+            throw new ParameterException(spec.commandLine(), "--images " + images + " is not a folder: give a folder with one "
+                    + "sub-folder per class (0, 1, ... or class names)");
+        }
+        PictureEvaluation.Plan plan = new PictureEvaluation.Plan(model, images, dataOptions.datasetIfGiven(), engineOption.engine,
+                batch, Optional.ofNullable(report));
+        SavedModelFile.check(spec, model);
+        PictureEvaluation.Outcome outcome = new PictureEvaluation(new SavedModels(new ModelStore())).run(plan);
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> names = outcome.dataset().classNames();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", model.toString());
+            doc.put("dataset", outcome.dataset().id());
+            doc.put("folder", images.toString());
+            doc.put("pictures", outcome.pictures());
+            doc.put("evaluated", outcome.files().size());
+            doc.putAll(Json.evaluation(outcome.result(), names));
+            doc.put("unreadable", outcome.unreadable().stream().map(s -> Map.of("file", s.file().toString(), "reason", s.reason()))
+                    .toList());
+            doc.put("no_digit", outcome.noDigit().stream().map(Path::toString).toList());
+            List<Map<String, Object>> predictions = new ArrayList<>();
+            for (int i = 0; i < outcome.files().size(); i++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("file", outcome.files().get(i).toString());
+                row.put("class", outcome.labels()[i]);
+                row.put("predicted", outcome.result().predicted()[i]);
+                predictions.add(row);
+            }
+            doc.put("predictions", predictions);
+            outcome.model().record().ifPresent(record -> doc.put("run", Json.run(record)));
+            out.println(Json.write(doc));
+        } else {
+            out.printf(Locale.ROOT, "%,d pictures in %s: %,d evaluated, %,d unreadable (skipped), %,d with no digit found%n",
+                    outcome.pictures(), Locations.display(images), outcome.files().size(), outcome.unreadable().size(),
+                    outcome.noDigit().size());
+            out.printf(Locale.ROOT, "Loss: %.4f%nAccuracy: %.3f (%,d of %,d pictures right)%n", outcome.result().loss(),
+                    outcome.result().accuracy(), outcome.result().correct(), outcome.result().total());
+            out.println();
+            out.print(EvaluationReport.confusionMatrix(outcome.result(), names));
+            out.println();
+            out.print(EvaluationReport.perClass(outcome.result(), names));
+            if (!outcome.unreadable().isEmpty()) {
+                out.println();
+                out.println("Unreadable pictures (skipped)");
+                outcome.unreadable().forEach(s -> out.println("  " + Locations.display(s.file()) + ": " + s.reason()));
+            }
+            if (!outcome.noDigit().isEmpty()) {
+                out.println();
+                out.println("No digit found on");
+                outcome.noDigit().forEach(p -> out.println("  " + Locations.display(p)));
+            }
             outcome.report().ifPresent(index -> {
                 out.println();
                 out.println("Report written to " + Locations.display(index));

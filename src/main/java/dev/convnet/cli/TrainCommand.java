@@ -10,6 +10,7 @@ import dev.convnet.engine.Precision;
 import dev.convnet.app.TrainingSession;
 import dev.convnet.app.TrainingSettings;
 import dev.convnet.data.Dataset;
+import dev.convnet.data.augment.Augmentation;
 import dev.convnet.model.Architecture;
 import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
 public final class TrainCommand implements Callable<Integer> {
     /** Settings a resumed run takes from its checkpoint. */
     private static final List<String> FIXED_ON_RESUME = List.of("--batch", "--lr", "--seed", "--limit", "--optimizer",
-            "--dataset", "--validation-split", "--early-stopping");
+            "--dataset", "--validation-split", "--early-stopping", "--augment");
 
     @Spec
     CommandSpec spec;
@@ -79,6 +80,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--early-stopping", paramLabel = "PATIENCE", defaultValue = "0",
             description = "Stop when val_loss has not improved for PATIENCE epochs and keep the best weights.")
     int patience;
+
+    @Option(names = "--augment", paramLabel = "K=V,...", arity = "0..1", fallbackValue = "default",
+            description = "Change each training image at random, on a thread of its own, as Keras' preprocessing layers: "
+                    + "rotation (fraction of 2π), zoom, translation (fractions), stroke (px, thicken/thin), blur (sigma, px), "
+                    + "elastic (Simard's alpha; elastic-sigma). Alone: " + Augmentation.DEFAULTS_TEXT
+                    + "; each key given overrides its default, e.g. --augment rotation=0.1,zoom=0.1,stroke=1. Seeded by --seed.")
+    String augment;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed for weights and shuffling; the same seed repeats a run (default: random).")
     Long seed;
@@ -291,10 +299,22 @@ public final class TrainCommand implements Callable<Integer> {
                 batch != null ? batch : TrainingSettings.defaultBatch(arch),
                 learningRate != null ? learningRate : optimizer.defaultLearningRate(),
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000),
-                dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience);
+                dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience, augmentation());
         checkWritable(outputs); // after the settings, so that a bad value is the error a user sees first
         String command = "convnet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         return new TrainingPlan.Fresh(settings, command, dataOptions::loader, engineOption.engine, precision, outputs);
+    }
+
+    /** {@code --augment}'s value, or none without the option. */
+    private Augmentation augmentation() {
+        if (augment == null) {
+            return Augmentation.NONE;
+        }
+        try {
+            return Augmentation.parse(augment);
+        } catch (IllegalArgumentException e) {
+            throw usage("--augment " + e.getMessage());
+        }
     }
 
     private TrainingPlan resumedPlan(OutputPaths outputs) {

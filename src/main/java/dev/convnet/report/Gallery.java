@@ -75,6 +75,68 @@ public final class Gallery {
         return image;
     }
 
+    /** A picture as a person saw it (null when it cannot be shown) beside what the model saw (28×28). */
+    public record Pair(BufferedImage original, float[] input, String caption, String name) {
+    }
+
+    /**
+     * Pairs side by side, {@code columns} per row: the original fitted in a square on a
+     * checkerboard (so a transparent canvas shows as one), then the model's 28×28 input, captioned
+     * below with {@code caption} and the file's name.
+     */
+    public static int[] pairs(List<Pair> pairs, int columns, Path png) throws IOException {
+        int side = 28 * SCALE;
+        int gap = 4;
+        int cell = 2 * side + gap;
+        int captionHeight = 30;
+        int pad = 12;
+        int rows = Math.max(1, (pairs.size() + columns - 1) / columns);
+        int width = pad + columns * (cell + pad);
+        int height = pad + rows * (side + captionHeight + pad);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (int i = 0; i < pairs.size(); i++) {
+            Pair pair = pairs.get(i);
+            int x = pad + (i % columns) * (cell + pad);
+            int y = pad + (i / columns) * (side + captionHeight + pad);
+            for (int cy = 0; cy < side; cy += 8) { // checkerboard behind the original
+                for (int cx = 0; cx < side; cx += 8) {
+                    g.setColor(((cx + cy) / 8) % 2 == 0 ? new Color(0xDDDDDD) : new Color(0xF4F4F4));
+                    g.fillRect(x + cx, y + cy, Math.min(8, side - cx), Math.min(8, side - cy));
+                }
+            }
+            if (pair.original() != null) {
+                BufferedImage o = pair.original();
+                double scale = (double) side / Math.max(o.getWidth(), o.getHeight());
+                int w = Math.max(1, (int) Math.round(o.getWidth() * scale));
+                int h = Math.max(1, (int) Math.round(o.getHeight() * scale));
+                g.drawImage(o, x + (side - w) / 2, y + (side - h) / 2, w, h, null);
+            }
+            g.drawImage(grey(pair.input(), 28, 28, 1f), x + side + gap, y, side, side, null);
+            g.setColor(new Color(0x333333));
+            centred(g, pair.caption(), x, cell, y + side + 12);
+            g.setColor(new Color(0x777777));
+            String name = pair.name();
+            while (name.length() > 4 && g.getFontMetrics().stringWidth(name) > cell) {
+                name = "…" + name.substring(Math.min(name.length(), 3));
+            }
+            centred(g, name, x, cell, y + side + 25);
+        }
+        g.dispose();
+        writePng(image, png);
+        return new int[] {width, height};
+    }
+
+    private static void centred(Graphics2D g, String text, int x, int width, int baseline) {
+        int w = g.getFontMetrics().stringWidth(text);
+        g.drawString(text, x + Math.max(0, (width - w) / 2), baseline);
+    }
+
     /**
      * Every channel of one layer's activations {@code [channels][h*w]} as a grid of small images,
      * each scaled to its own range (as in the book's chapter 9 figures), under a title.

@@ -98,6 +98,7 @@ public final class Json {
         doc.put("limit", state.limit());
         doc.put("validation_split", state.validationSplit());
         doc.put("early_stopping_patience", state.patience());
+        doc.put("augment", state.augment());
         doc.putAll(state.provenance().asMap());
         doc.put("history", history(state.history()));
         return doc;

@@ -23,6 +23,9 @@ public final class RunRecordText {
         if (state.validationSplit() > 0) {
             f.put("validation split", String.valueOf(state.validationSplit()));
         }
+        if (!state.augment().equals("none")) {
+            f.put("augment", state.augment());
+        }
         state.provenance().asMap().forEach(f::put);
         return f;
     }

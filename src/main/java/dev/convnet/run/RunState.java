@@ -18,31 +18,40 @@ import java.util.TreeMap;
  * build, dataset checksums, final test metrics. Stored as properties text inside the model zip.
  *
  * @param dataset the dataset's id, e.g. {@code mnist}
+ * @param augment the training images' random augmentation as {@code train --augment} reads it
+ *     ({@code Augmentation}'s text), or {@code none}; records without one read as {@code none}
  */
 public record RunState(int epochsDone, int epochsTotal, long seed, int batch, double learningRate, int limit,
-                       String dataset, double validationSplit, int patience, List<EpochRecord> history,
+                       String dataset, double validationSplit, int patience, String augment, List<EpochRecord> history,
                        Provenance provenance) {
 
     public RunState {
         history = List.copyOf(history);
+        Objects.requireNonNull(augment, "augment (\"none\" when none)");
         Objects.requireNonNull(provenance, "provenance (Provenance.NONE when unknown)");
     }
 
     /** A run that has not started yet. */
     public static RunState fresh(int epochsTotal, long seed, int batch, double learningRate, int limit, String dataset,
                                  double validationSplit, int patience, Provenance provenance) {
-        return new RunState(0, epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience,
+        return fresh(epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience, "none", provenance);
+    }
+
+    /** A run that has not started yet, its training images augmented as {@code augment} says. */
+    public static RunState fresh(int epochsTotal, long seed, int batch, double learningRate, int limit, String dataset,
+                                 double validationSplit, int patience, String augment, Provenance provenance) {
+        return new RunState(0, epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience, augment,
                 List.of(), provenance);
     }
 
     public RunState with(Provenance newProvenance) {
         return new RunState(epochsDone, epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience,
-                history, newProvenance);
+                augment, history, newProvenance);
     }
 
     /** The same run, to go on until epoch {@code total}. */
     public RunState withTotal(int total) {
-        return new RunState(epochsDone, total, seed, batch, learningRate, limit, dataset, validationSplit, patience, history,
+        return new RunState(epochsDone, total, seed, batch, learningRate, limit, dataset, validationSplit, patience, augment, history,
                 provenance);
     }
 
@@ -50,7 +59,7 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
         List<EpochRecord> more = new ArrayList<>(history);
         more.add(record);
         return new RunState(record.epoch(), epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit,
-                patience, more, provenance);
+                patience, augment, more, provenance);
     }
 
     public String toText() {
@@ -64,6 +73,7 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
         p.setProperty("dataset", dataset);
         p.setProperty("validation.split", String.valueOf(validationSplit));
         p.setProperty("early.stopping.patience", String.valueOf(patience));
+        p.setProperty("augment", augment);
         StringBuilder csv = new StringBuilder();
         for (EpochRecord e : history) {
             csv.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%s,%s;", e.epoch(), e.loss(), e.accuracy(), e.seconds(),
@@ -104,7 +114,7 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
                     number(p, "seed", null, Long::parseLong), whole(p, "batch", null),
                     number(p, "lr", null, Double::parseDouble), whole(p, "limit", null),
                     p.getProperty("dataset", "mnist"), number(p, "validation.split", "0", Double::parseDouble),
-                    whole(p, "early.stopping.patience", "0"), history, Provenance.fromMap(provenance));
+                    whole(p, "early.stopping.patience", "0"), p.getProperty("augment", "none").trim(), history, Provenance.fromMap(provenance));
             state.checkRanges();
             return state;
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package dev.convnet.train;
 
 import dev.convnet.data.LabeledImages;
+import dev.convnet.data.augment.Augmentation;
 import dev.convnet.engine.Backend;
 import dev.convnet.engine.Batch;
 import dev.convnet.engine.Engine;
@@ -32,11 +33,23 @@ public final class Trainer implements AutoCloseable {
     private final int batchSize;
     private final long seed;
     private final ProgressListener progress;
+    private final Augmentation augmentation;
     private volatile boolean stopRequested;
+    private double augmentationWait;
 
     /** Trains {@code graph} on {@code backend} (which this trainer closes), validating with {@code validator}. */
     public Trainer(ComputationGraph graph, Backend backend, Evaluator validator, int batchSize, long seed,
                    ProgressListener progress) {
+        this(graph, backend, validator, batchSize, seed, progress, Augmentation.NONE);
+    }
+
+    /**
+     * As above, each training image changed at random by {@code augmentation} on a thread of its
+     * own ({@link Augmentation#NONE}: the images as they are, on the training thread).
+     */
+    public Trainer(ComputationGraph graph, Backend backend, Evaluator validator, int batchSize, long seed,
+                   ProgressListener progress, Augmentation augmentation) {
+        this.augmentation = augmentation;
         this.graph = graph;
         this.backend = backend;
         this.validator = validator;
@@ -142,6 +155,11 @@ public final class Trainer implements AutoCloseable {
         stopRequested = true;
     }
 
+    /** Seconds the training steps have waited for augmented batches, over all epochs so far (0 without augmentation). */
+    public double augmentationWaitSeconds() {
+        return augmentationWait;
+    }
+
     @Override
     public void close() {
         backend.close();
@@ -154,12 +172,33 @@ public final class Trainer implements AutoCloseable {
         int[] order = permutation(n, new Random(seed * 1_000_003L + epoch));
 
         progress.epochStarted(epoch, epochs, steps);
+        if (augmentation.isNone()) {
+            return steps(epoch, start, n, steps, (from, to) -> new Batch(train, order, from, to));
+        }
+        // Its own stream, not the shuffle's: the order stays the unaugmented run's
+        try (AugmentedBatches batches = new AugmentedBatches(train, order, batchSize, augmentation,
+                (seed * 1_000_003L + epoch) ^ 0x6A09E667F3BCC909L)) {
+            try {
+                return steps(epoch, start, n, steps, (from, to) -> batches.next());
+            } finally {
+                augmentationWait += batches.waitedSeconds();
+            }
+        }
+    }
+
+    /** Where a step's batch comes from: the images {@code from..to} of the epoch's order. */
+    @FunctionalInterface
+    private interface BatchSource {
+        Batch batch(int from, int to);
+    }
+
+    private EpochRecord steps(int epoch, long start, int n, int steps, BatchSource source) {
         double lossSum = 0;
         long correct = 0;
         for (int step = 0; step < steps; step++) {
             int from = step * batchSize;
             int to = Math.min(n, from + batchSize);
-            StepResult result = backend.train(new Batch(train, order, from, to));
+            StepResult result = backend.train(source.batch(from, to));
             double loss = result.lossSum() / (to - from);
             if (!Double.isFinite(loss)) {
                 throw new TrainingDivergedException(String.format(

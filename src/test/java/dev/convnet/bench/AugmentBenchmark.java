@@ -1,0 +1,73 @@
+package dev.convnet.bench;
+
+import dev.convnet.data.LabeledImages;
+import dev.convnet.data.MnistLoader;
+import dev.convnet.data.Split;
+import dev.convnet.data.augment.Augmentation;
+import dev.convnet.engine.Engine;
+import dev.convnet.eval.Evaluator;
+import dev.convnet.model.ConvNetModel;
+import dev.convnet.model.Hyperparameters;
+import dev.convnet.run.EpochRecord;
+import dev.convnet.run.ProgressListener;
+import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.train.Trainer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * What {@code train --augment} costs: epochs with and without augmentation, alternated in one
+ * process (so both meet the same machine load), on the oneDNN engine. Prints each epoch's
+ * seconds, the medians, their ratio and how long the steps waited for augmented batches, as one
+ * line of JSON. A benchmark, not a test: timings never go into an assertion.
+ *
+ * <p>Usage: {@code java -cp target/convnet.jar:target/test-classes dev.convnet.bench.AugmentBenchmark [DATA_DIR] [IMAGES] [ROUNDS] [AUGMENT]}
+ */
+public final class AugmentBenchmark {
+    private AugmentBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        NativeRuntime.start();
+        Path data = Path.of(args.length > 0 ? args[0] : "data/mnist");
+        int images = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Augmentation augmentation = args.length > 3 ? Augmentation.parse(args[3]) : Augmentation.DEFAULTS;
+        LabeledImages train = new MnistLoader(data).load(Split.TRAIN, images);
+        epoch(train, Augmentation.NONE, new double[1]); // warm-up: JIT, oneDNN primitives
+        double[] plain = new double[rounds];
+        double[] augmented = new double[rounds];
+        double[] waited = new double[1];
+        for (int r = 0; r < rounds; r++) {
+            plain[r] = epoch(train, Augmentation.NONE, new double[1]);
+            augmented[r] = epoch(train, augmentation, waited);
+        }
+        double p = median(plain);
+        double a = median(augmented);
+        System.out.printf(Locale.ROOT, "{\"images\": %d, \"augment\": \"%s\", \"plain_epoch_s\": %s, \"augmented_epoch_s\": %s, "
+                        + "\"plain_median_s\": %.2f, \"augmented_median_s\": %.2f, \"ratio\": %.3f, \"steps_waited_s\": %.2f, "
+                        + "\"load_average\": %.1f, \"cpus\": %d}%n",
+                train.size(), augmentation, Arrays.toString(plain), Arrays.toString(augmented), p, a, a / p, waited[0],
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    private static double epoch(LabeledImages train, Augmentation augmentation, double[] waited) {
+        ComputationGraph graph = ConvNetModel.create(new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 1));
+        try (Trainer trainer = new Trainer(graph, Engine.ONEDNN.open(graph, 64), new Evaluator(256, Engine.ONEDNN), 64, 1,
+                ProgressListener.SILENT, augmentation)) {
+            EpochRecord record = trainer.fit(train, 1).epochs().get(0);
+            waited[0] += trainer.augmentationWaitSeconds();
+            return Math.round(record.seconds() * 100) / 100.0;
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
