@@ -29,10 +29,10 @@ class ImageDecoderTest {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(picture, "png", png);
         Path file = Files.write(tmp.resolve("ok.png"), png.toByteArray());
-        BufferedImage decoded = decoder.decode(file);
+        BufferedImage decoded = decoder.decode(file).image();
         assertEquals(60, decoded.getWidth());
         assertEquals(40, decoded.getHeight());
-        assertEquals(60, decoder.decode(png.toByteArray()).getWidth());
+        assertEquals(60, decoder.decode(png.toByteArray()).image().getWidth());
     }
 
     @Test
@@ -61,7 +61,7 @@ class ImageDecoderTest {
         ImageDecoder small = new ImageDecoder(1_000_000, 8 << 20);
         byte[] bytes = ImageBombs.of(format, width, height);
         try {
-            BufferedImage image = small.decode(bytes);
+            BufferedImage image = small.decode(bytes).image();
             if ((long) image.getWidth() * image.getHeight() > 1_000_000) {
                 throw new AssertionError("decoded " + image.getWidth() + "x" + image.getHeight() + " over the limit");
             }
