@@ -220,7 +220,7 @@ public final class ImageDecoder {
                 throw ife;
             }
             // ImageIO's decoders throw all kinds of runtime exceptions on damaged files.
-            throw new ImageFormatException("not a readable " + format + " image (" + message(e) + ")");
+            throw new ImageFormatException("damaged " + format + " image: " + message(e));
         } finally {
             reader.dispose();
         }

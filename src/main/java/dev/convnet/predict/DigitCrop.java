@@ -1,7 +1,5 @@
 package dev.convnet.predict;
 
-import java.util.ArrayDeque;
-
 /**
  * Stage 6: finds the digit in the ink map and crops to it. Specks apart from the digit (dust, JPEG
  * ringing, the last of a shadow's edge) would widen the crop and shrink the digit, so connected
@@ -21,7 +19,7 @@ final class DigitCrop {
         int[] label = new int[w * h];
         double[] mass = new double[16];
         int pieces = 0;
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        int[] queue = new int[w * h];
         for (int start = 0; start < label.length; start++) {
             if (ink.values[start] <= 0 || label[start] != 0) {
                 continue;
@@ -31,9 +29,11 @@ final class DigitCrop {
                 mass = java.util.Arrays.copyOf(mass, mass.length * 2);
             }
             label[start] = pieces;
-            queue.add(start);
-            while (!queue.isEmpty()) {
-                int i = queue.poll();
+            int head = 0;
+            int tail = 0;
+            queue[tail++] = start;
+            while (head < tail) {
+                int i = queue[head++];
                 mass[pieces] += ink.values[i];
                 int x = i % w;
                 int y = i / w;
@@ -45,7 +45,7 @@ final class DigitCrop {
                             int j = ny * w + nx;
                             if (label[j] == 0 && ink.values[j] > 0) {
                                 label[j] = pieces;
-                                queue.add(j);
+                                queue[tail++] = j;
                             }
                         }
                     }

@@ -1,7 +1,5 @@
 package dev.convnet.predict;
 
-import java.util.Arrays;
-
 /**
  * Stage 5: separates ink from paper and decides whether there is a digit at all. The threshold is
  * Otsu's (N. Otsu, "A threshold selection method from gray-level histograms", IEEE SMC 9(1), 1979):
@@ -52,21 +50,25 @@ final class InkSeparation {
         if (inkMean - paperMean < MIN_CONTRAST) {
             return null;
         }
-        float[] ink = new float[inkCount];
-        int n = 0;
-        for (float x : v) {
-            if (x > threshold) {
-                ink[n++] = x;
-            }
-        }
-        Arrays.sort(ink);
-        float full = Math.max(ink[n / 2], threshold + 0.05f); // the median ink pixel reaches 1
+        float full = Math.max(medianAbove(histogram, t, inkCount), threshold + 0.05f); // the median ink pixel reaches 1
         float floor = 0.75f * threshold; // anti-aliased edges just below the threshold keep some ink
         Plane out = new Plane(contrast.width, contrast.height);
         for (int i = 0; i < v.length; i++) {
             out.values[i] = Math.max(0f, Math.min(1f, (v[i] - floor) / (full - floor)));
         }
         return out;
+    }
+
+    /** The median of the values above bin {@code t}, to a bin's width. */
+    private static float medianAbove(int[] histogram, int t, int count) {
+        int seen = 0;
+        for (int b = t + 1; b < histogram.length; b++) {
+            seen += histogram[b];
+            if (2 * seen >= count) {
+                return (float) b / (BINS - 1);
+            }
+        }
+        return 1f;
     }
 
     /** The bin that maximises the between-class variance; everything above it is the brighter class. */

@@ -28,8 +28,10 @@ final class UploadDecoder {
         try {
             prepared = preparation.prepare(bytes);
         } catch (ImageFormatException e) {
-            throw e.overLimit() ? HttpProblem.tooLarge("image too large: " + e.getMessage())
-                    : HttpProblem.badImage(e.getMessage());
+            if (e.overLimit()) {
+                throw HttpProblem.tooLarge("image too large: " + e.getMessage());
+            }
+            throw HttpProblem.badImage(e.getMessage().startsWith("not a ") ? "not an image: " + e.getMessage() : e.getMessage());
         }
         if (!prepared.found()) {
             throw HttpProblem.unprocessable(prepared.noDigit());

@@ -163,6 +163,8 @@ class PredictionServerTest {
         assertError(post("/predict", "image/png", "hello, I am not a picture".getBytes(StandardCharsets.UTF_8)), 400, "not an image");
         assertError(post("/predict", "image/png", Arrays.copyOf(digit, digit.length / 2)), 400, "damaged PNG image");
         assertError(post("/predict", "image/png", new byte[0]), 400, "empty body");
+        assertError(post("/predict", "image/png", ServedModel.png(new float[784])), 422, "no digit found");
+        assertError(post("/predict", "image/tiff", new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0, 0, 0}), 400, "a TIFF image");
         assertError(post("/predict", "multipart/form-data; boundary=b", multipart("b", List.of())), 400, "no 'image' part");
         assertError(post("/predict", "image/png", new byte[(1 << 20) + 1]), 413, "request body too large");
         assertError(postStreamed("/predict", "image/png", new byte[(1 << 20) + 4096]), 413, "request body too large");
@@ -172,7 +174,7 @@ class PredictionServerTest {
         assertError(post("/predict", "multipart/form-data; boundary=elsewhere", digit), 400, "malformed multipart/form-data body");
         byte[] huge = hugePng(20_000, 20_000);
         assertTrue(huge.length < 1 << 20, "a " + huge.length + "-byte file");
-        assertError(post("/predict", "image/png", huge), 413, "20000x20000");
+        assertError(post("/predict", "image/png", huge), 413, "20,000 x 20,000 pixels");
         assertError(send(HttpRequest.newBuilder(uri("/predict")).GET()), 405, "GET is not allowed on /predict");
         assertError(send(HttpRequest.newBuilder(uri("/model")).DELETE()), 405, "DELETE is not allowed on /model");
         assertError(send(HttpRequest.newBuilder(uri("/predict/now")).GET()), 404, "no such path");
