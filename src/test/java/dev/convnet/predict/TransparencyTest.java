@@ -66,15 +66,31 @@ class TransparencyTest {
         assertFalse(PREPARATION.prepare(DigitPictures.encode(cleared, "png")).found());
     }
 
-    /** Same digit: most of the ink in the same place (the pen path and the paper path differ only at the edges). */
+    /**
+     * Same digit: most of the ink in the same place, up to a one-pixel shift (centring by mass rounds to
+     * whole pixels, so a slightly different edge can move the digit by one).
+     */
     static void assertSimilar(float[] expected, float[] actual, String what) {
         assertTrue(actual != null, what + ": no digit found");
-        double diff = 0;
         double mass = 0;
-        for (int k = 0; k < expected.length; k++) {
-            diff += Math.abs(expected[k] - actual[k]);
-            mass += expected[k];
+        for (float v : expected) {
+            mass += v;
         }
-        assertTrue(diff / mass < 0.15, what + ": " + Math.round(100 * diff / mass) + " % of the ink differs");
+        double best = Double.MAX_VALUE;
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                double diff = 0;
+                for (int y = 0; y < 28; y++) {
+                    for (int x = 0; x < 28; x++) {
+                        int sx = x + dx;
+                        int sy = y + dy;
+                        float a = sx < 0 || sy < 0 || sx >= 28 || sy >= 28 ? 0 : actual[sy * 28 + sx];
+                        diff += Math.abs(expected[y * 28 + x] - a);
+                    }
+                }
+                best = Math.min(best, diff);
+            }
+        }
+        assertTrue(best / mass < 0.15, what + ": " + Math.round(100 * best / mass) + " % of the ink differs");
     }
 }
