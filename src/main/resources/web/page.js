@@ -60,8 +60,19 @@
       li.querySelector(".pct").textContent = "–";
     });
     seenCtx.clearRect(0, 0, 28, 28);
+    bars.hidden = false;
     showStatus("");
     setState("empty");
+  }
+
+  function showNoDigit() {
+    bars.hidden = true;
+    label.textContent = "–";
+    label.classList.remove("long");
+    confidence.textContent = "draw a digit";
+    runnerUp.textContent = "";
+    seenCtx.clearRect(0, 0, 28, 28);
+    showStatus("draw a digit");
   }
 
   function showStatus(text, isError) {
@@ -130,6 +141,11 @@
       const response = await fetch("predict?explain=1", { method: "POST", headers: { "Content-Type": type }, body });
       const answer = await response.json();
       if (asked !== generation) { return; }
+      if (response.status === 422) { // a blank or cleared pad: no digit, so no bars either
+        showNoDigit();
+        setState(pending ? "busy" : "nodigit");
+        return;
+      }
       if (!response.ok) {
         showStatus(answer.error || ("HTTP " + response.status), true);
         setState("error");
@@ -155,6 +171,7 @@
   }
 
   function show(answer) {
+    bars.hidden = false;
     const p = answer.probabilities;
     label.textContent = answer.label;
     label.classList.toggle("long", answer.label.length > 2);

@@ -33,26 +33,21 @@ final class PicturePreparation {
     }
 
     static Result prepare(Path file) {
-        float[] input;
+        dev.convnet.predict.PreparedDigit prepared;
         try {
-            input = Pictures.prepare(file);
+            prepared = Pictures.prepare(file);
         } catch (IOException e) {
             return new Result.Unreadable(String.valueOf(e.getMessage()));
         } catch (RuntimeException e) { // a decoder's bug on a hostile file is that file's problem, not the run's
             return new Result.Unreadable(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
-        for (float v : input) {
-            if (v > 0) {
-                return new Result.Input(input);
-            }
-        }
-        return new Result.NoDigit(); // today's preparation leaves a picture with no ink all zero
+        return prepared.found() ? new Result.Input(prepared.input()) : new Result.NoDigit();
     }
 
     /** The picture as a person sees it, for the report; empty when it cannot be decoded. */
     static Optional<BufferedImage> original(Path file) {
         try {
-            return Optional.of(DECODER.decode(file));
+            return Optional.of(DECODER.decode(file).image()); // as stored (EXIF orientation not applied)
         } catch (RuntimeException e) { // ImageFormatException or a decoder's own bug
             return Optional.empty();
         }

@@ -1,36 +1,37 @@
 package dev.convnet.app;
 
-import dev.convnet.data.ImageDecoder;
 import dev.convnet.data.ImageFormatException;
-import dev.convnet.predict.MnistStyle;
+import dev.convnet.predict.DigitPreparation;
+import dev.convnet.predict.PreparedDigit;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
  * Pictures (PNG, JPEG, GIF, BMP, any size, colour or grey) prepared as MNIST was made, ready for
- * {@link Predictor}. Decoding is bounded ({@link ImageDecoder}: the size is read from the header
- * and a picture over the pixel limit is refused before it is decoded). Failures are IOExceptions
- * whose message says what is wrong with the picture.
+ * {@link Predictor}, by the one pipeline every front end uses ({@link DigitPreparation}): decoding
+ * bounded by bytes, pixels and work, EXIF orientation, transparency, uneven light, stroke width.
+ * Failures are IOExceptions whose message says what is wrong with the picture; a picture without a
+ * digit is not a failure but a {@link PreparedDigit} that says so.
  */
 public final class Pictures {
-    private static final ImageDecoder DECODER = new ImageDecoder(); // immutable: limits only
+    private static final DigitPreparation PREPARATION = new DigitPreparation(); // immutable: limits only
 
     private Pictures() {
     }
 
-    /** A picture file as model input. */
-    public static float[] prepare(Path file) throws IOException {
+    /** A picture file as model input, or "no digit found". */
+    public static PreparedDigit prepare(Path file) throws IOException {
         try {
-            return MnistStyle.prepare(DECODER.decode(file));
+            return PREPARATION.prepare(file);
         } catch (ImageFormatException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
 
-    /** An uploaded picture as model input. */
-    public static float[] prepare(byte[] bytes) throws IOException {
+    /** An uploaded picture as model input, or "no digit found". */
+    public static PreparedDigit prepare(byte[] bytes) throws IOException {
         try {
-            return MnistStyle.prepare(DECODER.decode(bytes));
+            return PREPARATION.prepare(bytes);
         } catch (ImageFormatException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -12,6 +12,7 @@ import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
 import dev.convnet.model.ModelStore;
+import dev.convnet.predict.PreparedDigit;
 import dev.convnet.predict.TerminalImage;
 import dev.convnet.report.Json;
 import java.io.IOException;
@@ -35,8 +36,9 @@ import picocli.CommandLine.Spec;
 /** {@code convnet predict MODEL.zip IMAGE...}: what the model sees in pictures, or in a test image. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict the class of PNG, JPEG, GIF or BMP pictures of any size, colour or grey.",
-            "Each picture is prepared as MNIST was made: greyscale, inverted when the background is light, "
-                    + "cropped to the digit, scaled into 20x20 and centred by centre of mass in 28x28."})
+            "Each picture is prepared as MNIST was made: turned upright (EXIF), ink told from paper (transparency, "
+                    + "uneven light), strokes brought to MNIST's width, cropped to the digit, scaled into 20x20 and "
+                    + "centred by centre of mass in 28x28. A picture without a digit says 'no digit found' (exit 1)."})
 public final class PredictCommand implements Callable<Integer> {
     private static final int TOP = 3;
     private static final int MAX_BATCH = 256;
@@ -87,10 +89,18 @@ public final class PredictCommand implements Callable<Integer> {
         List<Path> readable = new ArrayList<>();
         List<float[]> pixels = new ArrayList<>();
         List<Map<String, Object>> errors = new ArrayList<>();
+        List<Path> blank = new ArrayList<>();
+        List<String> blankReasons = new ArrayList<>();
         for (Path image : images) {
             try {
-                pixels.add(Pictures.prepare(image));
-                readable.add(image);
+                PreparedDigit prepared = Pictures.prepare(image);
+                if (prepared.found()) {
+                    pixels.add(prepared.input());
+                    readable.add(image);
+                } else {
+                    blank.add(image);
+                    blankReasons.add(prepared.noDigit());
+                }
             } catch (IOException e) {
                 errors.add(Map.of("file", image.toString(), "error", e.getMessage()));
                 if (!json) {
@@ -107,6 +117,11 @@ public final class PredictCommand implements Callable<Integer> {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.toString());
             doc.put("predictions", results);
+            List<Map<String, Object>> none = new ArrayList<>();
+            for (int i = 0; i < blank.size(); i++) {
+                none.add(Map.of("file", blank.get(i).toString(), "error", blankReasons.get(i)));
+            }
+            doc.put("no_digit", none);
             doc.put("errors", errors);
             out.println(Json.write(doc));
         } else {
@@ -117,9 +132,12 @@ public final class PredictCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%-" + width + "s  %-" + nameWidth + "s %6.1f%%   top %d: %s%n", Printable.path(readable.get(i)),
                         p.best().label(), 100 * p.best().probability(), TOP, topText(p));
             }
+            for (int i = 0; i < blank.size(); i++) { // one line each, after the answers, like the errors
+                out.printf(Locale.ROOT, "%-" + width + "s  %s%n", blank.get(i), blankReasons.get(i));
+            }
         }
         out.flush();
-        return errors.isEmpty() ? 0 : 1;
+        return errors.isEmpty() && blank.isEmpty() ? 0 : 1;
     }
 
     private int predictTestImage(Predictor predictor, MnistLoader loader, Dataset dataset) {

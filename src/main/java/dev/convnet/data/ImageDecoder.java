@@ -1,58 +1,95 @@
 package dev.convnet.data;
 
+import com.twelvemonkeys.imageio.metadata.Directory;
+import com.twelvemonkeys.imageio.metadata.Entry;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
 import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.Set;
-import javax.imageio.ImageReader;
+import java.util.concurrent.Semaphore;
 import javax.imageio.ImageIO;
-import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes a PNG, JPEG, GIF or BMP picture with bounded memory: the width and height are read
- * from the header first, and a picture over {@link #maxPixels} is refused before any pixel is
- * decoded (a 1.7 MB PNG can declare 40000x40000 pixels, 6.4 GB once decoded). Only the first
- * frame of an animation is read, and metadata (where compressed text chunks hide) is skipped.
- * Every failure is an {@link ImageFormatException} with a message a person can act on, so a
- * caller with several pictures reports the bad one and goes on with the rest.
+ * The one decoder for every picture that enters convnet (predict, serve, evaluate): PNG, JPEG
+ * (baseline, progressive, CMYK), GIF and BMP, recognised by content, nothing else (TIFF, WebP, ...
+ * are refused in one line). Bounded before any pixel is decoded:
+ * <ul>
+ * <li>bytes: at most {@code maxBytes} are read;
+ * <li>pixels: the header's width x height at most {@code maxPixels} (a 1.7 MB PNG can declare
+ *     40000x40000 pixels, 6.4 GB once decoded);
+ * <li>work: a JPEG's samples per pixel at most 4 and its scans at most {@link #MAX_JPEG_SCANS} and
+ *     {@link #MAX_SCANS_PER_PIXEL_LIMIT} passes over the pixel limit (a 68 kB progressive JPEG with
+ *     1,000 scans takes 25 s to decode); a PNG's bit depth and colour type must be valid (PNG 1.2
+ *     section 11.2.2) and a BMP's bits per pixel one of 1, 4, 8, 16, 24, 32.
+ * </ul>
+ * Pictures over 16 megapixels are subsampled by the decoder itself, so a 40 MP photo never needs
+ * 160 MB of pixels. With {@code concurrentLargeDecodes}, decodes of more than 512x512 pixels take a
+ * permit, so a burst of big photos cannot hold more than a few decoded pictures at once.
+ *
+ * <p>Thread-safe (immutable apart from the permits). Every failure is an
+ * {@link ImageFormatException} with a one-line message a person can act on.
  */
 public final class ImageDecoder {
     /** 40 megapixels: more than a phone's full-resolution photo; a digit needs 28x28. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000;
     /** No picture of a digit needs more bytes than this. */
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
-    private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp");
+    /** libjpeg's progressive scripts write 6 (grey) to 10 (colour) scans; optimisers a few dozen. */
+    public static final int MAX_JPEG_SCANS = 100;
+    /** A JPEG's scans times its pixels may be at most this many times the pixel limit. */
+    public static final int MAX_SCANS_PER_PIXEL_LIMIT = 10;
+    /** Decoded pictures beyond this are subsampled while decoding: more than any digit needs. */
+    private static final long SUBSAMPLE_ABOVE = 16_000_000;
+    /** Pictures up to this many pixels decode without a permit: they cost about a megabyte. */
+    private static final long SMALL = 512L * 512;
 
     private final long maxPixels;
     private final long maxBytes;
+    private final Semaphore largeDecodes;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES);
     }
 
     public ImageDecoder(long maxPixels, long maxBytes) {
+        this(maxPixels, maxBytes, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxPixels the most pixels (width x height) a picture may declare
+     * @param maxBytes the most bytes a picture may have
+     * @param concurrentLargeDecodes how many pictures over 512x512 may decode at once (others wait)
+     */
+    public ImageDecoder(long maxPixels, long maxBytes, int concurrentLargeDecodes) {
         this.maxPixels = maxPixels;
         this.maxBytes = maxBytes;
+        this.largeDecodes = new Semaphore(concurrentLargeDecodes);
     }
 
     /** A picture file; the message of any failure leaves the file name to the caller. */
-    public BufferedImage decode(Path file) {
-        long size;
+    public DecodedImage decode(Path file) {
+        byte[] bytes;
         try {
             if (!Files.isRegularFile(file)) {
                 throw new ImageFormatException(Files.exists(file) ? "not a regular file" : "no such file");
             }
-            size = Files.size(file);
+            checkBytes(Files.size(file));
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1)); // the file may grow meanwhile
+            }
         } catch (AccessDeniedException e) {
             throw new ImageFormatException("permission denied");
         } catch (NoSuchFileException e) {
@@ -60,22 +97,26 @@ public final class ImageDecoder {
         } catch (IOException e) {
             throw new ImageFormatException("cannot read (" + FileErrors.describe(e) + ")");
         }
-        checkBytes(size);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r");
-             ImageInputStream in = new FileImageInputStream(raf)) {
-            return decode(in);
-        } catch (FileNotFoundException e) {
-            throw new ImageFormatException(Files.isReadable(file) ? "cannot read (" + e.getMessage() + ")" : "permission denied");
-        } catch (IOException e) {
-            throw new ImageFormatException("cannot read (" + FileErrors.describe(e) + ")");
-        }
+        return decode(bytes);
     }
 
     /** A picture received as bytes (an upload). */
-    public BufferedImage decode(byte[] bytes) {
+    public DecodedImage decode(byte[] bytes) {
         checkBytes(bytes.length);
+        PictureFormat format = PictureFormat.sniff(bytes.length > 16 ? java.util.Arrays.copyOf(bytes, 16) : bytes);
+        JpegStructure jpeg = format == PictureFormat.JPEG ? JpegStructure.of(bytes) : null;
+        if (jpeg != null) {
+            checkJpeg(jpeg);
+        } else if (format == PictureFormat.PNG) {
+            checkPng(bytes);
+        } else if (format == PictureFormat.BMP) {
+            checkBmp(bytes);
+        }
+        // The bytes are in memory already: ImageIO.createImageInputStream would copy them to a temp file.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            return decode(in);
+            BufferedImage image = read(in, format, jpeg);
+            int orientation = jpeg == null || jpeg.exif() == null ? 1 : orientation(jpeg.exif());
+            return new DecodedImage(image, orientation, format);
         } catch (IOException e) {
             throw new ImageFormatException("cannot read (" + FileErrors.describe(e) + ")");
         }
@@ -83,7 +124,7 @@ public final class ImageDecoder {
 
     private void checkBytes(long size) {
         if (size > maxBytes) {
-            throw new ImageFormatException(String.format(Locale.ROOT, "%,d bytes, more than the limit of %,d for a picture",
+            throw ImageFormatException.overLimit(String.format(Locale.ROOT, "%,d bytes, more than the limit of %,d for a picture",
                     size, maxBytes));
         }
         if (size == 0) {
@@ -91,52 +132,120 @@ public final class ImageDecoder {
         }
     }
 
-    private BufferedImage decode(ImageInputStream in) {
-        ImageReader reader = readerFor(in);
+    private void checkJpeg(JpegStructure jpeg) {
+        if (jpeg.components() > 4) {
+            throw new ImageFormatException("damaged JPEG image: " + jpeg.components() + " samples per pixel (at most 4 exist)");
+        }
+        checkPixels(jpeg.width(), jpeg.height());
+        long work = (long) jpeg.scans() * jpeg.width() * jpeg.height();
+        if (jpeg.scans() > MAX_JPEG_SCANS || work > MAX_SCANS_PER_PIXEL_LIMIT * maxPixels) {
+            throw ImageFormatException.overLimit(String.format(Locale.ROOT,
+                    "JPEG with %,d scans over %,d x %,d pixels, more work than the limit (%d scans, %d passes over %,d pixels);"
+                            + " save it as a baseline JPEG or a PNG", jpeg.scans(), jpeg.width(), jpeg.height(),
+                    MAX_JPEG_SCANS, MAX_SCANS_PER_PIXEL_LIMIT, maxPixels));
+        }
+    }
+
+    private static void checkPng(byte[] png) {
+        if (png.length < 8 + 8 + 13 || png[12] != 'I' || png[13] != 'H' || png[14] != 'D' || png[15] != 'R') {
+            throw new ImageFormatException("damaged PNG image: no IHDR chunk first");
+        }
+        int depth = png[24] & 0xFF;
+        int colourType = png[25] & 0xFF;
+        boolean valid = switch (colourType) {
+            case 0 -> depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
+            case 3 -> depth == 1 || depth == 2 || depth == 4 || depth == 8;
+            case 2, 4, 6 -> depth == 8 || depth == 16;
+            default -> false;
+        };
+        if (!valid) {
+            throw new ImageFormatException("damaged PNG image: bit depth " + depth + " with colour type " + colourType
+                    + " does not exist");
+        }
+    }
+
+    private static void checkBmp(byte[] bmp) {
+        if (bmp.length < 30) {
+            throw new ImageFormatException("damaged BMP image: the header is cut short");
+        }
+        int bits = (bmp[28] & 0xFF) | (bmp[29] & 0xFF) << 8;
+        if (bits != 1 && bits != 4 && bits != 8 && bits != 16 && bits != 24 && bits != 32) {
+            throw new ImageFormatException("damaged BMP image: " + bits + " bits per pixel (1, 4, 8, 16, 24 or 32 exist)");
+        }
+    }
+
+    private void checkPixels(long width, long height) {
+        if (width < 1 || height < 1) {
+            throw new ImageFormatException("declares an empty picture (" + width + "x" + height + ")");
+        }
+        if (width * height > maxPixels) {
+            throw ImageFormatException.overLimit(String.format(Locale.ROOT,
+                    "%,d x %,d pixels, more than the limit of %,d pixels; scale it down (a digit needs 28x28)",
+                    width, height, maxPixels));
+        }
+    }
+
+    private BufferedImage read(ImageInputStream in, PictureFormat format, JpegStructure jpeg) {
+        ImageReader reader = readerFor(format);
         try {
             reader.setInput(in, true, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
-            if (width < 1 || height < 1) {
-                throw new ImageFormatException("declares an empty picture (" + width + "x" + height + ")");
+            checkPixels(width, height);
+            long pixels = (long) width * height;
+            ImageReadParam param = reader.getDefaultReadParam();
+            int step = (int) Math.ceil(Math.sqrt((double) pixels / SUBSAMPLE_ABOVE));
+            if (step > 1) {
+                param.setSourceSubsampling(step, step, 0, 0);
             }
-            if ((long) width * height > maxPixels) {
-                throw new ImageFormatException(String.format(Locale.ROOT,
-                        "%,d x %,d pixels, more than the limit of %,d pixels; scale it down (a digit needs 28x28)",
-                        width, height, maxPixels));
+            boolean permit = pixels > SMALL;
+            if (permit) {
+                largeDecodes.acquireUninterruptibly();
             }
-            BufferedImage image = reader.read(0, reader.getDefaultReadParam());
-            if (image == null) {
-                throw new ImageFormatException("no picture inside");
+            try {
+                BufferedImage image = jpeg != null && jpeg.components() == 4
+                        ? Cmyk.toRgb(reader.readRaster(0, param), jpeg.adobeTransform())
+                        : reader.read(0, param);
+                if (image == null) {
+                    throw new ImageFormatException("no picture inside");
+                }
+                return image;
+            } finally {
+                if (permit) {
+                    largeDecodes.release();
+                }
             }
-            return image;
         } catch (IOException | RuntimeException e) {
             if (e instanceof ImageFormatException ife) {
                 throw ife;
             }
-            throw new ImageFormatException("not a readable " + format(reader) + " image (" + message(e) + ")");
+            if (e.getCause() instanceof OutOfMemoryError oom) {
+                throw oom; // ImageIO wraps it ("Caught exception during read"): too big for the heap, not damaged
+            }
+            // ImageIO's decoders throw all kinds of runtime exceptions on damaged files.
+            throw new ImageFormatException("damaged " + format + " image: " + message(e));
         } finally {
             reader.dispose();
         }
     }
 
-    private static ImageReader readerFor(ImageInputStream in) {
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-        while (readers.hasNext()) {
-            ImageReader reader = readers.next();
-            if (FORMATS.contains(format(reader))) {
-                return reader;
-            }
-            reader.dispose();
+    /** The reader for {@code format}: for JPEG TwelveMonkeys' (CMYK, YCCK, broken markers), which ImageIO ranks first. */
+    private static ImageReader readerFor(PictureFormat format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
+        if (!readers.hasNext()) {
+            throw new IllegalStateException("this Java runtime has no " + format + " reader");
         }
-        throw new ImageFormatException("not a PNG, JPEG, GIF or BMP image");
+        return readers.next();
     }
 
-    private static String format(ImageReader reader) {
-        try {
-            return reader.getFormatName().toLowerCase(Locale.ROOT);
-        } catch (IOException e) {
-            return "";
+    /** The EXIF Orientation (tag 274 of IFD0), 1 when absent or unreadable: a damaged EXIF block does not spoil the picture. */
+    private static int orientation(byte[] exif) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(exif))) {
+            Directory ifd0 = new TIFFReader().read(in);
+            Entry entry = ifd0.getEntryById(TIFF.TAG_ORIENTATION);
+            return entry != null && entry.getValue() instanceof Number n ? n.intValue() : 1;
+        } catch (IOException | RuntimeException e) {
+            return 1;
         }
     }
 
@@ -146,6 +255,62 @@ public final class ImageDecoder {
             return e.getClass().getSimpleName();
         }
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        m = nl < 0 ? m : m.substring(0, nl);
+        return m.length() > 160 ? m.substring(0, 160) + "..." : m;
+    }
+
+    /**
+     * CMYK samples to RGB without a colour profile (R = (1 - C)(1 - K)), so that a grey stays the
+     * same grey. Adobe's applications store CMYK inverted (255 = no ink) and mark it with APP14,
+     * whose transform 2 (YCCK, as ImageMagick and Photoshop write) stores the inverted C, M, Y as
+     * JFIF YCbCr (libjpeg's jccolor.c); without APP14 the samples are plain CMYK.
+     */
+    private static final class Cmyk {
+        static BufferedImage toRgb(Raster cmyk, int adobeTransform) {
+            int w = cmyk.getWidth();
+            int h = cmyk.getHeight();
+            BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            int[] row = new int[w * 4];
+            int[] out = new int[w];
+            for (int y = 0; y < h; y++) {
+                cmyk.getPixels(cmyk.getMinX(), cmyk.getMinY() + y, w, 1, row);
+                for (int x = 0; x < w; x++) {
+                    int s0 = row[4 * x];
+                    int s1 = row[4 * x + 1];
+                    int s2 = row[4 * x + 2];
+                    int s3 = row[4 * x + 3];
+                    int c;
+                    int m;
+                    int yellow;
+                    int k;
+                    if (adobeTransform == 2) { // YCbCr of (255 - C_ink ...) inverted again by Adobe: R' = C_ink
+                        c = clamp(Math.round(s0 + 1.402f * (s2 - 128)));
+                        m = clamp(Math.round(s0 - 0.344136f * (s1 - 128) - 0.714136f * (s2 - 128)));
+                        yellow = clamp(Math.round(s0 + 1.772f * (s1 - 128)));
+                        k = 255 - s3;
+                    } else if (adobeTransform >= 0) {
+                        c = 255 - s0;
+                        m = 255 - s1;
+                        yellow = 255 - s2;
+                        k = 255 - s3;
+                    } else {
+                        c = s0;
+                        m = s1;
+                        yellow = s2;
+                        k = s3;
+                    }
+                    int r = (255 - c) * (255 - k) / 255;
+                    int g = (255 - m) * (255 - k) / 255;
+                    int b = (255 - yellow) * (255 - k) / 255;
+                    out[x] = r << 16 | g << 8 | b;
+                }
+                rgb.setRGB(0, y, w, 1, out, 0, w);
+            }
+            return rgb;
+        }
+
+        private static int clamp(int v) {
+            return Math.max(0, Math.min(255, v));
+        }
     }
 }

@@ -24,6 +24,11 @@ final class HttpProblem extends RuntimeException {
         return new HttpProblem(413, message);
     }
 
+    /** A well-formed picture the server cannot answer for, e.g. one without a digit (422). */
+    static HttpProblem unprocessable(String message) {
+        return new HttpProblem(422, message);
+    }
+
     static HttpProblem overloaded(String message) {
         return new HttpProblem(503, message);
     }

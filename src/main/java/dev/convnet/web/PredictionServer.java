@@ -2,13 +2,11 @@ package dev.convnet.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.convnet.predict.MnistStyle;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -80,7 +78,8 @@ public final class PredictionServer implements AutoCloseable {
         this.settings = settings;
         this.metrics = new ServerMetrics(settings.maxBatch(), this::queueDepth);
         this.batcher = new InferenceBatcher(classifier, settings.maxBatch(), settings.queueCapacity(), metrics::batch);
-        this.decoder = new UploadDecoder(settings.maxPixels(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+        this.decoder = new UploadDecoder(settings.maxPixels(), settings.maxBodyBytes(),
+                Math.max(2, Runtime.getRuntime().availableProcessors()));
         this.requestImages = new RequestImages(settings.maxBodyBytes(), settings.verbose(), timeouts);
         this.predictions = new Predictions(classifier.info().classNames());
         this.assets = Map.of(
@@ -327,8 +326,7 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     private float[] prepare(byte[] body) {
-        BufferedImage image = decoder.decode(body);
-        return MnistStyle.prepare(image);
+        return decoder.prepare(body); // 422 when the picture has no digit
     }
 
     private static float[] await(CompletableFuture<float[]> result) {

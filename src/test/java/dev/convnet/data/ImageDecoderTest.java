@@ -29,10 +29,10 @@ class ImageDecoderTest {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(picture, "png", png);
         Path file = Files.write(tmp.resolve("ok.png"), png.toByteArray());
-        BufferedImage decoded = decoder.decode(file);
+        BufferedImage decoded = decoder.decode(file).image();
         assertEquals(60, decoded.getWidth());
         assertEquals(40, decoded.getHeight());
-        assertEquals(60, decoder.decode(png.toByteArray()).getWidth());
+        assertEquals(60, decoder.decode(png.toByteArray()).image().getWidth());
     }
 
     @Test
@@ -54,6 +54,49 @@ class ImageDecoderTest {
         assertEquals("not a regular file", assertThrows(ImageFormatException.class, () -> decoder.decode(tmp)).getMessage());
     }
 
+    @Test
+    void onlyTheDocumentedFormatsAreReadEverywhere() {
+        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x15, 1, 3, 0, 1, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 0, 0, 0};
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> decoder.decode(tiff));
+        assertEquals("a TIFF image, not a PNG, JPEG, GIF or BMP image; convert it to PNG first", e.getMessage());
+        byte[] webp = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' '};
+        assertEquals("a WebP image, not a PNG, JPEG, GIF or BMP image; convert it to PNG first",
+                assertThrows(ImageFormatException.class, () -> decoder.decode(webp)).getMessage());
+    }
+
+    /** A progressive JPEG's cost is its scans times its pixels: 1,000 scans over 4096x4096 took 25 s to decode. */
+    @Test
+    void aJpegWithThousandsOfScansIsRefusedBeforeDecoding() {
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        jpeg.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD8});
+        jpeg.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xC2, 0, 11, 8, 0x10, 0, 0x10, 0, 1, 1, 0x11, 0}); // SOF2 4096x4096, grey
+        for (int scan = 0; scan < 1000; scan++) {
+            jpeg.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xDA, 0, 8, 1, 1, 0, 0, 0, 0, 0x12, 0x34}); // SOS and a little data
+        }
+        jpeg.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD9});
+        long start = System.nanoTime();
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> decoder.decode(jpeg.toByteArray()));
+        assertTrue(e.overLimit(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("JPEG with 1,000 scans over 4,096 x 4,096 pixels, more work than the limit"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused from its markers, not decoded");
+    }
+
+    @Test
+    void aNormalProgressiveJpegDecodesAndSizeLimitsAreLimits() throws IOException {
+        BufferedImage picture = new BufferedImage(300, 200, BufferedImage.TYPE_3BYTE_BGR);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (javax.imageio.stream.ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            writer.write(null, new javax.imageio.IIOImage(picture, null, null), param);
+        }
+        assertEquals(300, decoder.decode(out.toByteArray()).image().getWidth());
+        assertTrue(assertThrows(ImageFormatException.class, () -> new ImageDecoder(10_000, 1 << 20).decode(out.toByteArray())).overLimit());
+        assertTrue(assertThrows(ImageFormatException.class, () -> new ImageDecoder(1_000_000, 100).decode(out.toByteArray())).overLimit());
+    }
+
     /** Every format, every size up to 65500 x 65500 (libjpeg's own limit): refused over the limit, never an allocation or decoder error. */
     @Property(tries = 200)
     void bombsOfEveryFormatAreRefusedOrDecodedWithinTheLimit(@ForAll ImageBombs.Format format,
@@ -61,7 +104,7 @@ class ImageDecoderTest {
         ImageDecoder small = new ImageDecoder(1_000_000, 8 << 20);
         byte[] bytes = ImageBombs.of(format, width, height);
         try {
-            BufferedImage image = small.decode(bytes);
+            BufferedImage image = small.decode(bytes).image();
             if ((long) image.getWidth() * image.getHeight() > 1_000_000) {
                 throw new AssertionError("decoded " + image.getWidth() + "x" + image.getHeight() + " over the limit");
             }

@@ -15,7 +15,7 @@ import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
 import dev.convnet.engine.Engine;
 import dev.convnet.model.ModelStore;
-import dev.convnet.predict.MnistStyle;
+import dev.convnet.predict.DigitPreparation;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -39,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +77,7 @@ class PredictionServerTest {
             assertEquals(200, r.status(), r.body());
             JsonNode answer = r.json();
             // convnet predict's preparation, then the model, without the server in between
-            float[] direct = classifier.classify(MnistStyle.prepare(ImageIO.read(new ByteArrayInputStream(ServedModel.png(pixels)))), 1)[0];
+            float[] direct = classifier.classify(new DigitPreparation().prepare(ServedModel.png(pixels)).input(), 1)[0];
             assertEquals(argmax(direct), answer.get("class").asInt(), "test image " + i);
             assertEquals(String.valueOf(argmax(direct)), answer.get("label").asText());
             assertEquals(direct[argmax(direct)], answer.get("probability").floatValue(), 1e-4);
@@ -107,7 +106,7 @@ class PredictionServerTest {
             for (byte[] picture : pictures) {
                 Response r = post("/predict", "application/octet-stream", picture);
                 assertEquals(200, r.status(), r.body());
-                float[] prepared = MnistStyle.prepare(ImageIO.read(new ByteArrayInputStream(picture)));
+                float[] prepared = new DigitPreparation().prepare(picture).input();
                 assertEquals(argmax(classifier.classify(prepared, 1)[0]), r.json().get("class").asInt(), "as convnet predict");
                 agreed += r.json().get("class").asInt() == argmax(direct) ? 1 : 0;
                 compared++;
@@ -164,6 +163,8 @@ class PredictionServerTest {
         assertError(post("/predict", "image/png", "hello, I am not a picture".getBytes(StandardCharsets.UTF_8)), 400, "not an image");
         assertError(post("/predict", "image/png", Arrays.copyOf(digit, digit.length / 2)), 400, "damaged PNG image");
         assertError(post("/predict", "image/png", new byte[0]), 400, "empty body");
+        assertError(post("/predict", "image/png", ServedModel.png(new float[784])), 422, "no digit found");
+        assertError(post("/predict", "image/tiff", new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0, 0, 0}), 400, "a TIFF image");
         assertError(post("/predict", "multipart/form-data; boundary=b", multipart("b", List.of())), 400, "no 'image' part");
         assertError(post("/predict", "image/png", new byte[(1 << 20) + 1]), 413, "request body too large");
         assertError(postStreamed("/predict", "image/png", new byte[(1 << 20) + 4096]), 413, "request body too large");
@@ -173,7 +174,7 @@ class PredictionServerTest {
         assertError(post("/predict", "multipart/form-data; boundary=elsewhere", digit), 400, "malformed multipart/form-data body");
         byte[] huge = hugePng(20_000, 20_000);
         assertTrue(huge.length < 1 << 20, "a " + huge.length + "-byte file");
-        assertError(post("/predict", "image/png", huge), 413, "20000x20000");
+        assertError(post("/predict", "image/png", huge), 413, "20,000 x 20,000 pixels");
         assertError(send(HttpRequest.newBuilder(uri("/predict")).GET()), 405, "GET is not allowed on /predict");
         assertError(send(HttpRequest.newBuilder(uri("/model")).DELETE()), 405, "DELETE is not allowed on /model");
         assertError(send(HttpRequest.newBuilder(uri("/predict/now")).GET()), 404, "no such path");
