@@ -167,8 +167,9 @@ class ServeCommandTest {
             Matcher url = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/").matcher(startup);
             assertTrue(url.find(), startup);
             int port = Integer.parseInt(url.group(1));
-            // 9800x9800 RGB: 96 million pixels (under --max-pixels), 288 MB decoded, 280 kB on the wire; the heap is 128 MB
-            ServerHardeningTest.Answer huge = ServerHardeningTest.post(port, "/predict", "image/png", blackRgbPng(9_800, 9_800));
+            // 4000x4000 RGBA at 16 bits a sample: 16 million pixels (under the size the decoder subsamples
+            // from, and under --max-pixels), 128 MB decoded, a few hundred kB on the wire; the heap is 128 MB
+            ServerHardeningTest.Answer huge = ServerHardeningTest.post(port, "/predict", "image/png", blackPng(4_000, 4_000, 16, 6, 8));
             ServerHardeningTest.assertJsonError(huge, 503, "out of memory");
             byte[] digit = ServedModel.png(ServedModel.pixels(ServedModel.testImages(1), 0));
             ServerHardeningTest.Answer after = ServerHardeningTest.post(port, "/predict", "image/png", digit);
@@ -178,17 +179,21 @@ class ServeCommandTest {
         }
     }
 
-    /** A valid, all-black RGB PNG: a few hundred kB on the wire, 3 bytes a pixel once decoded. */
-    private static byte[] blackRgbPng(int w, int h) throws IOException {
+    /**
+     * A valid, all-black PNG of {@code bitDepth} and PNG {@code colourType} (2 RGB, 6 RGBA) with
+     * {@code bytesPerPixel}: a few hundred kB on the wire, that many bytes a pixel once decoded.
+     */
+    private static byte[] blackPng(int w, int h, int bitDepth, int colourType, int bytesPerPixel) throws IOException {
         java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
         java.io.DataOutputStream png = new java.io.DataOutputStream(file);
         png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h)
+                .put(new byte[] {(byte) bitDepth, (byte) colourType, 0, 0, 0});
         chunk(png, "IHDR", ihdr.array());
         java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
         try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat,
                 new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION))) {
-            byte[] row = new byte[3 * w + 1];
+            byte[] row = new byte[bytesPerPixel * w + 1];
             for (int y = 0; y < h; y++) {
                 z.write(row);
             }
