@@ -114,10 +114,7 @@ public final class PredictionServer implements AutoCloseable {
                 server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
             });
             config.requestLogger.http((ctx, ms) -> metrics.request(method(ctx), route(ctx), ctx.statusCode(), ms));
-            // The length is set here: past Jetty's output buffer (8 kB) a response would go chunked,
-            // and HEAD would then answer without the Content-Length GET has.
             assets.forEach((path, asset) -> config.routes.get(path, ctx -> ctx.header("Cache-Control", "no-cache")
-                    .header("Content-Length", String.valueOf(asset.bytes().length))
                     .contentType(asset.contentType()).result(asset.bytes())));
             config.routes.post("/predict", this::predict);
             config.routes.get("/health", this::health);

@@ -98,7 +98,12 @@ class ServerHardeningTest {
             Answer head = raw(server.port(), "HEAD " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertEquals(get.status(), head.status(), path);
             assertEquals(get.header("content-type"), head.header("content-type"), path);
-            assertEquals(String.valueOf(get.body().getBytes(StandardCharsets.UTF_8).length), head.header("content-length"), path);
+            // HEAD carries GET's headers: its Content-Length, or none where GET's body went chunked (past Jetty's 8 kB buffer)
+            assertEquals(get.header("content-length"), head.header("content-length"), path);
+            assertEquals(get.header("transfer-encoding"), head.header("transfer-encoding"), path);
+            if (!get.header("content-length").isEmpty()) {
+                assertEquals(String.valueOf(get.body().getBytes(StandardCharsets.UTF_8).length), get.header("content-length"), path);
+            }
             assertEquals("", head.body(), path);
         }
         String metrics = raw(server.port(), "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").body();
