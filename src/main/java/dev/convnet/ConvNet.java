@@ -77,7 +77,8 @@ public final class ConvNet implements Runnable {
         boolean verbose = Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose");
         // Out of memory on another thread (a data loader, a server worker): one line, not the JVM's stack trace.
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
-            if (e instanceof OutOfMemoryError oom) {
+            OutOfMemoryError oom = outOfMemoryIn(e);
+            if (oom != null) {
                 System.exit(outOfMemory(oom, cli.getErr(), "convnet", verbose));
             }
             System.err.print("Exception in thread \"" + thread.getName() + "\" ");
@@ -124,14 +125,24 @@ public final class ConvNet implements Runnable {
         cli.setExecutionStrategy(parseResult -> {
             try {
                 return new CommandLine.RunLast().execute(parseResult);
-            } catch (OutOfMemoryError e) {
+            } catch (Error | RuntimeException e) {
+                // also out of memory inside a library's static initialiser (ND4J's, under a tiny heap),
+                // which arrives wrapped in an ExceptionInInitializerError
+                OutOfMemoryError oom = outOfMemoryIn(e);
+                if (oom == null) {
+                    throw e;
+                }
                 java.util.List<CommandLine> chain = parseResult.asCommandLineList();
                 CommandLine cmd = chain.get(chain.size() - 1);
-                return outOfMemory(e, cmd.getErr(), cmd.getCommandSpec().qualifiedName(), app.verbose || isVerbose(parseResult));
+                return outOfMemory(oom, cmd.getErr(), cmd.getCommandSpec().qualifiedName(), app.verbose || isVerbose(parseResult));
             }
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             ParameterException usage = asUsageError(ex, cmd);
+            OutOfMemoryError oom = outOfMemoryIn(ex);
+            if (oom != null) {
+                return outOfMemory(oom, cmd.getErr(), cmd.getCommandSpec().qualifiedName(), app.verbose);
+            }
             return usage != null ? usageError(usage, parseResult.originalArgs().toArray(String[]::new))
                     : failure(ex, cmd, app.verbose);
         });
@@ -206,6 +217,16 @@ public final class ConvNet implements Runnable {
                 + (verbose ? "" : " (--verbose shows details)"));
         err.flush();
         return EXIT_FAILURE;
+    }
+
+    /** The OutOfMemoryError {@code t} is or was caused by, or null. */
+    static OutOfMemoryError outOfMemoryIn(Throwable t) {
+        for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+        }
+        return null;
     }
 
     /** One line for an OutOfMemoryError; the stack trace only with --verbose. */
