@@ -29,7 +29,7 @@ import java.util.Map;
  */
 public final class LiveTraining implements TrainingListener {
     static final int POINTS_PER_EPOCH = 200;
-    static final int RATIOS_PER_EPOCH = 10;
+    static final int RATIOS_PER_EPOCH = 4;
     static final int SAMPLE = 1000;
     static final int MISREAD_SHOWN = 16;
 
