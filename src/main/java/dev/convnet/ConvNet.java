@@ -59,6 +59,9 @@ public final class ConvNet implements Runnable {
         throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate, summary, predict, activations, import, export or serve");
     }
 
+    /** The smallest Java heap convnet starts with, in MiB; its own data needs far more for any real input. */
+    static final long MIN_HEAP_MIB = 64;
+
     public static void main(String[] args) {
         if (Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose")) {
             // slf4j-simple reads its level once, when the first logger is made: set it before that.
@@ -68,6 +71,14 @@ public final class ConvNet implements Runnable {
         // Numbers in files and in our aligned tables are ASCII digits whatever the user's locale (an
         // Arabic locale wrote Arabic-Indic digits into run records); the text is English anyway.
         Locale.setDefault(Locale.Category.FORMAT, Locale.ROOT);
+        long heapMiB = Runtime.getRuntime().maxMemory() >> 20;
+        if (heapMiB < MIN_HEAP_MIB) {
+            // Under a few tens of MiB, ND4J's native start-up itself can run out of memory, and JavaCPP
+            // does not survive that (a native abort, seen at 20-32 MiB): refuse before touching it.
+            System.err.println("convnet: error: the Java heap limit is " + heapMiB + " MiB; convnet needs at least "
+                    + MIN_HEAP_MIB + " MiB: raise it (CONVNET_JAVA_OPTS=-Xmx512m, or -Xmx512m)");
+            System.exit(EXIT_FAILURE);
+        }
         NativeRuntime.configure();
         CommandLine cli = commandLine();
         // UTF-8 whatever the locale (LANG=C turned box-drawing and names like ü.png into '?'), and a

@@ -85,4 +85,39 @@ public final class TestData {
         return photo;
     }
 
+
+    /**
+     * A valid, all-black PNG of {@code bitDepth} and PNG {@code colourType} (2 RGB, 6 RGBA) with
+     * {@code bytesPerPixel}: a few hundred kB on the wire, that many bytes a pixel once decoded.
+     */
+    public static byte[] blackPng(int w, int h, int bitDepth, int colourType, int bytesPerPixel) throws IOException {
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream png = new java.io.DataOutputStream(file);
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h)
+                .put(new byte[] {(byte) bitDepth, (byte) colourType, 0, 0, 0});
+        chunk(png, "IHDR", ihdr.array());
+        java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat,
+                new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION))) {
+            byte[] row = new byte[bytesPerPixel * w + 1];
+            for (int y = 0; y < h; y++) {
+                z.write(row);
+            }
+        }
+        chunk(png, "IDAT", idat.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return file.toByteArray();
+    }
+
+    private static void chunk(java.io.DataOutputStream out, String type, byte[] data) throws IOException {
+        byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeInt(data.length);
+        out.write(name);
+        out.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(name);
+        crc.update(data);
+        out.writeInt((int) crc.getValue());
+    }
 }

@@ -131,24 +131,47 @@ class FileSafetyCliTest {
         assertTrue(run.out().contains(Printable.text(name)), run.out());
     }
 
-    /** Out of memory anywhere is one line without --verbose: a real evaluation under generated small heaps. */
+    /**
+     * Out of memory is one line without --verbose: a real prediction of a picture that decodes to
+     * 128 MB (4000x4000 RGBA at 16 bits a sample) under generated heaps too small for it.
+     */
     @Property(tries = 2)
     void outOfMemoryIsOneLine(@ForAll("heaps") int megabytes) throws Exception {
+        Path picture = Files.write(Files.createTempDirectory("oom").resolve("huge.png"),
+                TestData.blackPng(4_000, 4_000, 16, 6, 8));
+        String err = childJvm(megabytes, "predict", KERAS.resolve("book.keras").toString(), picture.toString());
+        assertTrue(err.startsWith("convnet predict: error: out of memory ("), err);
+    }
+
+    /** A heap too small for ND4J's own start-up is refused in one line before any native code runs. */
+    @Property(tries = 2)
+    void aHeapTooSmallToStartIsOneLine(@ForAll("tinyHeaps") int megabytes) throws Exception {
+        String err = childJvm(megabytes, "evaluate", KERAS.resolve("book.keras").toString(), "--data", TestData.mnist().toString());
+        assertTrue(err.startsWith("convnet: error: the Java heap limit is "), err);
+    }
+
+    /** Runs convnet in a JVM with {@code -Xmx<megabytes>m}; asserts exit 1 and one line on stderr, and returns it. */
+    private static String childJvm(int megabytes, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + megabytes + "m", "-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet",
-                "evaluate", KERAS.resolve("book.keras").toString(), "--data", TestData.mnist().toString()));
+                "-Xmx" + megabytes + "m", "-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet"));
+        command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(1, p.exitValue(), err);
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.startsWith("convnet evaluate: error: out of memory ("), err);
         assertFalse(err.contains("\tat ") || err.contains("Exception in thread"), err);
+        return err;
     }
 
     @Provide
     Arbitrary<Integer> heaps() {
-        return Arbitraries.integers().between(20, 32);
+        return Arbitraries.integers().between(64, 112);
+    }
+
+    @Provide
+    Arbitrary<Integer> tinyHeaps() {
+        return Arbitraries.integers().between(8, 56); // the JVM rounds -Xmx up to its alignment: 63m is a 64 MiB heap
     }
 
     private static void assertNoControls(String text) {

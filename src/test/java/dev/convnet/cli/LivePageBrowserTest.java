@@ -84,7 +84,8 @@ class LivePageBrowserTest {
         long first = points();
         String lossBefore = lossCurveFingerprint();
         waitFor(Duration.ofSeconds(120), "more points", () -> points() >= first + 5);
-        assertTrue(!lossCurveFingerprint().equals(lossBefore), "the loss chart was redrawn as points came");
+        // the page redraws on its next animation frame, not the moment a point arrives
+        waitFor(Duration.ofSeconds(30), "the loss chart redrawn as points came", () -> !lossCurveFingerprint().equals(lossBefore));
         assertTrue(text("settings").contains("SEED\n3") || text("settings").toLowerCase().contains("seed\n3"), text("settings"));
         assertEquals("(1)", text("earlier-count"));
         assertEquals("running", js("return document.body.dataset.state"));
