@@ -55,6 +55,9 @@ public final class LiveServer implements AutoCloseable {
      * @param stop what the Stop button does while training runs (ask the session to stop)
      * @throws IllegalStateException with a sentence to show when the port cannot be had
      */
+    /** Event streams open now: {@link #close} waits (briefly) for them to send their last events. */
+    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+
     public static LiveServer start(java.nio.file.Path model, int port, Runnable stop) {
         java.nio.file.Path folder = model.toAbsolutePath().getParent();
         LiveServer server = new LiveServer(new LiveFeed(), EarlierRuns.json(folder), stop);
@@ -116,9 +119,13 @@ public final class LiveServer implements AutoCloseable {
         OutputStream out = ctx.res().getOutputStream();
         out.write("retry: 1000\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
+        streams.incrementAndGet();
         try {
-            while (!feed.isClosed()) {
+            while (true) {
                 List<LiveFeed.Event> batch = feed.after(last, KEEP_ALIVE_MILLIS);
+                if (batch.isEmpty() && feed.isClosed()) {
+                    break; // every event, the run's end included, has gone out
+                }
                 if (batch.isEmpty()) {
                     out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
                 } else {
@@ -135,6 +142,8 @@ public final class LiveServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException gone) {
             // the page was closed: its thread ends here
+        } finally {
+            streams.decrementAndGet();
         }
     }
 
@@ -161,6 +170,16 @@ public final class LiveServer implements AutoCloseable {
     public void close() {
         closed.countDown();
         feed.close();
+        // let each open page receive the last events (how the run ended) before the server goes: bounded
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        while (streams.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         app.stop();
     }
 }
