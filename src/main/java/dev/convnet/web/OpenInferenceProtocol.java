@@ -10,9 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
@@ -35,7 +32,6 @@ import java.util.function.IntConsumer;
 final class OpenInferenceProtocol implements AutoCloseable {
     /** The one version of each model; versions are separate files served under separate names. */
     static final String VERSION = "1";
-    private static final long INFERENCE_TIMEOUT_SECONDS = 30;
     private static final String JSON = "application/json";
 
     private final Map<String, Served> models = new LinkedHashMap<>();
@@ -97,7 +93,7 @@ final class OpenInferenceProtocol implements AutoCloseable {
         }
         float[][] probabilities = new float[request.count()][];
         for (int i = 0; i < probabilities.length; i++) {
-            probabilities[i] = await(results.get(i));
+            probabilities[i] = PredictionServer.await(results.get(i)); // the same waiting, statuses and out-of-memory answer as /predict
         }
         ctx.contentType(JSON).result(json(InferenceRequest.response(served.model().name(), VERSION, request.id(), probabilities)));
     }
@@ -150,22 +146,6 @@ final class OpenInferenceProtocol implements AutoCloseable {
         doc.put("datatype", "FP32");
         doc.put("shape", shape);
         return doc;
-    }
-
-    private static float[] await(CompletableFuture<float[]> result) {
-        try {
-            return result.get(INFERENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw HttpProblem.overloaded("no answer from the model within " + INFERENCE_TIMEOUT_SECONDS + " s; try again");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw HttpProblem.overloaded("the server is shutting down");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof HttpProblem problem) {
-                throw problem;
-            }
-            throw new IllegalStateException("inference failed", e.getCause());
-        }
     }
 
     private byte[] json(Object document) {

@@ -329,7 +329,8 @@ public final class PredictionServer implements AutoCloseable {
         return decoder.prepare(body); // 422 when the picture has no digit
     }
 
-    private static float[] await(CompletableFuture<float[]> result) {
+    /** A batched answer, or the HTTP problem that stands for its failure (503 on a timeout or a stop). */
+    static float[] await(CompletableFuture<float[]> result) {
         try {
             return result.get(INFERENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
