@@ -63,9 +63,43 @@ public final class ConvNetModel {
 
     /** The graph's configuration, without allocating parameters. */
     public static ComputationGraphConfiguration configuration(Architecture arch, Hyperparameters hp) {
+        arch.featureMapSizes(MnistLoader.IMAGE_SIZE); // fails early, with a clear message, on impossible shapes
+        return arch.equals(Architecture.BOOK) ? listing8_1(graph(hp)).build() : anyArchitecture(arch, hp);
+    }
+
+    /** Any architecture, layer by layer from its settings (for the book's, the same graph as listing 8-1). */
+    static ComputationGraphConfiguration anyArchitecture(Architecture arch, Hyperparameters hp) {
+        GraphBuilder graph = graph(hp);
+        String last = arch.isDense() ? denseLayers(graph) : convLayers(graph, arch);
+        if (arch.dropout() > 0) {
+            // DL4J's argument is the probability to keep a unit, Keras' rate the probability to drop it;
+            // DL4J's dropout is inverted (kept units scaled by 1 / keep) like Keras'
+            graph.addLayer(DROPOUT, new DropoutLayer.Builder(1 - arch.dropout()).build(), last);
+            last = DROPOUT;
+        }
+        return graph.addLayer(OUTPUT, softmax10(), last).setOutputs(OUTPUT).build();
+    }
+
+    /**
+     * Listing 8-1, one line a layer, with Keras' layer names and output shapes ({@link #anyArchitecture}
+     * builds the same graph from {@link Architecture#BOOK}'s settings, and the variants).
+     */
+    private static GraphBuilder listing8_1(GraphBuilder graph) {
+        return graph                                                                       // Keras layer           output
+                .addLayer("conv2d", conv2d(32, 3, Activation.RELU), INPUT)                 // Conv2D(32, 3, relu)     26×26×32
+                .addLayer("max_pooling2d", maxPooling2d(), "conv2d")                       // MaxPooling2D(2)         13×13×32
+                .addLayer("conv2d_1", conv2d(64, 3, Activation.RELU), "max_pooling2d")     // Conv2D(64, 3, relu)     11×11×64
+                .addLayer("max_pooling2d_1", maxPooling2d(), "conv2d_1")                   // MaxPooling2D(2)         5×5×64
+                .addLayer("conv2d_2", conv2d(128, 3, Activation.RELU), "max_pooling2d_1")  // Conv2D(128, 3, relu)    3×3×128
+                .addVertex("flatten", flatten(3, 128), "conv2d_2")                         // Flatten                 1152
+                .addLayer(OUTPUT, softmax10(), "flatten")                                  // Dense(10, softmax)      10
+                .setOutputs(OUTPUT);
+    }
+
+    /** The global settings every network shares: seed, float32, RMSprop, Keras' initialisers. */
+    private static GraphBuilder graph(Hyperparameters hp) {
         int size = MnistLoader.IMAGE_SIZE;
-        arch.featureMapSizes(size); // fails early, with a clear message, on impossible shapes
-        GraphBuilder graph = new NeuralNetConfiguration.Builder()
+        return new NeuralNetConfiguration.Builder()
                 .seed(hp.seed())
                 .dataType(DataType.FLOAT)
                 .updater(hp.updater())
@@ -76,18 +110,29 @@ public final class ConvNetModel {
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(size, size, 1));
-        String last = arch.isDense() ? denseLayers(graph) : convLayers(graph, arch);
-        if (arch.dropout() > 0) {
-            // DL4J's argument is the probability to keep a unit, Keras' rate the probability to drop it;
-            // DL4J's dropout is inverted (kept units scaled by 1 / keep) like Keras'
-            graph.addLayer(DROPOUT, new DropoutLayer.Builder(1 - arch.dropout()).build(), last);
-            last = DROPOUT;
-        }
-        return graph
-                .addLayer(OUTPUT, new OutputLayer.Builder(LossFunction.SPARSE_MCXENT)
-                        .nOut(MnistLoader.CLASSES).activation(Activation.SOFTMAX).build(), last)
-                .setOutputs(OUTPUT)
-                .build();
+    }
+
+    /** Conv2D with Keras' default "valid" padding and stride 1. */
+    private static ConvolutionLayer conv2d(int filters, int kernel, Activation activation) {
+        return new ConvolutionLayer.Builder(kernel, kernel).convolutionMode(ConvolutionMode.Truncate)
+                .nOut(filters).activation(activation).build();
+    }
+
+    /** MaxPooling2D(pool_size=2): 2×2 windows, stride 2, the odd last row and column dropped. */
+    private static SubsamplingLayer maxPooling2d() {
+        return new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                .convolutionMode(ConvolutionMode.Truncate).build();
+    }
+
+    /** Flatten of a side×side×channels map (DL4J flattens NCHW; interop reorders for Keras' NHWC). */
+    private static PreprocessorVertex flatten(int side, int channels) {
+        return new PreprocessorVertex(new CnnToFeedForwardPreProcessor(side, side, channels));
+    }
+
+    /** Dense(10, softmax) trained with sparse categorical cross-entropy. */
+    private static OutputLayer softmax10() {
+        return new OutputLayer.Builder(LossFunction.SPARSE_MCXENT)
+                .nOut(MnistLoader.CLASSES).activation(Activation.SOFTMAX).build();
     }
 
     /** A freshly initialised book network, ready to train. */
@@ -101,7 +146,7 @@ public final class ConvNetModel {
         return graph;
     }
 
-    /** Conv2D → MaxPooling2D → … → Conv2D → Flatten, named as Keras names them. */
+    /** Conv2D → MaxPooling2D → … → Conv2D → Flatten for any {@link Architecture}, named as Keras names them. */
     private static String convLayers(GraphBuilder graph, Architecture arch) {
         List<Integer> filters = arch.filters();
         ConvolutionMode mode = arch.samePadding() ? ConvolutionMode.Same : ConvolutionMode.Truncate;
@@ -124,22 +169,20 @@ public final class ConvNetModel {
             }
             if (arch.poolsAfter(i)) {
                 String pool = "max_pooling2d" + suffix(i);
-                graph.addLayer(pool, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-                        .convolutionMode(ConvolutionMode.Truncate).build(), previous);
+                graph.addLayer(pool, maxPooling2d(), previous);
                 previous = pool;
             }
         }
         List<Integer> sizes = arch.featureMapSizes(MnistLoader.IMAGE_SIZE); // ends with the last map's side
         int side = sizes.get(sizes.size() - 1);
-        graph.addVertex("flatten", new PreprocessorVertex(
-                new CnnToFeedForwardPreProcessor(side, side, filters.get(filters.size() - 1))), previous);
+        graph.addVertex("flatten", flatten(side, filters.get(filters.size() - 1)), previous);
         return "flatten";
     }
 
     /** Chapter 2: Flatten → Dense(512, relu). */
     private static String denseLayers(GraphBuilder graph) {
         int size = MnistLoader.IMAGE_SIZE;
-        graph.addVertex("flatten", new PreprocessorVertex(new CnnToFeedForwardPreProcessor(size, size, 1)), INPUT);
+        graph.addVertex("flatten", flatten(size, 1), INPUT);
         graph.addLayer("dense_hidden", new DenseLayer.Builder().nOut(Architecture.DENSE_UNITS)
                 .activation(Activation.RELU).build(), "flatten");
         return "dense_hidden";

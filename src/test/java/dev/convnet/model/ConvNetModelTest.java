@@ -29,6 +29,13 @@ class ConvNetModelTest {
     }
 
     @Test
+    void listing8_1IsTheGraphTheVariantsBuilderMakesForTheBook() {
+        Hyperparameters hp = new Hyperparameters(0.001, 1);
+        assertEquals(ConvNetModel.anyArchitecture(Architecture.BOOK, hp).toJson(),
+                ConvNetModel.configuration(Architecture.BOOK, hp).toJson());
+    }
+
+    @Test
     void layersHaveTheBooksOutputShapes() {
         List<KerasSummary.Row> rows = KerasSummary.rows(graph.getConfiguration(), InputType.convolutional(28, 28, 1));
         List<String> shapes = rows.stream().map(KerasSummary.Row::shape).toList();
