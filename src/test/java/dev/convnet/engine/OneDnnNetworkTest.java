@@ -164,6 +164,105 @@ class OneDnnNetworkTest {
     }
 
     /**
+     * Dropout: the two implementations draw from different generators, so DL4J is given the
+     * engine's own mask (a fixed {@link org.deeplearning4j.nn.conf.dropout.IDropout}) and must then
+     * compute the same loss and gradients from the same weights and batch. The mask itself must be
+     * inverted dropout at Keras' rate: every value 0 or {@code 1 / (1 - rate)} in float32, the kept
+     * share within 6 standard deviations of {@code 1 - rate}, a new mask at each step. In inference
+     * the layer is the identity: the engine's probabilities equal DL4J's (which skip dropout there).
+     */
+    @Test
+    void dropoutStepMatchesDl4jGivenTheEnginesMask() {
+        double rate = 0.3;
+        dev.convnet.model.Architecture arch = dev.convnet.model.Architecture.BOOK.withDropout(rate);
+        ComputationGraph reference = ConvNetModel.create(arch, new Hyperparameters(0.001, 42));
+        ComputationGraph fast = ConvNetModel.create(arch, new Hyperparameters(0.001, 42));
+        OneDnnNetwork net = OneDnnNetwork.of(fast, 1, 28, 28, 64, Precision.FP32, false).orElseThrow();
+        NetworkSpec spec = ((NetworkSpec.Supported) NetworkSpec.of(fast, 1, 28, 28)).spec();
+        int dropout = spec.layers().size() - 2;
+        assertTrue(spec.layers().get(dropout) instanceof LayerSpec.Dropout d && Math.abs(d.rate() - rate) <= 2 * Math.ulp(rate),
+                "the engine runs the Dropout layer at Keras' rate: " + spec.layers());
+        int[] rows = new int[128];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (i * 7) % train.size();
+        }
+        StepResult result = net.trainStep(train.pixels(), train.classes(), rows, 0, 64);
+        float[] mask = net.dropoutMask(dropout, 64);
+        float scale = (float) (1 / (1 - rate)); // 1 / 0.7 in float32 (DL4J keeps p = 0.7 exactly)
+        long kept = 0;
+        for (float m : mask) {
+            assertTrue(m == 0f || m == scale, "mask value " + m);
+            kept += m == scale ? 1 : 0;
+        }
+        double expectedKept = mask.length * (1 - rate);
+        double sd = Math.sqrt(mask.length * rate * (1 - rate));
+        assertEquals(expectedKept, kept, 6 * sd, "units kept of " + mask.length);
+
+        INDArray maskArray = org.nd4j.linalg.factory.Nd4j.createFromArray(mask).reshape(64, mask.length / 64);
+        reference.getLayer(ConvNetModel.DROPOUT).conf().getLayer().setIDropout(new FixedMask(maskArray));
+        INDArray flat = train.images().reshape(train.size(), 784);
+        int[] first = java.util.Arrays.copyOfRange(rows, 0, 64);
+        reference.setInputs(org.nd4j.linalg.factory.Nd4j.pullRows(flat, 1, first).reshape(64, 1, 28, 28));
+        reference.setLabels(org.nd4j.linalg.factory.Nd4j.pullRows(train.labels(), 1, first));
+        reference.computeGradientAndScore();
+        double loss = result.lossSum() / 64;
+        assertEquals(reference.score(), loss, 64 * 8 * Rounding.FP32 * Math.max(1, Math.abs(loss)), "loss of the batch");
+        INDArray expected = reference.gradient().gradient().div(64);
+        for (int i = 0; i < spec.layers().size(); i++) {
+            LayerSpec layer = spec.layers().get(i);
+            if (fast.getLayer(layer.name()).numParams() > 0) {
+                assertGradientsMatch(layer.name() + "_W", valuesOf(expected, reference, layer.name() + "_W"), net.weightGradient(i),
+                        Rounding.gradientLength(spec, i, false, 64));
+                assertGradientsMatch(layer.name() + "_b", valuesOf(expected, reference, layer.name() + "_b"), net.biasGradient(i),
+                        Rounding.gradientLength(spec, i, true, 64));
+            }
+        }
+
+        net.trainStep(train.pixels(), train.classes(), rows, 64, 128);
+        assertTrue(!java.util.Arrays.equals(mask, net.dropoutMask(dropout, 64)), "each step draws a new mask");
+
+        ComputationGraph trained = fast.clone();
+        net.copyTo(trained);
+        float[][] probabilities = net.predict(train.pixels(), 0, 100);
+        float[][] dl4j = trained.outputSingle(false, train.images().get(NDArrayIndex.interval(0, 100))).toFloatMatrix();
+        for (int i = 0; i < probabilities.length; i++) {
+            for (int j = 0; j < 10; j++) {
+                assertEquals(dl4j[i][j], probabilities[i][j], Rounding.ofSums(3 * 3 * 128, Rounding.FP32), "inference is the identity");
+            }
+        }
+        net.close();
+    }
+
+    /** A dropout that multiplies by a given mask: DL4J's side of a step with the engine's mask. */
+    private static final class FixedMask implements org.deeplearning4j.nn.conf.dropout.IDropout {
+        private final INDArray mask;
+
+        FixedMask(INDArray mask) {
+            this.mask = mask;
+        }
+
+        @Override
+        public INDArray applyDropout(INDArray input, INDArray result, int iteration, int epoch,
+                                     org.deeplearning4j.nn.workspace.LayerWorkspaceMgr workspaces) {
+            return result.assign(input.mul(mask.reshape(input.shape())));
+        }
+
+        @Override
+        public INDArray backprop(INDArray gradientAtOutput, INDArray gradientAtInput, int iteration, int epoch) {
+            return gradientAtInput.assign(gradientAtOutput.mul(mask.reshape(gradientAtOutput.shape())));
+        }
+
+        @Override
+        public void clear() {
+        }
+
+        @Override
+        public FixedMask clone() {
+            return this;
+        }
+    }
+
+    /**
      * The index of the first layer whose gradients can be compared with DL4J's: 0, unless a ReLU
      * after a BatchNormalization let a gradient through in one implementation and not in the other,
      * at a value within float32 rounding of 0 (batch normalisation centres its output on 0, so a few
