@@ -37,7 +37,7 @@ public final class KerasImport {
      */
     public Outcome run(Path source, Path target, ImportSettingsChoice settings, String command) {
         store.checkWritable(target);
-        KerasModel keras = reader.read(source);
+        KerasModel keras = reader.readForFineTuning(source); // an imported model is there to be fine-tuned
         ImportSettings chosen = settings.resolve(ImportSettings.defaults(keras));
         NativeRuntime.start();
         ComputationGraph graph = keras.toGraph(chosen.hyperparameters());

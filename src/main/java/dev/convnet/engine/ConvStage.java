@@ -41,7 +41,8 @@ final class ConvStage {
      * @param srcDiff where the gradient with respect to {@code src} goes, or null when nothing needs
      *     it (the network's input, or an inference plan)
      * @param reluAppliedByNext the next layer (a max pooling) masks the gradient by the ReLU on its
-     *     four times smaller output, so this stage skips its own ReLU backward
+     *     four times smaller output, so this stage skips its own ReLU backward (a linear convolution
+     *     has none anyway)
      */
     static Stage build(StageContext ctx, LayerSpec.Conv conv, ActivationShape in, memory src, memory srcDiff,
                        ParameterSlot slot, boolean reluAppliedByNext) {
@@ -68,14 +69,14 @@ final class ConvStage {
         convolution_forward.primitive_desc fwd = null;
         algorithm alg = algorithm.convolution_direct;
         if (winograd) {
-            fwd = forwardOrNull(ctx, algorithm.convolution_winograd, srcAny, weightAny, biasDesc, dstAny,
+            fwd = forwardOrNull(ctx, conv, algorithm.convolution_winograd, srcAny, weightAny, biasDesc, dstAny,
                     strides, padBefore, padAfter);
             alg = fwd != null ? algorithm.convolution_winograd : alg;
         }
         if (fwd == null) {
             fwd = new convolution_forward.primitive_desc(new convolution_forward.desc(ctx.forwardKind(),
                     algorithm.convolution_direct, srcAny, weightAny, biasDesc, dstAny, strides, padBefore, padAfter),
-                    reluAttr(), ctx.eng());
+                    attr(conv), ctx.eng());
         }
         memory layerSrc = ctx.converted(src, fwd.src_desc(), forward);
         Parameters p = slot.bind(ctx.eng(), ctx.masterWeightLayout(fwd.weights_desc(), plainWeights), plainWeights, biasDesc);
@@ -88,7 +89,7 @@ final class ConvStage {
         }
 
         memory dstDiff = ctx.allocate(fwd.dst_desc());
-        if (!reluAppliedByNext) {
+        if (conv.relu() && !reluAppliedByNext) {
             Relu.backward(ctx, dst, dstDiff, backward);
         }
         // The weight gradient is float32 in both precisions.
@@ -123,11 +124,11 @@ final class ConvStage {
     }
 
     private static convolution_forward.primitive_desc forwardOrNull(
-            StageContext ctx, algorithm alg, memory.desc src, memory.desc weights, memory.desc bias, memory.desc dst,
+            StageContext ctx, LayerSpec.Conv conv, algorithm alg, memory.desc src, memory.desc weights, memory.desc bias, memory.desc dst,
             long[] strides, long[] padBefore, long[] padAfter) {
         try {
             return new convolution_forward.primitive_desc(new convolution_forward.desc(ctx.forwardKind(),
-                    alg, src, weights, bias, dst, strides, padBefore, padAfter), reluAttr(), ctx.eng());
+                    alg, src, weights, bias, dst, strides, padBefore, padAfter), attr(conv), ctx.eng());
         } catch (RuntimeException unsupported) {
             return null; // this oneDNN build or CPU has no such kernel: the direct one runs
         }
@@ -147,11 +148,14 @@ final class ConvStage {
         }
     }
 
-    private static primitive_attr reluAttr() {
-        post_ops ops = new post_ops();
-        ops.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
+    /** The ReLU as a post-op, for a convolution with one; none for a linear one (BatchNormalization follows). */
+    private static primitive_attr attr(LayerSpec.Conv conv) {
         primitive_attr attr = new primitive_attr();
-        attr.set_post_ops(ops);
+        if (conv.relu()) {
+            post_ops ops = new post_ops();
+            ops.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
+            attr.set_post_ops(ops);
+        }
         return attr;
     }
 }

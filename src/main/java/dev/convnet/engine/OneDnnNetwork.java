@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.stream;
@@ -33,6 +34,10 @@ public final class OneDnnNetwork implements AutoCloseable {
     private final engine eng = new engine(engine.kind.cpu, 0);
     private final stream strm = new stream(eng);
     private final ParameterSlot[] slots;
+    /** Each BatchNormalization layer's moving mean and variance (null for other layers), made by the first plan. */
+    private final MovingStatistics[] statistics;
+    /** Draws the dropout masks; seeded from the model's seed and iteration count in {@link #loadFrom}. */
+    private SplittableRandom dropoutRandom = new SplittableRandom(0);
     private final Precision precision;
     private final boolean winograd;
     private final Map<Integer, Plan> trainingPlans = new HashMap<>();
@@ -60,6 +65,7 @@ public final class OneDnnNetwork implements AutoCloseable {
         this.precision = precision;
         this.winograd = winograd;
         this.slots = new ParameterSlot[spec.layers().size()];
+        this.statistics = new MovingStatistics[spec.layers().size()];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new ParameterSlot();
         }
@@ -171,9 +177,53 @@ public final class OneDnnNetwork implements AutoCloseable {
         }
     }
 
-    /** Layer {@code layer}'s weight gradient of the last step, in DL4J's plain layout (for tests). */
+    /**
+     * Layer {@code layer}'s weight gradient of the last step, in DL4J's plain layout (for tests);
+     * gamma's for a BatchNormalization.
+     */
     float[] weightGradient(int layer) {
         return slots[layer].get().plainWeightGradient(eng, strm);
+    }
+
+    /** Layer {@code layer}'s bias gradient of the last step (beta's for a BatchNormalization), for tests. */
+    float[] biasGradient(int layer) {
+        return slots[layer].get().plainBiasGradient();
+    }
+
+    /**
+     * The mask Dropout layer {@code layer} applied in the last training step of {@code batch} images,
+     * in the plain NCHW order of the activations ({@code [batch, c*h*w]}, as DL4J flattens them): each
+     * value 0 or {@code 1 / (1 - rate)}. For tests.
+     */
+    float[] dropoutMask(int layer, int batch) {
+        return plain(trainingPlans.get(batch).masks.get(layer), trainingPlans.get(batch).inputShapes.get(layer), batch);
+    }
+
+    /**
+     * What layer {@code layer} read ({@code output} false) or wrote ({@code output} true) in the last
+     * training step of {@code batch} images, in plain NCHW order; with {@code gradient}, the loss's
+     * gradient with respect to it instead. For tests.
+     */
+    float[] trainingValues(int layer, int batch, boolean output, boolean gradient) {
+        Plan plan = trainingPlans.get(batch);
+        Stage stage = plan.stages.get(output ? layer : layer - 1);
+        ActivationShape shape = output ? spec.layers().get(layer).outputShape(plan.inputShapes.get(layer)) : plan.inputShapes.get(layer);
+        memory m = gradient ? stage.dstDiff() : stage.dst();
+        return plain(m, shape, batch);
+    }
+
+    private float[] plain(memory m, ActivationShape shape, int batch) {
+        memory plain = new memory(Dnnl.desc(memory.format_tag.nchw, batch, shape.channels(), shape.height(), shape.width()), eng);
+        memory.desc desc = m.get_desc();
+        memory source = m;
+        if (desc.data().ndims() == 2) { // the dense layer's [n, classes]
+            plain = new memory(Dnnl.desc(memory.format_tag.nc, batch, shape.channels()), eng);
+        }
+        new org.bytedeco.dnnl.reorder(source, plain).execute(strm, source, plain);
+        strm._wait();
+        float[] out = new float[(int) (batch * shape.size())];
+        Dnnl.floats(plain).get(0, out);
+        return out;
     }
 
     /** The number format this network trains in. */
@@ -230,15 +280,22 @@ public final class OneDnnNetwork implements AutoCloseable {
         return out;
     }
 
-    /** Writes weights, biases and RMSprop state back into {@code graph}, and advances its iteration count. */
+    /**
+     * Writes weights, biases, BatchNormalization's gamma, beta and moving statistics, and the RMSprop
+     * state back into {@code graph}, and advances its iteration count.
+     */
     public void copyTo(ComputationGraph graph) {
         INDArray params = graph.params().reshape(-1);
         INDArray state = updaterState(graph);
         forEachLayerWithParameters(graph, (p, w, b) -> {
             write(params, w, p.plainWeights(eng, strm));
             write(params, b, p.plainBias());
-            write(state, w, p.plainWeightCache(eng, strm));
-            write(state, b, p.plainBiasCache());
+            write(state, stateOffset(graph, w), p.plainWeightCache(eng, strm));
+            write(state, stateOffset(graph, b), p.plainBiasCache());
+        });
+        forEachBatchNorm(graph, (m, mean, variance) -> {
+            write(params, mean, m.mean());
+            write(params, variance, m.variance());
         });
         graph.getConfiguration().setIterationCount(graph.getConfiguration().getIterationCount() + (int) steps);
         steps = 0;
@@ -264,16 +321,27 @@ public final class OneDnnNetwork implements AutoCloseable {
         INDArray state = updaterState(graph);
         forEachLayerWithParameters(graph, (p, w, b) -> p.load(eng, strm,
                 read(params, w, p.weightCount()), read(params, b, p.biasCount()),
-                read(state, w, p.weightCount()), read(state, b, p.biasCount())));
+                read(state, stateOffset(graph, w), p.weightCount()), read(state, stateOffset(graph, b), p.biasCount())));
+        forEachBatchNorm(graph, (m, mean, variance) -> m.load(read(params, mean, m.channels()),
+                read(params, variance, m.channels())));
+        // a resumed run draws other masks than the run's first epochs did
+        long seed = graph.getConfiguration().getDefaultConfiguration().getSeed();
+        dropoutRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + graph.getConfiguration().getIterationCount());
         weightsVersion++;
     }
 
-    /** Visits each layer's parameters with the offsets of its weights and bias in the graph's flat vector. */
+    /**
+     * Visits each layer's parameters with the offsets of its weights and bias in the graph's flat
+     * vector: a BatchNormalization's gamma and beta are its weights and bias.
+     */
     private void forEachLayerWithParameters(ComputationGraph graph, ParameterVisitor visitor) {
         for (int i = 0; i < slots.length; i++) {
             if (slots[i].isBound()) {
-                String name = spec.layers().get(i).name();
-                visitor.visit(slots[i].get(), offset(graph, name + "_W"), offset(graph, name + "_b"));
+                LayerSpec layer = spec.layers().get(i);
+                String name = layer.name();
+                boolean norm = layer instanceof LayerSpec.BatchNorm;
+                visitor.visit(slots[i].get(), offset(graph, name + (norm ? "_gamma" : "_W")),
+                        offset(graph, name + (norm ? "_beta" : "_b")));
             }
         }
     }
@@ -282,17 +350,55 @@ public final class OneDnnNetwork implements AutoCloseable {
         void visit(Parameters parameters, long weightOffset, long biasOffset);
     }
 
-    /**
-     * RMSprop keeps one value per parameter, laid out like the flattened parameters themselves,
-     * so a parameter's offset finds its state too.
-     */
+    /** Visits each BatchNormalization's moving statistics with the offsets of DL4J's mean and var parameters. */
+    private void forEachBatchNorm(ComputationGraph graph, StatisticsVisitor visitor) {
+        for (int i = 0; i < statistics.length; i++) {
+            if (statistics[i] != null) {
+                String name = spec.layers().get(i).name();
+                visitor.visit(statistics[i], offset(graph, name + "_mean"), offset(graph, name + "_var"));
+            }
+        }
+    }
+
+    private interface StatisticsVisitor {
+        void visit(MovingStatistics statistics, long meanOffset, long varianceOffset);
+    }
+
+    /** The graph's updater state: RMSprop's cache of every parameter that has one (see {@link #stateOffset}). */
     private static INDArray updaterState(ComputationGraph graph) {
         ComputationGraphUpdater updater = graph.getUpdater(true);
         INDArray state = updater.getStateViewArray();
-        if (state == null || state.length() != graph.numParams()) {
-            throw new IllegalStateException("unexpected RMSprop state size " + (state == null ? 0 : state.length()));
+        long expected = stateSize(graph, Long.MAX_VALUE);
+        if (state == null || state.length() != expected) {
+            throw new IllegalStateException("unexpected RMSprop state size " + (state == null ? 0 : state.length())
+                    + ", expected " + expected);
         }
         return state.reshape(-1);
+    }
+
+    /**
+     * Where the updater state of the parameter at {@code paramOffset} (in the flat parameter vector)
+     * starts. DL4J lays the state out in the parameters' order, each parameter taking what its
+     * updater keeps: RMSprop one value per parameter, BatchNormalization's moving mean and variance
+     * (updated without a gradient, DL4J's NoOp updater) none, so they shift every later offset.
+     */
+    static long stateOffset(ComputationGraph graph, long paramOffset) {
+        return stateSize(graph, paramOffset);
+    }
+
+    /** The updater state that the parameters before {@code paramOffset} take. */
+    private static long stateSize(ComputationGraph graph, long paramOffset) {
+        long size = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
+            org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+            for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
+                long at = param.getValue().offset() - graph.params().offset();
+                if (at < paramOffset) {
+                    size += conf.getUpdaterByParam(param.getKey()).stateSize(param.getValue().length());
+                }
+            }
+        }
+        return size;
     }
 
     /** Offset of a parameter inside the graph's flattened parameter vector. */
@@ -351,6 +457,12 @@ public final class OneDnnNetwork implements AutoCloseable {
         private final FloatBuffer logitGradient;
         private final int classes;
         private final List<Kernel> kernels = new ArrayList<>();
+        /** Each Dropout layer's mask memory (training plans), by layer index. */
+        private final Map<Integer, memory> masks = new HashMap<>();
+        /** Every layer's stage, in order. */
+        private final List<Stage> stages = new ArrayList<>();
+        /** The activations each layer reads, by layer index. */
+        private final Map<Integer, ActivationShape> inputShapes = new HashMap<>();
 
         Plan(int n, boolean training) {
             this.n = n;
@@ -360,17 +472,25 @@ public final class OneDnnNetwork implements AutoCloseable {
             inputValues = Dnnl.floats(input);
             memory src = input;
             memory srcDiff = null; // gradient with respect to src; none for the network input
-            List<Stage> stages = new ArrayList<>();
             List<LayerSpec> layers = spec.layers();
             for (int i = 0; i < layers.size(); i++) {
                 LayerSpec layer = layers.get(i);
+                inputShapes.put(i, shape);
                 boolean poolNext = i + 1 < layers.size() && layers.get(i + 1) instanceof LayerSpec.MaxPool;
-                boolean convBefore = i > 0 && layers.get(i - 1) instanceof LayerSpec.Conv;
+                boolean reluConvBefore = i > 0 && layers.get(i - 1) instanceof LayerSpec.Conv c && c.relu();
                 Stage stage;
                 if (layer instanceof LayerSpec.Conv conv) {
-                    stage = ConvStage.build(ctx, conv, shape, src, srcDiff, slots[i], poolNext);
+                    stage = ConvStage.build(ctx, conv, shape, src, srcDiff, slots[i], poolNext && conv.relu());
                 } else if (layer instanceof LayerSpec.MaxPool pool) {
-                    stage = PoolStage.build(ctx, pool, shape, src, srcDiff, convBefore);
+                    stage = PoolStage.build(ctx, pool, shape, src, srcDiff, reluConvBefore);
+                } else if (layer instanceof LayerSpec.BatchNorm norm) {
+                    if (statistics[i] == null) {
+                        statistics[i] = new MovingStatistics(eng, shape.channels());
+                    }
+                    stage = BatchNormStage.build(ctx, norm, shape, src, srcDiff, slots[i], statistics[i]);
+                } else if (layer instanceof LayerSpec.Dropout dropout) {
+                    int index = i;
+                    stage = DropoutStage.build(ctx, dropout, src, srcDiff, () -> dropoutRandom, m -> masks.put(index, m));
                 } else {
                     stage = DenseStage.build(ctx, (LayerSpec.Dense) layer, shape, src, srcDiff, slots[i]);
                 }

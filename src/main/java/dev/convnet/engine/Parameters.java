@@ -78,6 +78,12 @@ final class Parameters {
         return toPlain(eng, s, values);
     }
 
+    float[] plainBiasGradient() {
+        float[] values = new float[biasValues.values.length];
+        Dnnl.floats(biasGradient).get(0, values);
+        return values;
+    }
+
     float[] plainBias() {
         return biasValues.values.clone();
     }

@@ -61,8 +61,27 @@ public final class KerasReader {
         }
     }
 
-    /** Reads {@code file}; InteropException with one line naming the file and the problem. */
+    /**
+     * Reads {@code file} for inference: every BatchNormalization folded into the weights of the
+     * layer next to it; InteropException with one line naming the file and the problem.
+     */
     public KerasModel read(Path file) {
+        return read(file, false);
+    }
+
+    /**
+     * Reads {@code file} to fine-tune it ({@code convnet import}, then {@code train --resume}): where
+     * every Conv2D is followed by a BatchNormalization (Conv2D, BatchNormalization, ReLU, as Kaggle's
+     * MNIST models write it), those are kept as layers with Keras' momentum, epsilon and moving
+     * statistics, so that training normalises by each batch as Keras does; any other
+     * BatchNormalization is folded as {@link #read} folds it. Dropout before the output layer is kept
+     * either way.
+     */
+    public KerasModel readForFineTuning(Path file) {
+        return read(file, true);
+    }
+
+    private KerasModel read(Path file, boolean fineTuning) {
         String name = file.toString();
         refuseSavedModel(file);
         if (!Files.isRegularFile(file)) {
@@ -82,11 +101,11 @@ public final class KerasReader {
         }
         String sha256 = sha256(file);
         if (startsWith(head, ZIP_MAGIC)) {
-            return readKeras(file, name, sha256);
+            return readKeras(file, name, sha256, fineTuning);
         }
         if (startsWith(head, HDF5_MAGIC)) {
             try (HdfFile hdf = new HdfFile(file)) {
-                return readLegacyH5(hdf, file, name, sha256);
+                return readLegacyH5(hdf, file, name, sha256, fineTuning);
             } catch (InteropException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
@@ -96,7 +115,7 @@ public final class KerasReader {
         throw new InteropException(name + ": not a Keras model file (neither a .keras archive nor an HDF5 .h5 file)");
     }
 
-    private KerasModel readKeras(Path file, String name, String sha256) {
+    private KerasModel readKeras(Path file, String name, String sha256, boolean fineTuning) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             String config = new String(entry(zip, name, "config.json", MAX_CONFIG_BYTES), StandardCharsets.UTF_8);
             String version = kerasVersion(zip, name);
@@ -105,14 +124,15 @@ public final class KerasReader {
             byte[] weights = entry(zip, name, "model.weights.h5", weightsLimit(expected));
             try (HdfFile hdf = HdfFile.fromBytes(weights)) {
                 Group layers = kerasLayersGroup(hdf, name);
-                return model(arch, readWeights(name, arch, expected, (layerName, savePath, n) -> {
+                List<KerasModel.BatchNormWeights> kept = new ArrayList<>();
+                return model(arch, readWeights(name, arch, expected, fineTuning && keepsBatchNorm(arch), kept, (layerName, savePath, n) -> {
                     Node group = layers.getChild(savePath);
                     Node vars = group instanceof Group g ? g.getChild("vars") : null;
                     if (!(vars instanceof Group v) || !(v.getChild(String.valueOf(n)) instanceof Dataset d)) {
                         return null;
                     }
                     return d;
-                }), new KerasSource(file, "keras", version, sha256));
+                }), new KerasSource(file, "keras", version, sha256), kept);
             } catch (InteropException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
@@ -190,7 +210,7 @@ public final class KerasReader {
                 + "architecture needs (at most " + limit + " bytes); the archive is damaged or hostile");
     }
 
-    private KerasModel readLegacyH5(HdfFile hdf, Path file, String name, String sha256) {
+    private KerasModel readLegacyH5(HdfFile hdf, Path file, String name, String sha256, boolean fineTuning) {
         String config = stringAttribute(hdf, "model_config");
         if (config == null) {
             throw new InteropException(name + ": an HDF5 file but not a Keras model (no model_config; a weights-only "
@@ -201,7 +221,8 @@ public final class KerasReader {
         if (!(hdf.getChild("model_weights") instanceof Group weights)) {
             throw new InteropException(name + ": a Keras model config without weights (no model_weights group)");
         }
-        return model(arch, readWeights(name, arch, weightedLayers(arch), (layerName, savePath, n) -> {
+        List<KerasModel.BatchNormWeights> kept = new ArrayList<>();
+        return model(arch, readWeights(name, arch, weightedLayers(arch), fineTuning && keepsBatchNorm(arch), kept, (layerName, savePath, n) -> {
             if (!(weights.getChild(layerName) instanceof Group group)) {
                 return null;
             }
@@ -210,11 +231,40 @@ public final class KerasReader {
                 return null;
             }
             return group.getByPath(names.get(n)) instanceof Dataset d ? d : null;
-        }), new KerasSource(file, "h5", version == null ? "unknown" : version, sha256));
+        }), new KerasSource(file, "h5", version == null ? "unknown" : version, sha256), kept);
     }
 
-    private static KerasModel model(KerasArchitecture arch, List<KerasModel.LayerWeights> weights, KerasSource source) {
-        return new KerasModel(arch.architecture(), weights, source, arch.notes());
+    private static KerasModel model(KerasArchitecture arch, List<KerasModel.LayerWeights> weights, KerasSource source,
+                                    List<KerasModel.BatchNormWeights> kept) {
+        if (kept.isEmpty()) {
+            return new KerasModel(arch.architecture(), weights, source, arch.notes());
+        }
+        java.util.Map<String, String> notes = new java.util.LinkedHashMap<>(arch.notes());
+        List<String> keptNames = kept.stream().map(KerasModel.BatchNormWeights::kerasName).toList();
+        String folded = notes.remove("imported.folded");
+        if (folded != null) {
+            // the kept layers are no longer folded: "batch_normalization into conv2d" goes
+            String rest = String.join(", ", Arrays.stream(folded.split(", "))
+                    .filter(entry -> keptNames.stream().noneMatch(k -> entry.startsWith(k + " into "))).toList());
+            if (!rest.isEmpty()) {
+                notes.put("imported.folded", rest);
+            }
+        }
+        notes.put("imported.batch_norm", String.join(", ", kept.stream().map(b -> b.kerasName() + " (momentum "
+                + KerasSpellings.number(b.momentum()) + ", epsilon " + KerasSpellings.number(b.epsilon()) + ")").toList())
+                + " kept as layers for fine-tuning: each batch normalised by its own statistics, the moving ones updated as Keras does");
+        return new KerasModel(arch.architecture().withBatchNorm(true), weights, source, notes, kept);
+    }
+
+    /**
+     * Whether convnet's graph can keep the model's BatchNormalization layers: convnet's
+     * {@code --batch-norm} network has one right after every Conv2D (before its ReLU), with a learned
+     * gamma and beta; a model spelled otherwise has its BatchNormalization folded.
+     */
+    private static boolean keepsBatchNorm(KerasArchitecture arch) {
+        List<KerasArchitecture.Weighted> convs = arch.weighted().subList(0, arch.weighted().size() - 1);
+        return !arch.architecture().isDense() && !convs.isEmpty() && convs.stream().allMatch(w -> w.batchNorm() != null
+                && w.batchNorm().center() && w.batchNorm().scale() && w.batchNorm().epsilon() > 0 && w.inputNorm() == null);
     }
 
     /**
@@ -275,6 +325,7 @@ public final class KerasReader {
      * input scaling folded in: what convnet's plain layers compute.
      */
     private static List<KerasModel.LayerWeights> readWeights(String name, KerasArchitecture arch, List<ChainLayer> layers,
+                                                             boolean keepConvNorms, List<KerasModel.BatchNormWeights> kept,
                                                              WeightLocator locator) {
         List<KerasModel.LayerWeights> weights = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
@@ -309,7 +360,16 @@ public final class KerasReader {
                 layer = Folding.inputAffine(where, layer, affine);
             }
             KerasArchitecture.BatchNorm bn = w.batchNorm();
-            if (bn != null) {
+            if (bn != null && keepConvNorms && layers.get(i) instanceof ChainLayer.Conv) {
+                float[][] v = batchNormVariables(name, bn, biasShape[0], locator);
+                for (int c = 0; c < v[3].length; c++) {
+                    if (v[3][c] < 0) {
+                        throw new InteropException(name + ": the moving_variance of " + bn.name() + " is negative (" + v[3][c]
+                                + " at channel " + c + "); a variance is at least 0: the file is damaged or altered");
+                    }
+                }
+                kept.add(new KerasModel.BatchNormWeights(bn.name(), v[0], v[1], v[2], v[3], bn.momentum(), bn.epsilon()));
+            } else if (bn != null) {
                 Folding.Affine affine = batchNormAffine(name, bn, biasShape[0], locator);
                 layer = Folding.batchNorm(name + ": folding " + bn.name() + " into " + w.name(), layer, affine);
             }
@@ -326,6 +386,12 @@ public final class KerasReader {
     /** A BatchNormalization layer's variables over {@code channels}, as the affine map it is at inference. */
     private static Folding.Affine batchNormAffine(String name, KerasArchitecture.BatchNorm bn, int channels,
                                                  WeightLocator locator) {
+        float[][] v = batchNormVariables(name, bn, channels, locator);
+        return Folding.Affine.batchNorm(v[0], v[1], v[2], v[3], bn.epsilon());
+    }
+
+    /** gamma, beta, moving mean and moving variance over {@code channels} (1 and 0 for an absent gamma or beta). */
+    private static float[][] batchNormVariables(String name, KerasArchitecture.BatchNorm bn, int channels, WeightLocator locator) {
         int[] shape = {channels};
         int n = 0;
         float[] ones = new float[channels];
@@ -335,7 +401,7 @@ public final class KerasReader {
                 : new float[channels];
         float[] mean = values(name, bn.name(), "moving_mean", locator.find(bn.name(), bn.savePath(), n++), shape);
         float[] variance = values(name, bn.name(), "moving_variance", locator.find(bn.name(), bn.savePath(), n), shape);
-        return Folding.Affine.batchNorm(gamma, beta, mean, variance, bn.epsilon());
+        return new float[][] {gamma, beta, mean, variance};
     }
 
     /** A dataset's values, after checking its shape and type: nothing is read for a shape we did not expect. */

@@ -19,11 +19,17 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * {@code reference kernels: N}.
  */
 public final class KernelReport {
-    /** The networks: listing 8-1, then OneDnnNetworkTest's variants (filters, kernel, stride, padding). */
+    /**
+     * The networks: listing 8-1, then OneDnnNetworkTest's variants (filters, kernel, stride, padding),
+     * then with BatchNormalization and Dropout.
+     */
     static final List<Architecture> NETWORKS = List.of(Architecture.BOOK,
             new Architecture(ModelType.CONVNET, List.of(32, 64, 128), 3, 1, Padding.fromId("same")),
             new Architecture(ModelType.CONVNET, List.of(16, 32), 5, 2, Padding.fromId("same")),
-            new Architecture(ModelType.CONVNET, List.of(8, 16), 4, 1, Padding.fromId("valid")));
+            new Architecture(ModelType.CONVNET, List.of(8, 16), 4, 1, Padding.fromId("valid")),
+            // train --batch-norm --dropout 0.5: batch_normalization (ReLU fused) and dropout's binary_mul
+            Architecture.BOOK.withBatchNorm(true).withDropout(0.5),
+            new Architecture(ModelType.CONVNET, List.of(16, 32), 5, 2, Padding.fromId("same")).withPoolLast(true).withBatchNorm(true));
 
     private KernelReport() {
     }

@@ -65,6 +65,17 @@ class OneDnnNetworkTest {
         }
     }
 
+    /** Conv2D (linear) → BatchNormalization → ReLU, as {@code train --batch-norm} builds it. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"32,64,128 3 1 valid", "16,32 5 2 same pool-last"})
+    void batchNormalizationStepsMatchDl4j(String variant) {
+        String[] v = variant.split(" ");
+        assertStepsMatch(new dev.convnet.model.Architecture(dev.convnet.model.ModelType.CONVNET,
+                java.util.Arrays.stream(v[0].split(",")).map(Integer::valueOf).toList(),
+                Integer.parseInt(v[1]), Integer.parseInt(v[2]), dev.convnet.model.Padding.fromId(v[3]))
+                .withPoolLast(v.length > 4).withBatchNorm(true));
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"32,64,128 3 1 same", "16,32 5 2 same", "8,16 4 1 valid"})
     void variantsMatchDl4jFitToo(String variant) {
@@ -119,22 +130,312 @@ class OneDnnNetworkTest {
                 // the loss sums 64 logarithms of softmax outputs, each a few roundings from the logits
                 assertEquals(reference.score(), loss, 64 * 8 * Rounding.FP32 * Math.max(1, Math.abs(loss)), "loss of the first batch");
             }
+            int comparableFrom = step == 0 ? firstLayerAboveReluFlips(spec, net, reference) : 0;
             for (int i = 0; i < spec.layers().size(); i++) {
                 LayerSpec layer = spec.layers().get(i);
+                if (layer instanceof LayerSpec.BatchNorm norm) {
+                    assertBatchNormBackward(net, i, norm, before);
+                }
                 if (fast.getLayer(layer.name()).numParams() == 0) {
                     continue;
                 }
-                float[] gradient = net.weightGradient(i);
-                if (step == 0) {
+                String[] keys = parameterKeys(layer);
+                float[][] gradients = {net.weightGradient(i), net.biasGradient(i)};
+                for (int k = 0; k < 2; k++) {
+                    String key = layer.name() + "_" + keys[k];
                     // DL4J's gradient is the batch's sum; its updater divides it by the batch size
-                    float[] dl4j = weightsOf(expected.gradient().div(64), reference, layer.name());
-                    assertGradientsMatch(layer.name(), dl4j, gradient, Rounding.weightGradientLength(spec, i, 64));
+                    float[] dl4j = step == 0 ? valuesOf(expected.gradient().div(64), reference, key) : null;
+                    if (k == 1 && layer instanceof LayerSpec.Conv c && !c.relu()) {
+                        // a bias right before a BatchNormalization: the normalisation subtracts the
+                        // batch mean, so its exact gradient is 0 and both sides hold rounding noise
+                        assertBiasBeforeNormIsZero(net, i, gradients[k], dl4j);
+                    } else if (step == 0 && i >= comparableFrom) {
+                        assertGradientsMatch(key, dl4j, gradients[k], Rounding.gradientLength(spec, i, k == 1, 64));
+                    }
+                    assertRmsPropStep(key, rms, before, after, gradients[k]);
                 }
-                assertRmsPropStep(layer.name(), rms, before, after, gradient);
+            }
+            if (step == 0) {
+                assertMovingStatisticsMatch(spec, fast, reference, after, first);
             }
         }
         net.close();
         assertEquals(3, after.getConfiguration().getIterationCount(), "iterations counted in the graph");
+    }
+
+    /**
+     * Dropout: the two implementations draw from different generators, so DL4J is given the
+     * engine's own mask (a fixed {@link org.deeplearning4j.nn.conf.dropout.IDropout}) and must then
+     * compute the same loss and gradients from the same weights and batch. The mask itself must be
+     * inverted dropout at Keras' rate: every value 0 or {@code 1 / (1 - rate)} in float32, the kept
+     * share within 6 standard deviations of {@code 1 - rate}, a new mask at each step. In inference
+     * the layer is the identity: the engine's probabilities equal DL4J's (which skip dropout there).
+     */
+    @Test
+    void dropoutStepMatchesDl4jGivenTheEnginesMask() {
+        double rate = 0.3;
+        dev.convnet.model.Architecture arch = dev.convnet.model.Architecture.BOOK.withDropout(rate);
+        ComputationGraph reference = ConvNetModel.create(arch, new Hyperparameters(0.001, 42));
+        ComputationGraph fast = ConvNetModel.create(arch, new Hyperparameters(0.001, 42));
+        OneDnnNetwork net = OneDnnNetwork.of(fast, 1, 28, 28, 64, Precision.FP32, false).orElseThrow();
+        NetworkSpec spec = ((NetworkSpec.Supported) NetworkSpec.of(fast, 1, 28, 28)).spec();
+        int dropout = spec.layers().size() - 2;
+        assertTrue(spec.layers().get(dropout) instanceof LayerSpec.Dropout d && Math.abs(d.rate() - rate) <= 2 * Math.ulp(rate),
+                "the engine runs the Dropout layer at Keras' rate: " + spec.layers());
+        int[] rows = new int[128];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (i * 7) % train.size();
+        }
+        StepResult result = net.trainStep(train.pixels(), train.classes(), rows, 0, 64);
+        float[] mask = net.dropoutMask(dropout, 64);
+        float scale = (float) (1 / (1 - rate)); // 1 / 0.7 in float32 (DL4J keeps p = 0.7 exactly)
+        long kept = 0;
+        for (float m : mask) {
+            assertTrue(m == 0f || m == scale, "mask value " + m);
+            kept += m == scale ? 1 : 0;
+        }
+        double expectedKept = mask.length * (1 - rate);
+        double sd = Math.sqrt(mask.length * rate * (1 - rate));
+        assertEquals(expectedKept, kept, 6 * sd, "units kept of " + mask.length);
+
+        INDArray maskArray = org.nd4j.linalg.factory.Nd4j.createFromArray(mask).reshape(64, mask.length / 64);
+        reference.getLayer(ConvNetModel.DROPOUT).conf().getLayer().setIDropout(new FixedMask(maskArray));
+        INDArray flat = train.images().reshape(train.size(), 784);
+        int[] first = java.util.Arrays.copyOfRange(rows, 0, 64);
+        reference.setInputs(org.nd4j.linalg.factory.Nd4j.pullRows(flat, 1, first).reshape(64, 1, 28, 28));
+        reference.setLabels(org.nd4j.linalg.factory.Nd4j.pullRows(train.labels(), 1, first));
+        reference.computeGradientAndScore();
+        double loss = result.lossSum() / 64;
+        assertEquals(reference.score(), loss, 64 * 8 * Rounding.FP32 * Math.max(1, Math.abs(loss)), "loss of the batch");
+        INDArray expected = reference.gradient().gradient().div(64);
+        for (int i = 0; i < spec.layers().size(); i++) {
+            LayerSpec layer = spec.layers().get(i);
+            if (fast.getLayer(layer.name()).numParams() > 0) {
+                assertGradientsMatch(layer.name() + "_W", valuesOf(expected, reference, layer.name() + "_W"), net.weightGradient(i),
+                        Rounding.gradientLength(spec, i, false, 64));
+                assertGradientsMatch(layer.name() + "_b", valuesOf(expected, reference, layer.name() + "_b"), net.biasGradient(i),
+                        Rounding.gradientLength(spec, i, true, 64));
+            }
+        }
+
+        net.trainStep(train.pixels(), train.classes(), rows, 64, 128);
+        assertTrue(!java.util.Arrays.equals(mask, net.dropoutMask(dropout, 64)), "each step draws a new mask");
+
+        ComputationGraph trained = fast.clone();
+        net.copyTo(trained);
+        float[][] probabilities = net.predict(train.pixels(), 0, 100);
+        float[][] dl4j = trained.outputSingle(false, train.images().get(NDArrayIndex.interval(0, 100))).toFloatMatrix();
+        for (int i = 0; i < probabilities.length; i++) {
+            for (int j = 0; j < 10; j++) {
+                assertEquals(dl4j[i][j], probabilities[i][j], Rounding.ofSums(3 * 3 * 128, Rounding.FP32), "inference is the identity");
+            }
+        }
+        net.close();
+    }
+
+    /** A dropout that multiplies by a given mask: DL4J's side of a step with the engine's mask. */
+    private static final class FixedMask implements org.deeplearning4j.nn.conf.dropout.IDropout {
+        private final INDArray mask;
+
+        FixedMask(INDArray mask) {
+            this.mask = mask;
+        }
+
+        @Override
+        public INDArray applyDropout(INDArray input, INDArray result, int iteration, int epoch,
+                                     org.deeplearning4j.nn.workspace.LayerWorkspaceMgr workspaces) {
+            return result.assign(input.mul(mask.reshape(input.shape())));
+        }
+
+        @Override
+        public INDArray backprop(INDArray gradientAtOutput, INDArray gradientAtInput, int iteration, int epoch) {
+            return gradientAtInput.assign(gradientAtOutput.mul(mask.reshape(gradientAtOutput.shape())));
+        }
+
+        @Override
+        public void clear() {
+        }
+
+        @Override
+        public FixedMask clone() {
+            return this;
+        }
+    }
+
+    /**
+     * The index of the first layer whose gradients can be compared with DL4J's: 0, unless a ReLU
+     * after a BatchNormalization let a gradient through in one implementation and not in the other,
+     * at a value within float32 rounding of 0 (batch normalisation centres its output on 0, so a few
+     * of half a million values may round to the other sign). Then the layers below differ by whole
+     * terms, legitimately; they are checked against formulas in double given the engine's own values
+     * ({@link #assertBatchNormBackward}) and by the RMSprop step. Every flip must be such a value, and
+     * the normalised outputs must agree within rounding of their sums.
+     */
+    private static int firstLayerAboveReluFlips(NetworkSpec spec, OneDnnNetwork net, ComputationGraph reference) {
+        int comparableFrom = 0;
+        java.util.Map<String, INDArray> dl4j = reference.feedForward(reference.getInputs()[0], true);
+        java.util.List<String> names = reference.getConfiguration().getTopologicalOrderStr();
+        for (int i = 0; i < spec.layers().size(); i++) {
+            if (spec.layers().get(i) instanceof LayerSpec.BatchNorm norm && norm.relu()) {
+                float[] engine = net.trainingValues(i, 64, true, false);
+                float[] normalised = dl4j.get(norm.name()).reshape(-1).toFloatVector();
+                float[] relu = dl4j.get(names.get(names.indexOf(norm.name()) + 1)).reshape(-1).toFloatVector();
+                double largest = 0;
+                double diff = 0;
+                for (int j = 0; j < engine.length; j++) {
+                    largest = Math.max(largest, Math.abs(normalised[j]));
+                    diff = Math.max(diff, Math.abs(engine[j] - relu[j]));
+                }
+                double tolerance = Rounding.ofSums(Rounding.gradientLength(spec, i, false, 64), Rounding.FP32) * largest;
+                assertTrue(diff <= tolerance, norm.name() + " output differs from DL4J's by " + diff + "; rounding allows " + tolerance);
+                int flips = 0;
+                for (int j = 0; j < engine.length; j++) {
+                    if ((engine[j] > 0) != (relu[j] > 0)) {
+                        assertTrue(Math.abs(normalised[j]) <= tolerance, norm.name() + " ReLU differs at " + j
+                                + " where DL4J's input is " + normalised[j] + ", not within rounding (" + tolerance + ") of 0");
+                        flips++;
+                    }
+                }
+                if (flips > 0) {
+                    System.out.println(norm.name() + ": " + flips + " of " + engine.length
+                            + " ReLU inputs within rounding of 0 went the other way; layers below compared by formula");
+                    comparableFrom = i + 1;
+                }
+            }
+        }
+        return comparableFrom;
+    }
+
+    /**
+     * One BatchNormalization's backprop against the formulas in double (Ioffe and Szegedy, 2015,
+     * section 3), given the engine's own input x, output y, output gradient dy and gamma: with
+     * {@code g = dy (y > 0)} where a ReLU is fused, {@code dbeta = sum g}, {@code dgamma = sum g xhat},
+     * {@code dx = gamma / sigma (g - dbeta / n - xhat dgamma / n)}, sums over images and positions,
+     * sigma from the batch's biased variance plus epsilon.
+     */
+    private static void assertBatchNormBackward(OneDnnNetwork net, int layer, LayerSpec.BatchNorm norm, ComputationGraph before) {
+        float[] x = net.trainingValues(layer, 64, false, false);
+        float[] y = net.trainingValues(layer, 64, true, false);
+        float[] dy = net.trainingValues(layer, 64, true, true);
+        float[] dx = net.trainingValues(layer, 64, false, true);
+        float[] gamma = valuesOf(before.params(), before, norm.name() + "_gamma");
+        int channels = gamma.length;
+        int positions = x.length / 64 / channels;
+        long n = 64L * positions;
+        double[] dGamma = new double[channels];
+        double[] dBeta = new double[channels];
+        double[] expectedDx = new double[x.length];
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            for (int i = 0; i < 64; i++) {
+                for (int p = 0; p < positions; p++) {
+                    sum += x[(i * channels + c) * positions + p];
+                }
+            }
+            double mean = sum / n;
+            double squares = 0;
+            for (int i = 0; i < 64; i++) {
+                for (int p = 0; p < positions; p++) {
+                    double d = x[(i * channels + c) * positions + p] - mean;
+                    squares += d * d;
+                }
+            }
+            double sigma = Math.sqrt(squares / n + norm.epsilon());
+            for (int i = 0; i < 64; i++) {
+                for (int p = 0; p < positions; p++) {
+                    int at = (i * channels + c) * positions + p;
+                    double g = !norm.relu() || y[at] > 0 ? dy[at] : 0;
+                    dBeta[c] += g;
+                    dGamma[c] += g * (x[at] - mean) / sigma;
+                }
+            }
+            for (int i = 0; i < 64; i++) {
+                for (int p = 0; p < positions; p++) {
+                    int at = (i * channels + c) * positions + p;
+                    double g = !norm.relu() || y[at] > 0 ? dy[at] : 0;
+                    double xHat = (x[at] - mean) / sigma;
+                    expectedDx[at] = gamma[c] / sigma * (g - dBeta[c] / n - xHat * dGamma[c] / n);
+                }
+            }
+        }
+        assertGradientsMatch(norm.name() + "_gamma (formula)", toFloats(dGamma), net.weightGradient(layer), n);
+        assertGradientsMatch(norm.name() + "_beta (formula)", toFloats(dBeta), net.biasGradient(layer), n);
+        assertGradientsMatch(norm.name() + " input gradient (formula)", toFloats(expectedDx), dx, n);
+    }
+
+    /**
+     * A convolution's bias right before a BatchNormalization: its exact gradient, the sum of the
+     * normalisation's input gradient dz over images and positions, is 0; each implementation's is
+     * the rounding of that sum, at most {@link Rounding#ofSums} of the sum of |dz|.
+     */
+    private static void assertBiasBeforeNormIsZero(OneDnnNetwork net, int layer, float[] engine, float[] dl4j) {
+        float[] dz = net.trainingValues(layer + 1, 64, false, true);
+        int channels = engine.length;
+        int positions = dz.length / 64 / channels;
+        for (int c = 0; c < channels; c++) {
+            double magnitude = 0;
+            for (int i = 0; i < 64; i++) {
+                for (int p = 0; p < positions; p++) {
+                    magnitude += Math.abs(dz[(i * channels + c) * positions + p]);
+                }
+            }
+            double tolerance = Rounding.ofSums(64L * positions, Rounding.FP32) * magnitude;
+            assertTrue(Math.abs(engine[c]) <= tolerance, "bias gradient before a BatchNormalization, channel " + c + ": "
+                    + engine[c] + " is not 0 within rounding (" + tolerance + ")");
+            if (dl4j != null) {
+                assertTrue(Math.abs(dl4j[c]) <= tolerance, "DL4J's bias gradient before a BatchNormalization, channel " + c
+                        + ": " + dl4j[c] + " is not 0 within rounding (" + tolerance + ")");
+            }
+        }
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    /** The parameters oneDNN's {@link Parameters} keep as weights and bias: gamma and beta for a BatchNormalization. */
+    private static String[] parameterKeys(LayerSpec layer) {
+        return layer instanceof LayerSpec.BatchNorm ? new String[] {"gamma", "beta"} : new String[] {"W", "b"};
+    }
+
+    /**
+     * After one step, each BatchNormalization's moving mean and variance equal what DL4J's {@code fit}
+     * leaves from the same weights and batch: {@code momentum * moving + (1 - momentum) * batch}, the
+     * batch's statistics being sums over every image and position, so equal up to their rounding.
+     */
+    private static void assertMovingStatisticsMatch(NetworkSpec spec, ComputationGraph start, ComputationGraph reference,
+                                                    ComputationGraph engineAfter, int[] rows) {
+        if (spec.layers().stream().noneMatch(l -> l instanceof LayerSpec.BatchNorm)) {
+            return;
+        }
+        ComputationGraph fitted = reference.clone();
+        INDArray flat = train.images().reshape(train.size(), 784);
+        fitted.fit(new org.nd4j.linalg.dataset.DataSet(org.nd4j.linalg.factory.Nd4j.pullRows(flat, 1, rows).reshape(rows.length, 1, 28, 28),
+                org.nd4j.linalg.factory.Nd4j.pullRows(train.labels(), 1, rows)));
+        for (int i = 0; i < spec.layers().size(); i++) {
+            if (spec.layers().get(i) instanceof LayerSpec.BatchNorm norm) {
+                for (String statistic : new String[] {"mean", "var"}) {
+                    String key = norm.name() + "_" + statistic;
+                    float[] before = valuesOf(start.params(), start, key);
+                    float[] dl4j = valuesOf(fitted.params(), fitted, key);
+                    float[] engine = valuesOf(engineAfter.params(), engineAfter, key);
+                    double largest = 0;
+                    double diff = 0;
+                    for (int c = 0; c < dl4j.length; c++) {
+                        largest = Math.max(largest, Math.abs(dl4j[c]));
+                        diff = Math.max(diff, Math.abs(dl4j[c] - engine[c]));
+                    }
+                    assertTrue(!java.util.Arrays.equals(before, engine), key + " was updated");
+                    double tolerance = Rounding.ofSums(Rounding.gradientLength(spec, i, false, rows.length), Rounding.FP32);
+                    assertTrue(diff <= tolerance * largest, key + " after one step differs from DL4J's by " + diff / largest
+                            + " of its largest element; float32 rounding allows " + tolerance);
+                }
+            }
+        }
     }
 
     private static void assertGradientsMatch(String layer, float[] expected, float[] actual, long reductionLength) {
@@ -153,10 +454,10 @@ class OneDnnNetworkTest {
 
     private static void assertRmsPropStep(String layer, RmsProp rms, ComputationGraph before, ComputationGraph after,
                                           float[] gradient) {
-        float[] w0 = weightsOf(before.params(), before, layer);
-        float[] w1 = weightsOf(after.params(), after, layer);
-        float[] c0 = weightsOf(before.getUpdater(true).getStateViewArray(), before, layer);
-        float[] c1 = weightsOf(after.getUpdater(true).getStateViewArray(), after, layer);
+        float[] w0 = valuesOf(before.params(), before, layer);
+        float[] w1 = valuesOf(after.params(), after, layer);
+        float[] c0 = stateOf(before, layer);
+        float[] c1 = stateOf(after, layer);
         double lr = rms.getLearningRate();
         double rho = rms.getRmsDecay();
         double eps = rms.getEpsilon();
@@ -173,13 +474,22 @@ class OneDnnNetworkTest {
     }
 
     /**
-     * A layer's weights in a vector laid out like the graph's flattened parameters (its
-     * parameters, their gradient or their RMSprop cache), in that flat order: DL4J's plain layout.
+     * A parameter ({@code conv2d_W}, {@code batch_normalization_gamma}) in a vector laid out like the
+     * graph's flattened parameters (the parameters or their gradient), in that flat order: DL4J's
+     * plain layout.
      */
-    private static float[] weightsOf(INDArray flat, ComputationGraph graph, String layer) {
-        INDArray weights = graph.getParam(layer + "_W");
+    private static float[] valuesOf(INDArray flat, ComputationGraph graph, String key) {
+        INDArray weights = graph.getParam(key);
         long offset = weights.offset() - graph.params().offset();
         return flat.reshape(-1).get(NDArrayIndex.interval(offset, offset + weights.length())).toFloatVector();
+    }
+
+    /** A parameter's RMSprop cache: the updater state has none for BatchNormalization's moving statistics. */
+    private static float[] stateOf(ComputationGraph graph, String key) {
+        INDArray weights = graph.getParam(key);
+        long offset = OneDnnNetwork.stateOffset(graph, weights.offset() - graph.params().offset());
+        return graph.getUpdater(true).getStateViewArray().reshape(-1)
+                .get(NDArrayIndex.interval(offset, offset + weights.length())).toFloatVector();
     }
 
     @Test

@@ -42,6 +42,16 @@ public final class Rounding {
      * dense layer.
      */
     static long weightGradientLength(NetworkSpec spec, int layer, int batch) {
+        return gradientLength(spec, layer, false, batch);
+    }
+
+    /**
+     * How many terms one gradient element of layer {@code layer} (its weights', or its bias'
+     * when {@code bias}) sums over a batch of {@code batch}: every output position of every image
+     * for a convolution and a BatchNormalization (whose gamma and beta, and batch mean and
+     * variance, are sums over images and positions), every image for a dense layer.
+     */
+    static long gradientLength(NetworkSpec spec, int layer, boolean bias, int batch) {
         int size = spec.height();
         for (int i = 0; i <= layer; i++) {
             LayerSpec l = spec.layers().get(i);
@@ -51,6 +61,7 @@ public final class Rounding {
                 size = (size - p.kernel()) / p.stride() + 1;
             }
         }
-        return spec.layers().get(layer) instanceof LayerSpec.Conv ? (long) batch * size * size : batch;
+        LayerSpec l = spec.layers().get(layer);
+        return l instanceof LayerSpec.Conv || l instanceof LayerSpec.BatchNorm ? (long) batch * size * size : batch;
     }
 }

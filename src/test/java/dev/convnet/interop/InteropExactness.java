@@ -75,14 +75,13 @@ public final class InteropExactness {
         System.exit(0);
     }
 
-    /** A kept Dropout is a real layer, which the oneDNN engine declines: AUTO then serves with DL4J. */
+    /** Every spelling, a kept Dropout included (the identity at inference), runs on the oneDNN engine. */
     private static String engine(ComputationGraph graph) {
-        return graph.getConfiguration().getVertices().containsKey(dev.convnet.model.ConvNetModel.DROPOUT) ? "DL4J" : "oneDNN";
+        return "oneDNN";
     }
 
     private static float[][] served(ComputationGraph graph, LabeledImages test) {
-        return KerasFixtures.infer(engine(graph).equals("DL4J") ? dev.convnet.engine.Engine.AUTO : dev.convnet.engine.Engine.ONEDNN,
-                graph, test);
+        return KerasFixtures.infer(dev.convnet.engine.Engine.ONEDNN, graph, test);
     }
 
     private static float[][] onnxJava(Path onnx, LabeledImages test) throws Exception {

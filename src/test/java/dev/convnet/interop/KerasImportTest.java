@@ -60,8 +60,8 @@ class KerasImportTest {
     /**
      * The spellings of listing 8-1 found in the wild (issue 18), each made by real Keras 3.15.1 (or
      * in Keras 2.1 / 2.2.4's layout), predict what Keras predicted; the run record says what the
-     * import changed. A Dropout kept before the output layer is a real layer (the oneDNN engine
-     * declines it and DL4J serves); everything else runs on the oneDNN engine.
+     * import changed. A Dropout kept before the output layer is a real layer, the identity at
+     * inference; the oneDNN engine serves them all.
      */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -92,8 +92,54 @@ class KerasImportTest {
         float[][] expected = KerasFixtures.kerasPredictions(model);
         double dl4j = KerasFixtures.maxAbsDifference(expected, KerasFixtures.dl4j(graph, images));
         assertTrue(dl4j <= 1e-5, file + ": DL4J max |Δ softmax| " + dl4j);
-        Engine engine = keras.architecture().dropout() > 0 ? Engine.AUTO : Engine.ONEDNN;
+        Engine engine = Engine.ONEDNN;
         double served = KerasFixtures.maxAbsDifference(expected, KerasFixtures.infer(engine, graph, images));
         assertTrue(served <= 1e-5, file + ": " + engine.id() + " max |Δ softmax| " + served);
+    }
+
+    /**
+     * Read for fine-tuning ({@code convnet import}), a model with Conv2D, BatchNormalization, ReLU
+     * keeps its BatchNormalization layers with Keras' momentum, epsilon and moving statistics (the
+     * one after the output Dense, which convnet's graph has no place for, is folded), and its Dropout
+     * before the output; it still predicts what Keras predicted, on DL4J and on the oneDNN engine,
+     * and one training step on the oneDNN engine moves the moving statistics as Keras' momentum says.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"batchnorm.keras", "batchnorm.h5"})
+    void fineTuningKeepsBatchNormalizationAsLayers(String file) {
+        KerasModel keras = new KerasReader().readForFineTuning(KerasFixtures.file(file));
+        assertEquals("convnet 8,16 k3 s1 valid pool-last batch-norm dropout 0.3", keras.architecture().describe());
+        assertEquals(List.of("batch_normalization", "batch_normalization_1"),
+                keras.batchNorms().stream().map(KerasModel.BatchNormWeights::kerasName).toList());
+        assertEquals(List.of(0.9, 0.9), keras.batchNorms().stream().map(KerasModel.BatchNormWeights::momentum).toList());
+        assertEquals(List.of(1e-3, 1e-5), keras.batchNorms().stream().map(KerasModel.BatchNormWeights::epsilon).toList());
+        assertTrue(keras.notes().get("imported.batch_norm").startsWith("batch_normalization (momentum 0.9, epsilon 0.001), "
+                + "batch_normalization_1 (momentum 0.9, epsilon 1.0E-5) kept as layers"), keras.notes().toString());
+        assertEquals("activation (relu) into conv2d, re_lu (relu) into conv2d_1, batch_normalization_2 into dense, "
+                + "activation_1 (softmax) into dense", keras.notes().get("imported.folded"));
+
+        ComputationGraph graph = keras.toGraph();
+        org.deeplearning4j.nn.conf.layers.BatchNormalization second = (org.deeplearning4j.nn.conf.layers.BatchNormalization)
+                graph.getLayer("batch_normalization_1").conf().getLayer();
+        assertEquals(0.9, second.getDecay());
+        assertEquals(1e-5, second.getEps());
+        float[][] expected = KerasFixtures.kerasPredictions("batchnorm");
+        double dl4j = KerasFixtures.maxAbsDifference(expected, KerasFixtures.dl4j(graph, images));
+        assertTrue(dl4j <= 1e-5, file + ": DL4J max |Δ softmax| " + dl4j);
+        double oneDnn = KerasFixtures.maxAbsDifference(expected, KerasFixtures.oneDnn(graph, images));
+        assertTrue(oneDnn <= 1e-5, file + ": oneDNN max |Δ softmax| " + oneDnn);
+
+        float[] movingMean = graph.getLayer("batch_normalization").getParam("mean").toFloatVector();
+        assertEquals(keras.batchNorms().get(0).movingMean()[0], movingMean[0], "the moving mean as imported");
+        dev.convnet.engine.Backend backend = Engine.ONEDNN.open(graph, 64);
+        try {
+            assertEquals("oneDNN", backend.name());
+            backend.train(new dev.convnet.engine.Batch(images, java.util.stream.IntStream.range(0, 64).toArray(), 0, 64));
+            backend.sync();
+        } finally {
+            backend.close();
+        }
+        float[] after = graph.getLayer("batch_normalization").getParam("mean").toFloatVector();
+        assertTrue(!java.util.Arrays.equals(after, movingMean), "one oneDNN step updates the moving mean");
     }
 }
