@@ -2,6 +2,7 @@ package dev.convnet.app;
 
 import dev.convnet.data.LabeledImages;
 import dev.convnet.engine.Backend;
+import dev.convnet.engine.UpdateRatio;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.eval.Evaluator;
 import java.util.ArrayList;
@@ -33,6 +34,16 @@ final class SessionProbe implements TrainingProbe {
                     layer.getParam("W").dup().data().asFloat(), layer.getParam("b").dup().data().asFloat()));
         }
         return layers;
+    }
+
+    @Override
+    public void measureNextUpdate() {
+        backend.measureNextUpdate();
+    }
+
+    @Override
+    public List<UpdateRatio> updateRatios() {
+        return backend.updateRatios();
     }
 
     @Override

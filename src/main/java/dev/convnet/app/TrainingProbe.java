@@ -1,6 +1,7 @@
 package dev.convnet.app;
 
 import dev.convnet.data.LabeledImages;
+import dev.convnet.engine.UpdateRatio;
 import dev.convnet.eval.EvaluationResult;
 import java.util.List;
 
@@ -17,6 +18,17 @@ public interface TrainingProbe {
      */
     List<LayerParameters> parameters();
 
+    /**
+     * Asks the next training step to measure each layer's update relative to its weights, read
+     * with {@link #updateRatios()} from the next {@code batchFinished}. Unlike two calls of
+     * {@link #parameters()}, this syncs and copies nothing: the oneDNN engine sums the squares in
+     * the loop that applies the update.
+     */
+    void measureNextUpdate();
+
+    /** The ratios of the last measured step, one per layer with weights, in layer order; empty before any. */
+    List<UpdateRatio> updateRatios();
+
     /** Loss, accuracy, confusion and per-image predictions of the current weights on {@code images}. */
     EvaluationResult evaluate(LabeledImages images);
 
@@ -27,6 +39,15 @@ public interface TrainingProbe {
     TrainingProbe NONE = new TrainingProbe() {
         @Override
         public List<LayerParameters> parameters() {
+            return List.of();
+        }
+
+        @Override
+        public void measureNextUpdate() {
+        }
+
+        @Override
+        public List<UpdateRatio> updateRatios() {
             return List.of();
         }
 

@@ -28,6 +28,19 @@ public interface Backend extends AutoCloseable {
     StepResult train(Batch batch);
 
     /**
+     * Asks the next {@link #train} step to measure each layer's {@link UpdateRatio}, read with
+     * {@link #updateRatios()} after it. Costs one pass over the weights on the oneDNN engine (in
+     * the loop that applies the update), a copy of the kernels on DL4J's; steps not asked cost nothing.
+     */
+    void measureNextUpdate();
+
+    /**
+     * The update ratios the last measured step found, one per layer with weights, in layer order;
+     * empty when no step was measured yet.
+     */
+    java.util.List<UpdateRatio> updateRatios();
+
+    /**
      * Class probabilities of images {@code from..to} of {@code images}, {@code [to-from][classes]}.
      *
      * @param images pixel values, image after image, {@link InputShape#pixels()} floats each (C, H, W order)

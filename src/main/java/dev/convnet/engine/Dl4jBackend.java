@@ -2,7 +2,12 @@ package dev.convnet.engine;
 
 import dev.convnet.data.LabeledImages;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -15,6 +20,8 @@ final class Dl4jBackend implements Backend {
     private final int classes;
     private BatchAccuracy accuracy; // installed on the first training step: inference leaves the graph alone
     private final String why;
+    private Map<String, float[]> kernelsBefore; // set by measureNextUpdate until the next step
+    private List<UpdateRatio> updateRatios = List.of();
 
     Dl4jBackend(ComputationGraph graph, InputShape shape, int classes) {
         this(graph, shape, classes, null);
@@ -62,7 +69,37 @@ final class Dl4jBackend implements Backend {
         INDArray labels = Nd4j.pullRows(data.labels(), 1, rows);
         accuracy.expect(classes);
         graph.fit(new DataSet(features, labels));
+        if (kernelsBefore != null) {
+            measureUpdate();
+        }
         return new StepResult(graph.score() * rows.length, accuracy.correct());
+    }
+
+    @Override
+    public void measureNextUpdate() {
+        kernelsBefore = new LinkedHashMap<>();
+        for (Layer layer : graph.getLayers()) {
+            INDArray kernel = layer.numParams() == 0 ? null : layer.getParam("W");
+            if (kernel != null) {
+                kernelsBefore.put(layer.conf().getLayer().getLayerName(), kernel.dup().data().asFloat());
+            }
+        }
+    }
+
+    @Override
+    public List<UpdateRatio> updateRatios() {
+        return updateRatios;
+    }
+
+    /** DL4J updates in place: the ratio is the difference of two copies of each kernel. */
+    private void measureUpdate() {
+        List<UpdateRatio> measured = new ArrayList<>();
+        for (Map.Entry<String, float[]> before : kernelsBefore.entrySet()) {
+            float[] after = graph.getLayer(before.getKey()).getParam("W").dup().data().asFloat();
+            measured.add(UpdateRatio.between(before.getKey(), before.getValue(), after));
+        }
+        updateRatios = List.copyOf(measured);
+        kernelsBefore = null;
     }
 
     @Override

@@ -46,6 +46,16 @@ final class OneDnnBackend implements Backend {
     }
 
     @Override
+    public void measureNextUpdate() {
+        net.measureNextUpdate();
+    }
+
+    @Override
+    public java.util.List<UpdateRatio> updateRatios() {
+        return net.updateRatios();
+    }
+
+    @Override
     public float[][] infer(FloatBuffer images, int from, int to) {
         return net.predict(images, from, to);
     }

@@ -58,6 +58,8 @@ public final class OneDnnNetwork implements AutoCloseable {
     private String notice;
     /** Changes whenever the master weights do: each training step, and loading. */
     private long weightsVersion;
+    private boolean measureNext;
+    private List<UpdateRatio> updateRatios = List.of();
 
     private OneDnnNetwork(NetworkSpec spec, Precision precision, boolean winograd, int batch) {
         this.spec = spec;
@@ -250,14 +252,40 @@ public final class OneDnnNetwork implements AutoCloseable {
         plan.forward();
         StepResult result = plan.softmaxCrossEntropy(classes, rows, from);
         plan.backward();
-        for (ParameterSlot slot : slots) {
-            if (slot.isBound()) {
-                slot.get().rmsPropUpdate(learningRate, rho, epsilon);
+        if (measureNext) {
+            List<UpdateRatio> measured = new ArrayList<>();
+            for (int i = 0; i < slots.length; i++) {
+                if (slots[i].isBound()) {
+                    double[] squares = slots[i].get().rmsPropUpdateMeasured(learningRate, rho, epsilon);
+                    measured.add(UpdateRatio.of(spec.layers().get(i).name(), squares[0], squares[1]));
+                }
+            }
+            updateRatios = List.copyOf(measured);
+            measureNext = false;
+        } else {
+            for (ParameterSlot slot : slots) {
+                if (slot.isBound()) {
+                    slot.get().rmsPropUpdate(learningRate, rho, epsilon);
+                }
             }
         }
         steps++;
         weightsVersion++;
         return result;
+    }
+
+    /**
+     * Asks the next {@link #trainStep} to measure each layer's {@link UpdateRatio} in the loop
+     * that applies the update (two more multiply-adds a weight), with no copy of the weights and no sync.
+     */
+    public void measureNextUpdate() {
+        requireOwnerThread();
+        measureNext = true;
+    }
+
+    /** The ratios of the last measured step, one per layer with weights, in layer order; empty before any. */
+    public List<UpdateRatio> updateRatios() {
+        return updateRatios;
     }
 
     /**

@@ -101,6 +101,17 @@ final class Parameters {
         biasValues.rmsPropUpdate(lr, rho, eps);
     }
 
+    /**
+     * As {@link #rmsPropUpdate}, with the same weights to the bit, also returning the weights'
+     * {@code {Σ update², Σ w_after²}} (in double; padding is zero in both, so the sums are those of
+     * the plain layout).
+     */
+    double[] rmsPropUpdateMeasured(float lr, float rho, float eps) {
+        double[] squares = weightValues.rmsPropUpdateMeasured(lr, rho, eps);
+        biasValues.rmsPropUpdate(lr, rho, eps);
+        return squares;
+    }
+
     private void fromPlain(engine eng, stream s, float[] plain, float[] target) {
         memory source = new memory(plainWeights, eng);
         memory blocked = new memory(weights.get_desc(), eng);
@@ -154,6 +165,29 @@ final class Parameters {
                 w[i] -= lr * gi / ((float) Math.sqrt(ci) + eps);
             }
             publish();
+        }
+
+        /** The same update in a loop of its own (the hot one stays lean), summing squares as it goes. */
+        double[] rmsPropUpdateMeasured(float lr, float rho, float eps) {
+            gradientBuffer.get(0, gradient);
+            float keep = 1 - rho;
+            float[] w = values;
+            float[] c = cache;
+            float[] g = gradient;
+            double updateSquares = 0;
+            double weightSquares = 0;
+            for (int i = 0; i < w.length; i++) {
+                float gi = g[i];
+                float ci = rho * c[i] + keep * gi * gi;
+                c[i] = ci;
+                float update = lr * gi / ((float) Math.sqrt(ci) + eps);
+                float wi = w[i] - update; // what `w[i] -= update` stores: Java's float arithmetic is strict
+                w[i] = wi;
+                updateSquares += (double) update * update;
+                weightSquares += (double) wi * wi;
+            }
+            publish();
+            return new double[] {updateSquares, weightSquares};
         }
     }
 }

@@ -2,11 +2,11 @@ package dev.convnet.live;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.convnet.app.LayerParameters;
 import dev.convnet.app.TrainingListener;
 import dev.convnet.app.TrainingProbe;
 import dev.convnet.app.TrainingStart;
 import dev.convnet.data.LabeledImages;
+import dev.convnet.engine.UpdateRatio;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.report.Gallery;
 import dev.convnet.report.RunRecordText;
@@ -22,8 +22,9 @@ import java.util.Map;
  * A training run as events for the live page, made on the training thread and appended to a
  * {@link LiveFeed} (which never waits on a browser): the start with the run's settings, a point
  * of the running loss and accuracy about {@link #POINTS_PER_EPOCH} times an epoch, every epoch's
- * figures, and per layer the ratio of one step's update to the weights (root mean squares, as
- * DL4J's training UI showed it) about {@link #RATIOS_PER_EPOCH} times an epoch. After each
+ * figures, and per layer the ratio of one step's update to the weights ({@link UpdateRatio}, as
+ * DL4J's training UI showed it) about {@link #RATIOS_PER_EPOCH} times an epoch, measured by the
+ * engine as it applies that step (no copy of the weights). After each
  * epoch, the confusion matrix of the first {@link #SAMPLE} test images and a strip of the ones
  * it misreads.
  */
@@ -42,7 +43,7 @@ public final class LiveTraining implements TrainingListener {
     private int steps;
     private int pointEvery;
     private int ratioEvery;
-    private List<LayerParameters> before;
+    private boolean measuring;
 
     LiveTraining(LiveFeed feed) {
         this.feed = feed;
@@ -87,17 +88,14 @@ public final class LiveTraining implements TrainingListener {
             return;
         }
         if ((step + 1) % ratioEvery == 0 && step < steps) {
-            before = probe.parameters();
-        } else if (step % ratioEvery == 0 && before != null) {
-            List<LayerParameters> after = probe.parameters();
+            probe.measureNextUpdate(); // the engine measures the next step's update as it applies it
+            measuring = true;
+        } else if (step % ratioEvery == 0 && measuring) {
             Map<String, Object> ratios = new LinkedHashMap<>();
-            for (int i = 0; i < Math.min(before.size(), after.size()); i++) {
-                float[] w = after.get(i).kernel();
-                double weight = LayerParameters.rms(w);
-                double update = LayerParameters.rms(LayerParameters.difference(w, before.get(i).kernel()));
-                ratios.put(after.get(i).layer(), weight == 0 ? 0 : update / weight);
+            for (UpdateRatio r : probe.updateRatios()) {
+                ratios.put(r.layer(), r.ratio());
             }
-            before = null;
+            measuring = false;
             publish("ratios", Map.of("x", x(step), "layers", ratios));
         }
     }
