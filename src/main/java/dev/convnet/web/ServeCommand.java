@@ -116,12 +116,12 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         boolean finished;
-        try (ModelFiles.Opened opened = ModelFiles.open(files, engine, settings.maxBatch(), running);
-             PredictionServer server = PredictionServer.start(opened.models(), settings);
+        List<NamedModel> loaded = ModelFiles.load(files, engine, running);
+        try (PredictionServer server = PredictionServer.start(loaded, settings);
              StopSignals signals = new StopSignals(stop, spec.commandLine().getErr())) {
-            out.println(startupLine(files.get(0), opened.models().get(0).classifier().info(), server.url()));
+            out.println(startupLine(files.get(0), server.modelInfo(), server.url()));
             out.println("  Open Inference Protocol (V2): " + server.url() + "v2/models/{"
-                    + String.join(",", opened.models().stream().map(NamedModel::name).toList()) + "}/infer");
+                    + String.join(",", loaded.stream().map(NamedModel::name).toList()) + "}/infer");
             out.flush();
             stop.await();
             server.stopBeingReady();
