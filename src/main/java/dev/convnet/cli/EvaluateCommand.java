@@ -58,10 +58,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     int batch;
 
     @Mixin
-    EngineOption engineOption;
-
-    @Mixin
-    InferencePrecisionOption precisionOption;
+    InferenceOptions inference;
 
     @Override
     public Integer call() {
@@ -69,7 +66,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             return pictures();
         }
         EvaluationPlan plan = new EvaluationPlan(model, dataOptions.datasetIfGiven(), dataOptions::loader,
-                engineOption.engine, batch, Optional.ofNullable(report), precisionOption.resolve(spec, engineOption.engine));
+                inference.engine(), batch, Optional.ofNullable(report), inference.resolve(spec));
         SavedModelFile.check(spec, model);
         EvaluationOutcome outcome = new ModelEvaluation(new SavedModels(new ModelStore())).run(plan);
         PrintWriter out = spec.commandLine().getOut();
@@ -104,7 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--images " + images + " is not a folder: give a folder with one "
                     + "sub-folder per class (0, 1, ... or class names)");
         }
-        PictureEvaluation.Plan plan = new PictureEvaluation.Plan(model, images, dataOptions.datasetIfGiven(), engineOption.engine,
+        PictureEvaluation.Plan plan = new PictureEvaluation.Plan(model, images, dataOptions.datasetIfGiven(), inference.engine(),
                 batch, Optional.ofNullable(report));
         SavedModelFile.check(spec, model);
         PictureEvaluation.Outcome outcome = new PictureEvaluation(new SavedModels(new ModelStore())).run(plan);

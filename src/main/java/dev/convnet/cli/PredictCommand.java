@@ -62,23 +62,20 @@ public final class PredictCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    EngineOption engineOption;
-
-    @Mixin
-    InferencePrecisionOption precisionOption;
+    InferenceOptions inference;
 
     @Override
     public Integer call() {
         if (images.isEmpty() == (index == null)) {
             throw new ParameterException(spec.commandLine(), "give IMAGE files or --index N (one of the two)");
         }
-        dev.convnet.engine.Precision precision = precisionOption.resolve(spec, engineOption.engine);
+        dev.convnet.engine.Precision precision = inference.resolve(spec);
         SavedModels models = new SavedModels(new ModelStore());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(SavedModelFile.check(spec, model))));
         MnistLoader loader = index != null ? dataOptions.loader(dataset) : null; // checked before natives load
         LoadedModel loaded = models.load(model);
         int batch = Math.min(MAX_BATCH, Math.max(1, images.size()));
-        try (Predictor predictor = new Predictor(loaded, dataset.classNames(), engineOption.engine, batch, precision)) {
+        try (Predictor predictor = new Predictor(loaded, dataset.classNames(), inference.engine(), batch, precision)) {
             return index != null ? predictTestImage(predictor, loader, dataset) : predictFiles(predictor);
         }
     }

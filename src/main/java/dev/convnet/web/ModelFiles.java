@@ -15,7 +15,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** The model files {@code convnet serve} is given (files, or folders of {@code *.zip}), loaded under their names. */
-final class ModelFiles {
+public final class ModelFiles {
     private ModelFiles() {
     }
 
@@ -26,7 +26,7 @@ final class ModelFiles {
      * @throws RuntimeException made by {@code problem} for a missing file, an empty folder, or two
      *     files that would be served under the same name
      */
-    static List<Path> resolve(List<Path> given, Path fallback, Function<String, RuntimeException> problem) {
+    public static List<Path> resolve(List<Path> given, Path fallback, Function<String, RuntimeException> problem) {
         List<Path> files = new ArrayList<>();
         for (Path path : given.isEmpty() ? List.of(fallback) : given) {
             if (Files.isDirectory(path)) {
@@ -63,7 +63,7 @@ final class ModelFiles {
     }
 
     /** Loads each model, to be opened on {@code engine} in {@code precision} by the server's inference workers. */
-    static List<NamedModel> load(List<Path> files, Engine engine, Precision precision) {
+    public static List<NamedModel> load(List<Path> files, Engine engine, Precision precision) {
         List<NamedModel> models = new ArrayList<>();
         SavedModels saved = new SavedModels(new ModelStore());
         for (Path file : files) {

@@ -1,7 +1,5 @@
 package dev.convnet.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.runtime.Versions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -35,7 +33,6 @@ final class OpenInferenceProtocol {
 
     private final Map<String, Served> models = new LinkedHashMap<>();
     private final BooleanSupplier ready;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     private record Served(String name, InferenceWorker worker, byte[] metadata) {
     }
@@ -47,13 +44,14 @@ final class OpenInferenceProtocol {
      */
     OpenInferenceProtocol(Map<String, InferenceWorker> workers, BooleanSupplier ready) {
         this.ready = ready;
-        workers.forEach((name, worker) -> models.put(name, new Served(name, worker, json(metadata(name, worker.info())))));
+        workers.forEach((name, worker) ->
+                models.put(name, new Served(name, worker, PredictionServer.json(metadata(name, worker.info())))));
     }
 
     void register(RoutesConfig routes) {
         routes.get("/v2/health/live", ctx -> ctx.status(200));
         routes.get("/v2/health/ready", ctx -> ctx.status(ready.getAsBoolean() ? 200 : 400));
-        routes.get("/v2", ctx -> ctx.contentType(JSON).result(json(serverMetadata())));
+        routes.get("/v2", ctx -> ctx.contentType(JSON).result(PredictionServer.json(serverMetadata())));
         for (String versioned : new String[] {"", "/versions/{version}"}) {
             String base = "/v2/models/{name}" + versioned;
             routes.get(base, ctx -> ctx.contentType(JSON).result(served(ctx).metadata()));
@@ -70,7 +68,7 @@ final class OpenInferenceProtocol {
         if (ctx.header("Inference-Header-Content-Length") != null) {
             throw HttpProblem.badImage("the binary tensor data extension is not supported; send the tensor as JSON \"data\"");
         }
-        InferenceRequest request = InferenceRequest.parse(ctx.bodyAsBytes(), mapper, ServerSettings.MAX_IMAGES_PER_REQUEST);
+        InferenceRequest request = InferenceRequest.parse(ctx.bodyAsBytes(), PredictionServer.MAPPER, ServerSettings.MAX_IMAGES_PER_REQUEST);
         List<CompletableFuture<float[]>> results = new ArrayList<>(request.count());
         for (int i = 0; i < request.count(); i++) {
             results.add(served.worker().submit(request.pixels(), i * Classifier.PIXELS));
@@ -79,7 +77,7 @@ final class OpenInferenceProtocol {
         for (int i = 0; i < probabilities.length; i++) {
             probabilities[i] = PredictionServer.await(results.get(i)); // the same waiting, statuses and out-of-memory answer as /predict
         }
-        ctx.contentType(JSON).result(json(InferenceRequest.response(served.name(), VERSION, request.id(), probabilities)));
+        ctx.contentType(JSON).result(PredictionServer.json(InferenceRequest.response(served.name(), VERSION, request.id(), probabilities)));
     }
 
     /** The model the path names, or a 404 that lists the ones served. */
@@ -130,13 +128,4 @@ final class OpenInferenceProtocol {
         doc.put("shape", shape);
         return doc;
     }
-
-    private byte[] json(Object document) {
-        try {
-            return mapper.writeValueAsBytes(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
 }

@@ -53,12 +53,13 @@ public final class PredictionServer implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 1_000;
     private static final int MAX_CONCURRENT_PREDICTS = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
     private static final String JSON = "application/json";
+    /** Jackson's mapper is thread-safe once configured, and this one is never configured. */
+    static final ObjectMapper MAPPER = new ObjectMapper();
     /** Request attribute: a route answered with its own error (an unknown V2 model); status handlers leave it alone. */
     private static final String ANSWERED = "convnet.answered";
 
     private final ModelInfo info;
     private final ServerSettings settings;
-    private final ObjectMapper mapper = new ObjectMapper();
     /** Each model's worker by its name; the first also answers /predict. */
     private final Map<String, InferenceWorker> workers;
     private final InferenceWorker worker;
@@ -212,6 +213,11 @@ public final class PredictionServer implements AutoCloseable {
                 LOG.info("HTTP warm-up failed", e);
             }
         }
+    }
+
+    /** How long {@link #stop} waits for the requests in flight, in seconds. */
+    public static long stopWaitSeconds() {
+        return ServerTimeouts.DEFAULT.stopMillis() / 1000;
     }
 
     public int port() {
@@ -400,9 +406,10 @@ public final class PredictionServer implements AutoCloseable {
         return doc;
     }
 
-    private byte[] json(Object document) {
+    /** {@code document} (maps, lists, strings, numbers, arrays) as a JSON body. */
+    static byte[] json(Object document) {
         try {
-            return mapper.writeValueAsBytes(document);
+            return MAPPER.writeValueAsBytes(document);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

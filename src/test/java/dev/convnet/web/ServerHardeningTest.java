@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * trickled a byte at a time) while /health must keep answering. The slow-client server runs with
  * short deadlines so the test takes seconds; the code path is the one the defaults use.
  */
-class ServerHardeningTest {
+public class ServerHardeningTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Short deadlines: 1.5 s of silence, 1 kB/s after 1 s, headers within 1.5-3 s, a body within 3 s. */
     private static final ServerTimeouts SHORT = new ServerTimeouts(1_500, 1024, 1_000, 1_500, 3_000, 10_000);
@@ -358,7 +358,7 @@ class ServerHardeningTest {
         return copy;
     }
 
-    static void assertJsonError(Answer a, int status, String text) throws IOException {
+    public static void assertJsonError(Answer a, int status, String text) throws IOException {
         assertEquals(status, a.status(), a.text());
         assertTrue(a.header("content-type").startsWith("application/json"), a.text());
         JsonNode error = JSON.readTree(a.body()).get("error");
@@ -366,7 +366,7 @@ class ServerHardeningTest {
         assertFalse(a.body().contains("Exception") || a.body().contains("\tat "), a.body());
     }
 
-    static Answer post(int port, String path, String type, byte[] body) throws IOException {
+    public static Answer post(int port, String path, String type, byte[] body) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
@@ -426,7 +426,7 @@ class ServerHardeningTest {
         return b.toByteArray();
     }
 
-    record Answer(int status, Map<String, String> headers, String body, String text) {
+    public record Answer(int status, Map<String, String> headers, String body, String text) {
         String header(String name) {
             return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
         }
