@@ -5,7 +5,7 @@ import dev.convnet.app.LoadedModel;
 import dev.convnet.app.Pictures;
 import dev.convnet.app.Prediction;
 import dev.convnet.app.Predictor;
-import dev.convnet.app.RankedClass;
+import dev.convnet.app.PredictionJson;
 import dev.convnet.app.SavedModels;
 import dev.convnet.data.Dataset;
 import dev.convnet.data.LabeledImages;
@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
                     + "uneven light), strokes brought to MNIST's width, cropped to the digit, scaled into 20x20 and "
                     + "centred by centre of mass in 28x28. A picture without a digit says 'no digit found' (exit 1)."})
 public final class PredictCommand implements Callable<Integer> {
-    private static final int TOP = 3;
+    private static final int TOP = PredictionJson.TOP;
     private static final int MAX_BATCH = 256;
 
     @Spec
@@ -171,21 +171,11 @@ public final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@link PredictionJson}'s document, after the picture it is about. */
     private static Map<String, Object> document(String source, Prediction p) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("source", source);
-        doc.put("class", p.best().index());
-        doc.put("label", p.best().label());
-        doc.put("probability", p.best().probability());
-        List<Map<String, Object>> top = new ArrayList<>();
-        for (RankedClass c : p.top(TOP)) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("class", c.index());
-            entry.put("label", c.label());
-            entry.put("probability", c.probability());
-            top.add(entry);
-        }
-        doc.put("top", top);
+        doc.putAll(PredictionJson.of(p));
         return doc;
     }
 
