@@ -46,8 +46,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train'.")
-    Path model;
+    @Mixin
+    ModelArgument model;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "IMAGE", description = "Pictures to classify.")
     List<Path> images = new ArrayList<>();
@@ -71,9 +71,9 @@ public final class PredictCommand implements Callable<Integer> {
         }
         dev.convnet.engine.Precision precision = inference.resolve(spec);
         SavedModels models = new SavedModels(new ModelStore());
-        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(SavedModelFile.check(spec, model))));
+        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
         MnistLoader loader = index != null ? dataOptions.loader(dataset) : null; // checked before natives load
-        LoadedModel loaded = models.load(model);
+        LoadedModel loaded = models.load(model.file());
         int batch = Math.min(MAX_BATCH, Math.max(1, images.size()));
         try (Predictor predictor = new Predictor(loaded, dataset.classNames(), inference.engine(), batch, precision)) {
             return index != null ? predictTestImage(predictor, loader, dataset) : predictFiles(predictor);
@@ -112,7 +112,7 @@ public final class PredictCommand implements Callable<Integer> {
                 results.add(document(readable.get(i).toString(), predictions.get(i)));
             }
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("model", model.toString());
+            doc.put("model", model.file().toString());
             doc.put("predictions", results);
             List<Map<String, Object>> none = new ArrayList<>();
             for (int i = 0; i < blank.size(); i++) {
@@ -150,7 +150,7 @@ public final class PredictCommand implements Callable<Integer> {
             Map<String, Object> doc = document("test[" + index + "]", p);
             doc.put("true", truth);
             Map<String, Object> all = new LinkedHashMap<>(); // model first, as for pictures
-            all.put("model", model.toString());
+            all.put("model", model.file().toString());
             all.put("predictions", List.of(doc));
             out.println(Json.write(all));
         } else {
