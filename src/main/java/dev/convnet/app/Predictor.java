@@ -73,11 +73,26 @@ public final class Predictor implements AutoCloseable {
             List<float[]> chunk = images.subList(from, Math.min(images.size(), from + maxBatch));
             FloatBuffer batch = FloatBuffer.allocate(chunk.size() * pixels);
             chunk.forEach(batch::put);
-            for (float[] p : backend.infer(batch, 0, chunk.size())) {
+            for (float[] p : probabilities(batch, chunk.size())) {
                 out.add(Prediction.of(p, classNames));
             }
         }
         return out;
+    }
+
+    /**
+     * The class probabilities of the first {@code count} images of {@code images}, {@code [count][classes]},
+     * in one forward pass and unranked: for a caller that ranks them itself, or needs no ranking.
+     *
+     * @param images {@link InputShape#pixels()} floats per image, image after image, from position 0
+     * @throws IllegalArgumentException when {@code count} is outside 1..maxBatch or the buffer holds fewer images
+     */
+    public float[][] probabilities(FloatBuffer images, int count) {
+        if (count < 1 || count > maxBatch || images.limit() < count * inputShape().pixels()) {
+            throw new IllegalArgumentException("a batch of " + count + " images (at most " + maxBatch + ") in "
+                    + images.limit() + " floats");
+        }
+        return backend.infer(images, 0, count);
     }
 
     @Override

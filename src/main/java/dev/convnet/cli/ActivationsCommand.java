@@ -26,7 +26,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code convnet activations MODEL --index N --out DIR}: every convolution and pooling layer's feature maps as PNG. */
@@ -36,8 +35,8 @@ public final class ActivationsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train'.")
-    Path model;
+    @Mixin
+    ModelArgument model;
 
     @Option(names = "--index", paramLabel = "N", defaultValue = "0", description = "Test image to look at (default: ${DEFAULT-VALUE}).")
     int index;
@@ -64,9 +63,9 @@ public final class ActivationsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SavedModels models = new SavedModels(new ModelStore());
-        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(SavedModelFile.check(spec, model))));
+        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
         MnistLoader loader = dataOptions.loader(dataset);
-        LoadedModel loaded = models.load(model);
+        LoadedModel loaded = models.load(model.file());
         LabeledImages test = loader.load(Split.TEST, 0);
         if (index < 0 || index >= test.size()) {
             throw new ParameterException(spec.commandLine(), "--index must be between 0 and " + (test.size() - 1));

@@ -25,7 +25,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code convnet evaluate MODEL.zip}: test-set loss and accuracy, confusion matrix, per-class metrics. */
@@ -35,8 +34,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train' (e.g. models/model.zip).")
-    Path model;
+    @Mixin
+    ModelArgument model;
 
     @Mixin
     DataOptions dataOptions;
@@ -58,24 +57,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     int batch;
 
     @Mixin
-    EngineOption engineOption;
-
-    @Mixin
-    InferencePrecisionOption precisionOption;
+    InferenceOptions inference;
 
     @Override
     public Integer call() {
         if (images != null) {
             return pictures();
         }
-        EvaluationPlan plan = new EvaluationPlan(model, dataOptions.datasetIfGiven(), dataOptions::loader,
-                engineOption.engine, batch, Optional.ofNullable(report), precisionOption.resolve(spec, engineOption.engine));
-        SavedModelFile.check(spec, model);
+        EvaluationPlan plan = new EvaluationPlan(model.file(), dataOptions.datasetIfGiven(), dataOptions::loader,
+                inference.engine(), batch, Optional.ofNullable(report), inference.resolve(spec));
+        model.checked();
         EvaluationOutcome outcome = new ModelEvaluation(new SavedModels(new ModelStore())).run(plan);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("model", model.toString());
+            doc.put("model", model.file().toString());
             doc.put("dataset", outcome.dataset().id());
             doc.putAll(Json.evaluation(outcome.result(), outcome.dataset().classNames()));
             outcome.model().record().ifPresent(record -> doc.put("run", Json.run(record)));
@@ -104,15 +100,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--images " + images + " is not a folder: give a folder with one "
                     + "sub-folder per class (0, 1, ... or class names)");
         }
-        PictureEvaluation.Plan plan = new PictureEvaluation.Plan(model, images, dataOptions.datasetIfGiven(), engineOption.engine,
+        PictureEvaluation.Plan plan = new PictureEvaluation.Plan(model.file(), images, dataOptions.datasetIfGiven(), inference.engine(),
                 batch, Optional.ofNullable(report));
-        SavedModelFile.check(spec, model);
+        model.checked();
         PictureEvaluation.Outcome outcome = new PictureEvaluation(new SavedModels(new ModelStore())).run(plan);
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = outcome.dataset().classNames();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("model", model.toString());
+            doc.put("model", model.file().toString());
             doc.put("dataset", outcome.dataset().id());
             doc.put("folder", images.toString());
             doc.put("pictures", outcome.pictures());

@@ -5,7 +5,7 @@ import dev.convnet.app.LoadedModel;
 import dev.convnet.app.Pictures;
 import dev.convnet.app.Prediction;
 import dev.convnet.app.Predictor;
-import dev.convnet.app.RankedClass;
+import dev.convnet.app.PredictionJson;
 import dev.convnet.app.SavedModels;
 import dev.convnet.data.Dataset;
 import dev.convnet.data.LabeledImages;
@@ -40,14 +40,14 @@ import picocli.CommandLine.Spec;
                     + "uneven light), strokes brought to MNIST's width, cropped to the digit, scaled into 20x20 and "
                     + "centred by centre of mass in 28x28. A picture without a digit says 'no digit found' (exit 1)."})
 public final class PredictCommand implements Callable<Integer> {
-    private static final int TOP = 3;
+    private static final int TOP = PredictionJson.TOP;
     private static final int MAX_BATCH = 256;
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train'.")
-    Path model;
+    @Mixin
+    ModelArgument model;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "IMAGE", description = "Pictures to classify.")
     List<Path> images = new ArrayList<>();
@@ -62,23 +62,20 @@ public final class PredictCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    EngineOption engineOption;
-
-    @Mixin
-    InferencePrecisionOption precisionOption;
+    InferenceOptions inference;
 
     @Override
     public Integer call() {
         if (images.isEmpty() == (index == null)) {
             throw new ParameterException(spec.commandLine(), "give IMAGE files or --index N (one of the two)");
         }
-        dev.convnet.engine.Precision precision = precisionOption.resolve(spec, engineOption.engine);
+        dev.convnet.engine.Precision precision = inference.resolve(spec);
         SavedModels models = new SavedModels(new ModelStore());
-        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(SavedModelFile.check(spec, model))));
+        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
         MnistLoader loader = index != null ? dataOptions.loader(dataset) : null; // checked before natives load
-        LoadedModel loaded = models.load(model);
+        LoadedModel loaded = models.load(model.file());
         int batch = Math.min(MAX_BATCH, Math.max(1, images.size()));
-        try (Predictor predictor = new Predictor(loaded, dataset.classNames(), engineOption.engine, batch, precision)) {
+        try (Predictor predictor = new Predictor(loaded, dataset.classNames(), inference.engine(), batch, precision)) {
             return index != null ? predictTestImage(predictor, loader, dataset) : predictFiles(predictor);
         }
     }
@@ -115,7 +112,7 @@ public final class PredictCommand implements Callable<Integer> {
                 results.add(document(readable.get(i).toString(), predictions.get(i)));
             }
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("model", model.toString());
+            doc.put("model", model.file().toString());
             doc.put("predictions", results);
             List<Map<String, Object>> none = new ArrayList<>();
             for (int i = 0; i < blank.size(); i++) {
@@ -153,7 +150,7 @@ public final class PredictCommand implements Callable<Integer> {
             Map<String, Object> doc = document("test[" + index + "]", p);
             doc.put("true", truth);
             Map<String, Object> all = new LinkedHashMap<>(); // model first, as for pictures
-            all.put("model", model.toString());
+            all.put("model", model.file().toString());
             all.put("predictions", List.of(doc));
             out.println(Json.write(all));
         } else {
@@ -174,21 +171,11 @@ public final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@link PredictionJson}'s document, after the picture it is about. */
     private static Map<String, Object> document(String source, Prediction p) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("source", source);
-        doc.put("class", p.best().index());
-        doc.put("label", p.best().label());
-        doc.put("probability", p.best().probability());
-        List<Map<String, Object>> top = new ArrayList<>();
-        for (RankedClass c : p.top(TOP)) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("class", c.index());
-            entry.put("label", c.label());
-            entry.put("probability", c.probability());
-            top.add(entry);
-        }
-        doc.put("top", top);
+        doc.putAll(PredictionJson.of(p));
         return doc;
     }
 

@@ -239,7 +239,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingOutcome outcome;
         // Open for the whole run, not only the epochs: a signal during the final evaluation or save is
         // answered too, and a second one removes any half-written file before saying what is on disk.
-        try (StopOnSignal signals = new StopOnSignal(session::requestStop, err, () -> {
+        try (StopOnSignal signals = StopOnSignal.duringTraining(session::requestStop, err, () -> {
             store.abandonWrites(1_000); // a file being renamed into place completes; a half-written one goes
             return session.onDisk(Locations::display);
         })) {

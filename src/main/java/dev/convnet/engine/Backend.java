@@ -11,7 +11,7 @@ import java.nio.FloatBuffer;
  * thread's scratchpad when it builds a primitive, so the oneDNN backend refuses any other thread
  * with an {@link IllegalStateException} rather than crash). To share one across threads (a server),
  * open it on a single worker thread and hand that thread the requests, as {@code web}'s
- * {@code PredictorClassifier} does; to run in parallel, open one backend per thread.
+ * {@code InferenceWorker} does; to run in parallel, open one backend per thread.
  */
 public interface Backend extends AutoCloseable {
 

@@ -14,12 +14,12 @@ import java.util.Optional;
  * cause instead of Javalin's "port already in use" for every bind failure: an address that is no
  * address at all (999.1.1.1, a name no resolver knows), or one that belongs to another machine.
  */
-final class BindAddress {
+public final class BindAddress {
     private BindAddress() {
     }
 
     /** Why {@code host} cannot be bound on this machine, or empty when it can be tried. */
-    static Optional<String> problem(String host) {
+    public static Optional<String> problem(String host) {
         if (host == null || host.isBlank()) {
             return Optional.of("--host is empty; give an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)");
         }

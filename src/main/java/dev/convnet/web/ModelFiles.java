@@ -2,6 +2,7 @@ package dev.convnet.web;
 
 import dev.convnet.app.SavedModels;
 import dev.convnet.engine.Engine;
+import dev.convnet.engine.Precision;
 import dev.convnet.model.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,8 +14,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-/** The model files {@code convnet serve} is given (files, or folders of {@code *.zip}), opened under their names. */
-final class ModelFiles {
+/** The model files {@code convnet serve} is given (files, or folders of {@code *.zip}), loaded under their names. */
+public final class ModelFiles {
     private ModelFiles() {
     }
 
@@ -25,7 +26,7 @@ final class ModelFiles {
      * @throws RuntimeException made by {@code problem} for a missing file, an empty folder, or two
      *     files that would be served under the same name
      */
-    static List<Path> resolve(List<Path> given, Path fallback, Function<String, RuntimeException> problem) {
+    public static List<Path> resolve(List<Path> given, Path fallback, Function<String, RuntimeException> problem) {
         List<Path> files = new ArrayList<>();
         for (Path path : given.isEmpty() ? List.of(fallback) : given) {
             if (Files.isDirectory(path)) {
@@ -61,29 +62,13 @@ final class ModelFiles {
         return files;
     }
 
-    /** Loads and warms up each model; closes those already open when one fails. */
-    static Opened open(List<Path> files, Engine engine, int maxBatch, dev.convnet.engine.Precision precision) {
-        Opened opened = new Opened(new ArrayList<>());
-        try {
-            for (Path file : files) {
-                Classifier classifier = PredictorClassifier.open(new SavedModels(new ModelStore()).load(file), engine, maxBatch,
-                        precision);
-                opened.models().add(new NamedModel(NamedModel.nameOf(file), classifier));
-            }
-            return opened;
-        } catch (RuntimeException | Error e) {
-            opened.close();
-            throw e;
+    /** Loads each model, to be opened on {@code engine} in {@code precision} by the server's inference workers. */
+    public static List<NamedModel> load(List<Path> files, Engine engine, Precision precision) {
+        List<NamedModel> models = new ArrayList<>();
+        SavedModels saved = new SavedModels(new ModelStore());
+        for (Path file : files) {
+            models.add(new NamedModel(NamedModel.nameOf(file), PredictorClassifier.source(saved.load(file), engine, precision)));
         }
-    }
-
-    /** The open models, closed together. */
-    record Opened(List<NamedModel> models) implements AutoCloseable {
-        @Override
-        public void close() {
-            for (NamedModel model : models) {
-                model.classifier().close();
-            }
-        }
+        return models;
     }
 }

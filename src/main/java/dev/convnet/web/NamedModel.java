@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
  * {@code /v2/models/{name}} paths. {@code convnet serve a.zip b.zip} names them {@code a} and {@code b}.
  *
  * @param name letters, digits, '.', '_' or '-' (it appears in URLs unescaped)
- * @param classifier the model behind the name
+ * @param source the model behind the name, opened by the server's inference worker
  */
-public record NamedModel(String name, Classifier classifier) {
+public record NamedModel(String name, ModelSource source) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     /** @throws IllegalArgumentException for a name that would need escaping in a URL */

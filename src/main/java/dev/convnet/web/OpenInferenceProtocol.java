@@ -1,7 +1,5 @@
 package dev.convnet.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.runtime.Versions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -11,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntConsumer;
 
 /**
  * The Open Inference Protocol over HTTP/REST (KServe's "Predict Protocol - Version 2", also
@@ -26,48 +23,35 @@ import java.util.function.IntConsumer;
  * </pre>
  * Health answers have empty bodies, as the spec says; errors are {@code {"error": "..."}} with 400
  * (bad request), 404 (no such model or version), 413 (too large) or 503 (busy or stopping).
- * Every image goes through its model's {@link InferenceBatcher}, the same dynamic batching as
+ * Every image goes through its model's {@link InferenceWorker}, the same dynamic batching as
  * {@code POST /predict}.
  */
-final class OpenInferenceProtocol implements AutoCloseable {
+final class OpenInferenceProtocol {
     /** The one version of each model; versions are separate files served under separate names. */
     static final String VERSION = "1";
     private static final String JSON = "application/json";
 
     private final Map<String, Served> models = new LinkedHashMap<>();
-    private final List<InferenceBatcher> own = new ArrayList<>();
     private final BooleanSupplier ready;
-    private final ObjectMapper mapper = new ObjectMapper();
 
-    private record Served(NamedModel model, InferenceBatcher batcher, byte[] metadata) {
+    private record Served(String name, InferenceWorker worker, byte[] metadata) {
     }
 
     /**
-     * @param models the models by name; the first is served through {@code firstBatcher} (the one
-     *     {@code /predict} uses), each other one gets a batcher of its own
+     * @param workers each served model's inference worker, by its name (the server owns and closes them)
      * @param ready false once the server has begun to stop: readiness then answers 400 while
      *     requests are still served, so balancers stop sending before connections are refused
      */
-    OpenInferenceProtocol(List<NamedModel> models, InferenceBatcher firstBatcher, ServerSettings settings,
-                          IntConsumer batchListener, BooleanSupplier ready) {
+    OpenInferenceProtocol(Map<String, InferenceWorker> workers, BooleanSupplier ready) {
         this.ready = ready;
-        for (NamedModel model : models) {
-            InferenceBatcher batcher = this.models.isEmpty() ? firstBatcher : null;
-            if (batcher == null) {
-                batcher = new InferenceBatcher(model.classifier(), settings.maxBatch(), settings.queueCapacity(), batchListener);
-                own.add(batcher);
-            }
-            if (this.models.put(model.name(), new Served(model, batcher, json(metadata(model)))) != null) {
-                close();
-                throw new IllegalArgumentException("two models are named '" + model.name() + "'; each needs its own name");
-            }
-        }
+        workers.forEach((name, worker) ->
+                models.put(name, new Served(name, worker, PredictionServer.json(metadata(name, worker.info())))));
     }
 
     void register(RoutesConfig routes) {
         routes.get("/v2/health/live", ctx -> ctx.status(200));
         routes.get("/v2/health/ready", ctx -> ctx.status(ready.getAsBoolean() ? 200 : 400));
-        routes.get("/v2", ctx -> ctx.contentType(JSON).result(json(serverMetadata())));
+        routes.get("/v2", ctx -> ctx.contentType(JSON).result(PredictionServer.json(serverMetadata())));
         for (String versioned : new String[] {"", "/versions/{version}"}) {
             String base = "/v2/models/{name}" + versioned;
             routes.get(base, ctx -> ctx.contentType(JSON).result(served(ctx).metadata()));
@@ -84,18 +68,16 @@ final class OpenInferenceProtocol implements AutoCloseable {
         if (ctx.header("Inference-Header-Content-Length") != null) {
             throw HttpProblem.badImage("the binary tensor data extension is not supported; send the tensor as JSON \"data\"");
         }
-        InferenceRequest request = InferenceRequest.parse(ctx.bodyAsBytes(), mapper, ServerSettings.MAX_IMAGES_PER_REQUEST);
+        InferenceRequest request = InferenceRequest.parse(ctx.bodyAsBytes(), PredictionServer.MAPPER, ServerSettings.MAX_IMAGES_PER_REQUEST);
         List<CompletableFuture<float[]>> results = new ArrayList<>(request.count());
         for (int i = 0; i < request.count(); i++) {
-            float[] image = new float[Classifier.PIXELS];
-            System.arraycopy(request.pixels(), i * Classifier.PIXELS, image, 0, Classifier.PIXELS);
-            results.add(served.batcher().submit(image));
+            results.add(served.worker().submit(request.pixels(), i * Classifier.PIXELS));
         }
         float[][] probabilities = new float[request.count()][];
         for (int i = 0; i < probabilities.length; i++) {
             probabilities[i] = PredictionServer.await(results.get(i)); // the same waiting, statuses and out-of-memory answer as /predict
         }
-        ctx.contentType(JSON).result(json(InferenceRequest.response(served.model().name(), VERSION, request.id(), probabilities)));
+        ctx.contentType(JSON).result(PredictionServer.json(InferenceRequest.response(served.name(), VERSION, request.id(), probabilities)));
     }
 
     /** The model the path names, or a 404 that lists the ones served. */
@@ -120,10 +102,9 @@ final class OpenInferenceProtocol implements AutoCloseable {
         return doc;
     }
 
-    private static Map<String, Object> metadata(NamedModel model) {
-        ModelInfo info = model.classifier().info();
+    private static Map<String, Object> metadata(String name, ModelInfo info) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("name", model.name());
+        doc.put("name", name);
         doc.put("versions", List.of(VERSION));
         doc.put("platform", "deeplearning4j_computationgraph");
         doc.put("inputs", List.of(tensor(InferenceRequest.INPUT, List.of(-1, 1, 28, 28))));
@@ -146,19 +127,5 @@ final class OpenInferenceProtocol implements AutoCloseable {
         doc.put("datatype", "FP32");
         doc.put("shape", shape);
         return doc;
-    }
-
-    private byte[] json(Object document) {
-        try {
-            return mapper.writeValueAsBytes(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Stops the batchers this class made (the first model's belongs to the server). */
-    @Override
-    public void close() {
-        own.forEach(InferenceBatcher::close);
     }
 }

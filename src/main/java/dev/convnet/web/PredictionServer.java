@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code convnet serve}'s HTTP server: the JSON API, Prometheus metrics and the draw-a-digit page,
- * on Javalin (Jetty 12). Images are decoded and prepared on the request threads; the model runs
- * on one inference worker that batches whatever requests are waiting ({@link InferenceBatcher}).
+ * on Javalin (Jetty 12). Images are decoded and prepared on the request threads; each model is
+ * opened by, and runs on, its one inference worker, which batches whatever requests are waiting
+ * ({@link InferenceWorker}).
  *
  * <p>Every error is a JSON {@code {"error": "..."}} with its status; stack traces are logged only
  * when the server runs verbose, never sent.
@@ -52,13 +53,16 @@ public final class PredictionServer implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 1_000;
     private static final int MAX_CONCURRENT_PREDICTS = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
     private static final String JSON = "application/json";
+    /** Jackson's mapper is thread-safe once configured, and this one is never configured. */
+    static final ObjectMapper MAPPER = new ObjectMapper();
     /** Request attribute: a route answered with its own error (an unknown V2 model); status handlers leave it alone. */
     private static final String ANSWERED = "convnet.answered";
 
-    private final Classifier classifier;
+    private final ModelInfo info;
     private final ServerSettings settings;
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final InferenceBatcher batcher;
+    /** Each model's worker by its name; the first also answers /predict. */
+    private final Map<String, InferenceWorker> workers;
+    private final InferenceWorker worker;
     private final ServerMetrics metrics;
     private final UploadDecoder decoder;
     private final RequestImages requestImages;
@@ -74,20 +78,21 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     private PredictionServer(List<NamedModel> models, ServerSettings settings, ServerTimeouts timeouts) {
-        this.classifier = models.get(0).classifier();
         this.settings = settings;
         this.metrics = new ServerMetrics(settings.maxBatch(), this::queueDepth);
-        this.batcher = new InferenceBatcher(classifier, settings.maxBatch(), settings.queueCapacity(), metrics::batch);
+        this.workers = startWorkers(models, settings, metrics);
+        this.worker = workers.values().iterator().next();
+        this.info = worker.info();
         this.decoder = new UploadDecoder(settings.maxPixels(), settings.maxBodyBytes(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()));
         this.requestImages = new RequestImages(settings.maxBodyBytes(), settings.verbose(), timeouts);
-        this.predictions = new Predictions(classifier.info().classNames());
+        this.predictions = new Predictions(info.classNames());
         this.assets = Map.of(
                 "/", new Asset("text/html; charset=utf-8", resource("index.html")),
                 "/page.js", new Asset("text/javascript; charset=utf-8", resource("page.js")),
                 "/page.css", new Asset("text/css; charset=utf-8", resource("page.css")));
-        this.modelDocument = json(modelDocument(classifier.info()));
-        this.v2 = new OpenInferenceProtocol(models, batcher, settings, metrics::batch, () -> !stopping);
+        this.modelDocument = json(modelDocument(info));
+        this.v2 = new OpenInferenceProtocol(workers, () -> !stopping);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -148,23 +153,26 @@ public final class PredictionServer implements AutoCloseable {
         });
     }
 
-    /** Starts serving {@code classifier} (already loaded and warmed up) as {@code settings} say. */
-    public static PredictionServer start(Classifier classifier, ServerSettings settings) {
-        return start(List.of(new NamedModel(NamedModel.nameOf(java.nio.file.Path.of(classifier.info().file())), classifier)), settings);
+    /** Starts serving {@code model} as {@code settings} say, once its worker has opened it and warmed it up. */
+    public static PredictionServer start(ModelSource model, ServerSettings settings) {
+        return start(List.of(new NamedModel(NamedModel.nameOf(model.file()), model)), settings);
     }
 
     /**
-     * Starts serving {@code models} (loaded and warmed up): all of them by name over the Open
-     * Inference Protocol ({@link OpenInferenceProtocol}), the first also on {@code /predict}.
+     * Starts serving {@code models}, each opened and warmed up by a worker of its own: all of them
+     * by name over the Open Inference Protocol ({@link OpenInferenceProtocol}), the first also on
+     * {@code /predict}.
+     *
+     * @throws IllegalArgumentException for two models of one name, or a model that does not take 28x28 greyscale images
+     * @throws ServerStartException when the server cannot listen as {@code settings} say
      */
     public static PredictionServer start(List<NamedModel> models, ServerSettings settings) {
         return start(models, settings, ServerTimeouts.DEFAULT);
     }
 
-    /** {@link #start(Classifier, ServerSettings)} with other timeouts (tests use short ones). */
-    static PredictionServer start(Classifier classifier, ServerSettings settings, ServerTimeouts timeouts) {
-        return start(List.of(new NamedModel(NamedModel.nameOf(java.nio.file.Path.of(classifier.info().file())), classifier)),
-                settings, timeouts);
+    /** {@link #start(ModelSource, ServerSettings)} with other timeouts (tests use short ones). */
+    static PredictionServer start(ModelSource model, ServerSettings settings, ServerTimeouts timeouts) {
+        return start(List.of(new NamedModel(NamedModel.nameOf(model.file()), model)), settings, timeouts);
     }
 
     static PredictionServer start(List<NamedModel> models, ServerSettings settings, ServerTimeouts timeouts) {
@@ -178,8 +186,7 @@ public final class PredictionServer implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            server.v2.close();
-            server.batcher.close();
+            server.workers.values().forEach(InferenceWorker::close);
             throw new ServerStartException(bindProblem(settings, e), e);
         }
         server.warmUpHttp();
@@ -206,6 +213,11 @@ public final class PredictionServer implements AutoCloseable {
                 LOG.info("HTTP warm-up failed", e);
             }
         }
+    }
+
+    /** How long {@link #stop} waits for the requests in flight, in seconds. */
+    public static long stopWaitSeconds() {
+        return ServerTimeouts.DEFAULT.stopMillis() / 1000;
     }
 
     public int port() {
@@ -239,8 +251,7 @@ public final class PredictionServer implements AutoCloseable {
                 LOG.warn("stop timed out", e);
             }
         } finally {
-            batcher.close();
-            v2.close();
+            workers.values().forEach(InferenceWorker::close);
         }
         stopped = finished;
         return finished;
@@ -259,8 +270,35 @@ public final class PredictionServer implements AutoCloseable {
         stopping = true;
     }
 
+    /** The first model, as its classifier describes it. */
+    public ModelInfo modelInfo() {
+        return info;
+    }
+
+    /** One worker per model, each model opened and warmed up; those already started are closed when one fails. */
+    private static Map<String, InferenceWorker> startWorkers(List<NamedModel> models, ServerSettings settings,
+                                                             ServerMetrics metrics) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (NamedModel model : models) {
+            if (!names.add(model.name())) {
+                throw new IllegalArgumentException("two models are named '" + model.name() + "'; each needs its own name");
+            }
+        }
+        Map<String, InferenceWorker> workers = new LinkedHashMap<>();
+        try {
+            for (NamedModel model : models) {
+                workers.put(model.name(), InferenceWorker.start(model.source(), settings.maxBatch(), settings.queueCapacity(),
+                        metrics::batch));
+            }
+        } catch (RuntimeException | Error e) {
+            workers.values().forEach(InferenceWorker::close);
+            throw e;
+        }
+        return workers;
+    }
+
     private int queueDepth() {
-        return batcher == null ? 0 : batcher.depth();
+        return worker == null ? 0 : worker.depth();
     }
 
     private void health(Context ctx) {
@@ -271,8 +309,8 @@ public final class PredictionServer implements AutoCloseable {
         }
         Map<String, Object> doc = new LinkedHashMap<>(); // a fixed key order people can read
         doc.put("status", "ok");
-        doc.put("model", PublicPaths.strip(classifier.info().file()));
-        doc.put("engine", classifier.info().engine());
+        doc.put("model", PublicPaths.strip(info.file()));
+        doc.put("engine", info.engine());
         ctx.contentType(JSON).result(json(doc));
     }
 
@@ -296,7 +334,7 @@ public final class PredictionServer implements AutoCloseable {
             }
             List<CompletableFuture<float[]>> results = new ArrayList<>();
             for (float[] input : inputs) {
-                results.add(batcher.submit(input));
+                results.add(worker.submit(input, 0));
             }
             List<Map<String, Object>> docs = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
@@ -305,7 +343,7 @@ public final class PredictionServer implements AutoCloseable {
             ctx.contentType(JSON).result(json(docs));
         } else {
             float[] input = prepare(images.images().get(0));
-            ctx.contentType(JSON).result(json(predictions.document(await(batcher.submit(input)), input, explain)));
+            ctx.contentType(JSON).result(json(predictions.document(await(worker.submit(input, 0)), input, explain)));
         }
     }
 
@@ -368,9 +406,10 @@ public final class PredictionServer implements AutoCloseable {
         return doc;
     }
 
-    private byte[] json(Object document) {
+    /** {@code document} (maps, lists, strings, numbers, arrays) as a JSON body. */
+    static byte[] json(Object document) {
         try {
-            return mapper.writeValueAsBytes(document);
+            return MAPPER.writeValueAsBytes(document);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,72 +1,64 @@
 package dev.convnet.web;
 
 import dev.convnet.app.LoadedModel;
-import dev.convnet.app.Prediction;
 import dev.convnet.app.Predictor;
 import dev.convnet.engine.Engine;
+import dev.convnet.engine.Precision;
 import dev.convnet.report.Json;
 import dev.convnet.run.Provenance;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The {@link Classifier} over a loaded model, through the application's {@link Predictor} (our
- * oneDNN engine where the network allows it, DL4J otherwise).
- *
- * <p>The oneDNN engine builds its primitives once per batch size. Batches are therefore padded up
- * to the next power of two, so at most log2(maxBatch)+1 plans exist, all built while warming up
- * before the server reports healthy; padding costs at most one extra half batch of compute.
+ * oneDNN engine where the network allows it, DL4J otherwise). Like the predictor, it belongs to
+ * the thread that opened it: in the server, the model's {@link InferenceWorker}.
  */
 public final class PredictorClassifier implements Classifier {
-    private final ExecutorService modelThread;
     private final Predictor predictor;
     private final ModelInfo info;
-    private final int maxBatch;
 
-    private PredictorClassifier(ExecutorService modelThread, Predictor predictor, ModelInfo info, int maxBatch) {
-        this.modelThread = modelThread;
+    private PredictorClassifier(Predictor predictor, ModelInfo info) {
         this.predictor = predictor;
         this.info = info;
-        this.maxBatch = maxBatch;
+    }
+
+    /** {@code model} to be opened on {@code engine} by the thread that serves it. */
+    public static ModelSource source(LoadedModel model, Engine engine) {
+        return source(model, engine, Precision.FP32);
+    }
+
+    /** As above, inferring in {@code precision}. */
+    public static ModelSource source(LoadedModel model, Engine engine, Precision precision) {
+        return new ModelSource() {
+            @Override
+            public Path file() {
+                return model.file();
+            }
+
+            @Override
+            public Classifier open(int maxBatch) {
+                return PredictorClassifier.open(model, engine, maxBatch, precision);
+            }
+        };
     }
 
     /**
-     * A classifier for {@code model} on {@code engine}, with every batch size the server will use
-     * warmed up.
+     * A classifier for {@code model} on {@code engine}, for batches of up to {@code maxBatch}
+     * images, used by the calling thread alone.
      *
      * @throws IllegalArgumentException when the model does not take 28x28 greyscale images
      */
     public static PredictorClassifier open(LoadedModel model, Engine engine, int maxBatch) {
-        return open(model, engine, maxBatch, dev.convnet.engine.Precision.FP32);
+        return open(model, engine, maxBatch, Precision.FP32);
     }
 
     /** As above, inferring in {@code precision}. */
-    public static PredictorClassifier open(LoadedModel model, Engine engine, int maxBatch, dev.convnet.engine.Precision precision) {
-        // The oneDNN engine's plans crash the JVM when run from a thread other than the one that
-        // built them (seen after the speed merge): one thread owns the predictor from start to close.
-        ExecutorService modelThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "convnet-model");
-            t.setDaemon(true);
-            return t;
-        });
-        Predictor predictor;
-        try {
-            predictor = on(modelThread, () -> new Predictor(model, model.trainedOn().classNames(), engine, bucket(maxBatch), precision));
-        } catch (RuntimeException e) {
-            modelThread.shutdownNow();
-            throw e;
-        }
+    public static PredictorClassifier open(LoadedModel model, Engine engine, int maxBatch, Precision precision) {
+        Predictor predictor = new Predictor(model, model.trainedOn().classNames(), engine, maxBatch, precision);
         if (predictor.inputShape().pixels() != PIXELS) {
-            on(modelThread, () -> {
-                predictor.close();
-                return null;
-            });
-            modelThread.shutdownNow();
+            predictor.close();
             throw new IllegalArgumentException(model.file() + " takes " + predictor.inputShape()
                     + " images; the server prepares 28x28 greyscale ones");
         }
@@ -76,31 +68,12 @@ public final class PredictorClassifier implements Classifier {
         // Only the file's name: a server does not tell its callers where its files live.
         ModelInfo info = new ModelInfo(model.file().getFileName().toString(), model.trainedOn().id(),
                 model.trainedOn().classNames(), model.graph().numParams(), accuracy, predictor.engine(), run);
-        PredictorClassifier classifier = new PredictorClassifier(modelThread, predictor, info, maxBatch);
-        classifier.warmUp();
-        return classifier;
+        return new PredictorClassifier(predictor, info);
     }
 
     @Override
     public float[][] classify(float[] pixels, int count) {
-        if (count < 1 || count > maxBatch || pixels.length != count * PIXELS) {
-            throw new IllegalArgumentException("batch of " + count + " images with " + pixels.length + " floats");
-        }
-        int size = bucket(count);
-        List<float[]> images = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            float[] image = new float[PIXELS];
-            if (i < count) {
-                System.arraycopy(pixels, i * PIXELS, image, 0, PIXELS);
-            }
-            images.add(image);
-        }
-        List<Prediction> predictions = on(modelThread, () -> predictor.predict(images));
-        float[][] probabilities = new float[count][];
-        for (int i = 0; i < count; i++) {
-            probabilities[i] = predictions.get(i).probabilities();
-        }
-        return probabilities;
+        return predictor.probabilities(FloatBuffer.wrap(pixels), count); // no copy: the engine reads the caller's batch
     }
 
     @Override
@@ -110,40 +83,6 @@ public final class PredictorClassifier implements Classifier {
 
     @Override
     public void close() {
-        on(modelThread, () -> {
-            predictor.close();
-            return null;
-        });
-        modelThread.shutdown();
-    }
-
-    /** Runs {@code work} on the model's thread and waits for it; its exceptions come back as they were. */
-    private static <T> T on(ExecutorService thread, Callable<T> work) {
-        try {
-            return thread.submit(work).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the model was working", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private void warmUp() {
-        for (int size = 1; size <= maxBatch; size = size * 2) {
-            classify(new float[size * PIXELS], size);
-        }
-        classify(new float[maxBatch * PIXELS], maxBatch);
-    }
-
-    /** The smallest power of two that holds {@code count} images. */
-    static int bucket(int count) {
-        return Integer.highestOneBit(Math.max(1, count - 1)) << (count > 1 ? 1 : 0);
+        predictor.close();
     }
 }

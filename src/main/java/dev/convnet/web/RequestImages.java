@@ -29,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The whole body is bounded by {@code --max-body-bytes} before anything is decoded; text is
  * decoded by {@link DataUrls}. Reading ends with 408 when the body misses its deadline.
+ *
+ * @param maxBodyBytes the largest body read
+ * @param verbose whether a failed read is logged with its stack trace
+ * @param timeouts the body's deadline
  */
-final class RequestImages {
+record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts) {
     private static final Logger LOG = LoggerFactory.getLogger(RequestImages.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,16 +45,6 @@ final class RequestImages {
      * @param list whether the client sent a list (multipart, JSON "images") and gets a JSON array back
      */
     record Images(List<byte[]> images, boolean list) {
-    }
-
-    private final long maxBodyBytes;
-    private final boolean verbose;
-    private final ServerTimeouts timeouts;
-
-    RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts) {
-        this.maxBodyBytes = maxBodyBytes;
-        this.timeouts = timeouts;
-        this.verbose = verbose;
     }
 
     Images read(Context ctx) {

@@ -33,19 +33,16 @@ import org.junit.jupiter.api.Test;
 class BrowserBodiesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 1 << 20;
-    private static PredictorClassifier classifier;
     private static PredictionServer server;
 
     @BeforeAll
     static void start() {
-        classifier = PredictorClassifier.open(new SavedModels(new ModelStore()).load(ServedModel.file()), Engine.AUTO, 64);
-        server = PredictionServer.start(classifier, new ServerSettings("127.0.0.1", 0, 64, 256, MAX_BODY, 4_000_000, false));
+        server = PredictionServer.start(PredictorClassifier.source(new SavedModels(new ModelStore()).load(ServedModel.file()), Engine.AUTO), new ServerSettings("127.0.0.1", 0, 64, 256, MAX_BODY, 4_000_000, false));
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        classifier.close();
     }
 
     @Test

@@ -43,7 +43,6 @@ import org.openqa.selenium.interactions.Actions;
  */
 class DrawPageBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static PredictorClassifier classifier;
     private static PredictionServer server;
     private static ChromeDriverService service;
     private static WebDriver browser;
@@ -54,8 +53,7 @@ class DrawPageBrowserTest {
     @BeforeAll
     static void start() {
         Path model = ServedModel.file();
-        classifier = PredictorClassifier.open(new SavedModels(new ModelStore()).load(model), Engine.AUTO, 64);
-        server = PredictionServer.start(classifier, ServerSettings.defaults(0));
+        server = PredictionServer.start(PredictorClassifier.source(new SavedModels(new ModelStore()).load(model), Engine.AUTO), ServerSettings.defaults(0));
         service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
                 .usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
@@ -72,7 +70,6 @@ class DrawPageBrowserTest {
         }
         service.stop();
         server.close();
-        classifier.close();
     }
 
     @Test

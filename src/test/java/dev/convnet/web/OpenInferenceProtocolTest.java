@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.convnet.app.LoadedModel;
 import dev.convnet.app.SavedModels;
 import dev.convnet.cli.CliTest;
 import dev.convnet.data.LabeledImages;
@@ -72,8 +73,8 @@ class OpenInferenceProtocolTest {
 
     @TempDir
     static Path tmp;
+    /** The first model opened on the test's own thread, to compare the server's answers with. */
     private static Classifier first;
-    private static Classifier second;
     private static PredictionServer server;
     private static LabeledImages images;
     private static float[] pixels;
@@ -81,9 +82,10 @@ class OpenInferenceProtocolTest {
     @BeforeAll
     static void start() {
         Path model = ServedModel.file();
-        first = PredictorClassifier.open(new SavedModels(new ModelStore()).load(model), Engine.AUTO, 64);
-        second = PredictorClassifier.open(new SavedModels(new ModelStore()).load(model), Engine.DL4J, 64);
-        server = PredictionServer.start(List.of(new NamedModel("digits", first), new NamedModel("digits-dl4j", second)),
+        LoadedModel loaded = new SavedModels(new ModelStore()).load(model);
+        first = PredictorClassifier.open(loaded, Engine.AUTO, 64);
+        server = PredictionServer.start(List.of(new NamedModel("digits", PredictorClassifier.source(loaded, Engine.AUTO)),
+                new NamedModel("digits-dl4j", PredictorClassifier.source(new SavedModels(new ModelStore()).load(model), Engine.DL4J))),
                 new ServerSettings("127.0.0.1", 0, 64, 256, 1 << 22, 4_000_000, false));
         images = ServedModel.testImages(IMAGES);
         pixels = new float[IMAGES * 784];
@@ -94,7 +96,6 @@ class OpenInferenceProtocolTest {
     static void stop() {
         server.close();
         first.close();
-        second.close();
     }
 
     @Test
@@ -219,7 +220,8 @@ class OpenInferenceProtocolTest {
 
     @Test
     void aStoppingServerIsNotReadyWhileItStillAnswersThenRefuses() throws Exception {
-        try (Classifier own = PredictorClassifier.open(new SavedModels(new ModelStore()).load(ServedModel.file()), Engine.AUTO, 8)) {
+        {
+            ModelSource own = PredictorClassifier.source(new SavedModels(new ModelStore()).load(ServedModel.file()), Engine.AUTO);
             PredictionServer stopping = PredictionServer.start(own, new ServerSettings("127.0.0.1", 0, 8, 64, 1 << 20, 4_000_000, false));
             String base = stopping.url();
             String name = NamedModel.nameOf(ServedModel.file());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.TestData;
+import dev.convnet.app.LoadedModel;
 import dev.convnet.app.SavedModels;
 import dev.convnet.cli.CliTest;
 import dev.convnet.data.Dataset;
@@ -50,15 +51,19 @@ class PredictionServerTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final int DIGITS = 60;
 
+    /** The model opened on the test's own thread, to compare the server's answers with. */
     private static PredictorClassifier classifier;
+    private static ModelSource source;
     private static PredictionServer server;
     private static LabeledImages test;
 
     @BeforeAll
     static void start() {
         Path model = ServedModel.file();
-        classifier = PredictorClassifier.open(new SavedModels(new ModelStore()).load(model), Engine.AUTO, 64);
-        server = PredictionServer.start(classifier, new ServerSettings("127.0.0.1", 0, 64, 256, 1 << 20, 4_000_000, false));
+        LoadedModel loaded = new SavedModels(new ModelStore()).load(model);
+        classifier = PredictorClassifier.open(loaded, Engine.AUTO, 64);
+        source = PredictorClassifier.source(loaded, Engine.AUTO);
+        server = PredictionServer.start(source, new ServerSettings("127.0.0.1", 0, 64, 256, 1 << 20, 4_000_000, false));
         test = ServedModel.testImages(DIGITS);
     }
 
@@ -198,8 +203,8 @@ class PredictionServerTest {
                 "--limit", "500", "--epochs", "1", "--seed", "5", "-o", model.toString());
         assertEquals(0, train.exit(), train.err());
         LabeledImages clothes = new MnistLoader(TestData.fashion()).load(Split.TEST, 3);
-        try (PredictorClassifier fashion = PredictorClassifier.open(new SavedModels(new ModelStore()).load(model), Engine.AUTO, 8);
-             PredictionServer served = PredictionServer.start(fashion, ServerSettings.defaults(0))) {
+        try (PredictionServer served = PredictionServer.start(
+                PredictorClassifier.source(new SavedModels(new ModelStore()).load(model), Engine.AUTO), ServerSettings.defaults(0))) {
             URI base = URI.create("http://127.0.0.1:" + served.port());
             JsonNode info = send(HttpRequest.newBuilder(base.resolve("/model")).GET()).json();
             assertEquals("fashion-mnist", info.get("dataset").asText());
@@ -283,9 +288,10 @@ class PredictionServerTest {
 
     @Test
     void aFullQueueAnswers503WithRetryAfterAndTheQueuedRequestsStillSucceed() throws Exception {
-        try (GatedClassifier gated = new GatedClassifier(classifier);
-             PredictionServer small = PredictionServer.start(gated,
-                     new ServerSettings("127.0.0.1", 0, 1, 2, 1 << 20, 4_000_000, false))) {
+        GatedClassifier gated = new GatedClassifier(source);
+        try (PredictionServer small = PredictionServer.start(gated,
+                new ServerSettings("127.0.0.1", 0, 1, 2, 1 << 20, 4_000_000, false))) {
+            gated.shut();
             byte[] digit = ServedModel.png(ServedModel.pixels(test, 0));
             URI predict = URI.create("http://127.0.0.1:" + small.port() + "/predict");
             ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -459,25 +465,53 @@ class PredictionServerTest {
         return best;
     }
 
-    /** The real classifier, with a gate the test holds shut to keep the inference worker busy. */
-    private static final class GatedClassifier implements Classifier {
-        private final Classifier real;
+    /** The real model, opened with a gate the test holds shut to keep the inference worker busy. */
+    private static final class GatedClassifier implements ModelSource {
+        private final ModelSource real;
         private final CountDownLatch inside = new CountDownLatch(1);
         private final CountDownLatch gate = new CountDownLatch(1);
+        private volatile boolean shut; // open while the worker warms up, before the server starts
 
-        GatedClassifier(Classifier real) {
+        GatedClassifier(ModelSource real) {
             this.real = real;
         }
 
         @Override
-        public float[][] classify(float[] pixels, int count) {
-            inside.countDown();
-            try {
-                gate.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return real.classify(pixels, count);
+        public Path file() {
+            return real.file();
+        }
+
+        @Override
+        public Classifier open(int maxBatch) {
+            Classifier opened = real.open(maxBatch);
+            return new Classifier() {
+                @Override
+                public float[][] classify(float[] pixels, int count) {
+                    if (shut) {
+                        inside.countDown();
+                        try {
+                            gate.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return opened.classify(pixels, count);
+                }
+
+                @Override
+                public ModelInfo info() {
+                    return opened.info();
+                }
+
+                @Override
+                public void close() {
+                    opened.close();
+                }
+            };
+        }
+
+        void shut() {
+            shut = true;
         }
 
         void awaitWorkerInside() throws InterruptedException {
@@ -486,16 +520,6 @@ class PredictionServerTest {
 
         void open() {
             gate.countDown();
-        }
-
-        @Override
-        public ModelInfo info() {
-            return real.info();
-        }
-
-        @Override
-        public void close() {
-            open();
         }
     }
 }

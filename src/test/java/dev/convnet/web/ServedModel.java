@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
  * The model the server tests serve: trained once per test JVM by the real {@code convnet train} on
  * a small real MNIST subset (a second of training), saved with its run record like any model.
  */
-final class ServedModel {
+public final class ServedModel {
     static final int TRAIN_IMAGES = 1500;
     static final int EPOCHS = 3;
     private static Path file;
@@ -27,7 +27,7 @@ final class ServedModel {
     private ServedModel() {
     }
 
-    static synchronized Path file() {
+    public static synchronized Path file() {
         if (file == null) {
             try {
                 Path dir = Files.createTempDirectory("convnet-served-model");
@@ -45,18 +45,18 @@ final class ServedModel {
     }
 
     /** The first {@code n} real MNIST test images. */
-    static LabeledImages testImages(int n) {
+    public static LabeledImages testImages(int n) {
         return new MnistLoader(TestData.mnist()).load(Split.TEST, n);
     }
 
-    static float[] pixels(LabeledImages images, int i) {
+    public static float[] pixels(LabeledImages images, int i) {
         float[] pixels = new float[784];
         images.pixels().get(i * 784, pixels);
         return pixels;
     }
 
     /** An MNIST digit as the 28x28 greyscale PNG people would send. */
-    static byte[] png(float[] pixels) {
+    public static byte[] png(float[] pixels) {
         BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
         for (int i = 0; i < 784; i++) {
             image.getRaster().setSample(i % 28, i / 28, 0, Math.round(pixels[i] * 255));
@@ -64,7 +64,7 @@ final class ServedModel {
         return encode(image, "png");
     }
 
-    static byte[] encode(BufferedImage image, String format) {
+    public static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(image, format, out);

@@ -37,26 +37,25 @@ import org.junit.jupiter.api.Test;
  * trickled a byte at a time) while /health must keep answering. The slow-client server runs with
  * short deadlines so the test takes seconds; the code path is the one the defaults use.
  */
-class ServerHardeningTest {
+public class ServerHardeningTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Short deadlines: 1.5 s of silence, 1 kB/s after 1 s, headers within 1.5-3 s, a body within 3 s. */
     private static final ServerTimeouts SHORT = new ServerTimeouts(1_500, 1024, 1_000, 1_500, 3_000, 10_000);
 
-    private static PredictorClassifier classifier;
+    private static ModelSource model;
     private static PredictionServer server;
     private static byte[] digit;
 
     @BeforeAll
     static void start() {
-        classifier = PredictorClassifier.open(new SavedModels(new ModelStore()).load(ServedModel.file()), Engine.AUTO, 64);
-        server = PredictionServer.start(classifier, new ServerSettings("127.0.0.1", 0, 64, 256, 1 << 20, 4_000_000, false));
+        model = PredictorClassifier.source(new SavedModels(new ModelStore()).load(ServedModel.file()), Engine.AUTO);
+        server = PredictionServer.start(model, new ServerSettings("127.0.0.1", 0, 64, 256, 1 << 20, 4_000_000, false));
         digit = ServedModel.png(ServedModel.pixels(ServedModel.testImages(1), 0));
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        classifier.close();
     }
 
     @Test
@@ -128,14 +127,14 @@ class ServerHardeningTest {
             assertJsonError(a, 421, "does not answer to Host");
             assertFalse(a.body().contains("\"run\""), a.body());
         }
-        try (PredictionServer open = PredictionServer.start(classifier, new ServerSettings("127.0.0.1", 0, 8, 16, 1 << 20,
+        try (PredictionServer open = PredictionServer.start(model, new ServerSettings("127.0.0.1", 0, 8, 16, 1 << 20,
                 4_000_000, false, List.of("digits.example", "Other.Example")))) {
             assertEquals(200, raw(open.port(), "GET /health HTTP/1.1\r\nHost: digits.example:8080\r\nConnection: close\r\n\r\n").status());
             assertEquals(200, raw(open.port(), "GET /health HTTP/1.1\r\nHost: other.example\r\nConnection: close\r\n\r\n").status());
             assertEquals(200, raw(open.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").status());
             assertEquals(421, raw(open.port(), "GET /health HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n").status());
         }
-        try (PredictionServer any = PredictionServer.start(classifier, new ServerSettings("127.0.0.1", 0, 8, 16, 1 << 20,
+        try (PredictionServer any = PredictionServer.start(model, new ServerSettings("127.0.0.1", 0, 8, 16, 1 << 20,
                 4_000_000, false, List.of("*")))) {
             assertEquals(200, raw(any.port(), "GET /health HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n").status());
         }
@@ -190,7 +189,7 @@ class ServerHardeningTest {
 
     @Test
     void slowClientsAreCutOffWhileHealthKeepsAnswering() throws Exception {
-        try (PredictionServer guarded = PredictionServer.start(classifier, ServerSettings.defaults(0), SHORT)) {
+        try (PredictionServer guarded = PredictionServer.start(model, ServerSettings.defaults(0), SHORT)) {
             int port = guarded.port();
             List<Socket> trickles = new ArrayList<>();
             try {
@@ -237,7 +236,7 @@ class ServerHardeningTest {
 
     @Test
     void aChunkedBodyWithLongPausesIsClosedAfterTheIdleTimeout() throws Exception {
-        try (PredictionServer guarded = PredictionServer.start(classifier, ServerSettings.defaults(0), SHORT);
+        try (PredictionServer guarded = PredictionServer.start(model, ServerSettings.defaults(0), SHORT);
              Socket s = new Socket("127.0.0.1", guarded.port())) {
             s.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n1\r\nx\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -253,7 +252,7 @@ class ServerHardeningTest {
     void aBodyFastEnoughForTheRateButTooLongForTheDeadlineGets408() throws Exception {
         // no minimum rate here: only the total deadline (3 s) can stop a byte every 0.3 s
         ServerTimeouts deadlineOnly = new ServerTimeouts(1_500, 0, 1_000, 1_500, 3_000, 10_000);
-        try (PredictionServer guarded = PredictionServer.start(classifier, ServerSettings.defaults(0), deadlineOnly);
+        try (PredictionServer guarded = PredictionServer.start(model, ServerSettings.defaults(0), deadlineOnly);
              Socket s = new Socket("127.0.0.1", guarded.port())) {
             OutputStream out = s.getOutputStream();
             out.write(("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: "
@@ -286,7 +285,7 @@ class ServerHardeningTest {
 
     @Test
     void aSmallBodyWithAShortPauseIsStillAnswered() throws Exception {
-        try (PredictionServer guarded = PredictionServer.start(classifier, ServerSettings.defaults(0), SHORT);
+        try (PredictionServer guarded = PredictionServer.start(model, ServerSettings.defaults(0), SHORT);
              Socket s = new Socket("127.0.0.1", guarded.port())) {
             OutputStream out = s.getOutputStream();
             out.write(("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: "
@@ -303,7 +302,7 @@ class ServerHardeningTest {
 
     @Test
     void headersTrickledAByteAtATimeAreClosed() throws Exception {
-        try (PredictionServer guarded = PredictionServer.start(classifier, ServerSettings.defaults(0), SHORT);
+        try (PredictionServer guarded = PredictionServer.start(model, ServerSettings.defaults(0), SHORT);
              Socket s = new Socket("127.0.0.1", guarded.port())) {
             OutputStream out = s.getOutputStream();
             out.write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // one ordinary request first
@@ -359,7 +358,7 @@ class ServerHardeningTest {
         return copy;
     }
 
-    static void assertJsonError(Answer a, int status, String text) throws IOException {
+    public static void assertJsonError(Answer a, int status, String text) throws IOException {
         assertEquals(status, a.status(), a.text());
         assertTrue(a.header("content-type").startsWith("application/json"), a.text());
         JsonNode error = JSON.readTree(a.body()).get("error");
@@ -367,7 +366,7 @@ class ServerHardeningTest {
         assertFalse(a.body().contains("Exception") || a.body().contains("\tat "), a.body());
     }
 
-    static Answer post(int port, String path, String type, byte[] body) throws IOException {
+    public static Answer post(int port, String path, String type, byte[] body) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
@@ -427,7 +426,7 @@ class ServerHardeningTest {
         return b.toByteArray();
     }
 
-    record Answer(int status, Map<String, String> headers, String body, String text) {
+    public record Answer(int status, Map<String, String> headers, String body, String text) {
         String header(String name) {
             return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
         }

@@ -1,7 +1,15 @@
-package dev.convnet.web;
+package dev.convnet.cli;
 
-import dev.convnet.engine.Engine;
+import dev.convnet.engine.Precision;
+import dev.convnet.interop.KerasReader;
+import dev.convnet.web.BindAddress;
+import dev.convnet.web.ModelFiles;
+import dev.convnet.web.ModelInfo;
+import dev.convnet.web.NamedModel;
+import dev.convnet.web.PredictionServer;
+import dev.convnet.web.ServerSettings;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,19 +18,14 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
-/**
- * {@code convnet serve [MODEL.zip]}: the model behind an HTTP API, with a draw-a-digit page.
- * It lives in web/, the front end it starts (front ends do not use each other).
- */
+/** {@code convnet serve [MODEL.zip]}: the model behind an HTTP API ({@link PredictionServer}), with a draw-a-digit page. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve a saved model over HTTP: POST /predict (an image, or multipart 'image' parts), "
                 + "GET /health, /model, /metrics (Prometheus), and a draw-a-digit page at /.",
@@ -70,21 +73,17 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most pixels (width x height) an image may have; larger ones get 413 undecoded (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
-    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "auto",
-            description = "auto (oneDNN where the network allows), onednn or dl4j (default: ${DEFAULT-VALUE}).")
-    Engine engine;
-
-    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
-            description = "fp32, or bf16 (oneDNN engine; CPUs where bf16 is faster, else it runs fp32 and says so) (default: ${DEFAULT-VALUE}).")
-    dev.convnet.engine.Precision precision;
+    @Mixin
+    InferenceOptions inference;
 
     @Override
     public Integer call() throws InterruptedException {
         ServerSettings settings;
         try {
-            settings = new ServerSettings(host, port, maxBatch, queue, maxBodyBytes, maxPixels, verbose(), allowedHosts);
+            settings = new ServerSettings(host, port, maxBatch, queue, maxBodyBytes, maxPixels, VerboseOption.isVerbose(spec),
+                    allowedHosts);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw usage(e.getMessage());
         }
         if (!settings.verbose()) {
             // Javalin logs a failed start (a port in use) as an ERROR with a stack trace before it
@@ -93,35 +92,30 @@ public final class ServeCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
         }
         if (!(drainSeconds >= 0 && drainSeconds <= 300)) {
-            throw new ParameterException(spec.commandLine(), "--drain-seconds must be between 0 and 300, got " + drainSeconds);
+            throw usage("--drain-seconds must be between 0 and 300, got " + drainSeconds);
         }
-        if (precision != dev.convnet.engine.Precision.FP32 && engine == Engine.DL4J) {
-            throw new ParameterException(spec.commandLine(), "--precision " + precision.id() + " needs the oneDNN engine: use --engine auto or onednn");
-        }
-        dev.convnet.engine.Precision running;
-        try {
-            running = precision.resolvedHere(line -> spec.commandLine().getErr().println("convnet serve: " + line));
-        } catch (dev.convnet.engine.EngineUnavailableException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (models != null) {
-            models.forEach(dev.convnet.interop.KerasReader::refuseSavedModel); // a folder, but not one of models
-        }
+        Precision running = inference.resolve(spec);
         Optional<String> badHost = BindAddress.problem(host);
         if (badHost.isPresent()) {
-            throw new ParameterException(spec.commandLine(), badHost.get());
+            throw usage(badHost.get());
         }
-        List<Path> files = ModelFiles.resolve(models, Path.of(System.getProperty("convnet.home", ".")).resolve("models/model.zip"),
-                message -> new ParameterException(spec.commandLine(), message));
+        for (Path model : models) {
+            if (Files.isDirectory(model)) {
+                KerasReader.refuseSavedModel(model); // a folder, but not one of models
+            } else {
+                SavedModelFile.check(spec, model);
+            }
+        }
+        List<Path> files = ModelFiles.resolve(models, Locations.defaultModel(), this::usage);
+        List<NamedModel> loaded = ModelFiles.load(files, inference.engine(), running);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         boolean finished;
-        try (ModelFiles.Opened opened = ModelFiles.open(files, engine, settings.maxBatch(), running);
-             PredictionServer server = PredictionServer.start(opened.models(), settings);
-             StopSignals signals = new StopSignals(stop, spec.commandLine().getErr())) {
-            out.println(startupLine(files.get(0), opened.models().get(0).classifier().info(), server.url()));
+        try (PredictionServer server = PredictionServer.start(loaded, settings);
+             StopOnSignal signals = StopOnSignal.whileServing(stop::countDown, spec.commandLine().getErr())) {
+            out.println(startupLine(files.get(0), server.modelInfo(), server.url()));
             out.println("  Open Inference Protocol (V2): " + server.url() + "v2/models/{"
-                    + String.join(",", opened.models().stream().map(NamedModel::name).toList()) + "}/infer");
+                    + String.join(",", loaded.stream().map(NamedModel::name).toList()) + "}/infer");
             out.flush();
             stop.await();
             server.stopBeingReady();
@@ -134,61 +128,21 @@ public final class ServeCommand implements Callable<Integer> {
         if (!finished) {
             // A stop the user asked for still succeeded; the line says what it cost.
             out.println(String.format(Locale.ROOT, "Requests still running after %d s were cut off.",
-                    ServerTimeouts.DEFAULT.stopMillis() / 1000));
+                    PredictionServer.stopWaitSeconds()));
         }
         out.println("Stopped.");
         out.flush();
         return 0;
     }
 
-    private boolean verbose() {
-        for (ParseResult r = spec.root().commandLine().getParseResult(); r != null; r = r.subcommand()) {
-            if (r.hasMatchedOption("--verbose")) {
-                return true;
-            }
-        }
-        return false;
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 
     static String startupLine(Path file, ModelInfo info, String url) {
         String accuracy = info.hasTestAccuracy()
                 ? String.format(Locale.ROOT, ", test accuracy %.4f", info.testAccuracy()) : ", no test accuracy on record";
         return String.format(Locale.ROOT, "Serving %s (%s, %,d parameters%s, engine %s) at %s  (Ctrl-C stops)",
-                display(file), info.dataset(), info.parameters(), accuracy, info.engine(), url);
-    }
-
-    /** A path as a person would type it: relative to the current directory where possible. */
-    private static String display(Path path) {
-        Path cwd = Path.of("").toAbsolutePath();
-        Path abs = path.toAbsolutePath().normalize();
-        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
-    }
-
-    /** The first Ctrl-C or SIGTERM asks for a graceful stop; a second one quits at once. */
-    private static final class StopSignals implements AutoCloseable {
-        private final List<Signal> signals = new ArrayList<>();
-        private final List<SignalHandler> previous = new ArrayList<>();
-
-        StopSignals(CountDownLatch stop, PrintWriter err) {
-            for (String name : new String[] {"INT", "TERM"}) {
-                Signal signal = new Signal(name);
-                signals.add(signal);
-                previous.add(Signal.handle(signal, s -> {
-                    if (stop.getCount() == 0) {
-                        err.println("Stopped at once.");
-                        err.flush();
-                        Runtime.getRuntime().halt(128 + s.getNumber());
-                    }
-                    stop.countDown();
-                }));
-            }
-        }
-
-        @Override
-        public void close() {
-            for (int i = 0; i < signals.size(); i++) {
-                Signal.handle(signals.get(i), previous.get(i));
-            }
-        }
+                Locations.display(file), info.dataset(), info.parameters(), accuracy, info.engine(), url);
     }
 }

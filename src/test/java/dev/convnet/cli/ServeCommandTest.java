@@ -1,10 +1,11 @@
-package dev.convnet.web;
+package dev.convnet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.convnet.cli.CliTest;
+import dev.convnet.web.ServedModel;
+import dev.convnet.web.ServerHardeningTest;
 import java.awt.Color;
 import java.io.BufferedReader;
 import java.io.IOException;

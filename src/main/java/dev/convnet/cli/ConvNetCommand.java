@@ -1,0 +1,259 @@
+package dev.convnet.cli;
+
+import dev.convnet.app.InvalidSettingException;
+import dev.convnet.app.Setting;
+import dev.convnet.engine.Engine;
+import dev.convnet.engine.EngineUnavailableException;
+import dev.convnet.model.ModelType;
+import dev.convnet.model.Optimizer;
+import dev.convnet.model.Padding;
+import dev.convnet.report.Printable;
+import dev.convnet.runtime.NativeRuntime;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The {@code convnet} command: train, evaluate and summarise the book's MNIST convnet; its
+ * subcommands, and the one place that turns what they throw into an exit code and one line.
+ *
+ * <p>Exit codes: 0 success, 1 a failure while running (bad file contents, I/O), 2 a usage error
+ * (bad option, missing file). Errors are one line; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "convnet", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Trains, evaluates and explains the MNIST convnet of Deep Learning with Python, ch. 8.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, HistoryCommand.class, PredictCommand.class,
+            ActivationsCommand.class, ImportCommand.class, ExportCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+public final class ConvNetCommand implements Runnable {
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Mixin
+    VerboseOption verboseOption;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate, summary, predict, activations, import, export or serve");
+    }
+
+    /** The smallest Java heap convnet starts with, in MiB; its own data needs far more for any real input. */
+    static final long MIN_HEAP_MIB = 64;
+
+    /** Runs {@code convnet} with {@code args} as the JVM's main method does, and returns its exit code. */
+    public static int main(String[] args) {
+        boolean verbose = VerboseOption.given(args);
+        if (verbose) {
+            // slf4j-simple reads its level once, when the first logger is made: set it before that.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
+        System.setProperty("java.awt.headless", "true"); // charts and pictures are drawn off-screen
+        // Numbers in files and in our aligned tables are ASCII digits whatever the user's locale (an
+        // Arabic locale wrote Arabic-Indic digits into run records); the text is English anyway.
+        Locale.setDefault(Locale.Category.FORMAT, Locale.ROOT);
+        long heapMiB = Runtime.getRuntime().maxMemory() >> 20;
+        if (heapMiB < MIN_HEAP_MIB) {
+            // Under a few tens of MiB, ND4J's native start-up itself can run out of memory, and JavaCPP
+            // does not survive that (a native abort, seen at 20-32 MiB): refuse before touching it.
+            System.err.println("convnet: error: the Java heap limit is " + heapMiB + " MiB; convnet needs at least "
+                    + MIN_HEAP_MIB + " MiB: raise it (CONVNET_JAVA_OPTS=-Xmx512m, or -Xmx512m)");
+            return EXIT_FAILURE;
+        }
+        NativeRuntime.configure();
+        CommandLine cli = commandLine();
+        // UTF-8 whatever the locale (LANG=C turned box-drawing and names like ü.png into '?'), and a
+        // writer of our own over the file descriptor: System.out swallows write errors, this one records them.
+        cli.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));
+        cli.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true));
+        // Out of memory on another thread (a data loader, a server worker): one line, not the JVM's stack trace.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            OutOfMemoryError oom = outOfMemoryIn(e);
+            if (oom != null) {
+                System.exit(outOfMemory(oom, cli.getErr(), "convnet", verbose));
+            }
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            e.printStackTrace();
+        });
+        int exit;
+        try {
+            exit = execute(cli, args);
+        } catch (OutOfMemoryError e) {
+            exit = outOfMemory(e, cli.getErr(), "convnet", verbose);
+        }
+        return exit;
+    }
+
+    /**
+     * Runs the command, then makes a failed write to stdout an error: {@code evaluate --json >
+     * /dev/full} used to exit 0 with the output lost. Tests call this with their own writers.
+     */
+    public static int execute(CommandLine cli, String... args) {
+        int exit = cli.execute(args);
+        if (cli.getOut().checkError()) { // flushes first
+            cli.getErr().println(cli.getCommandName() + ": error: could not write to standard output "
+                    + "(closed, full or a broken pipe); the output is incomplete");
+            cli.getErr().flush();
+            return exit == 0 ? EXIT_FAILURE : exit;
+        }
+        return exit;
+    }
+
+    /** The configured command line; tests use it with their own output writers. */
+    public static CommandLine commandLine() {
+        ConvNetCommand app = new ConvNetCommand();
+        CommandLine cli = new CommandLine(app);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Closed option sets read by their own names, with an error line that lists the choices.
+        cli.registerConverter(Engine.class, id -> parse(Engine::fromId, id));
+        cli.registerConverter(ModelType.class, id -> parse(ModelType::fromId, id));
+        cli.registerConverter(Padding.class, id -> parse(Padding::fromId, id));
+        cli.registerConverter(Optimizer.class, id -> parse(Optimizer::fromId, id));
+        cli.registerConverter(dev.convnet.engine.Precision.class, id -> parse(dev.convnet.engine.Precision::fromId, id));
+        cli.setParameterExceptionHandler(ConvNetCommand::usageError);
+        // An Error passes picocli's handlers by: out of memory (a hostile file's declared sizes got past
+        // a check, or a genuine input too large for the heap) becomes one line too.
+        cli.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (Error | RuntimeException e) {
+                // also out of memory inside a library's static initialiser (ND4J's, under a tiny heap),
+                // which arrives wrapped in an ExceptionInInitializerError
+                OutOfMemoryError oom = outOfMemoryIn(e);
+                if (oom == null) {
+                    throw e;
+                }
+                java.util.List<CommandLine> chain = parseResult.asCommandLineList();
+                CommandLine cmd = chain.get(chain.size() - 1);
+                return outOfMemory(oom, cmd.getErr(), cmd.getCommandSpec().qualifiedName(), VerboseOption.isVerbose(cmd.getCommandSpec()));
+            }
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            ParameterException usage = asUsageError(ex, cmd);
+            OutOfMemoryError oom = outOfMemoryIn(ex);
+            if (oom != null) {
+                return outOfMemory(oom, cmd.getErr(), cmd.getCommandSpec().qualifiedName(), VerboseOption.isVerbose(cmd.getCommandSpec()));
+            }
+            return usage != null ? usageError(usage, parseResult.originalArgs().toArray(String[]::new))
+                    : failure(ex, cmd, VerboseOption.isVerbose(cmd.getCommandSpec()));
+        });
+        return cli;
+    }
+
+    private static <T> T parse(java.util.function.Function<String, T> fromId, String id) {
+        try {
+            return fromId.apply(id);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /**
+     * The application layer's errors that are the user's to fix with an option, as usage errors
+     * naming that option: it speaks of settings and engines, the CLI knows their flags.
+     */
+    private static ParameterException asUsageError(Exception ex, CommandLine cmd) {
+        if (ex instanceof InvalidSettingException invalid) {
+            return new ParameterException(cmd, flag(invalid.setting()) + " " + invalid.getMessage(), ex);
+        }
+        if (ex instanceof EngineUnavailableException unavailable) {
+            return new ParameterException(cmd, "--engine onednn: " + unavailable.getMessage(), ex);
+        }
+        return null;
+    }
+
+    private static String flag(Setting setting) {
+        return switch (setting) {
+            case EPOCHS -> "--epochs";
+            case BATCH -> "--batch";
+            case LEARNING_RATE -> "--lr";
+            case LIMIT -> "--limit";
+            case VALIDATION_SPLIT -> "--validation-split";
+            case EARLY_STOPPING -> "--early-stopping";
+            case DATA -> "--data:";
+        };
+    }
+
+    private static int usageError(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        String undecodable = Arrays.stream(args).filter(a -> a.indexOf('\uFFFD') >= 0).findFirst().orElse(null);
+        if (undecodable != null) {
+            // The JVM decodes arguments with the locale's character set; under LANG=C a name like ü.png
+            // arrives damaged and nothing inside the JVM can repair it.
+            err.println(name + ": the argument '" + undecodable + "' cannot be decoded in this locale's character set ("
+                    + System.getProperty("sun.jnu.encoding") + "); run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8 "
+                    + "(scripts/convnet does this itself)");
+            err.flush();
+            return EXIT_USAGE;
+        }
+        err.println(name + ": " + Printable.text(ex.getMessage()));
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+            err.println("Try '" + name + " --help' for more information.");
+        }
+        if (VerboseOption.isVerbose(cmd.getCommandSpec())) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static int failure(Exception ex, CommandLine cmd, boolean verbose) {
+        PrintWriter err = cmd.getErr();
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + oneLine(ex)
+                + (verbose ? "" : " (--verbose shows details)"));
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    /** The OutOfMemoryError {@code t} is or was caused by, or null. */
+    static OutOfMemoryError outOfMemoryIn(Throwable t) {
+        for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+        }
+        return null;
+    }
+
+    /** One line for an OutOfMemoryError; the stack trace only with --verbose. */
+    static int outOfMemory(OutOfMemoryError e, PrintWriter err, String command, boolean verbose) {
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.println(command + ": error: out of memory (" + (e.getMessage() == null ? "OutOfMemoryError" : e.getMessage())
+                + ", heap limit " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): the input is larger than convnet "
+                + "can hold; if it is genuine, raise the limit (CONVNET_JAVA_OPTS=-Xmx4g)" + (verbose ? "" : " (--verbose shows details)"));
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    /**
+     * Our own exceptions already speak to the user (whole, with any file or layer name in them
+     * escaped, so a name holding a newline or ESC stays on this line and inert); anything else gets
+     * its type named and its first line.
+     */
+    static String oneLine(Throwable ex) {
+        String message = ex.getMessage();
+        boolean ours = ex.getClass().getPackageName().startsWith("dev.convnet");
+        if (ours && message != null) {
+            return Printable.text(message);
+        }
+        String text = ex.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        int nl = text.indexOf('\n');
+        return Printable.text(nl < 0 ? text : text.substring(0, nl));
+    }
+}
