@@ -23,12 +23,12 @@ final class ConsoleTraining implements TrainingListener {
         RunState state = start.state();
         out.print(SummaryCommand.table(start.network()));
         out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d (engine %s; %s)%n",
-                state.epochsDone() >= state.epochsTotal()
-                        ? "All " + state.epochsTotal() + " epochs are trained: evaluating and saving; trained on"
+                state.epochsDone() >= state.settings().epochs()
+                        ? "All " + state.settings().epochs() + " epochs are trained: evaluating and saving; trained on"
                         : start.resumed() ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
                 start.trainImages(), start.dataset().id(),
                 start.validationImages() == 0 ? "" : String.format(Locale.ROOT, " (validating on %,d)", start.validationImages()),
-                state.batch(), state.learningRate(), state.seed(), start.engine(), start.nativeBuild());
+                state.settings().batch(), state.settings().learningRate(), state.settings().seed(), start.engine(), start.nativeBuild());
         out.flush();
     }
 

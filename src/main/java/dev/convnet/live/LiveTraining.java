@@ -56,10 +56,10 @@ public final class LiveTraining implements TrainingListener {
         Map<String, String> settings = new LinkedHashMap<>(RunRecordText.fields(state));
         settings.keySet().removeIf(k -> k.startsWith("sha256.")); // the record keeps them; the page has no room
         doc.put("settings", settings);
-        doc.put("epochs", state.epochsTotal());
+        doc.put("epochs", state.settings().epochs());
         doc.put("epochsDone", state.epochsDone());
-        doc.put("learningRate", state.learningRate());
-        doc.put("batch", state.batch());
+        doc.put("learningRate", state.settings().learningRate());
+        doc.put("batch", state.settings().batch());
         doc.put("engine", start.engine());
         doc.put("trainImages", start.trainImages());
         doc.put("validationImages", start.validationImages());
@@ -110,7 +110,7 @@ public final class LiveTraining implements TrainingListener {
     public void epochFinished(EpochRecord record) {
         state = state.afterEpoch(record);
         Map<String, Object> doc = epochDoc(record);
-        doc.put("learningRate", state.learningRate());
+        doc.put("learningRate", state.settings().learningRate());
         publish("epoch", doc);
         if (probe != null) {
             publish("evaluation", evaluation(record.epoch()));

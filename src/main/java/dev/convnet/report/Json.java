@@ -90,15 +90,15 @@ public final class Json {
     /** The run record: settings, provenance and per-epoch metrics. */
     public static Map<String, Object> run(RunState state) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("dataset", state.dataset());
+        doc.put("dataset", state.data().dataset());
         doc.put("epochs", state.epochsDone());
-        doc.put("seed", state.seed());
-        doc.put("batch", state.batch());
-        doc.put("learning_rate", state.learningRate());
-        doc.put("limit", state.limit());
-        doc.put("validation_split", state.validationSplit());
-        doc.put("early_stopping_patience", state.patience());
-        doc.put("augment", state.augment());
+        doc.put("seed", state.settings().seed());
+        doc.put("batch", state.settings().batch());
+        doc.put("learning_rate", state.settings().learningRate());
+        doc.put("limit", state.data().limit());
+        doc.put("validation_split", state.data().validationSplit());
+        doc.put("early_stopping_patience", state.settings().patience());
+        doc.put("augment", state.data().augment());
         doc.putAll(state.provenance().asMap());
         doc.put("history", history(state.history()));
         return doc;
