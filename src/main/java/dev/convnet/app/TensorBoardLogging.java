@@ -6,6 +6,8 @@ import dev.convnet.report.Gallery;
 import dev.convnet.report.RunRecordText;
 import dev.convnet.report.tensorboard.EventFileWriter;
 import dev.convnet.run.EpochRecord;
+import dev.convnet.run.RunData;
+import dev.convnet.run.RunSettings;
 import dev.convnet.run.RunState;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -101,16 +103,18 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
 
     private static Map<String, Object> hyperparameters(TrainingStart start) {
         RunState s = start.state();
+        RunSettings settings = s.settings();
+        RunData data = s.data();
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("architecture", String.valueOf(s.provenance().architecture()));
         h.put("optimizer", String.valueOf(s.provenance().optimizer()));
-        h.put("learning_rate", s.settings().learningRate());
-        h.put("batch_size", s.settings().batch());
-        h.put("epochs", s.settings().epochs());
-        h.put("seed", s.settings().seed());
-        h.put("dataset", s.data().dataset());
-        h.put("limit", s.data().limit());
-        h.put("validation_split", s.data().validationSplit());
+        h.put("learning_rate", settings.learningRate());
+        h.put("batch_size", settings.batch());
+        h.put("epochs", settings.epochs());
+        h.put("seed", settings.seed());
+        h.put("dataset", data.dataset());
+        h.put("limit", data.limit());
+        h.put("validation_split", data.validationSplit());
         h.put("engine", start.engine());
         return h;
     }
