@@ -6,15 +6,9 @@ Usage: keras_reference_model.py DATA_DIR OUT.keras EPOCHS
 import os
 import sys
 
-import numpy as np
-
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import book_model  # noqa: E402  (imports Keras: after the environment above)
-
-
-def idx(path, offset, shape):
-    with open(path, "rb") as f:
-        return np.frombuffer(f.read()[offset:], dtype=np.uint8).reshape(shape)
+from mnist_idx import read_idx  # noqa: E402
 
 
 def main():
@@ -22,8 +16,8 @@ def main():
     model = book_model.build()
     model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     if epochs > 0:
-        images = idx(os.path.join(data, "train-images-idx3-ubyte"), 16, (-1, 28, 28, 1)).astype("float32") / 255
-        labels = idx(os.path.join(data, "train-labels-idx1-ubyte"), 8, (-1,))
+        images = read_idx(os.path.join(data, "train-images-idx3-ubyte"))[..., None].astype("float32") / 255
+        labels = read_idx(os.path.join(data, "train-labels-idx1-ubyte"))
         model.fit(images, labels, epochs=epochs, batch_size=64, verbose=2)
     model.save(out)
 

@@ -21,7 +21,6 @@ stdout says what ran and the test accuracy on those N images. Used by convnet's 
 import argparse
 import os
 import pathlib
-import struct
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -29,12 +28,10 @@ os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
 import numpy as np  # noqa: E402
 
+# The one IDX reader of the references lives with the benchmarks; this script runs from scripts/.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
+from mnist_idx import read_idx  # noqa: E402
 
-def read_idx(path):
-    data = pathlib.Path(path).read_bytes()
-    dims = data[3]
-    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def takes_raw_pixels(model):

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import pathlib
-import struct
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -41,15 +40,10 @@ from keras import layers  # noqa: E402
 # Listing 8-1 has one definition, shared with the benchmarks; this script runs from scripts/.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 import book_model  # noqa: E402
+from mnist_idx import read_idx  # noqa: E402
 
 PREDICTED_IMAGES = 100
 
-
-def read_idx(path):
-    data = pathlib.Path(path).read_bytes()
-    dims = data[3]
-    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def load(data_dir):

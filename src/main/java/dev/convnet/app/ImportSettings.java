@@ -4,10 +4,12 @@ import dev.convnet.data.Dataset;
 import dev.convnet.interop.KerasModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.Optimizer;
+import dev.convnet.run.Outcome;
 import dev.convnet.run.Provenance;
+import dev.convnet.run.RunData;
+import dev.convnet.run.RunSettings;
 import dev.convnet.run.RunState;
 import dev.convnet.runtime.NativeRuntime;
-import dev.convnet.runtime.Versions;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -58,11 +60,12 @@ public record ImportSettings(long seed, int batch, double learningRate, int limi
         imported.put("imported.format", model.source().describe());
         imported.put("imported.sha256", model.source().sha256());
         imported.putAll(model.notes());
+        // without a command the record is made on the fly for a Keras file read directly: no run started
         Provenance provenance = new Provenance(command, model.architecture().describe(), Optimizer.RMSPROP.id(),
-                Versions.convnet(), Versions.dl4j(), Versions.java(), command == null ? null : NativeRuntime.describe(),
-                null, Map.of(), command == null ? null : OffsetDateTime.now().withNano(0), null, null, imported);
+                RunSoftware.current(command == null ? null : NativeRuntime.describe()), Map.of(),
+                command == null ? Outcome.NONE : Outcome.startedAt(OffsetDateTime.now().withNano(0)), imported);
         // one epoch to go: train --resume fine-tunes for one epoch unless --epochs says more
-        return RunState.fresh(1, seed, batch, learningRate, limit, dataset.id(), 0, 0, provenance);
+        return RunState.fresh(new RunSettings(1, seed, batch, learningRate, 0), RunData.of(dataset.id(), limit), provenance);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.convnet.app;
 
 import dev.convnet.interop.InteropException;
+import dev.convnet.interop.InteropWriteException;
 import dev.convnet.interop.KerasWriter;
 import dev.convnet.interop.OnnxWriter;
 import dev.convnet.runtime.Versions;
@@ -38,9 +39,10 @@ public final class ModelExport {
                 case KERAS_WEIGHTS -> new KerasWriter().writeWeights(loaded.graph(), target);
                 default -> throw new IllegalStateException(format.name());
             }
+        } catch (InteropWriteException e) {
+            throw e; // names the target already
         } catch (InteropException e) {
-            boolean named = e.getMessage().startsWith("could not write");
-            throw named ? e : new InteropException(model + ": " + e.getMessage(), e);
+            throw new InteropException(model + ": " + e.getMessage(), e);
         }
     }
 }

@@ -49,7 +49,7 @@ public final class SavedModels {
 
     /** The dataset a model with this record was trained on. */
     public static Dataset trainedOn(Optional<RunState> record) {
-        return record.map(r -> Dataset.fromId(r.dataset())).orElse(Dataset.MNIST);
+        return record.map(r -> Dataset.fromId(r.data().dataset())).orElse(Dataset.MNIST);
     }
 
     /** Starts the native runtime and loads the model, checked to fit the data. */

@@ -11,16 +11,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /** The probe of a running session: the graph, synced from the training backend, and that backend for inference. */
-final class SessionProbe implements TrainingProbe {
-    private final ComputationGraph graph;
-    private final Backend backend;
-    private final LabeledImages test;
-
-    SessionProbe(ComputationGraph graph, Backend backend, LabeledImages test) {
-        this.graph = graph;
-        this.backend = backend;
-        this.test = test;
-    }
+record SessionProbe(ComputationGraph graph, Backend backend, LabeledImages test) implements TrainingProbe {
 
     @Override
     public List<LayerParameters> parameters() {

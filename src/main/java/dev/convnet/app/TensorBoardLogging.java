@@ -6,6 +6,8 @@ import dev.convnet.report.Gallery;
 import dev.convnet.report.RunRecordText;
 import dev.convnet.report.tensorboard.EventFileWriter;
 import dev.convnet.run.EpochRecord;
+import dev.convnet.run.RunData;
+import dev.convnet.run.RunSettings;
 import dev.convnet.run.RunState;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,7 +85,7 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
     public void started(TrainingStart start) {
         state = start.state();
         probe = start.probe();
-        runDir = dir.resolve(runName(start.model(), state.provenance().started()));
+        runDir = dir.resolve(runName(start.model(), state.provenance().outcome().started()));
         guard(() -> {
             run = new EventFileWriter(runDir);
             train = new EventFileWriter(runDir.resolve("train"));
@@ -101,16 +103,18 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
 
     private static Map<String, Object> hyperparameters(TrainingStart start) {
         RunState s = start.state();
+        RunSettings settings = s.settings();
+        RunData data = s.data();
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("architecture", String.valueOf(s.provenance().architecture()));
         h.put("optimizer", String.valueOf(s.provenance().optimizer()));
-        h.put("learning_rate", s.learningRate());
-        h.put("batch_size", s.batch());
-        h.put("epochs", s.epochsTotal());
-        h.put("seed", s.seed());
-        h.put("dataset", s.dataset());
-        h.put("limit", s.limit());
-        h.put("validation_split", s.validationSplit());
+        h.put("learning_rate", settings.learningRate());
+        h.put("batch_size", settings.batch());
+        h.put("epochs", settings.epochs());
+        h.put("seed", settings.seed());
+        h.put("dataset", data.dataset());
+        h.put("limit", data.limit());
+        h.put("validation_split", data.validationSplit());
         h.put("engine", start.engine());
         return h;
     }
@@ -151,7 +155,7 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
         guard(() -> {
             train.scalar("epoch_loss", step, record.loss());
             train.scalar("epoch_accuracy", step, record.accuracy());
-            train.scalar("epoch_learning_rate", step, state.learningRate());
+            train.scalar("epoch_learning_rate", step, state.settings().learningRate());
             train.scalar("epoch_seconds", step, record.seconds());
             train.scalar("epoch_steps_per_second", step, record.steps() / Math.max(1e-9, record.seconds()));
             if (record.hasValidation()) {

@@ -51,25 +51,34 @@ public interface TrainingListener extends ProgressListener {
 
     /** Adapts a plain progress listener (a progress bar, a test recorder). */
     static TrainingListener of(ProgressListener progress) {
-        return new TrainingListener() {
-            @Override
-            public void started(TrainingStart start) {
-            }
+        return new WithProgress(progress);
+    }
 
-            @Override
-            public void epochStarted(int epoch, int epochs, int steps) {
-                progress.epochStarted(epoch, epochs, steps);
-            }
+    /** Passes every step and epoch to a progress listener and ignores the start; a front end adds what it shows more. */
+    class WithProgress implements TrainingListener {
+        private final ProgressListener progress;
 
-            @Override
-            public void batchFinished(int step, double meanLoss, double meanAccuracy) {
-                progress.batchFinished(step, meanLoss, meanAccuracy);
-            }
+        public WithProgress(ProgressListener progress) {
+            this.progress = progress;
+        }
 
-            @Override
-            public void epochFinished(EpochRecord record) {
-                progress.epochFinished(record);
-            }
-        };
+        @Override
+        public void started(TrainingStart start) {
+        }
+
+        @Override
+        public void epochStarted(int epoch, int epochs, int steps) {
+            progress.epochStarted(epoch, epochs, steps);
+        }
+
+        @Override
+        public void batchFinished(int step, double meanLoss, double meanAccuracy) {
+            progress.batchFinished(step, meanLoss, meanAccuracy);
+        }
+
+        @Override
+        public void epochFinished(EpochRecord record) {
+            progress.epochFinished(record);
+        }
     }
 }

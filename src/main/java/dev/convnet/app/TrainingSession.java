@@ -14,11 +14,13 @@ import dev.convnet.model.ModelStore;
 import dev.convnet.model.OutputLock;
 import dev.convnet.report.Charts;
 import dev.convnet.run.History;
+import dev.convnet.run.Outcome;
 import dev.convnet.run.Provenance;
+import dev.convnet.run.RunData;
+import dev.convnet.run.RunSettings;
 import dev.convnet.run.RunState;
 import dev.convnet.runtime.NativeRuntime;
 import dev.convnet.runtime.Pause;
-import dev.convnet.runtime.Versions;
 import dev.convnet.train.Trainer;
 import dev.convnet.train.TrainingDivergedException;
 import dev.convnet.train.TrainingInterruptedException;
@@ -83,13 +85,13 @@ public final class TrainingSession {
         OnDisk disk = new OnDisk(outputs.checkpoint(), plan instanceof TrainingPlan.Resumed r ? r.from() : null,
                 state.epochsDone());
         onDisk = disk;
-        LabeledImages train = start.loader().load(Split.TRAIN, state.limit());
+        LabeledImages train = start.loader().load(Split.TRAIN, state.data().limit());
         LabeledImages validation = null;
-        if (state.validationSplit() > 0) {
-            int keep = train.size() - (int) Math.round(train.size() * state.validationSplit());
+        if (state.data().validationSplit() > 0) {
+            int keep = train.size() - (int) Math.round(train.size() * state.data().validationSplit());
             if (keep < 1 || keep >= train.size()) {
                 throw new InvalidSettingException(Setting.VALIDATION_SPLIT,
-                        state.validationSplit() + " leaves no training or no validation images");
+                        state.data().validationSplit() + " leaves no training or no validation images");
             }
             LabeledImages.Parts parts = train.splitAt(keep);
             train = parts.first();
@@ -100,8 +102,8 @@ public final class TrainingSession {
         ComputationGraph graph = start.graph();
         Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_BATCH, plan.engine());
         History history;
-        Backend backend = plan.engine().open(graph, state.batch(), plan.precision());
-        try (Trainer t = new Trainer(graph, backend, evaluator, state.batch(), state.seed(), listener, start.augmentation())) {
+        Backend backend = plan.engine().open(graph, state.settings().batch(), plan.precision());
+        try (Trainer t = new Trainer(graph, backend, evaluator, state.settings().batch(), state.settings().seed(), listener, start.augmentation())) {
             trainer = t;
             if (stopRequested) {
                 t.requestStop();
@@ -112,7 +114,7 @@ public final class TrainingSession {
                     validation == null ? 0 : validation.size(), t.engine(), NativeRuntime.describe(),
                     new SessionProbe(graph, backend, test), outputs.model()));
             try {
-                history = t.fit(train, validation, state.epochsDone() + 1, state.epochsTotal(), state.patience(), checkpoints);
+                history = t.fit(train, validation, state.epochsDone() + 1, state.settings().epochs(), state.settings().patience(), checkpoints);
             } catch (TrainingInterruptedException e) {
                 return new TrainingOutcome.Interrupted(e.epoch(), e.step(), checkpoints.latest(), checkpoints.kept());
             } catch (TrainingDivergedException e) {
@@ -134,7 +136,7 @@ public final class TrainingSession {
             return new TrainingOutcome.StoppedBeforeSave(state, Optional.of(outputs.checkpoint()).filter(Files::isRegularFile));
         }
         RunState done = state.with(state.provenance().finished(
-                new Provenance.TestFigures(result.loss(), result.accuracy()), OffsetDateTime.now().withNano(0)));
+                new Outcome.TestFigures(result.loss(), result.accuracy()), OffsetDateTime.now().withNano(0)));
         Optional<String> chartProblem = save(graph, done, outputs, disk);
         return new TrainingOutcome.Completed(done, history, result, outputs, chartProblem);
     }
@@ -160,27 +162,27 @@ public final class TrainingSession {
         ComputationGraph graph = ConvNetModel.create(s.architecture(),
                 new Hyperparameters(s.optimizer(), s.learningRate(), s.seed()));
         Provenance provenance = new Provenance(plan.command(), s.architecture().describe(), s.optimizer().id(),
-                Versions.convnet(), Versions.dl4j(), Versions.java(), NativeRuntime.describe(), null,
-                loader.checksums(), OffsetDateTime.now().withNano(0), null, null, Map.of());
-        RunState state = RunState.fresh(s.epochs(), s.seed(), s.batch(), s.learningRate(), s.limit(), s.dataset().id(),
-                s.validationSplit(), s.patience(), s.augmentation().toString(), provenance);
+                RunSoftware.current(NativeRuntime.describe()), loader.checksums(),
+                Outcome.startedAt(OffsetDateTime.now().withNano(0)), Map.of());
+        RunState state = RunState.fresh(new RunSettings(s.epochs(), s.seed(), s.batch(), s.learningRate(), s.patience()),
+                new RunData(s.dataset().id(), s.limit(), s.validationSplit(), s.augmentation().toString()), provenance);
         return new Start(graph, state, s.dataset(), loader, s.augmentation());
     }
 
     private Start resumed(TrainingPlan.Resumed plan) {
         RunState saved = SavedModels.resumableState(store, plan.from());
-        int total = plan.epochsTotal() != 0 ? plan.epochsTotal() : saved.epochsTotal();
+        int total = plan.epochsTotal() != 0 ? plan.epochsTotal() : saved.settings().epochs();
         // A checkpoint whose epochs are all trained but that was stopped before its final save is
         // not finished: resuming it evaluates and saves. Only a saved model has finished its run.
-        boolean finished = saved.provenance().finished() != null;
+        boolean finished = saved.provenance().outcome().finished() != null;
         if (total < saved.epochsDone() || total == saved.epochsDone() && finished) {
             throw new InvalidSettingException(Setting.EPOCHS, "must be larger: " + plan.from() + " has already finished "
                     + saved.epochsDone() + " epochs");
         }
-        Dataset dataset = Dataset.fromId(saved.dataset());
+        Dataset dataset = Dataset.fromId(saved.data().dataset());
         Augmentation augmentation;
         try {
-            augmentation = Augmentation.parse(saved.augment());
+            augmentation = Augmentation.parse(saved.data().augment());
         } catch (IllegalArgumentException e) {
             throw new dev.convnet.model.ModelFileException(plan.from() + " has a malformed run record (augment: "
                     + e.getMessage() + ")", e);

@@ -3,19 +3,17 @@ package dev.convnet.cli;
 import dev.convnet.app.TrainingListener;
 import dev.convnet.app.TrainingStart;
 import dev.convnet.report.ProgressBar;
-import dev.convnet.run.EpochRecord;
 import dev.convnet.run.RunState;
 import java.io.PrintWriter;
 import java.util.Locale;
 
 /** A training run as the console shows it: the summary table, one line on what runs where, Keras' progress bar. */
-final class ConsoleTraining implements TrainingListener {
+final class ConsoleTraining extends TrainingListener.WithProgress {
     private final PrintWriter out;
-    private final ProgressBar bar;
 
     ConsoleTraining(PrintWriter out, boolean terminal) {
+        super(new ProgressBar(out, terminal));
         this.out = out;
-        this.bar = new ProgressBar(out, terminal);
     }
 
     @Override
@@ -23,28 +21,13 @@ final class ConsoleTraining implements TrainingListener {
         RunState state = start.state();
         out.print(SummaryCommand.table(start.network()));
         out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d (engine %s; %s)%n",
-                state.epochsDone() >= state.epochsTotal()
-                        ? "All " + state.epochsTotal() + " epochs are trained: evaluating and saving; trained on"
+                state.epochsDone() >= state.settings().epochs()
+                        ? "All " + state.settings().epochs() + " epochs are trained: evaluating and saving; trained on"
                         : start.resumed() ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
                 start.trainImages(), start.dataset().id(),
                 start.validationImages() == 0 ? "" : String.format(Locale.ROOT, " (validating on %,d)", start.validationImages()),
-                state.batch(), state.learningRate(), state.seed(), start.engine(), start.nativeBuild());
+                state.settings().batch(), state.settings().learningRate(), state.settings().seed(), start.engine(), start.nativeBuild());
         out.flush();
-    }
-
-    @Override
-    public void epochStarted(int epoch, int epochs, int steps) {
-        bar.epochStarted(epoch, epochs, steps);
-    }
-
-    @Override
-    public void batchFinished(int step, double meanLoss, double meanAccuracy) {
-        bar.batchFinished(step, meanLoss, meanAccuracy);
-    }
-
-    @Override
-    public void epochFinished(EpochRecord record) {
-        bar.epochFinished(record);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.convnet.cli;
 
 import dev.convnet.data.DataFormatException;
+import dev.convnet.data.DatasetNotFoundException;
 import dev.convnet.data.Dataset;
 import dev.convnet.data.MnistLoader;
 import java.nio.file.Path;
@@ -46,12 +47,12 @@ public final class DataOptions {
         MnistLoader loader = new MnistLoader(directory);
         try {
             loader.checkPresent();
-        } catch (DataFormatException e) {
+        } catch (DatasetNotFoundException e) {
             String hint = data == null ? "; run scripts/fetch-data " + which.id() + " to install it"
                     : "; pass --data with the folder that holds it";
-            boolean unusable = e.getMessage().contains("not readable") || e.getMessage().contains("not a folder");
-            throw new ParameterException(spec.commandLine(), which.id() + (unusable ? " cannot be read: " : " not found: ")
-                    + e.getMessage() + (unusable ? "" : hint));
+            throw new ParameterException(spec.commandLine(), which.id() + " not found: " + e.getMessage() + hint);
+        } catch (DataFormatException e) {
+            throw new ParameterException(spec.commandLine(), which.id() + " cannot be read: " + e.getMessage());
         }
         return loader;
     }

@@ -78,8 +78,8 @@ public final class ImportCommand implements Callable<Integer> {
                 outcome.keras().source().sha256().substring(0, 12), outcome.keras().architecture().describe());
         out.print(SummaryCommand.table(outcome.graph().getConfiguration()));
         out.printf(Locale.ROOT, "Saved model to %s; fine-tune it (one epoch, batch %d, lr %s, seed %d) with: "
-                        + "convnet train --resume %s -o %s%n", Locations.display(output), outcome.record().batch(),
-                outcome.record().learningRate(), outcome.record().seed(), Locations.display(output), Locations.display(output));
+                        + "convnet train --resume %s -o %s%n", Locations.display(output), outcome.record().settings().batch(),
+                outcome.record().settings().learningRate(), outcome.record().settings().seed(), Locations.display(output), Locations.display(output));
         out.flush();
         return 0;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.function.BiFunction;
 
 /**
  * The one way convnet writes a file (models, checkpoints, exports, reports, pictures, history): into
@@ -59,6 +60,29 @@ public final class AtomicFile {
     /** Writes {@code target} atomically with a writer that opens the temporary file by its path. */
     public static void write(Path target, Writer writer) throws IOException {
         write(target, temporaryFor(target), writer, () -> { });
+    }
+
+    /**
+     * Writes {@code target} atomically, or throws the caller's own exception made by {@code failure}
+     * from a one-line message that names the target ("cannot write T: folder F does not exist",
+     * "cannot write T: it is a folder", "could not write T (no space left on device); any earlier
+     * file there is unchanged") and the cause, if any.
+     */
+    public static void write(Path target, Writer writer, BiFunction<String, Throwable, ? extends RuntimeException> failure) {
+        Path folder = target.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw failure.apply("cannot write " + target + ": folder " + folder + " does not exist", null);
+        }
+        if (Files.isDirectory(target)) {
+            throw failure.apply("cannot write " + target + ": it is a folder", null);
+        }
+        try {
+            write(target, writer);
+        } catch (IOException | RuntimeException e) {
+            throw failure.apply("could not write " + target + " (" + (e instanceof IOException io ? FileErrors.describe(io)
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "); any earlier file there is unchanged", e);
+        }
     }
 
     /**

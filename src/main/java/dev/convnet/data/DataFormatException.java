@@ -1,7 +1,7 @@
 package dev.convnet.data;
 
 /** A dataset file that is missing, unreadable or not a valid IDX file; the message names the file. */
-public final class DataFormatException extends RuntimeException {
+public class DataFormatException extends RuntimeException {
     public DataFormatException(String message) {
         super(message);
     }

@@ -5,14 +5,14 @@ package dev.convnet.data;
  * The caller names the file. {@link #overLimit()} tells a limit (an HTTP server answers 413) from a
  * damaged or unsupported file (400).
  */
-public final class ImageFormatException extends RuntimeException {
+public class ImageFormatException extends RuntimeException {
     private final boolean overLimit;
 
     public ImageFormatException(String message) {
         this(message, false);
     }
 
-    private ImageFormatException(String message, boolean overLimit) {
+    ImageFormatException(String message, boolean overLimit) {
         super(message);
         this.overLimit = overLimit;
     }

@@ -26,9 +26,11 @@ public final class MnistLoader {
 
     /** Throws a {@link DataFormatException} unless all four files of the dataset are present. */
     public void checkPresent() {
+        if (!Files.exists(directory)) {
+            throw new DatasetNotFoundException("dataset folder " + directory + " does not exist");
+        }
         if (!Files.isDirectory(directory)) {
-            throw new DataFormatException("dataset folder " + directory + (Files.exists(directory)
-                    ? " is a file, not a folder" : " does not exist"));
+            throw new DataFormatException("dataset folder " + directory + " is a file, not a folder");
         }
         if (!Files.isReadable(directory) || !Files.isExecutable(directory)) {
             throw new DataFormatException("dataset folder " + directory + " is not readable (permission denied)");
@@ -119,7 +121,7 @@ public final class MnistLoader {
                 return file;
             }
         }
-        throw new DataFormatException(directory.resolve(baseName) + " is missing (looked for " + baseName + " and "
+        throw new DatasetNotFoundException(directory.resolve(baseName) + " is missing (looked for " + baseName + " and "
                 + dotted + ", each also with .gz)");
     }
 

@@ -41,8 +41,10 @@ public enum PictureFormat {
             return BMP;
         }
         String other = otherFormat(head);
-        throw new ImageFormatException((other == null ? "not a " : "a " + other + " image, not a ") + SUPPORTED
-                + " image" + (other == null ? "" : "; convert it to PNG first"));
+        if (other == null) {
+            throw new NotAnImageException("not a " + SUPPORTED + " image");
+        }
+        throw new ImageFormatException("a " + other + " image, not a " + SUPPORTED + " image; convert it to PNG first");
     }
 
     private static String otherFormat(byte[] head) {

@@ -3,6 +3,7 @@ package dev.convnet.interop;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.convnet.data.AtomicFile;
 import dev.convnet.model.ConvNetModel;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
@@ -53,13 +54,13 @@ public final class KerasWriter {
             } finally {
                 Files.deleteIfExists(weights);
             }
-        });
+        }, InteropWriteException::new);
     }
 
     /** Writes the weights alone, as Keras 3's {@code model.save_weights("x.weights.h5")} does. */
     public void writeWeights(ComputationGraph graph, Path target) {
         NetworkChain chain = NetworkChain.of(graph.getConfiguration());
-        AtomicFile.write(target, tmp -> writeWeightsFile(chain, graph, tmp));
+        AtomicFile.write(target, tmp -> writeWeightsFile(chain, graph, tmp), InteropWriteException::new);
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {

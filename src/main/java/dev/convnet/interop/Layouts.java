@@ -16,61 +16,51 @@ final class Layouts {
 
     /** Keras {@code [kh, kw, in, out]} (row-major) to DL4J {@code [out, in, kh, kw]}. */
     static float[] kerasConvToDl4j(float[] keras, int kernel, int in, int out) {
-        float[] dl4j = new float[keras.length];
-        for (int y = 0; y < kernel; y++) {
-            for (int x = 0; x < kernel; x++) {
-                for (int i = 0; i < in; i++) {
-                    for (int o = 0; o < out; o++) {
-                        dl4j[((o * in + i) * kernel + y) * kernel + x] = keras[((y * kernel + x) * in + i) * out + o];
-                    }
-                }
-            }
-        }
-        return dl4j;
+        return convKernel(keras, kernel, in, out, true);
     }
 
     /** DL4J {@code [out, in, kh, kw]} to Keras {@code [kh, kw, in, out]}. */
     static float[] dl4jConvToKeras(float[] dl4j, int kernel, int in, int out) {
-        float[] keras = new float[dl4j.length];
-        for (int y = 0; y < kernel; y++) {
-            for (int x = 0; x < kernel; x++) {
-                for (int i = 0; i < in; i++) {
-                    for (int o = 0; o < out; o++) {
-                        keras[((y * kernel + x) * in + i) * out + o] = dl4j[((o * in + i) * kernel + y) * kernel + x];
-                    }
-                }
-            }
-        }
-        return keras;
+        return convKernel(dl4j, kernel, in, out, false);
     }
 
     /** Rows of a Dense kernel after Flatten: Keras (h, w, c) order to DL4J (c, h, w). */
     static float[] kerasDenseRowsToDl4j(float[] keras, int channels, int side, int units) {
-        float[] dl4j = new float[keras.length];
-        for (int c = 0; c < channels; c++) {
-            for (int h = 0; h < side; h++) {
-                for (int w = 0; w < side; w++) {
-                    int from = (h * side + w) * channels + c;
-                    int to = (c * side + h) * side + w;
-                    System.arraycopy(keras, from * units, dl4j, to * units, units);
-                }
-            }
-        }
-        return dl4j;
+        return denseRows(keras, channels, side, units, true);
     }
 
     /** Rows of a Dense kernel after Flatten: DL4J (c, h, w) order to Keras (h, w, c). */
     static float[] dl4jDenseRowsToKeras(float[] dl4j, int channels, int side, int units) {
-        float[] keras = new float[dl4j.length];
-        for (int c = 0; c < channels; c++) {
-            for (int h = 0; h < side; h++) {
-                for (int w = 0; w < side; w++) {
-                    int to = (h * side + w) * channels + c;
-                    int from = (c * side + h) * side + w;
-                    System.arraycopy(dl4j, from * units, keras, to * units, units);
+        return denseRows(dl4j, channels, side, units, false);
+    }
+
+    private static float[] convKernel(float[] from, int kernel, int in, int out, boolean toDl4j) {
+        float[] to = new float[from.length];
+        for (int y = 0; y < kernel; y++) {
+            for (int x = 0; x < kernel; x++) {
+                for (int i = 0; i < in; i++) {
+                    for (int o = 0; o < out; o++) {
+                        int keras = ((y * kernel + x) * in + i) * out + o;
+                        int dl4j = ((o * in + i) * kernel + y) * kernel + x;
+                        to[toDl4j ? dl4j : keras] = from[toDl4j ? keras : dl4j];
+                    }
                 }
             }
         }
-        return keras;
+        return to;
+    }
+
+    private static float[] denseRows(float[] from, int channels, int side, int units, boolean toDl4j) {
+        float[] to = new float[from.length];
+        for (int c = 0; c < channels; c++) {
+            for (int h = 0; h < side; h++) {
+                for (int w = 0; w < side; w++) {
+                    int keras = (h * side + w) * channels + c;
+                    int dl4j = (c * side + h) * side + w;
+                    System.arraycopy(from, (toDl4j ? keras : dl4j) * units, to, (toDl4j ? dl4j : keras) * units, units);
+                }
+            }
+        }
+        return to;
     }
 }

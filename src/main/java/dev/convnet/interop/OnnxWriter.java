@@ -1,5 +1,6 @@
 package dev.convnet.interop;
 
+import dev.convnet.data.AtomicFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ public final class OnnxWriter {
     /** Writes {@code graph} as ONNX to {@code target}, atomically. */
     public void write(ComputationGraph graph, Path target, String producerVersion) {
         byte[] bytes = model(graph, producerVersion).toByteArray();
-        AtomicFile.write(target, tmp -> Files.write(tmp, bytes));
+        AtomicFile.write(target, tmp -> Files.write(tmp, bytes), InteropWriteException::new);
     }
 
     static Onnx.ModelProto model(ComputationGraph graph, String producerVersion) {

@@ -9,6 +9,7 @@ import dev.convnet.data.LabeledImages;
 import dev.convnet.engine.UpdateRatio;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.report.Gallery;
+import dev.convnet.report.Json;
 import dev.convnet.report.RunRecordText;
 import dev.convnet.run.EpochRecord;
 import dev.convnet.run.RunState;
@@ -57,15 +58,15 @@ public final class LiveTraining implements TrainingListener {
         Map<String, String> settings = new LinkedHashMap<>(RunRecordText.fields(state));
         settings.keySet().removeIf(k -> k.startsWith("sha256.")); // the record keeps them; the page has no room
         doc.put("settings", settings);
-        doc.put("epochs", state.epochsTotal());
+        doc.put("epochs", state.settings().epochs());
         doc.put("epochsDone", state.epochsDone());
-        doc.put("learningRate", state.learningRate());
-        doc.put("batch", state.batch());
+        doc.put("learningRate", state.settings().learningRate());
+        doc.put("batch", state.settings().batch());
         doc.put("engine", start.engine());
         doc.put("trainImages", start.trainImages());
         doc.put("validationImages", start.validationImages());
         doc.put("model", start.model().getFileName().toString());
-        doc.put("history", state.history().stream().map(LiveTraining::epochDoc).toList());
+        doc.put("history", Json.history(state.history()));
         publish("start", doc);
     }
 
@@ -107,8 +108,8 @@ public final class LiveTraining implements TrainingListener {
     @Override
     public void epochFinished(EpochRecord record) {
         state = state.afterEpoch(record);
-        Map<String, Object> doc = epochDoc(record);
-        doc.put("learningRate", state.learningRate());
+        Map<String, Object> doc = Json.epoch(record);
+        doc.put("learningRate", state.settings().learningRate());
         publish("epoch", doc);
         if (probe != null) {
             publish("evaluation", evaluation(record.epoch()));
@@ -150,19 +151,6 @@ public final class LiveTraining implements TrainingListener {
             Gallery.Png png = Gallery.captionedPng(misread, Math.min(8, misread.size()), 28);
             doc.put("strip", "data:image/png;base64," + Base64.getEncoder().encodeToString(png.bytes()));
         }
-        return doc;
-    }
-
-    private static Map<String, Object> epochDoc(EpochRecord e) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("epoch", e.epoch());
-        doc.put("loss", e.loss());
-        doc.put("accuracy", e.accuracy());
-        if (e.hasValidation()) {
-            doc.put("val_loss", e.valLoss());
-            doc.put("val_accuracy", e.valAccuracy());
-        }
-        doc.put("seconds", e.seconds());
         return doc;
     }
 

@@ -6,15 +6,10 @@ public enum ModelType {
 
     /** The name on the command line and in run records. */
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return EnumIds.id(this);
     }
 
     public static ModelType fromId(String id) {
-        for (ModelType t : values()) {
-            if (t.id().equalsIgnoreCase(id)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown model '" + id + "' (choose convnet or dense)");
+        return EnumIds.fromId(values(), id, "unknown model '" + id + "' (choose convnet or dense)");
     }
 }

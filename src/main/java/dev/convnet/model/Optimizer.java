@@ -35,15 +35,10 @@ public enum Optimizer {
 
     /** The name on the command line and in run records, e.g. {@code rmsprop}. */
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return EnumIds.id(this);
     }
 
     public static Optimizer fromId(String id) {
-        for (Optimizer o : values()) {
-            if (o.id().equalsIgnoreCase(id)) {
-                return o;
-            }
-        }
-        throw new IllegalArgumentException("unknown optimizer '" + id + "' (choose rmsprop, adam or sgd)");
+        return EnumIds.fromId(values(), id, "unknown optimizer '" + id + "' (choose rmsprop, adam or sgd)");
     }
 }

@@ -8,15 +8,10 @@ public enum Padding {
     SAME;
 
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return EnumIds.id(this);
     }
 
     public static Padding fromId(String id) {
-        for (Padding p : values()) {
-            if (p.id().equalsIgnoreCase(id)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown padding '" + id + "' (choose valid or same)");
+        return EnumIds.fromId(values(), id, "unknown padding '" + id + "' (choose valid or same)");
     }
 }

@@ -27,60 +27,49 @@ final class Morphology {
         return dilate(erode(in, r), r);
     }
 
+    /** A box blur of radius {@code r}, rows then columns; at the edges the mean of the pixels inside. */
     static Plane blur(Plane in, int r) {
-        Plane rows = new Plane(in.width, in.height);
-        for (int y = 0; y < in.height; y++) {
-            for (int x = 0; x < in.width; x++) {
-                float sum = 0;
-                int n = 0;
-                for (int k = Math.max(0, x - r); k <= Math.min(in.width - 1, x + r); k++) {
-                    sum += in.values[y * in.width + k];
-                    n++;
-                }
-                rows.values[y * in.width + x] = sum / n;
-            }
-        }
-        Plane out = new Plane(in.width, in.height);
-        for (int x = 0; x < in.width; x++) {
-            for (int y = 0; y < in.height; y++) {
-                float sum = 0;
-                int n = 0;
-                for (int k = Math.max(0, y - r); k <= Math.min(in.height - 1, y + r); k++) {
-                    sum += rows.values[k * in.width + x];
-                    n++;
-                }
-                out.values[y * in.width + x] = sum / n;
-            }
-        }
-        return out;
+        return separable(in, r, Reduce.MEAN);
     }
 
     private static Plane filter(Plane in, int r, boolean max) {
-        if (r <= 0) {
-            return in.copy();
-        }
+        return r <= 0 ? in.copy() : separable(in, r, max ? Reduce.MAX : Reduce.MIN);
+    }
+
+    /** How a window of pixels becomes one. */
+    private enum Reduce { MEAN, MIN, MAX }
+
+    /** {@code reduce} over a (2r+1)-pixel window along the rows, then along the columns, clipped at the edges. */
+    private static Plane separable(Plane in, int r, Reduce reduce) {
         Plane rows = new Plane(in.width, in.height);
-        for (int y = 0; y < in.height; y++) {
-            for (int x = 0; x < in.width; x++) {
-                float best = in.values[y * in.width + x];
-                for (int k = Math.max(0, x - r); k <= Math.min(in.width - 1, x + r); k++) {
-                    float v = in.values[y * in.width + k];
-                    best = max ? Math.max(best, v) : Math.min(best, v);
-                }
-                rows.values[y * in.width + x] = best;
-            }
-        }
+        pass(in.values, rows.values, in.width, in.height, r, true, reduce);
         Plane out = new Plane(in.width, in.height);
-        for (int x = 0; x < in.width; x++) {
-            for (int y = 0; y < in.height; y++) {
-                float best = rows.values[y * in.width + x];
-                for (int k = Math.max(0, y - r); k <= Math.min(in.height - 1, y + r); k++) {
-                    float v = rows.values[k * in.width + x];
-                    best = max ? Math.max(best, v) : Math.min(best, v);
+        pass(rows.values, out.values, in.width, in.height, r, false, reduce);
+        return out;
+    }
+
+    /** One pass along each row ({@code alongRows}) or each column of a {@code width}-wide plane. */
+    private static void pass(float[] in, float[] out, int width, int height, int r, boolean alongRows, Reduce reduce) {
+        int lines = alongRows ? height : width;
+        int length = alongRows ? width : height;
+        int step = alongRows ? 1 : width;
+        int lineStep = alongRows ? width : 1;
+        for (int line = 0; line < lines; line++) {
+            int base = line * lineStep;
+            for (int i = 0; i < length; i++) {
+                float acc = reduce == Reduce.MEAN ? 0 : in[base + i * step];
+                int n = 0;
+                for (int k = Math.max(0, i - r); k <= Math.min(length - 1, i + r); k++) {
+                    float v = in[base + k * step];
+                    acc = switch (reduce) {
+                        case MEAN -> acc + v;
+                        case MIN -> Math.min(acc, v);
+                        case MAX -> Math.max(acc, v);
+                    };
+                    n++;
                 }
-                out.values[y * in.width + x] = best;
+                out[base + i * step] = reduce == Reduce.MEAN ? acc / n : acc;
             }
         }
-        return out;
     }
 }

@@ -53,15 +53,8 @@ public final class Gallery {
         int cell = side * SCALE;
         int captionHeight = 18;
         int pad = 10;
-        int rows = Math.max(1, (tiles.size() + columns - 1) / columns);
-        int width = pad + columns * (cell + pad);
-        int height = pad + rows * (cell + captionHeight + pad);
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        BufferedImage image = whiteGrid(tiles.size(), columns, cell, cell + captionHeight, pad);
+        Graphics2D g = captioning(image);
         for (int i = 0; i < tiles.size(); i++) {
             int x = pad + (i % columns) * (cell + pad);
             int y = pad + (i / columns) * (cell + captionHeight + pad);
@@ -73,6 +66,26 @@ public final class Gallery {
         }
         g.dispose();
         return image;
+    }
+
+    /** A white picture for {@code count} cells of {@code cellWidth} × {@code cellHeight}, {@code columns} a row, {@code pad} around each. */
+    private static BufferedImage whiteGrid(int count, int columns, int cellWidth, int cellHeight, int pad) {
+        int rows = Math.max(1, (count + columns - 1) / columns);
+        BufferedImage image = new BufferedImage(pad + columns * (cellWidth + pad), pad + rows * (cellHeight + pad),
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        g.dispose();
+        return image;
+    }
+
+    /** Graphics for drawing on {@code image} with the captions' font, anti-aliased. */
+    private static Graphics2D captioning(BufferedImage image) {
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        return g;
     }
 
     /** A picture as a person saw it (null when it cannot be shown) beside what the model saw (28×28). */
@@ -90,16 +103,9 @@ public final class Gallery {
         int cell = 2 * side + gap;
         int captionHeight = 30;
         int pad = 12;
-        int rows = Math.max(1, (pairs.size() + columns - 1) / columns);
-        int width = pad + columns * (cell + pad);
-        int height = pad + rows * (side + captionHeight + pad);
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        BufferedImage image = whiteGrid(pairs.size(), columns, cell, side + captionHeight, pad);
+        Graphics2D g = captioning(image);
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (int i = 0; i < pairs.size(); i++) {
             Pair pair = pairs.get(i);
             int x = pad + (i % columns) * (cell + pad);
@@ -129,7 +135,7 @@ public final class Gallery {
         }
         g.dispose();
         writePng(image, png);
-        return new int[] {width, height};
+        return new int[] {image.getWidth(), image.getHeight()};
     }
 
     private static void centred(Graphics2D g, String text, int x, int width, int baseline) {

@@ -73,32 +73,37 @@ public final class Json {
     public static List<Map<String, Object>> history(List<EpochRecord> epochs) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (EpochRecord e : epochs) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", e.epoch());
-            row.put("loss", e.loss());
-            row.put("accuracy", e.accuracy());
-            if (e.hasValidation()) {
-                row.put("val_loss", e.valLoss());
-                row.put("val_accuracy", e.valAccuracy());
-            }
-            row.put("seconds", e.seconds());
-            rows.add(row);
+            rows.add(epoch(e));
         }
         return rows;
+    }
+
+    /** One epoch's metrics, Keras' names; {@code val_*} only when the run held out validation images. A new, mutable map. */
+    public static Map<String, Object> epoch(EpochRecord e) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("epoch", e.epoch());
+        row.put("loss", e.loss());
+        row.put("accuracy", e.accuracy());
+        if (e.hasValidation()) {
+            row.put("val_loss", e.valLoss());
+            row.put("val_accuracy", e.valAccuracy());
+        }
+        row.put("seconds", e.seconds());
+        return row;
     }
 
     /** The run record: settings, provenance and per-epoch metrics. */
     public static Map<String, Object> run(RunState state) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("dataset", state.dataset());
+        doc.put("dataset", state.data().dataset());
         doc.put("epochs", state.epochsDone());
-        doc.put("seed", state.seed());
-        doc.put("batch", state.batch());
-        doc.put("learning_rate", state.learningRate());
-        doc.put("limit", state.limit());
-        doc.put("validation_split", state.validationSplit());
-        doc.put("early_stopping_patience", state.patience());
-        doc.put("augment", state.augment());
+        doc.put("seed", state.settings().seed());
+        doc.put("batch", state.settings().batch());
+        doc.put("learning_rate", state.settings().learningRate());
+        doc.put("limit", state.data().limit());
+        doc.put("validation_split", state.data().validationSplit());
+        doc.put("early_stopping_patience", state.settings().patience());
+        doc.put("augment", state.data().augment());
         doc.putAll(state.provenance().asMap());
         doc.put("history", history(state.history()));
         return doc;

@@ -12,19 +12,19 @@ public final class RunRecordText {
 
     public static Map<String, String> fields(RunState state) {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("dataset", state.dataset());
-        f.put("epochs", state.epochsDone() + " of " + state.epochsTotal());
-        f.put("seed", String.valueOf(state.seed()));
-        f.put("batch", String.valueOf(state.batch()));
-        f.put("learning rate", String.valueOf(state.learningRate()));
-        if (state.limit() > 0) {
-            f.put("limit", String.valueOf(state.limit()));
+        f.put("dataset", state.data().dataset());
+        f.put("epochs", state.epochsDone() + " of " + state.settings().epochs());
+        f.put("seed", String.valueOf(state.settings().seed()));
+        f.put("batch", String.valueOf(state.settings().batch()));
+        f.put("learning rate", String.valueOf(state.settings().learningRate()));
+        if (state.data().limit() > 0) {
+            f.put("limit", String.valueOf(state.data().limit()));
         }
-        if (state.validationSplit() > 0) {
-            f.put("validation split", String.valueOf(state.validationSplit()));
+        if (state.data().validationSplit() > 0) {
+            f.put("validation split", String.valueOf(state.data().validationSplit()));
         }
-        if (!state.augment().equals("none")) {
-            f.put("augment", state.augment());
+        if (!state.data().augment().equals("none")) {
+            f.put("augment", state.data().augment());
         }
         state.provenance().asMap().forEach(f::put);
         return f;

@@ -12,68 +12,54 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * What a saved model needs to continue training exactly where it stopped: the settings of the run
- * and how many epochs are done. Shuffling is derived from the seed and the epoch number, so no
- * random-generator state needs saving. Also the run's provenance: command line, versions, native
- * build, dataset checksums, final test metrics. Stored as properties text inside the model zip.
- *
- * @param dataset the dataset's id, e.g. {@code mnist}
- * @param augment the training images' random augmentation as {@code train --augment} reads it
- *     ({@code Augmentation}'s text), or {@code none}; records without one read as {@code none}
+ * What a saved model needs to continue training exactly where it stopped: how many epochs are done,
+ * the run's {@link RunSettings} and {@link RunData}, and the metrics of each epoch so far. Shuffling
+ * is derived from the seed and the epoch number, so no random-generator state needs saving. Also
+ * the run's {@link Provenance}. Stored as properties text inside the model zip; the keys have not
+ * changed since the first run records, so every model file written so far still reads.
  */
-public record RunState(int epochsDone, int epochsTotal, long seed, int batch, double learningRate, int limit,
-                       String dataset, double validationSplit, int patience, String augment, List<EpochRecord> history,
+public record RunState(int epochsDone, RunSettings settings, RunData data, List<EpochRecord> history,
                        Provenance provenance) {
 
     public RunState {
         history = List.copyOf(history);
-        Objects.requireNonNull(augment, "augment (\"none\" when none)");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(data, "data");
         Objects.requireNonNull(provenance, "provenance (Provenance.NONE when unknown)");
     }
 
     /** A run that has not started yet. */
-    public static RunState fresh(int epochsTotal, long seed, int batch, double learningRate, int limit, String dataset,
-                                 double validationSplit, int patience, Provenance provenance) {
-        return fresh(epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience, "none", provenance);
-    }
-
-    /** A run that has not started yet, its training images augmented as {@code augment} says. */
-    public static RunState fresh(int epochsTotal, long seed, int batch, double learningRate, int limit, String dataset,
-                                 double validationSplit, int patience, String augment, Provenance provenance) {
-        return new RunState(0, epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience, augment,
-                List.of(), provenance);
+    public static RunState fresh(RunSettings settings, RunData data, Provenance provenance) {
+        return new RunState(0, settings, data, List.of(), provenance);
     }
 
     public RunState with(Provenance newProvenance) {
-        return new RunState(epochsDone, epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit, patience,
-                augment, history, newProvenance);
+        return new RunState(epochsDone, settings, data, history, newProvenance);
     }
 
     /** The same run, to go on until epoch {@code total}. */
     public RunState withTotal(int total) {
-        return new RunState(epochsDone, total, seed, batch, learningRate, limit, dataset, validationSplit, patience, augment, history,
-                provenance);
+        return new RunState(epochsDone, settings.withEpochs(total), data, history, provenance);
     }
 
     public RunState afterEpoch(EpochRecord record) {
         List<EpochRecord> more = new ArrayList<>(history);
         more.add(record);
-        return new RunState(record.epoch(), epochsTotal, seed, batch, learningRate, limit, dataset, validationSplit,
-                patience, augment, more, provenance);
+        return new RunState(record.epoch(), settings, data, more, provenance);
     }
 
     public String toText() {
         Properties p = new Properties();
         p.setProperty("epochs.done", String.valueOf(epochsDone));
-        p.setProperty("epochs.total", String.valueOf(epochsTotal));
-        p.setProperty("seed", String.valueOf(seed));
-        p.setProperty("batch", String.valueOf(batch));
-        p.setProperty("lr", String.valueOf(learningRate));
-        p.setProperty("limit", String.valueOf(limit));
-        p.setProperty("dataset", dataset);
-        p.setProperty("validation.split", String.valueOf(validationSplit));
-        p.setProperty("early.stopping.patience", String.valueOf(patience));
-        p.setProperty("augment", augment);
+        p.setProperty("epochs.total", String.valueOf(settings.epochs()));
+        p.setProperty("seed", String.valueOf(settings.seed()));
+        p.setProperty("batch", String.valueOf(settings.batch()));
+        p.setProperty("lr", String.valueOf(settings.learningRate()));
+        p.setProperty("limit", String.valueOf(data.limit()));
+        p.setProperty("dataset", data.dataset());
+        p.setProperty("validation.split", String.valueOf(data.validationSplit()));
+        p.setProperty("early.stopping.patience", String.valueOf(settings.patience()));
+        p.setProperty("augment", data.augment());
         StringBuilder csv = new StringBuilder();
         for (EpochRecord e : history) {
             csv.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%s,%s;", e.epoch(), e.loss(), e.accuracy(), e.seconds(),
@@ -90,7 +76,7 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
         return out.toString();
     }
 
-    /** Parses {@link #toText()}; throws IllegalArgumentException when something is missing or malformed. */
+    /** Parses {@link #toText()}; throws {@link MalformedRunRecordException} when something is missing or malformed. */
     public static RunState fromText(String text) {
         Properties p = new Properties();
         try {
@@ -110,30 +96,32 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
                     provenance.put(key.substring(4), p.getProperty(key));
                 }
             }
-            RunState state = new RunState(whole(p, "epochs.done", null), whole(p, "epochs.total", null),
-                    number(p, "seed", null, Long::parseLong), whole(p, "batch", null),
-                    number(p, "lr", null, Double::parseDouble), whole(p, "limit", null),
-                    p.getProperty("dataset", "mnist"), number(p, "validation.split", "0", Double::parseDouble),
-                    whole(p, "early.stopping.patience", "0"), p.getProperty("augment", "none").trim(), history, Provenance.fromMap(provenance));
+            RunSettings settings = new RunSettings(whole(p, "epochs.total", null), number(p, "seed", null, Long::parseLong),
+                    whole(p, "batch", null), number(p, "lr", null, Double::parseDouble),
+                    whole(p, "early.stopping.patience", "0"));
+            RunData data = new RunData(p.getProperty("dataset", "mnist"), whole(p, "limit", null),
+                    number(p, "validation.split", "0", Double::parseDouble), p.getProperty("augment", "none").trim());
+            RunState state = new RunState(whole(p, "epochs.done", null), settings, data, history,
+                    Provenance.fromMap(provenance));
             state.checkRanges();
             return state;
-        } catch (IllegalArgumentException e) {
-            throw e.getMessage() != null && e.getMessage().startsWith("malformed run record") ? e
-                    : new IllegalArgumentException("malformed run record (" + e.getMessage() + ")", e);
+        } catch (MalformedRunRecordException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("malformed run record (" + e.getMessage() + ")", e);
+            throw new MalformedRunRecordException(e);
         }
     }
 
     /** Values a run record may hold: a record edited to lr=NaN or batch=0 is refused, not trained or printed. */
     private void checkRanges() {
+        int epochsTotal = settings.epochs();
         range("epochs.done", epochsDone >= 0 && epochsDone <= epochsTotal, epochsDone);
         range("epochs.total", epochsTotal >= 1 && epochsTotal <= 100_000, epochsTotal);
-        range("batch", batch >= 1 && batch <= 1_000_000, batch);
-        range("lr", Double.isFinite(learningRate) && learningRate > 0, learningRate);
-        range("limit", limit >= 0, limit);
-        range("validation.split", validationSplit >= 0 && validationSplit < 1, validationSplit);
-        range("early.stopping.patience", patience >= 0, patience);
+        range("batch", settings.batch() >= 1 && settings.batch() <= 1_000_000, settings.batch());
+        range("lr", Double.isFinite(settings.learningRate()) && settings.learningRate() > 0, settings.learningRate());
+        range("limit", data.limit() >= 0, data.limit());
+        range("validation.split", data.validationSplit() >= 0 && data.validationSplit() < 1, data.validationSplit());
+        range("early.stopping.patience", settings.patience() >= 0, settings.patience());
         for (EpochRecord e : history) {
             range("history", Double.isFinite(e.loss()) && Double.isFinite(e.accuracy()) && Double.isFinite(e.seconds()),
                     "epoch " + e.epoch() + " with loss " + e.loss());
@@ -142,7 +130,7 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
 
     private static void range(String key, boolean ok, Object value) {
         if (!ok) {
-            throw new IllegalArgumentException("malformed run record: " + key + " is " + value + ", out of range");
+            throw new MalformedRunRecordException(key + " is " + value + ", out of range");
         }
     }
 
@@ -157,14 +145,14 @@ public record RunState(int epochsDone, int epochsTotal, long seed, int batch, do
             return parse.apply(value.trim());
         } catch (NumberFormatException e) {
             String shown = value.length() > 30 ? value.substring(0, 30) + "..." : value;
-            throw new IllegalArgumentException("malformed run record: " + key + " is '" + shown + "', not a number");
+            throw new MalformedRunRecordException(key + " is '" + shown + "', not a number");
         }
     }
 
     private static String required(Properties p, String key) {
         String value = p.getProperty(key);
         if (value == null) {
-            throw new IllegalArgumentException("malformed run record: " + key + " is missing");
+            throw new MalformedRunRecordException(key + " is missing");
         }
         return value;
     }

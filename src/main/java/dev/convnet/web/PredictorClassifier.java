@@ -5,7 +5,7 @@ import dev.convnet.app.Predictor;
 import dev.convnet.engine.Engine;
 import dev.convnet.engine.Precision;
 import dev.convnet.report.Json;
-import dev.convnet.run.Provenance;
+import dev.convnet.run.Outcome;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -62,7 +62,7 @@ public final class PredictorClassifier implements Classifier {
             throw new IllegalArgumentException(model.file() + " takes " + predictor.inputShape()
                     + " images; the server prepares 28x28 greyscale ones");
         }
-        double accuracy = model.record().map(r -> r.provenance().test()).map(Provenance.TestFigures::accuracy)
+        double accuracy = model.record().map(r -> r.provenance().outcome().test()).map(Outcome.TestFigures::accuracy)
                 .orElse(Double.NaN);
         Map<String, Object> run = model.record().map(Json::run).orElse(Map.of());
         // Only the file's name: a server does not tell its callers where its files live.

@@ -2,6 +2,7 @@ package dev.convnet.web;
 
 import dev.convnet.data.ImageDecoder;
 import dev.convnet.data.ImageFormatException;
+import dev.convnet.data.NotAnImageException;
 import dev.convnet.predict.DigitPreparation;
 import dev.convnet.predict.PreparedDigit;
 
@@ -31,7 +32,7 @@ final class UploadDecoder {
             if (e.overLimit()) {
                 throw HttpProblem.tooLarge("image too large: " + e.getMessage());
             }
-            throw HttpProblem.badImage(e.getMessage().startsWith("not a ") ? "not an image: " + e.getMessage() : e.getMessage());
+            throw HttpProblem.badImage(e instanceof NotAnImageException ? "not an image: " + e.getMessage() : e.getMessage());
         }
         if (!prepared.found()) {
             throw HttpProblem.unprocessable(prepared.noDigit());

@@ -61,10 +61,10 @@ class ApplicationTest {
         assertTrue(Files.isRegularFile(out.model()) && Files.isRegularFile(out.historyCsv()) && Files.isRegularFile(out.historyChart()));
         assertFalse(Files.exists(out.checkpoint()), "the saved model replaces the checkpoint");
         assertEquals(1, trained.state().epochsDone());
-        assertEquals("oneDNN", trained.state().provenance().engine());
-        assertEquals(trained.test().accuracy(), trained.state().provenance().test().accuracy(), 1e-12);
-        assertTrue(trained.state().provenance().dl4jVersion().matches("\\d+\\.\\d+\\.\\d+.*"),
-                trained.state().provenance().dl4jVersion());
+        assertEquals("oneDNN", trained.state().provenance().software().engine());
+        assertEquals(trained.test().accuracy(), trained.state().provenance().outcome().test().accuracy(), 1e-12);
+        assertTrue(trained.state().provenance().software().dl4j().matches("\\d+\\.\\d+\\.\\d+.*"),
+                trained.state().provenance().software().dl4j());
     }
 
     @Test

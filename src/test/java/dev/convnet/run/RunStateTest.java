@@ -50,13 +50,13 @@ class RunStateTest {
         assertEquals("convnet train --epochs 2 --batch 64 --seed 7", p.command());
         assertEquals("convnet 32,64,128 k3 s1 valid", p.architecture());
         assertEquals("rmsprop", p.optimizer());
-        assertEquals("0.1.0", p.convnetVersion());
-        assertEquals("1.0.0-M2.1", p.dl4jVersion());
-        assertEquals("oneDNN", p.engine());
-        assertTrue(p.nativeBuild().startsWith("linux-x86_64-onednn-avx512"));
-        assertEquals(OffsetDateTime.parse("2026-11-28T05:16:36Z"), p.started());
-        assertEquals(0.9924, p.test().accuracy(), 1e-9);
-        assertEquals(0.025127, p.test().loss(), 1e-9);
+        assertEquals("0.1.0", p.software().convnet());
+        assertEquals("1.0.0-M2.1", p.software().dl4j());
+        assertEquals("oneDNN", p.software().engine());
+        assertTrue(p.software().nativeBuild().startsWith("linux-x86_64-onednn-avx512"));
+        assertEquals(OffsetDateTime.parse("2026-11-28T05:16:36Z"), p.outcome().started());
+        assertEquals(0.9924, p.outcome().test().accuracy(), 1e-9);
+        assertEquals(0.025127, p.outcome().test().loss(), 1e-9);
         assertEquals(Map.of("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
                 p.datasetChecksums());
         assertEquals(Map.of("imported.from", "some future key"), p.other());
@@ -75,9 +75,9 @@ class RunStateTest {
     @Test
     void recordsWithoutProvenanceStillRead() {
         RunState bare = RunState.fromText("epochs.done=1\nepochs.total=3\nseed=1\nbatch=32\nlr=0.01\nlimit=100\n");
-        assertEquals("mnist", bare.dataset());
+        assertEquals("mnist", bare.data().dataset());
         assertNull(bare.provenance().command());
-        assertNull(bare.provenance().test());
+        assertNull(bare.provenance().outcome().test());
         assertTrue(bare.provenance().asMap().isEmpty());
     }
 }

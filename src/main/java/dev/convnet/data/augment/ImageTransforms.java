@@ -131,29 +131,27 @@ public final class ImageTransforms {
      */
     public static void blur(float[] in, int h, int w, double sigma, float[] out, float[] scratch) {
         float[] kernel = gaussian(sigma);
+        convolvePass(in, scratch, h, w, kernel, true);
+        convolvePass(scratch, out, h, w, kernel, false);
+    }
+
+    /** One pass of {@code kernel} (odd length, centred) along each row ({@code alongRows}) or column, zero outside. */
+    private static void convolvePass(float[] in, float[] out, int h, int w, float[] kernel, boolean alongRows) {
         int r = kernel.length / 2;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
+        int lines = alongRows ? h : w;
+        int length = alongRows ? w : h;
+        int step = alongRows ? 1 : w;
+        int lineStep = alongRows ? w : 1;
+        for (int line = 0; line < lines; line++) {
+            for (int i = 0; i < length; i++) {
                 float s = 0;
                 for (int k = -r; k <= r; k++) {
-                    int xx = x + k;
-                    if (xx >= 0 && xx < w) {
-                        s += kernel[k + r] * in[y * w + xx];
+                    int j = i + k;
+                    if (j >= 0 && j < length) {
+                        s += kernel[k + r] * in[line * lineStep + j * step];
                     }
                 }
-                scratch[y * w + x] = s;
-            }
-        }
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                float s = 0;
-                for (int k = -r; k <= r; k++) {
-                    int yy = y + k;
-                    if (yy >= 0 && yy < h) {
-                        s += kernel[k + r] * scratch[yy * w + x];
-                    }
-                }
-                out[y * w + x] = s;
+                out[line * lineStep + i * step] = s;
             }
         }
     }
