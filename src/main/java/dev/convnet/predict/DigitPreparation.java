@@ -57,14 +57,10 @@ public final class DigitPreparation {
 
     private static PreparedDigit prepare(BufferedImage image, int orientation) {
         RawSamples samples = RawSamples.of(image);
-        Plane grey = Orientation.upright(samples.grey, orientation);
-        Plane alpha = Orientation.upright(samples.alpha, orientation);
-        RawSamples upright = samples.uprightAs(grey, alpha);
-        Plane contrast = Transparency.canvasInk(upright);
-        if (contrast == null) {
-            contrast = PaperLight.inkContrast(upright.grey);
-        }
-        Plane ink = InkSeparation.separate(contrast);
+        RawSamples upright = samples.with(Orientation.upright(samples.grey, orientation),
+                Orientation.upright(samples.alpha, orientation), upright(samples.colour, orientation));
+        Plane canvas = Transparency.canvasInk(upright);
+        Plane ink = canvas != null ? InkSeparation.separate(canvas) : paperInk(upright);
         if (ink == null) {
             return PreparedDigit.none("the picture is blank or nearly so; draw or photograph a digit");
         }
@@ -73,5 +69,37 @@ public final class DigitPreparation {
             return PreparedDigit.none("the picture is blank or nearly so; draw or photograph a digit");
         }
         return PreparedDigit.of(MnistFrame.frame(StrokeWidth.normalise(StrokeWidth.fit(digit))));
+    }
+
+    /**
+     * The ink of an opaque picture. A light border is paper with dark ink. A dark border is a board,
+     * with light ink (chalk) or dark ink ({@link InkPolarity} tells). (Light paper is not asked the
+     * same: the lit middle of a vignette or the bright side of a shadow would pass for light ink.)
+     */
+    private static Plane paperInk(RawSamples samples) {
+        Plane dark = PaperLight.inkContrast(samples, true);
+        if (PaperLight.lightPaper(samples.grey)) {
+            return InkSeparation.separate(dark);
+        }
+        Plane light = PaperLight.inkContrast(samples, false);
+        InkSeparation.Split darkSplit = InkSeparation.split(dark);
+        InkSeparation.Split lightSplit = InkSeparation.split(light);
+        boolean darkFirst = InkPolarity.darkInk(samples, dark, darkSplit.threshold(), light, lightSplit.threshold());
+        Plane ink = darkFirst ? InkSeparation.separate(dark, darkSplit) : InkSeparation.separate(light, lightSplit);
+        if (ink == null) { // a faint ink the other way
+            ink = darkFirst ? InkSeparation.separate(light, lightSplit) : InkSeparation.separate(dark, darkSplit);
+        }
+        return ink;
+    }
+
+    private static Plane[] upright(Plane[] colour, int orientation) {
+        if (colour == null) {
+            return null;
+        }
+        Plane[] out = new Plane[colour.length];
+        for (int c = 0; c < colour.length; c++) {
+            out[c] = Orientation.upright(colour[c], orientation);
+        }
+        return out;
     }
 }

@@ -21,8 +21,18 @@ final class InkSeparation {
     private InkSeparation() {
     }
 
-    /** Ink in [0, 1] on an exact 0 background, or null when there is no digit. */
-    static Plane separate(Plane contrast) {
+    /**
+     * Otsu's split of a contrast plane: the threshold, how many pixels lie above it and the two
+     * classes' mean contrast.
+     */
+    record Split(int bin, float threshold, int inkCount, double inkMean, double paperMean, int[] histogram) {
+        /** How far the ink stands from the paper: the two classes' means apart. */
+        double separation() {
+            return inkMean - paperMean;
+        }
+    }
+
+    static Split split(Plane contrast) {
         float[] v = contrast.values;
         int[] histogram = new int[BINS];
         for (float x : v) {
@@ -41,16 +51,23 @@ final class InkSeparation {
                 paperSum += x;
             }
         }
+        return new Split(t, threshold, inkCount, inkSum / Math.max(1, inkCount), paperSum / Math.max(1, v.length - inkCount), histogram);
+    }
+
+    /** Ink in [0, 1] on an exact 0 background, or null when there is no digit. */
+    static Plane separate(Plane contrast) {
+        return separate(contrast, split(contrast));
+    }
+
+    /** As {@link #separate(Plane)}, with the plane's split already made. */
+    static Plane separate(Plane contrast, Split split) {
+        float[] v = contrast.values;
         int minInk = Math.max(4, (int) Math.ceil(MIN_INK_FRACTION * v.length));
-        if (inkCount < minInk) {
+        if (split.inkCount() < minInk || split.separation() < MIN_CONTRAST) {
             return null;
         }
-        double inkMean = inkSum / inkCount;
-        double paperMean = paperSum / Math.max(1, v.length - inkCount);
-        if (inkMean - paperMean < MIN_CONTRAST) {
-            return null;
-        }
-        float full = Math.max(medianAbove(histogram, t, inkCount), threshold + 0.05f); // the median ink pixel reaches 1
+        float threshold = split.threshold();
+        float full = Math.max(medianAbove(split.histogram(), split.bin(), split.inkCount()), threshold + 0.05f); // the median ink pixel reaches 1
         float floor = 0.75f * threshold; // anti-aliased edges just below the threshold keep some ink
         Plane out = new Plane(contrast.width, contrast.height);
         for (int i = 0; i < v.length; i++) {

@@ -16,6 +16,12 @@ import java.awt.image.Raster;
  * <p>The planes are area-averaged down to at most {@link #WORKING_SIDE} pixels on the longer side
  * while they are read, so every later stage works on a bounded number of pixels; the grey of a
  * partly transparent area is averaged by alpha, so transparent pixels' colour never leaks in.
+ *
+ * <p>A picture in colour also keeps its R, G and B planes: blue ink on a grey board can have the
+ * board's luma (grey 74 on 65) and still stand out plainly in one channel, so the ink is looked for
+ * in each channel too ({@link PaperLight}). Pictures whose channels never differ by more than
+ * {@link #COLOURED} (grey content, whatever the encoding, JPEG's chroma rounding included) keep grey
+ * alone, so every encoding of a grey picture is read the same way.
  */
 final class RawSamples {
     /** The longest side the stages work at: enough for a 1.5 px pen on a 2000 px picture to leave ink. */
@@ -24,15 +30,20 @@ final class RawSamples {
     final Plane grey;
     /** Opacity, or null when the picture has no alpha channel. */
     final Plane alpha;
+    /** R, G and B, or null when the picture is grey (no channel differs from another by {@link #COLOURED}). */
+    final Plane[] colour;
+    /** Channels differing by more than this somewhere make a picture coloured: far above JPEG's chroma rounding. */
+    static final float COLOURED = 0.1f;
 
-    private RawSamples(Plane grey, Plane alpha) {
+    private RawSamples(Plane grey, Plane alpha, Plane[] colour) {
         this.grey = grey;
         this.alpha = alpha;
+        this.colour = colour;
     }
 
-    /** The same samples with the planes replaced (turned upright). */
-    RawSamples uprightAs(Plane grey, Plane alpha) {
-        return new RawSamples(grey, alpha);
+    /** The same samples with the planes replaced (turned upright, or flattened). */
+    RawSamples with(Plane grey, Plane alpha, Plane[] colour) {
+        return new RawSamples(grey, alpha, colour);
     }
 
     static RawSamples of(BufferedImage image) {
@@ -49,14 +60,28 @@ final class RawSamples {
         float[] rowGrey = new float[w];
         float[] rowAlpha = new float[w];
         Row reader = Row.of(image);
+        float[][] rowColour = reader.hasColour() ? new float[3][w] : null;
+        float[][] colourSum = rowColour == null ? null : new float[3][ow * oh];
+        float spread = 0;
         for (int y = 0; y < h; y++) {
-            reader.read(y, rowGrey, rowAlpha);
+            reader.read(y, rowGrey, rowAlpha, rowColour);
             int oy = (y / factor) * ow;
             for (int x = 0; x < w; x++) {
                 int o = oy + x / factor;
                 greySum[o] += rowAlpha[x] * rowGrey[x];
                 alphaSum[o] += rowAlpha[x];
                 count[o]++;
+                if (rowColour != null) {
+                    float r = rowColour[0][x];
+                    float g = rowColour[1][x];
+                    float b = rowColour[2][x];
+                    if (rowAlpha[x] >= 0.5f) {
+                        spread = Math.max(spread, Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)));
+                    }
+                    colourSum[0][o] += rowAlpha[x] * r;
+                    colourSum[1][o] += rowAlpha[x] * g;
+                    colourSum[2][o] += rowAlpha[x] * b;
+                }
             }
         }
         Plane grey = new Plane(ow, oh);
@@ -67,7 +92,17 @@ final class RawSamples {
                 alpha.values[i] = alphaSum[i] / count[i];
             }
         }
-        return new RawSamples(grey, alpha);
+        Plane[] colour = null;
+        if (colourSum != null && spread > COLOURED) {
+            colour = new Plane[3];
+            for (int c = 0; c < 3; c++) {
+                colour[c] = new Plane(ow, oh);
+                for (int i = 0; i < grey.values.length; i++) {
+                    colour[c].values[i] = alphaSum[i] > 0 ? colourSum[c][i] / alphaSum[i] : 1f;
+                }
+            }
+        }
+        return new RawSamples(grey, alpha, colour);
     }
 
     /** Reads one row of a raster as grey and alpha in [0, 1], whatever its layout. */
@@ -80,7 +115,11 @@ final class RawSamples {
             this.width = raster.getWidth();
         }
 
-        abstract void read(int y, float[] grey, float[] alpha);
+        /** Row {@code y}'s grey and alpha, and its R, G, B when {@code colour} is not null. */
+        abstract void read(int y, float[] grey, float[] alpha, float[][] colour);
+
+        /** Whether the samples have R, G and B of their own (not one grey band). */
+        abstract boolean hasColour();
 
         static Row of(BufferedImage image) {
             ColorModel cm = image.getColorModel();
@@ -96,6 +135,7 @@ final class RawSamples {
     private static final class Palette extends Row {
         private final float[] grey;
         private final float[] alpha;
+        private final float[][] rgb;
         private final int[] indices;
 
         Palette(Raster raster, IndexColorModel cm) {
@@ -103,20 +143,34 @@ final class RawSamples {
             int n = cm.getMapSize();
             grey = new float[n];
             alpha = new float[n];
+            rgb = new float[3][n];
             for (int i = 0; i < n; i++) {
                 grey[i] = luma(cm.getRed(i), cm.getGreen(i), cm.getBlue(i)) / 255f;
                 alpha[i] = cm.getAlpha(i) / 255f;
+                rgb[0][i] = cm.getRed(i) / 255f;
+                rgb[1][i] = cm.getGreen(i) / 255f;
+                rgb[2][i] = cm.getBlue(i) / 255f;
             }
             indices = new int[width];
         }
 
         @Override
-        void read(int y, float[] g, float[] a) {
+        boolean hasColour() {
+            return true;
+        }
+
+        @Override
+        void read(int y, float[] g, float[] a, float[][] colour) {
             raster.getSamples(raster.getMinX(), raster.getMinY() + y, width, 1, 0, indices);
             for (int x = 0; x < width; x++) {
                 int i = Math.min(indices[x], grey.length - 1);
                 g[x] = grey[i];
                 a[x] = alpha[i];
+                if (colour != null) {
+                    colour[0][x] = rgb[0][i];
+                    colour[1][x] = rgb[1][i];
+                    colour[2][x] = rgb[2][i];
+                }
             }
         }
     }
@@ -143,7 +197,12 @@ final class RawSamples {
         }
 
         @Override
-        void read(int y, float[] g, float[] a) {
+        boolean hasColour() {
+            return colours == 3;
+        }
+
+        @Override
+        void read(int y, float[] g, float[] a, float[][] colour) {
             int used = Math.max(colours, alphaBand + 1);
             for (int b = 0; b < used && b < bands.length; b++) {
                 raster.getSamples(raster.getMinX(), raster.getMinY() + y, width, 1, b, bands[b]);
@@ -153,6 +212,11 @@ final class RawSamples {
                         ? luma(bands[0][x] * scale[0], bands[1][x] * scale[1], bands[2][x] * scale[2])
                         : bands[0][x] * scale[0];
                 a[x] = alphaBand >= 0 && alphaBand < bands.length ? bands[alphaBand][x] * scale[alphaBand] : 1f;
+                if (colour != null) {
+                    for (int c = 0; c < 3; c++) {
+                        colour[c][x] = bands[c][x] * scale[c];
+                    }
+                }
             }
         }
     }

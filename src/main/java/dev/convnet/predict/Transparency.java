@@ -26,7 +26,7 @@ final class Transparency {
 
     /**
      * The ink of a canvas (opacity, 1 = full ink), or null when the picture is to be read by its grey
-     * levels; in that case {@code samples.grey} has been flattened onto the paper colour.
+     * levels; in that case {@code samples.grey} (and its colour planes) have been flattened onto the paper colour.
      */
     static Plane canvasInk(RawSamples samples) {
         Plane alpha = samples.alpha;
@@ -60,11 +60,21 @@ final class Transparency {
                 return alpha.copy();
             }
         }
-        float paper = opaqueMedian(g, a);
-        for (int i = 0; i < g.length; i++) {
-            g[i] = a[i] * g[i] + (1 - a[i]) * paper;
+        flatten(g, a);
+        if (samples.colour != null) {
+            for (Plane channel : samples.colour) {
+                flatten(channel.values, a);
+            }
         }
         return null;
+    }
+
+    /** {@code values} laid over their own opaque median, in place. */
+    private static void flatten(float[] values, float[] alpha) {
+        float paper = opaqueMedian(values, alpha);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = alpha[i] * values[i] + (1 - alpha[i]) * paper;
+        }
     }
 
     private static float opaqueMedian(float[] grey, float[] alpha) {

@@ -1,5 +1,7 @@
 package dev.convnet.predict;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.convnet.TestData;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
@@ -296,5 +298,79 @@ final class DigitPictures {
             }
         }
         return image;
+    }
+
+    /**
+     * {@code coverage} (0-255 per pixel, from {@link #grey} with paper 0 and ink 255) as an RGB picture: paper of
+     * colour {@code paper}, full ink of colour {@code ink} (0xRRGGBB), mixed linearly at the edges.
+     */
+    static BufferedImage coloured(int[][] coverage, int paper, int ink) {
+        BufferedImage image = new BufferedImage(coverage[0].length, coverage.length, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < coverage.length; y++) {
+            for (int x = 0; x < coverage[0].length; x++) {
+                float a = coverage[y][x] / 255f;
+                int rgb = 0;
+                for (int shift = 16; shift >= 0; shift -= 8) {
+                    int p = paper >> shift & 0xFF;
+                    int i = ink >> shift & 0xFF;
+                    rgb |= Math.round(p + a * (i - p)) << shift;
+                }
+                image.setRGB(x, y, rgb);
+            }
+        }
+        return image;
+    }
+
+    /** Grey levels with a camera's sensor noise: uniform in [-amplitude, amplitude], seeded, clamped to 0-255. */
+    static int[][] noisy(int[][] g, int amplitude, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        int[][] out = new int[g.length][g[0].length];
+        for (int y = 0; y < g.length; y++) {
+            for (int x = 0; x < g[0].length; x++) {
+                out[y][x] = Math.max(0, Math.min(255, g[y][x] + random.nextInt(2 * amplitude + 1) - amplitude));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The light is not ink, and the ink is still there: ink in {@code actual} where the evenly lit picture
+     * has none within a pixel (a shadow's edge, a dark corner) and ink of the evenly lit picture with
+     * none within a pixel in {@code actual} are each under 10 % of its mass. (How strong faint strokes
+     * come out may differ: the ink's stretch depends on the whole picture's histogram.)
+     */
+    static void assertNoFalseInk(float[] even, float[] actual, String what) {
+        assertTrue(actual != null, what + ": no digit found");
+        double mass = 0;
+        double falseInk = 0;
+        double lostInk = 0;
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                mass += even[y * 28 + x];
+                if (actual[y * 28 + x] > 0.2f && near(even, x, y) == 0) {
+                    falseInk += actual[y * 28 + x];
+                }
+                if (even[y * 28 + x] > 0.5f && near(actual, x, y) == 0) {
+                    lostInk += even[y * 28 + x];
+                }
+            }
+        }
+        assertTrue(falseInk / mass < 0.1, what + ": " + Math.round(100 * falseInk / mass) + " % false ink");
+        assertTrue(lostInk / mass < 0.1, what + ": " + Math.round(100 * lostInk / mass) + " % of the ink lost");
+    }
+
+    /** The most ink within one pixel of (x, y). */
+    static float near(float[] p, int x, int y) {
+        float max = 0;
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                int sx = x + dx;
+                int sy = y + dy;
+                if (sx >= 0 && sy >= 0 && sx < 28 && sy < 28) {
+                    max = Math.max(max, p[sy * 28 + sx]);
+                }
+            }
+        }
+        return max;
     }
 }

@@ -35,6 +35,26 @@ class NoDigitTest {
     }
 
     @Test
+    void unevenlyLitBlankPicturesHaveNoDigit() {
+        int[][] paper = DigitPictures.noisy(plain(480, 235), 4, 1);
+        int[][] board = DigitPictures.noisy(plain(480, 60), 4, 2);
+        for (float corner : new float[] {0.7f, 0.5f, 0.3f}) {
+            assertNoneJpeg(DigitPictures.vignetted(paper, corner), "paper under a lamp, corners at " + corner);
+            assertNoneJpeg(DigitPictures.vignetted(board, corner), "a dark board under a lamp, corners at " + corner);
+        }
+        for (float shadow : new float[] {0.85f, 0.7f, 0.5f}) {
+            assertNoneJpeg(DigitPictures.shadowed(paper, shadow, 0.5f), "paper with a shadow to " + shadow);
+        }
+        int[][] gradient = new int[480][480];
+        for (int y = 0; y < 480; y++) {
+            for (int x = 0; x < 480; x++) {
+                gradient[y][x] = Math.round(paper[y][x] * (1f - 0.6f * (x + y) / 960f));
+            }
+        }
+        assertNoneJpeg(gradient, "paper lit from one corner");
+    }
+
+    @Test
     void aFaintButRealDigitIsFound() {
         PreparedDigit faint = PREPARATION.prepare(DigitPictures.written(3, 600, 400, 8, 205));
         assertTrue(faint.found(), String.valueOf(faint.noDigit()));
@@ -44,6 +64,19 @@ class NoDigitTest {
         PreparedDigit prepared = PREPARATION.prepare(image);
         assertFalse(prepared.found(), what + " gave a digit");
         assertTrue(prepared.noDigit().startsWith("no digit found: "), prepared.noDigit());
+    }
+
+    private static void assertNoneJpeg(int[][] grey, String what) {
+        PreparedDigit prepared = PREPARATION.prepare(DigitPictures.jpeg(DigitPictures.rgb(grey, BufferedImage.TYPE_INT_RGB), false));
+        assertFalse(prepared.found(), what + " gave a digit");
+    }
+
+    private static int[][] plain(int side, int grey) {
+        int[][] g = new int[side][side];
+        for (int[] row : g) {
+            java.util.Arrays.fill(row, grey);
+        }
+        return g;
     }
 
     private static BufferedImage filled(int w, int h, Color colour) {
