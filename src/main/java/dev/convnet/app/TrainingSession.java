@@ -20,7 +20,6 @@ import dev.convnet.run.RunData;
 import dev.convnet.run.RunSettings;
 import dev.convnet.run.RunState;
 import dev.convnet.runtime.NativeRuntime;
-import dev.convnet.runtime.Pause;
 import dev.convnet.train.Trainer;
 import dev.convnet.train.TrainingDivergedException;
 import dev.convnet.train.TrainingInterruptedException;
@@ -130,7 +129,6 @@ public final class TrainingSession {
         } finally {
             trainer = null;
         }
-        Pause.at(Pause.Moment.EVALUATE, outputs.model());
         EvaluationResult result = evaluator.evaluate(graph, test);
         if (stopRequested) { // the checkpoint after the last epoch finishes the run with --resume
             return new TrainingOutcome.StoppedBeforeSave(state, Optional.of(outputs.checkpoint()).filter(Files::isRegularFile));

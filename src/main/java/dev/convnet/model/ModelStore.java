@@ -2,7 +2,6 @@ package dev.convnet.model;
 
 import dev.convnet.data.FileErrors;
 import dev.convnet.data.MnistLoader;
-import dev.convnet.runtime.Pause;
 import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -41,6 +40,8 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 public final class ModelStore {
     /** Zip entry that holds a model's run record. */
     public static final String RUN_RECORD = "convnet-run.properties";
+    /** The longest file name, in bytes, of Linux' file systems (ext4, XFS, Btrfs, tmpfs: NAME_MAX). */
+    private static final int NAME_MAX = 255;
 
     /** Held while a file is written and renamed, so a process about to halt can wait for a whole file. */
     private final ReentrantLock writing = new ReentrantLock();
@@ -62,16 +63,17 @@ public final class ModelStore {
                     + (Files.exists(folder) ? " is not a folder" : " does not exist"));
         }
         refuseToReplace(target);
-        Path probe = temporaryFor(target);
+        Path probe = AtomicFile.temporaryFor(target);
         try {
             Files.deleteIfExists(probe);
             Files.delete(Files.createFile(probe));
         } catch (FileSystemException e) {
-            String reason = FileErrors.describe(e);
-            throw new ModelFileException("cannot save to " + target + ": " + (reason.contains("name too long")
+            // measured, not read from the system's message (ENAMETOOLONG has no exception type of its own)
+            boolean tooLong = probe.getFileName().toString().getBytes(StandardCharsets.UTF_8).length > NAME_MAX;
+            throw new ModelFileException("cannot save to " + target + ": " + (tooLong
                     ? "the name is too long (" + probe.getFileName().toString().length()
                             + " characters with the temporary suffix); choose a shorter one"
-                    : "folder " + folder + " is not writable (" + reason + ")"), e);
+                    : "folder " + folder + " is not writable (" + FileErrors.describe(e) + ")"), e);
         } catch (IOException e) {
             throw new ModelFileException("cannot save to " + target + ": folder " + folder + " is not writable ("
                     + FileErrors.describe(e) + ")", e);
@@ -149,7 +151,6 @@ public final class ModelStore {
                     writeWithRunRecord(graph, runRecord, out);
                 }
             }
-            Pause.at(Pause.Moment.WRITE, target);
         }, inPlace);
     }
 
@@ -298,11 +299,6 @@ public final class ModelStore {
         return parent == null ? Path.of(".") : parent;
     }
 
-    /** The name a target is written under before its rename: hidden, in the same folder, unique per process. */
-    static Path temporaryFor(Path target) {
-        return AtomicFile.temporaryFor(target);
-    }
-
     /** Refuses a target that exists and is not a regular file we may replace. */
     private static void refuseToReplace(Path target) {
         if (Files.isDirectory(target)) {
@@ -333,14 +329,12 @@ public final class ModelStore {
 
     private void writeAtomically(Path target, Writer writer, Runnable inPlace) {
         refuseToReplace(target);
-        Path tmp = temporaryFor(target);
+        Path tmp = AtomicFile.temporaryFor(target);
         writing.lock();
         try {
             inFlight.add(tmp);
-            AtomicFile.write(target, tmp, writer::write, () -> {
-                Pause.at(Pause.Moment.RENAME, target);
-                refuseToReplace(target); // again: the target may have changed while we wrote
-            });
+            AtomicFile.write(target, tmp, writer::write,
+                    () -> refuseToReplace(target)); // again: the target may have changed while we wrote
             inPlace.run();
         } catch (IOException | RuntimeException e) {
             throw new ModelFileException("could not save " + target + " (" + (e instanceof IOException io

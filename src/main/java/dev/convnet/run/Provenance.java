@@ -1,5 +1,6 @@
 package dev.convnet.run;
 
+import java.time.OffsetDateTime;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +41,7 @@ public record Provenance(String command, String architecture, String optimizer, 
     }
 
     /** The same provenance with the final test figures and the time the run finished. */
-    public Provenance finished(Outcome.TestFigures figures, java.time.OffsetDateTime at) {
+    public Provenance finished(Outcome.TestFigures figures, OffsetDateTime at) {
         return new Provenance(command, architecture, optimizer, software, datasetChecksums, outcome.finished(figures, at),
                 other);
     }

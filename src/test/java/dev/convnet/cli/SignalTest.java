@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * SIGTERM at the moments of a run where files are written or the run is nearly over: during a
  * checkpoint write and its rename, the final evaluation, the final save; once, or twice (which
- * quits at once). The child JVM pauses at the exact moment ({@code -Dconvnet.pause}), so the
- * signal lands there every time. Whatever the moment, the invariants hold: exit 143, no stack
+ * quits at once). The child JVM pauses at the exact moment ({@code -Dconvnet.pause}, read by the
+ * test agent {@link ChildPause}), so the signal lands there every time. Whatever the moment, the
+ * invariants hold: exit 143, no stack
  * trace, a last line that says what is on disk, no temporary file, and on disk either the
  * finished model or a checkpoint that {@code --resume} takes to the end.
  */
@@ -34,6 +35,7 @@ class SignalTest {
     @TempDir
     static Path shared;
     static Path data;
+    static Path agent;
 
     @TempDir
     Path tmp;
@@ -41,6 +43,7 @@ class SignalTest {
     @BeforeAll
     static void data() throws IOException {
         data = TestData.subset(shared.resolve("data"), 128, 100, false);
+        agent = ChildPause.writeAgentJar(shared.resolve("child-pause.jar"));
     }
 
     static Stream<Arguments> moments() {
@@ -164,7 +167,7 @@ class SignalTest {
         Path pauseSignal = tmp.resolve("paused");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath));
+                "-cp", classpath, "-javaagent:" + agent));
         command.addAll(jvmOptions);
         command.add("-Dconvnet.pause.signal=" + pauseSignal);
         command.add("dev.convnet.ConvNet");
