@@ -9,6 +9,7 @@ import dev.convnet.app.TrainingStart;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.report.Gallery;
+import dev.convnet.report.Json;
 import dev.convnet.report.RunRecordText;
 import dev.convnet.run.EpochRecord;
 import dev.convnet.run.RunState;
@@ -64,7 +65,7 @@ public final class LiveTraining implements TrainingListener {
         doc.put("trainImages", start.trainImages());
         doc.put("validationImages", start.validationImages());
         doc.put("model", start.model().getFileName().toString());
-        doc.put("history", state.history().stream().map(LiveTraining::epochDoc).toList());
+        doc.put("history", Json.history(state.history()));
         publish("start", doc);
     }
 
@@ -109,7 +110,7 @@ public final class LiveTraining implements TrainingListener {
     @Override
     public void epochFinished(EpochRecord record) {
         state = state.afterEpoch(record);
-        Map<String, Object> doc = epochDoc(record);
+        Map<String, Object> doc = Json.epoch(record);
         doc.put("learningRate", state.learningRate());
         publish("epoch", doc);
         if (probe != null) {
@@ -152,19 +153,6 @@ public final class LiveTraining implements TrainingListener {
             Gallery.Png png = Gallery.captionedPng(misread, Math.min(8, misread.size()), 28);
             doc.put("strip", "data:image/png;base64," + Base64.getEncoder().encodeToString(png.bytes()));
         }
-        return doc;
-    }
-
-    private static Map<String, Object> epochDoc(EpochRecord e) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("epoch", e.epoch());
-        doc.put("loss", e.loss());
-        doc.put("accuracy", e.accuracy());
-        if (e.hasValidation()) {
-            doc.put("val_loss", e.valLoss());
-            doc.put("val_accuracy", e.valAccuracy());
-        }
-        doc.put("seconds", e.seconds());
         return doc;
     }
 

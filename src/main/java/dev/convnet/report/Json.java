@@ -73,18 +73,23 @@ public final class Json {
     public static List<Map<String, Object>> history(List<EpochRecord> epochs) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (EpochRecord e : epochs) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", e.epoch());
-            row.put("loss", e.loss());
-            row.put("accuracy", e.accuracy());
-            if (e.hasValidation()) {
-                row.put("val_loss", e.valLoss());
-                row.put("val_accuracy", e.valAccuracy());
-            }
-            row.put("seconds", e.seconds());
-            rows.add(row);
+            rows.add(epoch(e));
         }
         return rows;
+    }
+
+    /** One epoch's figures under Keras' names, val_ ones only when it validated; a map the caller may add to. */
+    public static Map<String, Object> epoch(EpochRecord e) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("epoch", e.epoch());
+        row.put("loss", e.loss());
+        row.put("accuracy", e.accuracy());
+        if (e.hasValidation()) {
+            row.put("val_loss", e.valLoss());
+            row.put("val_accuracy", e.valAccuracy());
+        }
+        row.put("seconds", e.seconds());
+        return row;
     }
 
     /** The run record: settings, provenance and per-epoch metrics. */
