@@ -1,20 +1,15 @@
 package dev.convnet.cli;
 
-import dev.convnet.app.InvalidSettingException;
-import dev.convnet.app.Setting;
 import dev.convnet.engine.Engine;
-import dev.convnet.engine.EngineUnavailableException;
 import dev.convnet.model.ModelType;
 import dev.convnet.model.Optimizer;
 import dev.convnet.model.Padding;
-import dev.convnet.report.Printable;
 import dev.convnet.runtime.NativeRuntime;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,9 +72,9 @@ public final class ConvNetCommand implements Runnable {
         cli.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true));
         // Out of memory on another thread (a data loader, a server worker): one line, not the JVM's stack trace.
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
-            OutOfMemoryError oom = outOfMemoryIn(e);
+            OutOfMemoryError oom = ErrorLines.outOfMemoryIn(e);
             if (oom != null) {
-                System.exit(outOfMemory(oom, cli.getErr(), "convnet", verbose));
+                System.exit(ErrorLines.outOfMemory(oom, cli.getErr(), "convnet", verbose));
             }
             System.err.print("Exception in thread \"" + thread.getName() + "\" ");
             e.printStackTrace();
@@ -88,7 +83,7 @@ public final class ConvNetCommand implements Runnable {
         try {
             exit = execute(cli, args);
         } catch (OutOfMemoryError e) {
-            exit = outOfMemory(e, cli.getErr(), "convnet", verbose);
+            exit = ErrorLines.outOfMemory(e, cli.getErr(), "convnet", verbose);
         }
         return exit;
     }
@@ -119,7 +114,7 @@ public final class ConvNetCommand implements Runnable {
         cli.registerConverter(Padding.class, id -> parse(Padding::fromId, id));
         cli.registerConverter(Optimizer.class, id -> parse(Optimizer::fromId, id));
         cli.registerConverter(dev.convnet.engine.Precision.class, id -> parse(dev.convnet.engine.Precision::fromId, id));
-        cli.setParameterExceptionHandler(ConvNetCommand::usageError);
+        cli.setParameterExceptionHandler(ErrorLines::usageError);
         // An Error passes picocli's handlers by: out of memory (a hostile file's declared sizes got past
         // a check, or a genuine input too large for the heap) becomes one line too.
         cli.setExecutionStrategy(parseResult -> {
@@ -128,23 +123,25 @@ public final class ConvNetCommand implements Runnable {
             } catch (Error | RuntimeException e) {
                 // also out of memory inside a library's static initialiser (ND4J's, under a tiny heap),
                 // which arrives wrapped in an ExceptionInInitializerError
-                OutOfMemoryError oom = outOfMemoryIn(e);
+                OutOfMemoryError oom = ErrorLines.outOfMemoryIn(e);
                 if (oom == null) {
                     throw e;
                 }
                 java.util.List<CommandLine> chain = parseResult.asCommandLineList();
                 CommandLine cmd = chain.get(chain.size() - 1);
-                return outOfMemory(oom, cmd.getErr(), cmd.getCommandSpec().qualifiedName(), VerboseOption.isVerbose(cmd.getCommandSpec()));
+                return ErrorLines.outOfMemory(oom, cmd.getErr(), cmd.getCommandSpec().qualifiedName(),
+                        VerboseOption.isVerbose(cmd.getCommandSpec()));
             }
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            ParameterException usage = asUsageError(ex, cmd);
-            OutOfMemoryError oom = outOfMemoryIn(ex);
+            ParameterException usage = ErrorLines.asUsageError(ex, cmd);
+            OutOfMemoryError oom = ErrorLines.outOfMemoryIn(ex);
+            boolean verbose = VerboseOption.isVerbose(cmd.getCommandSpec());
             if (oom != null) {
-                return outOfMemory(oom, cmd.getErr(), cmd.getCommandSpec().qualifiedName(), VerboseOption.isVerbose(cmd.getCommandSpec()));
+                return ErrorLines.outOfMemory(oom, cmd.getErr(), cmd.getCommandSpec().qualifiedName(), verbose);
             }
-            return usage != null ? usageError(usage, parseResult.originalArgs().toArray(String[]::new))
-                    : failure(ex, cmd, VerboseOption.isVerbose(cmd.getCommandSpec()));
+            return usage != null ? ErrorLines.usageError(usage, parseResult.originalArgs().toArray(String[]::new))
+                    : ErrorLines.failure(ex, cmd, verbose);
         });
         return cli;
     }
@@ -155,105 +152,5 @@ public final class ConvNetCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.TypeConversionException(e.getMessage());
         }
-    }
-
-    /**
-     * The application layer's errors that are the user's to fix with an option, as usage errors
-     * naming that option: it speaks of settings and engines, the CLI knows their flags.
-     */
-    private static ParameterException asUsageError(Exception ex, CommandLine cmd) {
-        if (ex instanceof InvalidSettingException invalid) {
-            return new ParameterException(cmd, flag(invalid.setting()) + " " + invalid.getMessage(), ex);
-        }
-        if (ex instanceof EngineUnavailableException unavailable) {
-            return new ParameterException(cmd, "--engine onednn: " + unavailable.getMessage(), ex);
-        }
-        return null;
-    }
-
-    private static String flag(Setting setting) {
-        return switch (setting) {
-            case EPOCHS -> "--epochs";
-            case BATCH -> "--batch";
-            case LEARNING_RATE -> "--lr";
-            case LIMIT -> "--limit";
-            case VALIDATION_SPLIT -> "--validation-split";
-            case EARLY_STOPPING -> "--early-stopping";
-            case DATA -> "--data:";
-        };
-    }
-
-    private static int usageError(ParameterException ex, String[] args) {
-        CommandLine cmd = ex.getCommandLine();
-        PrintWriter err = cmd.getErr();
-        String name = cmd.getCommandSpec().qualifiedName();
-        String undecodable = Arrays.stream(args).filter(a -> a.indexOf('\uFFFD') >= 0).findFirst().orElse(null);
-        if (undecodable != null) {
-            // The JVM decodes arguments with the locale's character set; under LANG=C a name like ü.png
-            // arrives damaged and nothing inside the JVM can repair it.
-            err.println(name + ": the argument '" + undecodable + "' cannot be decoded in this locale's character set ("
-                    + System.getProperty("sun.jnu.encoding") + "); run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8 "
-                    + "(scripts/convnet does this itself)");
-            err.flush();
-            return EXIT_USAGE;
-        }
-        err.println(name + ": " + Printable.text(ex.getMessage()));
-        if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
-            err.println("Try '" + name + " --help' for more information.");
-        }
-        if (VerboseOption.isVerbose(cmd.getCommandSpec())) {
-            ex.printStackTrace(err);
-        }
-        err.flush();
-        return EXIT_USAGE;
-    }
-
-    private static int failure(Exception ex, CommandLine cmd, boolean verbose) {
-        PrintWriter err = cmd.getErr();
-        if (verbose) {
-            ex.printStackTrace(err);
-        }
-        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + oneLine(ex)
-                + (verbose ? "" : " (--verbose shows details)"));
-        err.flush();
-        return EXIT_FAILURE;
-    }
-
-    /** The OutOfMemoryError {@code t} is or was caused by, or null. */
-    static OutOfMemoryError outOfMemoryIn(Throwable t) {
-        for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++) {
-            if (t instanceof OutOfMemoryError oom) {
-                return oom;
-            }
-        }
-        return null;
-    }
-
-    /** One line for an OutOfMemoryError; the stack trace only with --verbose. */
-    static int outOfMemory(OutOfMemoryError e, PrintWriter err, String command, boolean verbose) {
-        if (verbose) {
-            e.printStackTrace(err);
-        }
-        err.println(command + ": error: out of memory (" + (e.getMessage() == null ? "OutOfMemoryError" : e.getMessage())
-                + ", heap limit " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): the input is larger than convnet "
-                + "can hold; if it is genuine, raise the limit (CONVNET_JAVA_OPTS=-Xmx4g)" + (verbose ? "" : " (--verbose shows details)"));
-        err.flush();
-        return EXIT_FAILURE;
-    }
-
-    /**
-     * Our own exceptions already speak to the user (whole, with any file or layer name in them
-     * escaped, so a name holding a newline or ESC stays on this line and inert); anything else gets
-     * its type named and its first line.
-     */
-    static String oneLine(Throwable ex) {
-        String message = ex.getMessage();
-        boolean ours = ex.getClass().getPackageName().startsWith("dev.convnet");
-        if (ours && message != null) {
-            return Printable.text(message);
-        }
-        String text = ex.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-        int nl = text.indexOf('\n');
-        return Printable.text(nl < 0 ? text : text.substring(0, nl));
     }
 }

@@ -220,26 +220,24 @@ class OpenInferenceProtocolTest {
 
     @Test
     void aStoppingServerIsNotReadyWhileItStillAnswersThenRefuses() throws Exception {
-        {
-            ModelSource own = PredictorClassifier.source(new SavedModels(new ModelStore()).load(ServedModel.file()), Engine.AUTO);
-            PredictionServer stopping = PredictionServer.start(own, new ServerSettings("127.0.0.1", 0, 8, 64, 1 << 20, 4_000_000, false));
-            String base = stopping.url();
-            String name = NamedModel.nameOf(ServedModel.file());
-            String infer = body(input("FP32", List.of(1, 784), JSON.valueToTree(new float[784])));
-            assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "v2/health/ready")).GET()).statusCode());
+        ModelSource own = PredictorClassifier.source(new SavedModels(new ModelStore()).load(ServedModel.file()), Engine.AUTO);
+        PredictionServer stopping = PredictionServer.start(own, new ServerSettings("127.0.0.1", 0, 8, 64, 1 << 20, 4_000_000, false));
+        String base = stopping.url();
+        String name = NamedModel.nameOf(ServedModel.file());
+        String infer = body(input("FP32", List.of(1, 784), JSON.valueToTree(new float[784])));
+        assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "v2/health/ready")).GET()).statusCode());
 
-            stopping.stopBeingReady();
-            assertEquals(400, send(HttpRequest.newBuilder(URI.create(base + "v2/health/ready")).GET()).statusCode());
-            assertEquals(400, send(HttpRequest.newBuilder(URI.create(base + "v2/models/" + name + "/ready")).GET()).statusCode());
-            assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "v2/health/live")).GET()).statusCode());
-            assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "v2/models/" + name + "/infer"))
-                    .POST(HttpRequest.BodyPublishers.ofString(infer))).statusCode(), "still serving while not ready");
+        stopping.stopBeingReady();
+        assertEquals(400, send(HttpRequest.newBuilder(URI.create(base + "v2/health/ready")).GET()).statusCode());
+        assertEquals(400, send(HttpRequest.newBuilder(URI.create(base + "v2/models/" + name + "/ready")).GET()).statusCode());
+        assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "v2/health/live")).GET()).statusCode());
+        assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "v2/models/" + name + "/infer"))
+                .POST(HttpRequest.BodyPublishers.ofString(infer))).statusCode(), "still serving while not ready");
 
-            stopping.close();
-            HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            assertThrows(ConnectException.class, () -> fresh.send(HttpRequest.newBuilder(URI.create(base + "v2/health/live")).build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
+        stopping.close();
+        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        assertThrows(ConnectException.class, () -> fresh.send(HttpRequest.newBuilder(URI.create(base + "v2/health/live")).build(),
+                HttpResponse.BodyHandlers.ofString()));
     }
 
     @Test
