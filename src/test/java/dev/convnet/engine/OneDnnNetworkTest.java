@@ -365,10 +365,12 @@ class OneDnnNetworkTest {
 
     /**
      * A convolution's bias right before a BatchNormalization: its exact gradient, the sum of the
-     * normalisation's input gradient dz over images and positions, is 0; each implementation's is
-     * the rounding of that sum, at most {@link Rounding#ofSums} of the sum of |dz|.
+     * normalisation's input gradient dz over images and positions, is 0, and the engine keeps it
+     * at 0; DL4J's is the rounding of that sum, at most {@link Rounding#ofSums} of the sum of |dz|.
      */
     private static void assertBiasBeforeNormIsZero(OneDnnNetwork net, int layer, float[] engine, float[] dl4j) {
+        assertTrue(java.util.Arrays.equals(engine, new float[engine.length]), "the engine's bias gradient before a "
+                + "BatchNormalization is exactly 0: " + java.util.Arrays.toString(engine));
         float[] dz = net.trainingValues(layer + 1, 64, false, true);
         int channels = engine.length;
         int positions = dz.length / 64 / channels;
