@@ -92,15 +92,31 @@ final class ConvStage {
         if (conv.relu() && !reluAppliedByNext) {
             Relu.backward(ctx, dst, dstDiff, backward);
         }
-        // The weight gradient is float32 in both precisions.
-        convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(
-                new convolution_backward_weights.desc(alg, fwd.src_desc(), Dnnl.desc(memory.format_tag.any, weightDims),
-                        biasDesc, dstAny, strides, padBefore, padAfter), ctx.eng(), fwd);
+        // The weight gradient is float32 in both precisions. Before a BatchNormalization (a linear
+        // convolution) the bias gradient is exactly 0: the normalisation subtracts the batch mean,
+        // bias included. It is kept at 0 rather than computed as rounding noise, which RMSprop would
+        // scale up to steps of about the learning rate: a random walk of the bias that the moving
+        // mean, lagging 1 / (1 - momentum) steps behind, would miss at inference.
+        boolean bias = conv.relu();
+        memory.desc weightsDiffAny = Dnnl.desc(memory.format_tag.any, weightDims);
+        convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(bias
+                ? new convolution_backward_weights.desc(alg, fwd.src_desc(), weightsDiffAny, biasDesc, dstAny, strides, padBefore, padAfter)
+                : new convolution_backward_weights.desc(alg, fwd.src_desc(), weightsDiffAny, dstAny, strides, padBefore, padAfter),
+                ctx.eng(), fwd);
         memory weightsDiffDst = ctx.converted(dstDiff, bw.diff_dst_desc(), backward);
         memory bwSrc = ctx.converted(layerSrc, bw.src_desc(), backward);
         memory weightGradient = ctx.writtenInto(p.weightGradient, bw.diff_weights_desc());
-        backward.add("backward_weights", bw, new convolution_backward_weights(bw), Dnnl.args(DNNL_ARG_SRC, bwSrc,
-                DNNL_ARG_DIFF_DST, weightsDiffDst, DNNL_ARG_DIFF_WEIGHTS, weightGradient, DNNL_ARG_DIFF_BIAS, p.biasGradient));
+        org.bytedeco.dnnl.IntMemoryMap args = Dnnl.args(DNNL_ARG_SRC, bwSrc, DNNL_ARG_DIFF_DST, weightsDiffDst,
+                DNNL_ARG_DIFF_WEIGHTS, weightGradient);
+        if (bias) {
+            args.put(DNNL_ARG_DIFF_BIAS, p.biasGradient);
+        } else {
+            java.nio.FloatBuffer zero = Dnnl.floats(p.biasGradient);
+            for (int i = 0; i < zero.capacity(); i++) {
+                zero.put(i, 0f);
+            }
+        }
+        backward.add("backward_weights", bw, new convolution_backward_weights(bw), args);
         ctx.copyInto(weightGradient, p.weightGradient, backward);
         if (srcDiff != null) {
             // The input gradient takes the layouts its fast kernel wants (weights, diff_dst and

@@ -28,6 +28,10 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * weights and the RMSprop state never leave their blocked layout, and only the gradients that are
  * needed are computed. The graph stays the model of record: {@link #copyTo} writes weights and
  * optimiser state back, so saving, evaluation and DL4J's own code see the trained model.
+ *
+ * <p>BatchNormalization runs as oneDNN's batch_normalization (its ReLU fused, its moving statistics
+ * updated in Java as Keras does, see {@link BatchNormStage}) and Dropout as a mask drawn in Java,
+ * seeded from the model's seed and iteration count, applied by binary_mul ({@link DropoutStage}).
  */
 public final class OneDnnNetwork implements AutoCloseable {
     private final NetworkSpec spec;

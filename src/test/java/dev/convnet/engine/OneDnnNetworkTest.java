@@ -168,7 +168,8 @@ class OneDnnNetworkTest {
      * engine's own mask (a fixed {@link org.deeplearning4j.nn.conf.dropout.IDropout}) and must then
      * compute the same loss and gradients from the same weights and batch. The mask itself must be
      * inverted dropout at Keras' rate: every value 0 or {@code 1 / (1 - rate)} in float32, the kept
-     * share within 6 standard deviations of {@code 1 - rate}, a new mask at each step. In inference
+     * share within 6 standard deviations of {@code 1 - rate}, a new mask at each step, the same masks
+     * for the same seed. In inference
      * the layer is the identity: the engine's probabilities equal DL4J's (which skip dropout there).
      */
     @Test
@@ -220,6 +221,14 @@ class OneDnnNetworkTest {
 
         net.trainStep(train.pixels(), train.classes(), rows, 64, 128);
         assertTrue(!java.util.Arrays.equals(mask, net.dropoutMask(dropout, 64)), "each step draws a new mask");
+        // seeded like everything else: the same model and seed draw the same masks, another seed others
+        for (long seed : new long[] {42, 43}) {
+            ComputationGraph again = ConvNetModel.create(arch, new Hyperparameters(0.001, seed));
+            try (OneDnnNetwork twin = OneDnnNetwork.of(again, 1, 28, 28, 64, Precision.FP32, false).orElseThrow()) {
+                twin.trainStep(train.pixels(), train.classes(), rows, 0, 64);
+                assertEquals(seed == 42, java.util.Arrays.equals(mask, twin.dropoutMask(dropout, 64)), "masks with seed " + seed);
+            }
+        }
 
         ComputationGraph trained = fast.clone();
         net.copyTo(trained);
@@ -365,10 +374,12 @@ class OneDnnNetworkTest {
 
     /**
      * A convolution's bias right before a BatchNormalization: its exact gradient, the sum of the
-     * normalisation's input gradient dz over images and positions, is 0; each implementation's is
-     * the rounding of that sum, at most {@link Rounding#ofSums} of the sum of |dz|.
+     * normalisation's input gradient dz over images and positions, is 0, and the engine keeps it
+     * at 0; DL4J's is the rounding of that sum, at most {@link Rounding#ofSums} of the sum of |dz|.
      */
     private static void assertBiasBeforeNormIsZero(OneDnnNetwork net, int layer, float[] engine, float[] dl4j) {
+        assertTrue(java.util.Arrays.equals(engine, new float[engine.length]), "the engine's bias gradient before a "
+                + "BatchNormalization is exactly 0: " + java.util.Arrays.toString(engine));
         float[] dz = net.trainingValues(layer + 1, 64, false, true);
         int channels = engine.length;
         int positions = dz.length / 64 / channels;

@@ -43,6 +43,40 @@ class InteropCliTest {
         }
     }
 
+    /**
+     * A Keras model with Conv2D, BatchNormalization, ReLU and a Dropout (made by real Keras) is
+     * imported with its BatchNormalization as layers and fine-tuned on the oneDNN engine; the
+     * fine-tuned model keeps them, and Keras' momentum, in its summary and in a Keras export.
+     */
+    @Test
+    void batchNormalizationAndDropoutAreFineTunedOnTheOneDnnEngine() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 200, 100, false);
+        Path model = tmp.resolve("bn.zip");
+        CliTest.Run imported = CliTest.run("import", KerasFixtures.file("batchnorm.keras").toString(), "-o", model.toString());
+        assertEquals(0, imported.exit(), imported.err());
+        assertTrue(imported.out().contains("batch_normalization_1 (BatchNormalization)"), imported.out());
+        assertTrue(imported.out().contains("dropout (Dropout)"), imported.out());
+
+        Path tuned = tmp.resolve("bn-tuned.zip");
+        CliTest.Run train = CliTest.run("train", "--resume", model.toString(), "--epochs", "1", "--data", data.toString(),
+                "-o", tuned.toString());
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("(engine oneDNN;"), train.out());
+
+        CliTest.Run summary = CliTest.run("summary", tuned.toString());
+        assertEquals(0, summary.exit(), summary.err());
+        assertTrue(summary.out().contains("imported.batch_norm"), summary.out());
+        Path keras = tmp.resolve("bn-tuned.keras");
+        CliTest.Run export = CliTest.run("export", tuned.toString(), "-o", keras.toString());
+        assertEquals(0, export.exit(), export.err());
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(keras.toFile())) {
+            String config = new String(zip.getInputStream(zip.getEntry("config.json")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(config.contains("\"class_name\":\"BatchNormalization\"") && config.contains("\"momentum\":0.9"), config);
+            assertTrue(config.contains("\"epsilon\":1.0E-5") || config.contains("\"epsilon\":1e-05"), config);
+        }
+    }
+
     @Test
     void anImportedModelFineTunesWithTrainResumeAndExports() throws Exception {
         Path data = TestData.subset(tmp.resolve("data"), 200, 100, false);

@@ -71,6 +71,30 @@ class KerasHostileWeightsTest {
         assertOneLine(CliTest.run("predict", file.toString(), "--index", "0"), "predict", "holds");
     }
 
+    /**
+     * A negative moving variance (no Keras run writes one): import, which keeps BatchNormalization
+     * as a layer, refuses it naming the layer; predict, which folds it, finds the fold not finite.
+     * Either way one line and nothing written, never NaN answers or a NaN training run.
+     */
+    @Property(tries = 3)
+    void aNegativeMovingVarianceIsRefused(@ForAll @IntRange(min = 0, max = 2) int norm,
+                                          @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double where) {
+        ComputationGraph graph = ConvNetModel.create(dev.convnet.model.Architecture.BOOK.withBatchNorm(true),
+                new Hyperparameters(0.001, 5));
+        var variance = graph.getLayer(norm == 0 ? "batch_normalization" : "batch_normalization_" + norm).getParam("var");
+        variance.putScalar((long) (where * variance.length()), -4f);
+        Path file = dir.resolve("negative-variance-" + System.nanoTime() + ".keras");
+        new KerasWriter().writeKeras(graph, file);
+
+        InteropException e = assertThrows(InteropException.class, () -> new KerasReader().readForFineTuning(file));
+        assertTrue(e.getMessage().contains("moving_variance of batch_normalization") && e.getMessage().contains("is negative"),
+                e.getMessage());
+        Path out = dir.resolve("imported-" + System.nanoTime() + ".zip");
+        assertOneLine(CliTest.run("import", file.toString(), "-o", out.toString()), "import", "is negative");
+        assertFalse(Files.exists(out), "import wrote nothing");
+        assertOneLine(CliTest.run("predict", file.toString(), "--index", "0"), "predict", "not finite");
+    }
+
     @Property(tries = 4)
     void aWeightsEntryLargerThanTheArchitectureNeedsIsRefusedUnread(@ForAll @IntRange(min = 8, max = 48) int mebibytes)
             throws IOException {
