@@ -67,10 +67,15 @@ public record LayerChain(Planes input, List<Link> links) {
 
         Shape in();
 
-        Shape out();
+        /** The shape it makes: the one it takes unless its kind changes it. */
+        default Shape out() {
+            return in();
+        }
 
         /** The DL4J layer, or null where the vertex is not a plain layer (a Flatten, another vertex, a layer with its own preprocessor). */
-        Layer layer();
+        default Layer layer() {
+            return null;
+        }
     }
 
     /** A ConvolutionLayer (Conv2D). */
@@ -81,41 +86,24 @@ public record LayerChain(Planes input, List<Link> links) {
     public record MaxPool(String name, SubsamplingLayer layer, Planes in, Planes out) implements Link {
     }
 
-    /** A BatchNormalization; the shape it makes is the one it takes. */
+    /** A BatchNormalization. */
     public record BatchNorm(String name, BatchNormalization layer, Shape in) implements Link {
-        @Override
-        public Shape out() {
-            return in;
-        }
     }
 
     /** An ActivationLayer (Keras' Activation("relu") when its function is ReLU). */
     public record Activation(String name, ActivationLayer layer, Shape in) implements Link {
-        @Override
-        public Shape out() {
-            return in;
-        }
     }
 
     /** A CnnToFeedForwardPreProcessor vertex; {@code recorded} is the map it was built for, which may differ from {@code in}. */
     public record Flatten(String name, Planes recorded, Shape in) implements Link {
         @Override
-        public Shape out() {
+        public Features out() {
             return new Features(recorded.size());
-        }
-
-        @Override
-        public Layer layer() {
-            return null;
         }
     }
 
     /** A DropoutLayer; the identity at inference. */
     public record Dropout(String name, DropoutLayer layer, Shape in) implements Link {
-        @Override
-        public Shape out() {
-            return in;
-        }
     }
 
     /** A DenseLayer (hidden). */
@@ -131,11 +119,6 @@ public record LayerChain(Planes input, List<Link> links) {
      * the shape it makes is unknown and written as the one it takes.
      */
     public record Other(String name, GraphVertex vertex, Shape in) implements Link {
-        @Override
-        public Shape out() {
-            return in;
-        }
-
         @Override
         public Layer layer() {
             return vertex instanceof LayerVertex lv && lv.getPreProcessor() == null ? lv.getLayerConf().getLayer() : null;
@@ -223,21 +206,27 @@ public record LayerChain(Planes input, List<Link> links) {
             return new Output(name, (OutputLayer) layer, in, new Features(((OutputLayer) layer).getNOut()));
         } else if (in instanceof Planes planes && kind == ConvolutionLayer.class) {
             ConvolutionLayer c = (ConvolutionLayer) layer;
-            return new Conv(name, c, planes, new Planes(c.getNOut(),
-                    convolution(planes.height(), c.getKernelSize()[0], c.getStride()[0], c.getPadding()[0], c.getDilation()[0], c.getConvolutionMode()),
-                    convolution(planes.width(), c.getKernelSize()[1], c.getStride()[1], c.getPadding()[1], c.getDilation()[1], c.getConvolutionMode())));
+            return new Conv(name, c, planes, window(planes, c.getNOut(), c.getKernelSize(), c.getStride(), c.getPadding(),
+                    c.getDilation(), c.getConvolutionMode()));
         } else if (in instanceof Planes planes && kind == SubsamplingLayer.class) {
             SubsamplingLayer s = (SubsamplingLayer) layer;
-            return new MaxPool(name, s, planes, new Planes(planes.channels(),
-                    convolution(planes.height(), s.getKernelSize()[0], s.getStride()[0], s.getPadding()[0], s.getDilation()[0], s.getConvolutionMode()),
-                    convolution(planes.width(), s.getKernelSize()[1], s.getStride()[1], s.getPadding()[1], s.getDilation()[1], s.getConvolutionMode())));
+            return new MaxPool(name, s, planes, window(planes, planes.channels(), s.getKernelSize(), s.getStride(), s.getPadding(),
+                    s.getDilation(), s.getConvolutionMode()));
         }
         return new Other(name, vertex, in);
     }
 
-    /** A window's output side along one axis, as DL4J computes it (the dilated kernel spans {@code (kernel - 1) * dilation + 1}). */
-    private static long convolution(long in, int kernel, int stride, int padding, int dilation, ConvolutionMode mode) {
-        int span = (kernel - 1) * dilation + 1;
-        return OutputSize.convolution(in + 2L * padding, span, stride, mode == ConvolutionMode.Same);
+    /**
+     * The maps a sliding window (a convolution or a pooling) makes of {@code in}, as DL4J computes
+     * them: per axis {height, width}, a dilated kernel spans {@code (kernel - 1) * dilation + 1}.
+     */
+    private static Planes window(Planes in, long channels, int[] kernel, int[] stride, int[] padding, int[] dilation,
+                                 ConvolutionMode mode) {
+        long[] sides = {in.height(), in.width()};
+        for (int axis = 0; axis < 2; axis++) {
+            int span = (kernel[axis] - 1) * dilation[axis] + 1;
+            sides[axis] = OutputSize.convolution(sides[axis] + 2L * padding[axis], span, stride[axis], mode == ConvolutionMode.Same);
+        }
+        return new Planes(channels, sides[0], sides[1]);
     }
 }
