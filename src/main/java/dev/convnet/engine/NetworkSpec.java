@@ -24,7 +24,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
  * Reads a ComputationGraph as a chain the oneDNN engine can run: Conv2D (relu, or linear before a
  * BatchNormalization and its ReLU) and MaxPooling2D layers, a Flatten, Dropout layers, and a softmax
  * Dense output with sparse cross-entropy, all trained by RMSprop without regularisation. Anything
- * else is declined with a reason, and the caller trains with DL4J's own code instead.
+ * else is declined with a reason, and the caller trains with DL4J's own code instead. The walk over
+ * the graph is {@link LayerChain}'s; this maps its links to what the engine runs, with the checks
+ * only the engine needs (RMSprop, no regularisation, NCHW, a ReLU fused into the layer before it).
  */
 record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, RmsProp updater) {
 

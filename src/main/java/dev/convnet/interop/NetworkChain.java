@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A convnet ComputationGraph read as the straight chain it is (input → Conv2D [BatchNormalization,
  * ReLU] / MaxPooling2D … → Flatten → [Dropout] → Dense …), with its weights in Keras' layout: what
- * the exporters write.
+ * the exporters write. The walk is {@link LayerChain}'s; this maps its links to what Keras configs
+ * and ONNX graphs can say (square maps, 2x2 max pooling, ReLU hidden Dense layers, a softmax end).
  *
  * @param layers the layers in order, after the 28x28x1 input
  */
