@@ -78,20 +78,17 @@ final class BatchNormStage {
         batch_normalization_backward.primitive_desc bwd = new batch_normalization_backward.primitive_desc(
                 new batch_normalization_backward.desc(prop_kind.backward.value, fwd.dst_desc(), data, epsilon, flags),
                 ctx.eng(), fwd);
-        // nothing below may need the input's gradient (a first layer), but the primitive writes it anyway
-        memory layerSrcDiff = srcDiff == null ? ctx.allocate(bwd.diff_src_desc()) : ctx.writtenInto(srcDiff, bwd.diff_src_desc());
         memory layerDstDiff = ctx.converted(dstDiff, bwd.diff_dst_desc(), backward);
         // oneDNN 2.7 refuses this backward pass without the shift as an input too (invalid_arguments)
         IntMemoryMap backwardArgs = Dnnl.args(DNNL_ARG_SRC, src, DNNL_ARG_MEAN, batchMean, DNNL_ARG_VARIANCE, batchVariance,
-                DNNL_ARG_DIFF_DST, layerDstDiff, DNNL_ARG_SCALE, p.weights, DNNL_ARG_SHIFT, p.bias, DNNL_ARG_DIFF_SRC, layerSrcDiff,
+                DNNL_ARG_DIFF_DST, layerDstDiff, DNNL_ARG_SCALE, p.weights, DNNL_ARG_SHIFT, p.bias,
                 DNNL_ARG_DIFF_SCALE, p.weightGradient, DNNL_ARG_DIFF_SHIFT, p.biasGradient);
         if (workspace != null) {
             backwardArgs.put(DNNL_ARG_WORKSPACE, workspace);
         }
-        backward.add("backward", bwd, new batch_normalization_backward(bwd), backwardArgs);
-        if (srcDiff != null) {
-            ctx.copyInto(layerSrcDiff, srcDiff, backward);
-        }
+        // srcDiff is null where nothing below needs the input's gradient (a first layer), but the primitive writes it anyway
+        ctx.addWriting(backward, "backward", bwd, new batch_normalization_backward(bwd), backwardArgs,
+                DNNL_ARG_DIFF_SRC, srcDiff, bwd.diff_src_desc());
         return new Stage(dst, dstDiff, forward, backward);
     }
 }

@@ -105,9 +105,7 @@ final class ConvStage {
                 ctx.eng(), fwd);
         memory weightsDiffDst = ctx.converted(dstDiff, bw.diff_dst_desc(), backward);
         memory bwSrc = ctx.converted(layerSrc, bw.src_desc(), backward);
-        memory weightGradient = ctx.writtenInto(p.weightGradient, bw.diff_weights_desc());
-        org.bytedeco.dnnl.IntMemoryMap args = Dnnl.args(DNNL_ARG_SRC, bwSrc, DNNL_ARG_DIFF_DST, weightsDiffDst,
-                DNNL_ARG_DIFF_WEIGHTS, weightGradient);
+        org.bytedeco.dnnl.IntMemoryMap args = Dnnl.args(DNNL_ARG_SRC, bwSrc, DNNL_ARG_DIFF_DST, weightsDiffDst);
         if (bias) {
             args.put(DNNL_ARG_DIFF_BIAS, p.biasGradient);
         } else {
@@ -116,8 +114,8 @@ final class ConvStage {
                 zero.put(i, 0f);
             }
         }
-        backward.add("backward_weights", bw, new convolution_backward_weights(bw), args);
-        ctx.copyInto(weightGradient, p.weightGradient, backward);
+        ctx.addWriting(backward, "backward_weights", bw, new convolution_backward_weights(bw), args,
+                DNNL_ARG_DIFF_WEIGHTS, p.weightGradient, bw.diff_weights_desc());
         if (srcDiff != null) {
             // The input gradient takes the layouts its fast kernel wants (weights, diff_dst and
             // diff_src all 'any'), with reorders to and from its neighbours' where they differ.
@@ -131,10 +129,8 @@ final class ConvStage {
             }
             memory backwardWeights = ctx.convertedWeights(p, bd.weights_desc(), backward);
             memory dataDiffDst = ctx.converted(dstDiff, bd.diff_dst_desc(), backward);
-            memory layerSrcDiff = ctx.writtenInto(srcDiff, bd.diff_src_desc());
-            backward.add("backward_data", bd, new convolution_backward_data(bd), Dnnl.args(DNNL_ARG_DIFF_DST, dataDiffDst,
-                    DNNL_ARG_WEIGHTS, backwardWeights, DNNL_ARG_DIFF_SRC, layerSrcDiff));
-            ctx.copyInto(layerSrcDiff, srcDiff, backward);
+            ctx.addWriting(backward, "backward_data", bd, new convolution_backward_data(bd), Dnnl.args(DNNL_ARG_DIFF_DST, dataDiffDst,
+                    DNNL_ARG_WEIGHTS, backwardWeights), DNNL_ARG_DIFF_SRC, srcDiff, bd.diff_src_desc());
         }
         return new Stage(dst, dstDiff, forward, backward);
     }

@@ -56,18 +56,15 @@ final class DenseStage {
         inner_product_backward_weights.primitive_desc bw = new inner_product_backward_weights.primitive_desc(
                 new inner_product_backward_weights.desc(fwd.src_desc(), weightAny, biasDesc, dstDesc), ctx.eng(), fwd);
         memory bwSrc = ctx.converted(layerSrc, bw.src_desc(), backward);
-        memory weightGradient = ctx.writtenInto(p.weightGradient, bw.diff_weights_desc());
-        backward.add("backward_weights", bw, new inner_product_backward_weights(bw), Dnnl.args(DNNL_ARG_SRC, bwSrc,
-                DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_DIFF_WEIGHTS, weightGradient, DNNL_ARG_DIFF_BIAS, p.biasGradient));
-        ctx.copyInto(weightGradient, p.weightGradient, backward);
+        ctx.addWriting(backward, "backward_weights", bw, new inner_product_backward_weights(bw), Dnnl.args(DNNL_ARG_SRC, bwSrc,
+                DNNL_ARG_DIFF_DST, dstDiff, DNNL_ARG_DIFF_BIAS, p.biasGradient),
+                DNNL_ARG_DIFF_WEIGHTS, p.weightGradient, bw.diff_weights_desc());
         if (srcDiff != null) {
             inner_product_backward_data.primitive_desc bd = new inner_product_backward_data.primitive_desc(
                     new inner_product_backward_data.desc(srcDesc, weightAny, dstDesc), ctx.eng(), fwd);
             memory backwardWeights = ctx.convertedWeights(p, bd.weights_desc(), backward);
-            memory layerSrcDiff = ctx.writtenInto(srcDiff, bd.diff_src_desc());
-            backward.add("backward_data", bd, new inner_product_backward_data(bd), Dnnl.args(DNNL_ARG_DIFF_DST, dstDiff,
-                    DNNL_ARG_WEIGHTS, backwardWeights, DNNL_ARG_DIFF_SRC, layerSrcDiff));
-            ctx.copyInto(layerSrcDiff, srcDiff, backward);
+            ctx.addWriting(backward, "backward_data", bd, new inner_product_backward_data(bd), Dnnl.args(DNNL_ARG_DIFF_DST, dstDiff,
+                    DNNL_ARG_WEIGHTS, backwardWeights), DNNL_ARG_DIFF_SRC, srcDiff, bd.diff_src_desc());
         }
         return new Stage(dst, dstDiff, forward, backward);
     }

@@ -1,24 +1,18 @@
 package dev.convnet.engine;
 
+import dev.convnet.model.LayerChain;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -30,7 +24,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
  * Reads a ComputationGraph as a chain the oneDNN engine can run: Conv2D (relu, or linear before a
  * BatchNormalization and its ReLU) and MaxPooling2D layers, a Flatten, Dropout layers, and a softmax
  * Dense output with sparse cross-entropy, all trained by RMSprop without regularisation. Anything
- * else is declined with a reason, and the caller trains with DL4J's own code instead.
+ * else is declined with a reason, and the caller trains with DL4J's own code instead. The walk over
+ * the graph is {@link LayerChain}'s; this maps its links to what the engine runs, with the checks
+ * only the engine needs (RMSprop, no regularisation, NCHW, a ReLU fused into the layer before it).
  */
 record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, RmsProp updater) {
 
@@ -48,34 +44,27 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
 
     /** The chain, or the reason it is not supported. */
     static Reading of(ComputationGraph graph, int channels, int height, int width) {
-        ComputationGraphConfiguration conf = graph.getConfiguration();
-        if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
-            return new Unsupported("graph must have one input and one output");
+        LayerChain chain;
+        try {
+            chain = LayerChain.of(graph.getConfiguration(), new LayerChain.Planes(channels, height, width));
+        } catch (LayerChain.NotAChainException e) {
+            return new Unsupported(e.getMessage());
         }
         List<LayerSpec> layers = new ArrayList<>();
         RmsProp updater = null;
-        String previous = conf.getNetworkInputs().get(0);
-        for (String name : conf.getTopologicalOrderStr()) {
-            if (conf.getNetworkInputs().contains(name)) {
-                continue;
+        for (LayerChain.Link link : chain.links()) {
+            String name = link.name();
+            if (link instanceof LayerChain.Flatten) {
+                continue; // the dense layer reads the 4-D activations directly
             }
-            List<String> inputs = conf.getVertexInputs().get(name);
-            if (inputs == null || inputs.size() != 1 || !inputs.get(0).equals(previous)) {
-                return new Unsupported("vertex " + name + " is not part of a simple chain");
-            }
-            previous = name;
-            GraphVertex vertex = conf.getVertices().get(name);
-            if (vertex instanceof PreprocessorVertex p && p.getPreProcessor() instanceof CnnToFeedForwardPreProcessor) {
-                continue; // Flatten: the dense layer reads the 4-D activations directly
-            }
-            if (!(vertex instanceof LayerVertex lv) || lv.getPreProcessor() != null) {
+            Layer layer = link.layer();
+            if (layer == null) {
                 return new Unsupported("vertex " + name + " is not a plain layer");
             }
-            Layer layer = lv.getLayerConf().getLayer();
-            if (layer instanceof ActivationLayer a && a.getClass() == ActivationLayer.class) {
+            LayerSpec last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+            if (link instanceof LayerChain.Activation a) {
                 // a separate ReLU: fused into the linear convolution or BatchNormalization before it
-                LayerSpec last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
-                if (!(a.getActivationFn() instanceof ActivationReLU)) {
+                if (!(a.layer().getActivationFn() instanceof ActivationReLU)) {
                     return new Unsupported(name + ": only ReLU activation layers are supported");
                 } else if (last instanceof LayerSpec.Conv c && !c.relu()) {
                     layers.set(layers.size() - 1, new LayerSpec.Conv(c.name(), c.filters(), c.kernel(), c.stride(), c.same(), true));
@@ -86,19 +75,18 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
                 }
                 continue;
             }
-            String problem = unsupported(layer);
+            String problem = unsupported(link, layer);
             if (problem != null) {
                 return new Unsupported(name + ": " + problem);
             }
-            if (layer instanceof BatchNormalization && !(layers.isEmpty() ? null : layers.get(layers.size() - 1)
-                    instanceof LayerSpec.Conv c && !c.relu())) {
+            boolean afterLinearConv = last instanceof LayerSpec.Conv c && !c.relu();
+            if (link instanceof LayerChain.BatchNorm && !afterLinearConv) {
                 return new Unsupported(name + ": BatchNormalization is supported right after a linear convolution");
             }
-            if (!layers.isEmpty() && layers.get(layers.size() - 1) instanceof LayerSpec.Conv c && !c.relu()
-                    && !(layer instanceof BatchNormalization)) {
+            if (afterLinearConv && !(link instanceof LayerChain.BatchNorm)) {
                 return new Unsupported(name + ": a linear convolution must be followed by BatchNormalization or a ReLU");
             }
-            if (layer instanceof BaseLayer base && !(layer instanceof DropoutLayer)) { // a Dropout layer has no parameters
+            if (layer instanceof BaseLayer base && !(link instanceof LayerChain.Dropout)) { // a Dropout layer has no parameters
                 if (!(base.getIUpdater() instanceof RmsProp r)) {
                     return new Unsupported(name + ": only RMSprop is supported");
                 }
@@ -107,7 +95,7 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
                 }
                 updater = r;
             }
-            layers.add(spec(name, layer));
+            layers.add(spec(link));
         }
         if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof LayerSpec.Dense)) {
             return new Unsupported("the last layer must be the softmax output");
@@ -120,27 +108,30 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
         return new Supported(new NetworkSpec(channels, height, width, List.copyOf(layers), updater));
     }
 
-    private static String unsupported(Layer layer) {
+    /** Why the engine does not run this layer, or null if it does; {@code layer} is {@code link}'s. */
+    private static String unsupported(LayerChain.Link link, Layer layer) {
         if (layer instanceof BaseLayer base && (!base.getRegularization().isEmpty() || !base.getRegularizationBias().isEmpty()
                 || base.getGradientNormalization() != org.deeplearning4j.nn.conf.GradientNormalization.None)) {
             return "regularisation and gradient normalisation are not supported";
         }
-        if (layer instanceof DropoutLayer d && d.getClass() == DropoutLayer.class) {
+        if (link instanceof LayerChain.Dropout d) {
             // DL4J's p is the probability to keep a unit
-            boolean plain = d.getIDropout() instanceof Dropout drop && drop.getClass() == Dropout.class
+            boolean plain = d.layer().getIDropout() instanceof Dropout drop && drop.getClass() == Dropout.class
                     && drop.getPSchedule() == null && drop.getP() > 0 && drop.getP() <= 1;
             return plain ? null : "only plain inverted dropout (a fixed probability to keep) is supported";
         }
         if (layer.getIDropout() != null) {
             return "dropout on a layer's input is not supported (a Dropout layer is)";
         }
-        if (layer instanceof BatchNormalization b && b.getClass() == BatchNormalization.class) {
+        if (link instanceof LayerChain.BatchNorm bn) {
+            BatchNormalization b = bn.layer();
             boolean ok = !b.isUseLogStd() && !b.isLockGammaBeta() && b.getActivationFn() instanceof ActivationIdentity
                     && b.getCnn2DFormat() == CNN2DFormat.NCHW && b.getEps() > 0 && b.getDecay() >= 0 && b.getDecay() <= 1;
             return ok ? null : "only BatchNormalization with learned gamma and beta, a plain moving variance (useLogStd false), "
                     + "a positive epsilon and no activation is supported";
         }
-        if (layer instanceof ConvolutionLayer c && c.getClass() == ConvolutionLayer.class) {
+        if (link instanceof LayerChain.Conv conv) {
+            ConvolutionLayer c = conv.layer();
             boolean square = c.getKernelSize()[0] == c.getKernelSize()[1] && c.getStride()[0] == c.getStride()[1];
             boolean valid = (c.getConvolutionMode() == ConvolutionMode.Truncate || c.getConvolutionMode() == ConvolutionMode.Same)
                     && c.getPadding()[0] == 0 && c.getPadding()[1] == 0;
@@ -149,13 +140,15 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
             return square && valid && plain && activation ? null
                     : "only square, undilated ReLU (or linear) convolutions with valid or same padding are supported";
         }
-        if (layer instanceof SubsamplingLayer s && s.getClass() == SubsamplingLayer.class) {
+        if (link instanceof LayerChain.MaxPool pool) {
+            SubsamplingLayer s = pool.layer();
             boolean ok = s.getPoolingType() == PoolingType.MAX && s.getPadding()[0] == 0 && s.getPadding()[1] == 0
                     && s.getKernelSize()[0] == s.getKernelSize()[1] && s.getStride()[0] == s.getStride()[1]
                     && s.getConvolutionMode() == ConvolutionMode.Truncate;
             return ok ? null : "only square, unpadded max pooling is supported";
         }
-        if (layer instanceof OutputLayer o && o.getClass() == OutputLayer.class) {
+        if (link instanceof LayerChain.Output output) {
+            OutputLayer o = output.layer();
             boolean ok = o.getActivationFn() instanceof ActivationSoftmax && o.getLossFn() instanceof LossSparseMCXENT
                     && ((LossSparseMCXENT) o.getLossFn()).getWeights() == null && o.hasBias();
             return ok ? null : "only softmax with unweighted sparse cross-entropy is supported";
@@ -163,20 +156,23 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
         return "layer type " + layer.getClass().getSimpleName() + " is not supported";
     }
 
-    private static LayerSpec spec(String name, Layer layer) {
-        if (layer instanceof ConvolutionLayer c) {
+    /** The engine's layer for a link {@link #unsupported} accepted (a convolution, BatchNormalization, Dropout, pooling or output). */
+    private static LayerSpec spec(LayerChain.Link link) {
+        String name = link.name();
+        if (link instanceof LayerChain.Conv conv) {
+            ConvolutionLayer c = conv.layer();
             return new LayerSpec.Conv(name, (int) c.getNOut(), c.getKernelSize()[0], c.getStride()[0],
                     c.getConvolutionMode() == ConvolutionMode.Same, c.getActivationFn() instanceof ActivationReLU);
         }
-        if (layer instanceof BatchNormalization b) {
-            return new LayerSpec.BatchNorm(name, b.getDecay(), b.getEps(), false);
+        if (link instanceof LayerChain.BatchNorm b) {
+            return new LayerSpec.BatchNorm(name, b.layer().getDecay(), b.layer().getEps(), false);
         }
-        if (layer instanceof DropoutLayer d) {
-            return new LayerSpec.Dropout(name, 1 - ((Dropout) d.getIDropout()).getP());
+        if (link instanceof LayerChain.Dropout d) {
+            return new LayerSpec.Dropout(name, 1 - ((Dropout) d.layer().getIDropout()).getP());
         }
-        if (layer instanceof SubsamplingLayer s) {
-            return new LayerSpec.MaxPool(name, s.getKernelSize()[0], s.getStride()[0]);
+        if (link instanceof LayerChain.MaxPool p) {
+            return new LayerSpec.MaxPool(name, p.layer().getKernelSize()[0], p.layer().getStride()[0]);
         }
-        return new LayerSpec.Dense(name, (int) ((OutputLayer) layer).getNOut());
+        return new LayerSpec.Dense(name, (int) ((LayerChain.Output) link).out().count());
     }
 }

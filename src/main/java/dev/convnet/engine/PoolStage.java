@@ -54,10 +54,8 @@ final class PoolStage {
             pooling_backward.primitive_desc bwd = new pooling_backward.primitive_desc(new pooling_backward.desc(
                     algorithm.pooling_max, srcAny, dstAny, strides, kernel, pad, pad), ctx.eng(), fwd);
             memory layerDstDiff = ctx.converted(dstDiff, bwd.diff_dst_desc(), backward);
-            memory layerSrcDiff = ctx.writtenInto(srcDiff, bwd.diff_src_desc());
-            backward.add("backward", bwd, new pooling_backward(bwd), Dnnl.args(DNNL_ARG_DIFF_DST, layerDstDiff,
-                    DNNL_ARG_WORKSPACE, workspace, DNNL_ARG_DIFF_SRC, layerSrcDiff));
-            ctx.copyInto(layerSrcDiff, srcDiff, backward);
+            ctx.addWriting(backward, "backward", bwd, new pooling_backward(bwd), Dnnl.args(DNNL_ARG_DIFF_DST, layerDstDiff,
+                    DNNL_ARG_WORKSPACE, workspace), DNNL_ARG_DIFF_SRC, srcDiff, bwd.diff_src_desc());
         }
         return new Stage(dst, dstDiff, forward, backward);
     }

@@ -3,8 +3,11 @@ package dev.convnet.engine;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 
+import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 
@@ -16,7 +19,7 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
  * and no gradient buffers).
  *
  * <p>Every primitive is created with {@code format_tag::any} and takes the layouts oneDNN chooses
- * for it; where two layers disagree, {@link #converted} and {@link #writtenInto} put an explicit
+ * for it; where two layers disagree, {@link #converted} and {@link #addWriting} put an explicit
  * reorder between them. Pinning one primitive's layout to its neighbour's can leave oneDNN nothing
  * but its reference code (bf16 conv2's input gradient in the blocked layout of a non-AMX conv1: 453 ms
  * a call on an AMX CPU), while a reorder of one activation costs microseconds.
@@ -92,17 +95,20 @@ record StageContext(engine eng, long batch, Precision precision, boolean winogra
     }
 
     /**
-     * A buffer for a primitive that writes {@code produced} when the result belongs in
-     * {@code destination}: {@code destination} itself when the layouts agree, else a new buffer.
-     * Call {@link #copyInto} after adding the primitive.
+     * Adds primitive {@code p} to {@code steps}, its output argument {@code output} (in the layout
+     * {@code produced} it chose) going to {@code destination}: written there directly when the
+     * layouts agree, else into a new buffer and reordered into {@code destination} right after.
+     * A null {@code destination} (nobody reads the output, but the primitive writes it) gets a
+     * buffer of its own. Every buffer is allocated here, once per plan, none per step.
+     *
+     * @param args the primitive's other arguments; {@code output} is added to them
      */
-    memory writtenInto(memory destination, memory.desc produced) {
-        return destination.get_desc().equals(produced) ? destination : allocate(produced);
-    }
-
-    /** Adds the reorder from {@code written} to {@code destination}, when {@link #writtenInto} gave another buffer. */
-    void copyInto(memory written, memory destination, Steps steps) {
-        if (written != destination) {
+    void addWriting(Steps steps, String what, primitive_desc_base pd, primitive p, IntMemoryMap args, int output,
+                    memory destination, memory.desc produced) {
+        memory written = destination != null && destination.get_desc().equals(produced) ? destination : allocate(produced);
+        args.put(output, written);
+        steps.add(what, pd, p, args);
+        if (destination != null && written != destination) {
             addReorder(written, destination, steps);
         }
     }

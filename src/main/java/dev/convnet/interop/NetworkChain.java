@@ -1,24 +1,15 @@
 package dev.convnet.interop;
 
 import dev.convnet.data.MnistLoader;
+import dev.convnet.model.LayerChain;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -29,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A convnet ComputationGraph read as the straight chain it is (input → Conv2D [BatchNormalization,
  * ReLU] / MaxPooling2D … → Flatten → [Dropout] → Dense …), with its weights in Keras' layout: what
- * the exporters write.
+ * the exporters write. The walk is {@link LayerChain}'s; this maps its links to what Keras configs
+ * and ONNX graphs can say (square maps, 2x2 max pooling, ReLU hidden Dense layers, a softmax end).
  *
  * @param layers the layers in order, after the 28x28x1 input
  */
@@ -41,52 +33,15 @@ record NetworkChain(List<ChainLayer> layers) {
 
     /** The chain of a graph convnet built; InteropException naming the vertex if it has anything else. */
     static NetworkChain of(ComputationGraphConfiguration conf) {
+        LayerChain chain;
+        try {
+            chain = LayerChain.of(conf, new LayerChain.Planes(1, MnistLoader.IMAGE_SIZE, MnistLoader.IMAGE_SIZE));
+        } catch (LayerChain.NotAChainException e) {
+            throw new InteropException(e.getMessage() + "; convnet exports straight chains only");
+        }
         List<ChainLayer> layers = new ArrayList<>();
-        int channels = 1;
-        int side = MnistLoader.IMAGE_SIZE;
-        int features = -1; // after Flatten
-        String previous = conf.getNetworkInputs().get(0);
-        for (String name = next(conf, previous); name != null; name = next(conf, previous)) {
-            GraphVertex vertex = conf.getVertices().get(name);
-            if (vertex instanceof PreprocessorVertex p && p.getPreProcessor() instanceof CnnToFeedForwardPreProcessor f
-                    && features < 0 && f.getNumChannels() == channels && f.getInputHeight() == side && f.getInputWidth() == side) {
-                layers.add(new ChainLayer.Flatten(name, channels, side));
-                features = channels * side * side;
-            } else if (vertex instanceof LayerVertex lv) {
-                Layer layer = lv.getLayerConf().getLayer();
-                if (layer instanceof BatchNormalization b && features < 0 && b.getNOut() == channels && !b.isLockGammaBeta()
-                        && b.getActivationFn() instanceof ActivationIdentity) {
-                    layers.add(new ChainLayer.BatchNorm(name, channels, side, b.getDecay(), b.getEps()));
-                } else if (layer instanceof ActivationLayer a && features < 0 && a.getActivationFn() instanceof ActivationReLU) {
-                    layers.add(new ChainLayer.Relu(name, channels, side));
-                } else if (layer instanceof DropoutLayer d && features > 0 && d.getIDropout() instanceof Dropout drop
-                        && drop.getPSchedule() == null) {
-                    layers.add(new ChainLayer.Dropout(name, features, 1 - drop.getP()));
-                } else if (layer instanceof ConvolutionLayer c && !(layer instanceof SubsamplingLayer) && features < 0) {
-                    ChainLayer.Conv conv = conv(name, c, channels, side);
-                    layers.add(conv);
-                    channels = conv.filters();
-                    side = conv.outSide();
-                } else if (layer instanceof SubsamplingLayer s && features < 0 && isPlainMaxPool(s)) {
-                    layers.add(new ChainLayer.MaxPool(name, channels, side, side / 2));
-                    side = side / 2;
-                } else if (layer instanceof DenseLayer d && features > 0 && d.getNIn() == features
-                        && d.getActivationFn() instanceof ActivationReLU && d.hasBias()) {
-                    layers.add(new ChainLayer.Dense(name, features, (int) d.getNOut(), false));
-                    features = (int) d.getNOut();
-                } else if (layer instanceof OutputLayer o && features > 0 && o.getNIn() == features
-                        && o.getActivationFn() instanceof ActivationSoftmax && o.hasBias()) {
-                    layers.add(new ChainLayer.Dense(name, features, (int) o.getNOut(), true));
-                    features = (int) o.getNOut();
-                } else {
-                    throw new InteropException("layer " + name + " (" + layer.getClass().getSimpleName()
-                            + ") is not one convnet can export");
-                }
-            } else {
-                throw new InteropException("vertex " + name + " (" + vertex.getClass().getSimpleName()
-                        + ") is not one convnet can export");
-            }
-            previous = name;
+        for (LayerChain.Link link : chain.links()) {
+            layers.add(layer(link));
         }
         if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof ChainLayer.Dense last) || !last.softmax()) {
             throw new InteropException("the network does not end in a softmax Dense layer");
@@ -94,24 +49,43 @@ record NetworkChain(List<ChainLayer> layers) {
         return new NetworkChain(layers);
     }
 
-    /** The one vertex that reads {@code previous}, or null at the end; InteropException where the graph branches. */
-    private static String next(ComputationGraphConfiguration conf, String previous) {
-        List<String> readers = conf.getVertexInputs().entrySet().stream()
-                .filter(e -> e.getValue().contains(previous)).map(java.util.Map.Entry::getKey).toList();
-        if (readers.size() > 1) {
-            throw new InteropException("the network branches after " + previous + ": convnet exports straight chains only");
+    /** The exporters' layer for one link; InteropException naming it if they cannot write it. */
+    private static ChainLayer layer(LayerChain.Link link) {
+        String name = link.name();
+        if (link.in() instanceof LayerChain.Planes in && in.height() == in.width()) {
+            int channels = (int) in.channels();
+            int side = (int) in.height();
+            if (link instanceof LayerChain.Flatten f && f.recorded().equals(in)) {
+                return new ChainLayer.Flatten(name, channels, side);
+            } else if (link instanceof LayerChain.BatchNorm bn && bn.layer().getNOut() == channels && !bn.layer().isLockGammaBeta()
+                    && bn.layer().getActivationFn() instanceof ActivationIdentity) {
+                return new ChainLayer.BatchNorm(name, channels, side, bn.layer().getDecay(), bn.layer().getEps());
+            } else if (link instanceof LayerChain.Activation a && a.layer().getActivationFn() instanceof ActivationReLU) {
+                return new ChainLayer.Relu(name, channels, side);
+            } else if (link instanceof LayerChain.Conv c) {
+                return conv(c, channels, side);
+            } else if (link instanceof LayerChain.MaxPool p && isPlainMaxPool(p.layer())) {
+                return new ChainLayer.MaxPool(name, channels, side, (int) p.out().height());
+            }
+        } else if (link.in() instanceof LayerChain.Features in) {
+            int features = (int) in.count();
+            if (link instanceof LayerChain.Dropout d && d.layer().getIDropout() instanceof Dropout drop && drop.getPSchedule() == null) {
+                return new ChainLayer.Dropout(name, features, 1 - drop.getP());
+            } else if (link instanceof LayerChain.Dense d && d.layer().getNIn() == features
+                    && d.layer().getActivationFn() instanceof ActivationReLU && d.layer().hasBias()) {
+                return new ChainLayer.Dense(name, features, (int) d.out().count(), false);
+            } else if (link instanceof LayerChain.Output o && o.layer().getNIn() == features
+                    && o.layer().getActivationFn() instanceof ActivationSoftmax && o.layer().hasBias()) {
+                return new ChainLayer.Dense(name, features, (int) o.out().count(), true);
+            }
         }
-        if (readers.isEmpty()) {
-            return null;
-        }
-        String name = readers.get(0);
-        if (conf.getVertexInputs().get(name).size() != 1) {
-            throw new InteropException("vertex " + name + " has several inputs: convnet exports straight chains only");
-        }
-        return name;
+        String what = link.layer() != null ? "layer " + name + " (" + link.layer().getClass().getSimpleName()
+                : "vertex " + name + " (" + (link instanceof LayerChain.Other o ? o.kind() : "Flatten");
+        throw new InteropException(what + ") is not one convnet can export");
     }
 
-    private static ChainLayer.Conv conv(String name, ConvolutionLayer c, int channels, int side) {
+    private static ChainLayer.Conv conv(LayerChain.Conv link, int channels, int side) {
+        ConvolutionLayer c = link.layer();
         int[] k = c.getKernelSize();
         int[] s = c.getStride();
         int[] p = c.getPadding();
@@ -122,11 +96,10 @@ record NetworkChain(List<ChainLayer> layers) {
                 && (c.getActivationFn() instanceof ActivationReLU || c.getActivationFn() instanceof ActivationIdentity)
                 && c.hasBias() && c.getNIn() == channels;
         if (!ok) {
-            throw new InteropException("convolution " + name + " is not a square, undilated ReLU convolution "
+            throw new InteropException("convolution " + link.name() + " is not a square, undilated ReLU convolution "
                     + "with valid or same padding: convnet cannot export it");
         }
-        int out = same ? (side + s[0] - 1) / s[0] : (side - k[0]) / s[0] + 1;
-        return new ChainLayer.Conv(name, channels, (int) c.getNOut(), k[0], s[0], same, side, out,
+        return new ChainLayer.Conv(link.name(), channels, (int) c.getNOut(), k[0], s[0], same, side, (int) link.out().height(),
                 c.getActivationFn() instanceof ActivationReLU);
     }
 
