@@ -9,7 +9,7 @@ import dev.convnet.run.Provenance;
 import dev.convnet.run.RunData;
 import dev.convnet.run.RunSettings;
 import dev.convnet.run.RunState;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Locale;

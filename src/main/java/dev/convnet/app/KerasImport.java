@@ -5,7 +5,7 @@ import dev.convnet.interop.KerasModel;
 import dev.convnet.interop.KerasReader;
 import dev.convnet.model.ModelStore;
 import dev.convnet.run.RunState;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 

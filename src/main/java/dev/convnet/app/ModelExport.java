@@ -4,7 +4,7 @@ import dev.convnet.interop.InteropException;
 import dev.convnet.interop.InteropWriteException;
 import dev.convnet.interop.KerasWriter;
 import dev.convnet.interop.OnnxWriter;
-import dev.convnet.runtime.Versions;
+import dev.convnet.platform.Versions;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;

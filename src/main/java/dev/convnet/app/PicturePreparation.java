@@ -33,7 +33,7 @@ final class PicturePreparation {
     }
 
     static Result prepare(Path file) {
-        dev.convnet.predict.PreparedDigit prepared;
+        dev.convnet.picture.PreparedDigit prepared;
         try {
             prepared = Pictures.prepare(file);
         } catch (IOException e) {

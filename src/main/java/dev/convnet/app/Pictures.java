@@ -1,8 +1,8 @@
 package dev.convnet.app;
 
 import dev.convnet.data.ImageFormatException;
-import dev.convnet.predict.DigitPreparation;
-import dev.convnet.predict.PreparedDigit;
+import dev.convnet.picture.DigitPreparation;
+import dev.convnet.picture.PreparedDigit;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package dev.convnet.app;
 
 import dev.convnet.run.Software;
-import dev.convnet.runtime.Versions;
+import dev.convnet.platform.Versions;
 
 /** The software of this process, as a new run record keeps it. */
 final class RunSoftware {

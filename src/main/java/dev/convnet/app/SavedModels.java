@@ -6,7 +6,7 @@ import dev.convnet.interop.KerasReader;
 import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
 import dev.convnet.run.RunState;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;

@@ -19,7 +19,7 @@ import dev.convnet.run.Provenance;
 import dev.convnet.run.RunData;
 import dev.convnet.run.RunSettings;
 import dev.convnet.run.RunState;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import dev.convnet.train.Trainer;
 import dev.convnet.train.TrainingDivergedException;
 import dev.convnet.train.TrainingInterruptedException;

@@ -4,7 +4,7 @@ import dev.convnet.engine.Engine;
 import dev.convnet.model.ModelType;
 import dev.convnet.model.Optimizer;
 import dev.convnet.model.Padding;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;

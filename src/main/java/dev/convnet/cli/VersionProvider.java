@@ -1,6 +1,6 @@
 package dev.convnet.cli;
 
-import dev.convnet.runtime.Versions;
+import dev.convnet.platform.Versions;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code convnet --version}: convnet's version and what it runs on. */

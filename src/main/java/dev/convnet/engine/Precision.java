@@ -35,10 +35,10 @@ public enum Precision {
      * AMX CPUs more. AMX is what oneDNN reports it may use, not a guess from the model number.
      */
     public String slowerHereReason() {
-        return slowerReason(dev.convnet.runtime.CpuInfo.read(), Dnnl.hasBf16(), Dnnl.hasAmx());
+        return slowerReason(dev.convnet.platform.CpuInfo.read(), Dnnl.hasBf16(), Dnnl.hasAmx());
     }
 
-    String slowerReason(dev.convnet.runtime.CpuInfo cpu, boolean bf16, boolean amx) {
+    String slowerReason(dev.convnet.platform.CpuInfo cpu, boolean bf16, boolean amx) {
         if (this != BF16 || !bf16 || amx || !cpu.isIntel()) {
             return null;
         }

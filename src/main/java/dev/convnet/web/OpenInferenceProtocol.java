@@ -1,6 +1,6 @@
 package dev.convnet.web;
 
-import dev.convnet.runtime.Versions;
+import dev.convnet.platform.Versions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;

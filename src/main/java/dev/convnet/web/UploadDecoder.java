@@ -3,8 +3,8 @@ package dev.convnet.web;
 import dev.convnet.data.ImageDecoder;
 import dev.convnet.data.ImageFormatException;
 import dev.convnet.data.NotAnImageException;
-import dev.convnet.predict.DigitPreparation;
-import dev.convnet.predict.PreparedDigit;
+import dev.convnet.picture.DigitPreparation;
+import dev.convnet.picture.PreparedDigit;
 
 /**
  * Turns request bytes into a model input through the same pipeline as the CLI

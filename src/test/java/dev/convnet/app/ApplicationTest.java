@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convnet.TestData;
-import dev.convnet.cli.CliTest;
+import dev.convnet.cli.InProcessCli;
 import dev.convnet.data.Dataset;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
@@ -125,14 +125,14 @@ class ApplicationTest {
 
         Path model = tmp.resolve("dense.zip");
         STORE.save(dense, model);
-        List<CliTest.Run> runs = List.of(
-                CliTest.run("evaluate", model.toString(), "--engine", "onednn", "--data", data.toString()),
-                CliTest.run("predict", model.toString(), "--index", "0", "--engine", "onednn", "--data", data.toString()),
-                CliTest.run("activations", model.toString(), "--engine", "onednn", "--data", data.toString(),
+        List<InProcessCli.Run> runs = List.of(
+                InProcessCli.run("evaluate", model.toString(), "--engine", "onednn", "--data", data.toString()),
+                InProcessCli.run("predict", model.toString(), "--index", "0", "--engine", "onednn", "--data", data.toString()),
+                InProcessCli.run("activations", model.toString(), "--engine", "onednn", "--data", data.toString(),
                         "--out", tmp.resolve("act").toString()));
         List<String> commands = List.of("evaluate", "predict", "activations");
         for (int i = 0; i < runs.size(); i++) {
-            CliTest.Run run = runs.get(i);
+            InProcessCli.Run run = runs.get(i);
             String command = commands.get(i);
             assertEquals(2, run.exit(), run.err());
             assertTrue(run.err().startsWith("convnet " + command + ": --engine onednn: the oneDNN engine cannot run this network: "),

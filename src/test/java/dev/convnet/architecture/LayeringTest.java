@@ -46,7 +46,7 @@ class LayeringTest {
                 .layer(SERVICES).definedBy("dev.convnet.train..", "dev.convnet.eval..", "dev.convnet.report..",
                         "dev.convnet.interop..")
                 .layer(CORE).definedBy("dev.convnet.engine..", "dev.convnet.model..", "dev.convnet.data..",
-                        "dev.convnet.run..", "dev.convnet.runtime..", "dev.convnet.predict..")
+                        "dev.convnet.run..", "dev.convnet.platform..", "dev.convnet.picture..")
                 .whereLayer(LAUNCHER).mayNotBeAccessedByAnyLayer()
                 .whereLayer(COMMAND_LINE).mayOnlyBeAccessedByLayers(LAUNCHER)
                 .whereLayer(SERVERS).mayOnlyBeAccessedByLayers(COMMAND_LINE)

@@ -10,7 +10,7 @@ import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.run.EpochRecord;
 import dev.convnet.run.ProgressListener;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import dev.convnet.train.Trainer;
 import java.nio.file.Path;
 import java.util.Arrays;

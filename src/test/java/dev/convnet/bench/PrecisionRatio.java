@@ -7,7 +7,7 @@ import dev.convnet.engine.OneDnnNetwork;
 import dev.convnet.engine.Precision;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.run.EpochRecord;
 import dev.convnet.run.ProgressListener;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import dev.convnet.train.Trainer;
 import dev.convnet.train.TrainingInterruptedException;
 import java.lang.management.ManagementFactory;

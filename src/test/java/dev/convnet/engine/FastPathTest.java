@@ -10,7 +10,7 @@ import dev.convnet.data.Split;
 import dev.convnet.model.Architecture;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
 import dev.convnet.model.ModelType;
 import dev.convnet.model.Padding;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 

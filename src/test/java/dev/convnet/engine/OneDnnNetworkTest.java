@@ -9,7 +9,7 @@ import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import java.nio.FloatBuffer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;

@@ -11,7 +11,7 @@ import dev.convnet.data.Split;
 import dev.convnet.model.Architecture;
 import dev.convnet.model.ConvNetModel;
 import dev.convnet.model.Hyperparameters;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;

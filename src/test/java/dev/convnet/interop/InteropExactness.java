@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.model.ModelStore;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

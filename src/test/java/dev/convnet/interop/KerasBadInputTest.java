@@ -3,9 +3,9 @@ package dev.convnet.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.convnet.cli.CliTest;
+import dev.convnet.cli.InProcessCli;
 import dev.convnet.model.ModelStore;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import java.io.IOException;
@@ -47,8 +47,8 @@ class KerasBadInputTest {
     void aSavedModelDirectorySaysWhatItIsAndHowToConvertIt() {
         Path saved = KerasFixtures.file("savedmodel");
         for (String command : new String[] {"evaluate", "summary", "predict", "activations", "export"}) {
-            CliTest.Run run = command.equals("export")
-                    ? CliTest.run(command, saved.toString(), "-o", tmp.resolve("x.onnx").toString())
+            InProcessCli.Run run = command.equals("export")
+                    ? InProcessCli.run(command, saved.toString(), "-o", tmp.resolve("x.onnx").toString())
                     : null;
             if (run == null) {
                 assertFails(command, saved, saved + ": a TensorFlow SavedModel directory (saved_model.pb, variables/), "
@@ -59,7 +59,7 @@ class KerasBadInputTest {
                 assertTrue(run.err().contains("a TensorFlow SavedModel directory"), run.err());
             }
         }
-        CliTest.Run imported = CliTest.run("import", saved.toString(), "-o", tmp.resolve("m.zip").toString());
+        InProcessCli.Run imported = InProcessCli.run("import", saved.toString(), "-o", tmp.resolve("m.zip").toString());
         assertEquals(1, imported.exit(), imported.err());
         assertTrue(imported.err().contains("keras.models.load_model"), imported.err());
         assertTrue(!imported.err().contains("not found"), imported.err());
@@ -137,7 +137,7 @@ class KerasBadInputTest {
 
     @Test
     void exportNeedsAFormatItKnows() throws IOException {
-        CliTest.Run run = CliTest.run("export", KerasFixtures.file("book.keras").toString(), "-o", tmp.resolve("book.txt").toString());
+        InProcessCli.Run run = InProcessCli.run("export", KerasFixtures.file("book.keras").toString(), "-o", tmp.resolve("book.txt").toString());
         assertEquals(2, run.exit(), run.err());
         assertTrue(run.err().startsWith("convnet export: name the output NAME.onnx, NAME.keras or NAME.weights.h5"), run.err());
     }
@@ -160,7 +160,7 @@ class KerasBadInputTest {
         Path model = tmp.resolve("sigmoid.zip");
         new ModelStore().save(graph, model);
         Path onnx = tmp.resolve("sigmoid.onnx");
-        CliTest.Run run = CliTest.run("export", model.toString(), "-o", onnx.toString());
+        InProcessCli.Run run = InProcessCli.run("export", model.toString(), "-o", onnx.toString());
         assertEquals(1, run.exit(), run.err());
         assertTrue(run.err().startsWith("convnet export: error: " + model + ": convolution conv is not a square, "
                 + "undilated ReLU convolution"), run.err());
@@ -168,10 +168,10 @@ class KerasBadInputTest {
     }
 
     private static void assertFails(String command, Path file, String message) {
-        CliTest.Run run = command.equals("activations")
-                ? CliTest.run(command, file.toString(), "--out", file.resolveSibling("act").toString())
-                : command.equals("predict") ? CliTest.run(command, file.toString(), "--index", "0")
-                : CliTest.run(command, file.toString());
+        InProcessCli.Run run = command.equals("activations")
+                ? InProcessCli.run(command, file.toString(), "--out", file.resolveSibling("act").toString())
+                : command.equals("predict") ? InProcessCli.run(command, file.toString(), "--index", "0")
+                : InProcessCli.run(command, file.toString());
         assertEquals(1, run.exit(), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
         assertTrue(run.err().startsWith("convnet " + command + ": error: "), run.err());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.engine.Engine;
 import dev.convnet.model.ConvNetModel;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;

@@ -12,7 +12,7 @@ import dev.convnet.data.Split;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.eval.Evaluator;
 import dev.convnet.run.ProgressListener;
-import dev.convnet.runtime.NativeRuntime;
+import dev.convnet.platform.NativeRuntime;
 import dev.convnet.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.convnet.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.convnet.TestData;
-import dev.convnet.cli.CliTest;
+import dev.convnet.cli.InProcessCli;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
@@ -33,7 +33,7 @@ public final class ServedModel {
                 Path dir = Files.createTempDirectory("convnet-served-model");
                 Path data = TestData.subset(dir.resolve("mnist"), TRAIN_IMAGES, 200, false);
                 Path model = dir.resolve("model.zip");
-                CliTest.Run run = CliTest.run("train", "--data", data.toString(), "--epochs", "" + EPOCHS, "--seed", "3",
+                InProcessCli.Run run = InProcessCli.run("train", "--data", data.toString(), "--epochs", "" + EPOCHS, "--seed", "3",
                         "-o", model.toString());
                 assertEquals(0, run.exit(), run.err());
                 file = model;

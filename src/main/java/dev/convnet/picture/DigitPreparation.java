@@ -1,0 +1,105 @@
+package dev.convnet.picture;
+
+import dev.convnet.data.DecodedImage;
+import dev.convnet.data.ImageDecoder;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+
+/**
+ * The one way a picture becomes a model input, wherever it enters (predict, serve, the draw page,
+ * evaluate --images): decode ({@link ImageDecoder}: bounded by bytes, pixels and work; raw samples)
+ * → grey and alpha at a working size of at most 512 px ({@link RawSamples}) → EXIF orientation
+ * ({@link Orientation}) → transparency ({@link Transparency}) → local paper estimate
+ * ({@link PaperLight}) → ink or nothing ({@link InkSeparation}) → crop ({@link DigitCrop}) → stroke
+ * width ({@link StrokeWidth}) → MNIST's 20x20 fit and centre of mass in 28x28 ({@link MnistFrame}).
+ *
+ * <p>Thread-safe: stateless apart from the decoder's limits and permits.
+ */
+public final class DigitPreparation {
+    private final ImageDecoder decoder;
+
+    /** With the default limits ({@link ImageDecoder#DEFAULT_MAX_PIXELS}, {@link ImageDecoder#DEFAULT_MAX_BYTES}). */
+    public DigitPreparation() {
+        this(new ImageDecoder());
+    }
+
+    public DigitPreparation(ImageDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    /**
+     * A picture file.
+     *
+     * @throws dev.convnet.data.ImageFormatException when it cannot be read (the message says why, not which file)
+     */
+    public PreparedDigit prepare(Path file) {
+        return prepare(decoder.decode(file));
+    }
+
+    /**
+     * A picture's bytes (PNG, JPEG, GIF or BMP).
+     *
+     * @throws dev.convnet.data.ImageFormatException when they are not a picture within the limits
+     */
+    public PreparedDigit prepare(byte[] bytes) {
+        return prepare(decoder.decode(bytes));
+    }
+
+    /** A decoded picture, turned upright as its EXIF orientation says. */
+    public PreparedDigit prepare(DecodedImage decoded) {
+        return prepare(decoded.image(), decoded.orientation());
+    }
+
+    /** A picture already upright (drawn, or generated), e.g. by training augmentation or tests. */
+    public PreparedDigit prepare(BufferedImage image) {
+        return prepare(image, 1);
+    }
+
+    private static PreparedDigit prepare(BufferedImage image, int orientation) {
+        RawSamples samples = RawSamples.of(image);
+        RawSamples upright = samples.with(Orientation.upright(samples.grey, orientation),
+                Orientation.upright(samples.alpha, orientation), upright(samples.colour, orientation));
+        Plane canvas = Transparency.canvasInk(upright);
+        Plane ink = canvas != null ? InkSeparation.separate(canvas) : paperInk(upright);
+        if (ink == null) {
+            return PreparedDigit.none("the picture is blank or nearly so; draw or photograph a digit");
+        }
+        Plane digit = DigitCrop.crop(ink);
+        if (digit == null) {
+            return PreparedDigit.none("the picture is blank or nearly so; draw or photograph a digit");
+        }
+        return PreparedDigit.of(MnistFrame.frame(StrokeWidth.normalise(StrokeWidth.fit(digit))));
+    }
+
+    /**
+     * The ink of an opaque picture. A light border is paper with dark ink. A dark border is a board,
+     * with light ink (chalk) or dark ink ({@link InkPolarity} tells). (Light paper is not asked the
+     * same: the lit middle of a vignette or the bright side of a shadow would pass for light ink.)
+     */
+    private static Plane paperInk(RawSamples samples) {
+        Plane dark = PaperLight.inkContrast(samples, true);
+        if (PaperLight.lightPaper(samples.grey)) {
+            return InkSeparation.separate(dark);
+        }
+        Plane light = PaperLight.inkContrast(samples, false);
+        InkSeparation.Split darkSplit = InkSeparation.split(dark);
+        InkSeparation.Split lightSplit = InkSeparation.split(light);
+        boolean darkFirst = InkPolarity.darkInk(samples, dark, darkSplit.threshold(), light, lightSplit.threshold());
+        Plane ink = darkFirst ? InkSeparation.separate(dark, darkSplit) : InkSeparation.separate(light, lightSplit);
+        if (ink == null) { // a faint ink the other way
+            ink = darkFirst ? InkSeparation.separate(light, lightSplit) : InkSeparation.separate(dark, darkSplit);
+        }
+        return ink;
+    }
+
+    private static Plane[] upright(Plane[] colour, int orientation) {
+        if (colour == null) {
+            return null;
+        }
+        Plane[] out = new Plane[colour.length];
+        for (int c = 0; c < colour.length; c++) {
+            out[c] = Orientation.upright(colour[c], orientation);
+        }
+        return out;
+    }
+}

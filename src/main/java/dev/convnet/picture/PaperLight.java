@@ -1,0 +1,144 @@
+package dev.convnet.picture;
+
+import java.util.Arrays;
+
+/**
+ * Stage 4: uneven light. A photo of paper is lit unevenly (a shadow across one side, a gradient, a
+ * vignette), so no single grey level separates ink from paper. The paper is estimated locally, on a
+ * copy at most {@link #ESTIMATE_SIDE} pixels wide, by a morphological closing (strokes thinner than
+ * the window are filled with the paper around them) and a blur (never lighter than the closing),
+ * and every pixel is compared with
+ * the paper under it: dark ink on light paper by ratio (light falls on paper and ink alike), light
+ * ink on dark paper by difference.
+ *
+ * <p>The copy is padded by point reflection before the closing and the blur, so light falling off
+ * towards the edges (a vignette) goes on falling off beyond them: with the window clipped at the
+ * edge instead, the edge would be a valley the closing fills, and a blank page under a lamp would
+ * read as a dark ring.
+ *
+ * <p>A coloured picture is compared channel by channel and each pixel takes its strongest
+ * contrast: blue ink on a grey board can match the board's luma and differ only in blue.
+ */
+final class PaperLight {
+    static final int ESTIMATE_SIDE = 64;
+    /** The closing's window as a fraction of the longer side: wider than a marker's stroke. */
+    private static final float WINDOW = 0.15f;
+
+    private PaperLight() {
+    }
+
+    /**
+     * Which is paper, as MNIST's own preparation assumed, from the border: a picture whose border is
+     * mostly light has dark ink. On a dark border {@link DigitPreparation} asks both ways.
+     */
+    static boolean lightPaper(Plane grey) {
+        return borderMedian(grey) >= 0.5f;
+    }
+
+    /**
+     * How much each pixel differs from the paper under it, in [0, 1]: 0 paper, 1 full-contrast ink,
+     * in its grey or, for a coloured picture, in whichever channel differs most.
+     *
+     * @param lightPaper dark ink on light paper (true) or light ink on a dark board (false)
+     */
+    static Plane inkContrast(RawSamples samples, boolean lightPaper) {
+        Plane[] channels = samples.colour == null ? new Plane[] {samples.grey} : samples.colour;
+        Plane[] paper = new Plane[channels.length];
+        for (int c = 0; c < channels.length; c++) {
+            paper[c] = paper(channels[c], lightPaper);
+        }
+        Plane out = new Plane(samples.grey.width, samples.grey.height);
+        for (int i = 0; i < out.values.length; i++) {
+            // one scale for every channel: the paper's brightest (ratio) or the room left above its darkest
+            float scale = lightPaper ? 0 : 1;
+            for (Plane p : paper) {
+                scale = lightPaper ? Math.max(scale, p.values[i]) : Math.min(scale, p.values[i]);
+            }
+            scale = lightPaper ? Math.max(scale, 1e-3f) : Math.max(1 - scale, 1e-3f);
+            float v = 0;
+            for (int c = 0; c < channels.length; c++) {
+                float d = channels[c].values[i] - paper[c].values[i];
+                v = Math.max(v, (lightPaper ? -d : d) / scale);
+            }
+            out.values[i] = Math.min(1f, v);
+        }
+        return out;
+    }
+
+    /** The paper under each pixel of one channel, at its size. */
+    private static Plane paper(Plane grey, boolean lightPaper) {
+        int factor = Math.max(1, (Math.max(grey.width, grey.height) + ESTIMATE_SIDE - 1) / ESTIMATE_SIDE);
+        Plane small = Resample.to(grey, Math.max(1, grey.width / factor), Math.max(1, grey.height / factor));
+        int r = Math.max(2, Math.round(WINDOW * Math.max(small.width, small.height)));
+        int blur = Math.max(1, r / 2);
+        int pad = r + blur;
+        Plane padded = reflect(small, pad);
+        Plane filled = lightPaper ? Morphology.close(padded, r) : Morphology.open(padded, r);
+        Plane smooth = Morphology.blur(filled, blur);
+        // The blur smooths the closing's blocks, but would carry the lit side of a shadow's edge over
+        // the dark side: the paper is never taken lighter (darker, on a board) than the closing says.
+        for (int i = 0; i < smooth.values.length; i++) {
+            float f = filled.values[i];
+            smooth.values[i] = lightPaper ? Math.min(smooth.values[i], f) : Math.max(smooth.values[i], f);
+        }
+        Plane estimate = smooth.crop(pad, pad, pad + small.width, pad + small.height);
+        return Resample.to(estimate, grey.width, grey.height);
+    }
+
+    /**
+     * {@code p} padded by {@code pad} pixels each side by point reflection through the edge pixel
+     * (2 f(0) - f(d)): a slope goes on as a slope. Clamped to the plane's own range.
+     */
+    static Plane reflect(Plane p, int pad) {
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (float v : p.values) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        int w = p.width + 2 * pad;
+        int h = p.height + 2 * pad;
+        Plane out = new Plane(w, h);
+        for (int y = 0; y < h; y++) {
+            int sy = y - pad;
+            for (int x = 0; x < w; x++) {
+                int sx = x - pad;
+                out.values[y * w + x] = Math.max(min, Math.min(max, reflected(p, sx, sy)));
+            }
+        }
+        return out;
+    }
+
+    private static float reflected(Plane p, int x, int y) {
+        if (x < 0 || x >= p.width) {
+            int edge = x < 0 ? 0 : p.width - 1;
+            int d = Math.min(Math.abs(x - edge), p.width - 1);
+            int mirror = x < 0 ? d : p.width - 1 - d;
+            return 2 * reflected(p, edge, y) - reflected(p, mirror, y);
+        }
+        if (y < 0 || y >= p.height) {
+            int edge = y < 0 ? 0 : p.height - 1;
+            int d = Math.min(Math.abs(y - edge), p.height - 1);
+            int mirror = y < 0 ? d : p.height - 1 - d;
+            return 2 * p.at(x, edge) - p.at(x, mirror);
+        }
+        return p.at(x, y);
+    }
+
+    static float borderMedian(Plane p) {
+        int w = p.width;
+        int h = p.height;
+        float[] border = new float[2 * w + 2 * h];
+        int n = 0;
+        for (int x = 0; x < w; x++) {
+            border[n++] = p.values[x];
+            border[n++] = p.values[(h - 1) * w + x];
+        }
+        for (int y = 0; y < h; y++) {
+            border[n++] = p.values[y * w];
+            border[n++] = p.values[y * w + w - 1];
+        }
+        Arrays.sort(border, 0, n);
+        return border[n / 2];
+    }
+}

@@ -1,0 +1,160 @@
+package dev.convnet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convnet.ConvNet;
+import dev.convnet.TestData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI as a user meets it: exit codes, one-line errors, and real train/evaluate runs. */
+public class CliIT {
+    @TempDir
+    Path tmp;
+
+    public record Run(int exit, String out, String err) {
+    }
+
+    public static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = ConvNet.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpAndVersionSucceed() {
+        Run help = run("--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().contains("train") && help.out().contains("evaluate") && help.out().contains("summary"));
+        for (String command : List.of("train", "evaluate", "summary")) {
+            Run sub = run(command, "--help");
+            assertEquals(0, sub.exit(), command);
+            assertTrue(sub.out().startsWith("Usage: convnet " + command), sub.out());
+        }
+        Run version = run("--version");
+        assertEquals(0, version.exit());
+        assertTrue(version.out().startsWith("convnet "), version.out());
+    }
+
+    @Test
+    void summaryPrintsTheKerasTable() {
+        Run summary = run("summary");
+        assertEquals(0, summary.exit());
+        assertTrue(summary.out().contains("conv2d_2 (Conv2D)"));
+        assertTrue(summary.out().contains("flatten (Flatten)              (None, 1152)"));
+        assertTrue(summary.out().contains("Total params: 104,202"));
+        assertTrue(summary.out().contains("Trainable params: 104,202"));
+        assertTrue(summary.out().contains("Non-trainable params: 0"));
+    }
+
+    @Test
+    void invalidValuesAreUsageErrorsOnOneLine() {
+        assertUsageError(run("train", "--epochs", "0"), "--epochs must be between 1");
+        assertUsageError(run("train", "--epochs", "1000000"), "--epochs must be between 1");
+        assertUsageError(run("train", "--batch", "0"), "--batch must be between 1");
+        assertUsageError(run("train", "--batch", "100000"), "--batch must be between 1");
+        assertUsageError(run("train", "--lr", "1000"), "--lr must be greater than 0 and at most");
+        assertUsageError(run("train", "--lr", "NaN"), "--lr must be greater than 0");
+        assertUsageError(run("train", "--limit", "-5"), "--limit must be 0");
+        assertUsageError(run("evaluate", "m.zip", "--batch", "0"), "--batch must be at least 1");
+        assertUsageError(run("train", "--batch", "-3"), "--batch must be between 1");
+        assertUsageError(run("train", "--lr", "0"), "--lr must be greater than 0");
+        assertUsageError(run("train", "--epochs", "five"), "Invalid value for option '--epochs'");
+        assertUsageError(run("train", "--frobnicate"), "Unknown option: '--frobnicate'");
+        assertUsageError(run("evaluate", tmp.resolve("none.zip").toString()), "not found");
+        assertUsageError(run("train", "--data", tmp.resolve("nodata").toString()), "mnist not found");
+        assertUsageError(run("train", "--output", tmp.resolve("no/such/dir/m.zip").toString()), "does not exist");
+        assertUsageError(run(), "missing command");
+    }
+
+    @Test
+    void corruptModelIsOneLineFailureWithoutStackTrace() throws IOException {
+        Path bad = Files.writeString(tmp.resolve("bad.zip"), "this is not a model");
+        Run result = run("evaluate", bad.toString(), "--data", TestData.mnist().toString());
+        assertEquals(1, result.exit());
+        assertEquals(1, result.err().lines().count(), result.err());
+        assertTrue(result.err().contains("bad.zip is not a convnet model file"), result.err());
+        assertFalse(result.err().contains("\tat "), "no stack trace");
+
+        Run verbose = run("evaluate", bad.toString(), "--verbose");
+        assertTrue(verbose.err().contains("\tat "), "--verbose shows the stack trace");
+    }
+
+    @Test
+    void corruptDatasetIsOneLineFailure() throws IOException {
+        Path data = TestData.subset(tmp.resolve("data"), 200, 100, false);
+        Files.write(data.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0});
+        Run result = run("train", "--data", data.toString(), "--output", tmp.resolve("m.zip").toString());
+        assertEquals(1, result.exit());
+        assertTrue(result.err().contains("train-images-idx3-ubyte: file is truncated"), result.err());
+        assertFalse(Files.exists(tmp.resolve("m.zip")));
+    }
+
+    @Test
+    void trainThenEvaluatePrintTheSameTestFigures() throws IOException {
+        Path data = TestData.subset(tmp.resolve("data"), 1_000, 500, true);
+        Path model = tmp.resolve("out/model.zip");
+        Files.createDirectories(model.getParent());
+
+        Run train = run("train", "--epochs", "2", "--batch", "32", "--seed", "3",
+                "--data", data.toString(), "--output", model.toString());
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("Total params: 104,202"), "summary first");
+        assertTrue(train.out().contains("Epoch 1/2") && train.out().contains("Epoch 2/2"));
+        assertTrue(Pattern.compile("32/32 \\[=+\\] - \\d+s \\d+ms/step - loss: \\d\\.\\d{4} - accuracy: \\d\\.\\d{4}")
+                .matcher(train.out()).find(), train.out());
+        assertTrue(Files.isRegularFile(model));
+        List<String> history = Files.readAllLines(tmp.resolve("out/model.history.csv"));
+        assertEquals("epoch,loss,accuracy,seconds", history.get(0));
+        assertEquals(3, history.size());
+
+        Run evaluate = run("evaluate", model.toString(), "--data", data.toString());
+        assertEquals(0, evaluate.exit(), evaluate.err());
+        assertEquals(testFigures(train.out()), testFigures(evaluate.out()));
+        assertTrue(evaluate.out().contains("Confusion matrix"));
+        assertTrue(evaluate.out().contains("precision") && evaluate.out().contains("macro avg"));
+
+        Run summary = run("summary", model.toString());
+        assertEquals(0, summary.exit());
+        assertTrue(summary.out().contains("Total params: 104,202"));
+    }
+
+    @Test
+    void dl4jEngineRemainsAvailable() throws IOException {
+        Path data = TestData.subset(tmp.resolve("data"), 640, 200, false);
+        Run train = run("train", "--engine", "dl4j", "--epochs", "1", "--seed", "2",
+                "--data", data.toString(), "--output", tmp.resolve("m.zip").toString());
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("engine DL4J"), train.out());
+        assertTrue(train.out().contains("10/10 [=============================="), train.out());
+        assertUsageError(run("train", "--engine", "tpu"), "Invalid value for option '--engine'");
+    }
+
+    private static String testFigures(String output) {
+        Matcher m = Pattern.compile("Test loss: \\d\\.\\d{4}\\RTest accuracy: \\d\\.\\d{3}").matcher(output);
+        assertTrue(m.find(), output);
+        return m.group();
+    }
+
+    private static void assertUsageError(Run result, String expected) {
+        assertEquals(2, result.exit(), result.err());
+        assertTrue(result.err().lines().findFirst().orElse("").contains(expected), result.err());
+        assertFalse(result.err().contains("\tat "), "no stack trace");
+        assertTrue(result.out().isEmpty(), result.out());
+    }
+}

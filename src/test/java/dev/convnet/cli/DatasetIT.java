@@ -1,0 +1,78 @@
+package dev.convnet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convnet.TestData;
+import dev.convnet.data.LabeledImages;
+import dev.convnet.data.MnistLoader;
+import dev.convnet.data.Split;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fashion-MNIST from Debian's gzipped files, and models that remember their dataset. */
+class DatasetIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void readsFashionMnistFromTheGzippedFiles() {
+        LabeledImages test = new MnistLoader(TestData.fashion()).load(Split.TEST, 0);
+        assertArrayEquals(new long[] {10_000, 1, 28, 28}, test.images().shape());
+        assertEquals(9, test.classes()[0]); // the first test image is an ankle boot
+        assertEquals(1.0, test.images().maxNumber().doubleValue(), 1e-6);
+    }
+
+    @Test
+    void evaluateUsesTheModelsDatasetAndClassNames() throws IOException {
+        Path data = fashionSubset(tmp.resolve("fashion"), 640, 300);
+        Path model = tmp.resolve("fashion.zip");
+        InProcessCli.Run train = InProcessCli.run("train", "--dataset", "fashion-mnist", "--data", data.toString(), "--epochs", "1",
+                "--seed", "1", "--validation-split", "0.25", "--output", model.toString());
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("Training on 480 fashion-mnist images (validating on 160)"), train.out());
+        assertTrue(train.out().contains("- val_loss: "), train.out());
+
+        InProcessCli.Run evaluate = InProcessCli.run("evaluate", model.toString(), "--data", data.toString());
+        assertEquals(0, evaluate.exit(), evaluate.err());
+        assertTrue(evaluate.out().contains("Ankle boot") && evaluate.out().contains("T-shirt/top"), evaluate.out());
+    }
+
+    @Test
+    void missingDatasetNamesTheFetchCommand() {
+        InProcessCli.Run run = InProcessCli.run("train", "--dataset", "fashion-mnist", "--data", tmp.resolve("none").toString());
+        assertEquals(2, run.exit());
+        InProcessCli.Run unknown = InProcessCli.run("train", "--dataset", "cifar");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("unknown dataset 'cifar'"), unknown.err());
+    }
+
+    /** The first images of the real gzipped Fashion-MNIST files, gzipped again like Debian's. */
+    private static Path fashionSubset(Path dir, int train, int test) throws IOException {
+        Files.createDirectories(dir);
+        for (String[] f : new String[][] {{"train", String.valueOf(train)}, {"t10k", String.valueOf(test)}}) {
+            int n = Integer.parseInt(f[1]);
+            copyPrefix(f[0] + "-images-idx3-ubyte.gz", 16 + n * 784, n, dir);
+            copyPrefix(f[0] + "-labels-idx1-ubyte.gz", 8 + n, n, dir);
+        }
+        return dir;
+    }
+
+    private static void copyPrefix(String name, int length, int count, Path dir) throws IOException {
+        byte[] head;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(TestData.fashion().resolve(name)))) {
+            head = TestData.withCount(in.readNBytes(length), count);
+        }
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve(name)))) {
+            out.write(head);
+        }
+    }
+}

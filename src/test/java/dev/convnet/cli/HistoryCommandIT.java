@@ -1,0 +1,95 @@
+package dev.convnet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convnet.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code convnet history}: two real saved runs, side by side, as their run records hold them. */
+class HistoryCommandIT {
+    @TempDir
+    static Path tmp;
+    static Path a;
+    static Path b;
+    static JsonNode trainedA;
+    static JsonNode trainedB;
+
+    @BeforeAll
+    static void trainTwoModels() throws IOException {
+        Path data = TestData.subset(tmp.resolve("data"), 256, 64, false);
+        a = tmp.resolve("a.zip");
+        b = tmp.resolve("b.zip");
+        trainedA = train("--epochs", "3", "--seed", "1", "-o", a.toString(), "--data", data.toString());
+        trainedB = train("--epochs", "2", "--seed", "2", "--validation-split", "0.25", "-o", b.toString(), "--data", data.toString());
+    }
+
+    private static JsonNode train(String... args) throws IOException {
+        InProcessCli.Run run = InProcessCli.run(concat(List.of("train", "--json"), args));
+        assertEquals(0, run.exit(), run.err());
+        return new ObjectMapper().readTree(run.out());
+    }
+
+    private static String[] concat(List<String> head, String... tail) {
+        List<String> all = new java.util.ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void printsEachEpochOfEachRunSideBySide() {
+        InProcessCli.Run run = InProcessCli.run("history", a.toString(), b.toString());
+        assertEquals(0, run.exit(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals(2 + 3, lines.size(), run.out()); // names, column heads, epochs 1..3
+        assertTrue(lines.get(0).contains("a.zip") && lines.get(0).indexOf("b.zip") > lines.get(0).indexOf("a.zip"), lines.get(0));
+        assertTrue(lines.get(1).matches("epoch\\s+loss\\s+accuracy\\s+seconds\\s+loss\\s+accuracy\\s+val_loss\\s+val_accuracy\\s+seconds"),
+                lines.get(1));
+        for (int e = 0; e < 3; e++) {
+            JsonNode ea = trainedA.get("history").get(e);
+            String row = lines.get(2 + e);
+            assertTrue(row.startsWith(String.format(Locale.ROOT, "%5d", e + 1)), row);
+            assertTrue(row.contains(String.format(Locale.ROOT, "%.4f", ea.get("loss").asDouble())), row);
+            if (e < 2) {
+                JsonNode eb = trainedB.get("history").get(e);
+                assertTrue(row.contains(String.format(Locale.ROOT, "%.4f", eb.get("val_accuracy").asDouble())), row);
+            } else {
+                assertEquals(4, row.trim().split("\\s+").length, row); // b has no third epoch: a's cells only
+            }
+        }
+        int column = lines.get(1).indexOf("val_loss") + "val_loss".length();
+        assertTrue(lines.get(2).length() >= column && lines.get(2).charAt(column - 1) != ' ', "aligned: " + run.out());
+    }
+
+    @Test
+    void jsonCarriesEachModelsRecord() throws IOException {
+        InProcessCli.Run run = InProcessCli.run("history", "--json", a.toString(), b.toString());
+        assertEquals(0, run.exit(), run.err());
+        JsonNode models = new ObjectMapper().readTree(run.out()).get("models");
+        assertEquals(2, models.size());
+        assertEquals(trainedA.get("history"), models.get(0).get("history"));
+        assertEquals(trainedB.get("history"), models.get(1).get("history"));
+        assertEquals(2, models.get(1).get("run").get("seed").asInt());
+    }
+
+    @Test
+    void aMissingOrForeignFileIsOneLine() throws IOException {
+        InProcessCli.Run missing = InProcessCli.run("history", a.toString(), tmp.resolve("none.zip").toString());
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().startsWith("convnet history: model file " + tmp.resolve("none.zip") + " not found"), missing.err());
+        assertTrue(missing.out().isEmpty(), "nothing printed before the error: " + missing.out());
+        Path junk = Files.writeString(tmp.resolve("junk.zip"), "not a zip");
+        InProcessCli.Run bad = InProcessCli.run("history", junk.toString());
+        assertEquals(1, bad.exit(), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+    }
+}

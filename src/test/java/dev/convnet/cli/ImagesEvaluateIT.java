@@ -1,0 +1,128 @@
+package dev.convnet.cli;
+
+import static dev.convnet.cli.InProcessCli.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convnet.TestData;
+import dev.convnet.data.DataFormatException;
+import dev.convnet.data.Dataset;
+import dev.convnet.data.IdxFile;
+import dev.convnet.data.IdxReader;
+import dev.convnet.data.ImageFolder;
+import dev.convnet.data.augment.Augmentation;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --augment} and {@code evaluate MODEL --images DIR} as a user meets them: a folder
+ * of real MNIST digits saved as dark-on-light pictures, one that is not a picture, a blank page.
+ */
+class ImagesEvaluateIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void badAugmentValuesAreOneLineUsageErrors() {
+        for (String[] bad : List.of(new String[] {"rotation=7", "--augment rotation must be between 0 and 0.5, got 7"},
+                new String[] {"zoom=big", "--augment zoom must be a number, got 'big'"},
+                new String[] {"shear=0.2", "--augment unknown key 'shear'"},
+                new String[] {"stroke", "--augment 'stroke' is not key=value"})) {
+            InProcessCli.Run result = run("train", "--augment", bad[0], "-o", tmp.resolve("m.zip").toString());
+            assertEquals(2, result.exit(), result.err());
+            assertTrue(result.err().lines().findFirst().orElse("").contains(bad[1]), result.err());
+            assertFalse(result.err().contains("\tat "), "no stack trace");
+        }
+    }
+
+    @Test
+    void anAugmentedModelIsEvaluatedOnAFolderOfPictures() throws IOException {
+        Path data = TestData.subset(tmp.resolve("data"), 640, 100, false);
+        Path model = tmp.resolve("m.zip");
+        InProcessCli.Run train = run("train", "--epochs", "1", "--seed", "3", "--augment", "stroke=1,rotation=0.05",
+                "--data", data.toString(), "-o", model.toString());
+        assertEquals(0, train.exit(), train.err());
+
+        Path pictures = tmp.resolve("pictures");
+        int written = writeDigits(pictures, 30);
+        Files.write(pictures.resolve("3/broken.png"), "not a picture at all".getBytes());
+        BufferedImage blank = new BufferedImage(200, 150, BufferedImage.TYPE_INT_RGB);
+        blank.getGraphics().fillRect(0, 0, 200, 150); // white paper, nothing written
+        ImageIO.write(blank, "png", pictures.resolve("5/blank.png").toFile());
+        Files.write(pictures.resolve("5/.DS_Store"), new byte[] {1, 2, 3}); // hidden files are not pictures
+
+        InProcessCli.Run json = run("evaluate", model.toString(), "--images", pictures.toString(), "--json");
+        assertEquals(0, json.exit(), json.err());
+        String doc = json.out();
+        String compact = doc.replaceAll("\\s", "");
+        assertTrue(compact.contains("\"pictures\":" + (written + 2)), doc);
+        assertTrue(compact.contains("\"evaluated\":" + written), doc);
+        assertTrue(compact.contains("\"images\":" + written), doc); // the test set's figures, over the evaluated pictures
+        assertTrue(doc.contains("broken.png") && doc.contains("not a PNG, JPEG, GIF or BMP image"), doc);
+        assertTrue(compact.contains("\"no_digit\":[\"" + pictures.resolve("5/blank.png") + "\"]"), doc);
+        assertTrue(compact.contains("\"augment\":\"" + Augmentation.parse("stroke=1,rotation=0.05") + "\""), doc);
+        assertFalse(doc.contains(".DS_Store"), doc);
+
+        Path report = tmp.resolve("report");
+        InProcessCli.Run text = run("evaluate", model.toString(), "--images", pictures.toString(), "--report", report.toString());
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().startsWith((written + 2) + " pictures in "), text.out());
+        assertTrue(text.out().contains("Accuracy: "), text.out());
+        assertTrue(text.out().contains("Confusion matrix (rows: true class, columns: predicted class)"), text.out());
+        assertTrue(text.out().contains("Unreadable pictures (skipped)"), text.out());
+        assertTrue(text.out().contains("No digit found on"), text.out());
+        String html = Files.readString(report.resolve("index.html"));
+        assertTrue(html.contains("misread.png") && html.contains("broken.png") && html.contains("blank.png"), html);
+        assertTrue(ImageIO.read(report.resolve("misread.png").toFile()).getWidth() > 100);
+        assertTrue(Files.size(report.resolve("confusion.png")) > 1000);
+    }
+
+    @Test
+    void classFoldersAreNamedByIndexOrByClassName() throws IOException {
+        Path dir = tmp.resolve("fashion");
+        for (String name : List.of("T-shirt_top", "ankle boot", "3", "Trouser")) {
+            Files.createDirectories(dir.resolve(name));
+            Files.write(dir.resolve(name).resolve("a.png"), new byte[] {1});
+        }
+        List<ImageFolder.Picture> pictures = ImageFolder.list(dir, Dataset.FASHION_MNIST.classNames());
+        assertEquals(List.of(0, 1, 3, 9), pictures.stream().map(ImageFolder.Picture::label).toList());
+
+        Files.createDirectories(dir.resolve("cats"));
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> ImageFolder.list(dir, Dataset.FASHION_MNIST.classNames()));
+        assertTrue(e.getMessage().contains("cats names no class: use 0 to 9 or one of T-shirt/top, Trouser"), e.getMessage());
+        InProcessCli.Run run = run("evaluate", "m.zip", "--images", tmp.resolve("nowhere").toString());
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(run.err().contains("--images " + tmp.resolve("nowhere") + " is not a folder"), run.err());
+    }
+
+    /** MNIST test digits, dark ink on white paper at 4× size, in one folder per label; returns how many. */
+    private static int writeDigits(Path dir, int count) throws IOException {
+        IdxFile images = new IdxReader().read(TestData.mnist().resolve("t10k-images-idx3-ubyte"), 3);
+        IdxFile labels = new IdxReader().read(TestData.mnist().resolve("t10k-labels-idx1-ubyte"), 1);
+        for (int i = 0; i < count; i++) {
+            BufferedImage picture = new BufferedImage(112, 112, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 112; y++) {
+                for (int x = 0; x < 112; x++) {
+                    int v = 255 - (images.data()[i * 784 + (y / 4) * 28 + x / 4] & 0xFF);
+                    picture.setRGB(x, y, (v << 16) | (v << 8) | v);
+                }
+            }
+            Path folder = dir.resolve(String.valueOf(labels.data()[i]));
+            Files.createDirectories(folder);
+            ImageIO.write(picture, "png", folder.resolve("digit-" + i + ".png").toFile());
+        }
+        for (int c = 0; c < 10; c++) { // the broken file and the blank page need these two
+            Files.createDirectories(dir.resolve(String.valueOf(c)));
+        }
+        return count;
+    }
+}

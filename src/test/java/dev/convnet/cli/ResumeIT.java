@@ -1,0 +1,123 @@
+package dev.convnet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convnet.TestData;
+import dev.convnet.model.ModelStore;
+import dev.convnet.run.RunState;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training survives interruption: checkpoints, signals and an exact resume. */
+class ResumeIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void twoEpochsThenResumeEqualsFourEpochsStraight() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 1_000, 500, false);
+        InProcessCli.Run straight = InProcessCli.run("train", "--epochs", "4", "--seed", "8", "--data", data.toString(),
+                "--output", tmp.resolve("straight.zip").toString());
+        assertEquals(0, straight.exit(), straight.err());
+
+        InProcessCli.Run firstHalf = InProcessCli.run("train", "--epochs", "2", "--seed", "8", "--data", data.toString(),
+                "--output", tmp.resolve("half.zip").toString());
+        assertEquals(0, firstHalf.exit(), firstHalf.err());
+        InProcessCli.Run resumed = InProcessCli.run("train", "--resume", tmp.resolve("half.zip").toString(), "--epochs", "4",
+                "--data", data.toString(), "--output", tmp.resolve("resumed.zip").toString());
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(resumed.out().contains("Resuming at epoch 3"), resumed.out());
+
+        assertEquals(metricLines(straight.out()).subList(2, 4), metricLines(resumed.out()));
+        assertEquals(testFigures(straight.out()), testFigures(resumed.out()));
+        assertEquals(lossAndAccuracy(tmp.resolve("straight.history.csv")), lossAndAccuracy(tmp.resolve("resumed.history.csv")));
+        assertFalse(Files.exists(tmp.resolve("resumed.checkpoint.zip")), "checkpoint removed once the model is saved");
+    }
+
+    @Test
+    void sigtermStopsBetweenStepsAndKeepsTheLastCheckpoint() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 2_000, 200, false);
+        Path model = tmp.resolve("m.zip");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, "dev.convnet.ConvNet", "train", "--epochs", "500", "--seed", "1",
+                "--data", data.toString(), "--output", model.toString())
+                .redirectErrorStream(true).start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+                if (line.startsWith("Epoch 3/500")) {
+                    // SIGTERM, as a service manager or `kill` sends (Process.destroy would also close our pipe)
+                    new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start().waitFor();
+                }
+            }
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String output = String.join("\n", lines);
+        assertEquals(143, process.exitValue(), output);
+        assertTrue(output.contains("resume with: convnet train --resume"), output);
+        assertFalse(output.contains("\tat "), "no stack trace");
+        assertFalse(Files.exists(model), "no final model from an interrupted run");
+
+        Path checkpoint = tmp.resolve("m.checkpoint.zip");
+        ModelStore store = new ModelStore();
+        RunState state = RunState.fromText(store.readRunRecord(checkpoint));
+        assertTrue(state.epochsDone() >= 2, "epochs done: " + state.epochsDone());
+        assertEquals(state.epochsDone(), state.history().size());
+        store.load(checkpoint); // loads whole: it was written atomically
+        try (var files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void resumeRefusesToChangeTheRunsSettings() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 320, 100, false);
+        Path model = tmp.resolve("m.zip");
+        assertEquals(0, InProcessCli.run("train", "--epochs", "1", "--seed", "2", "--data", data.toString(),
+                "--output", model.toString()).exit());
+        InProcessCli.Run changed = InProcessCli.run("train", "--resume", model.toString(), "--epochs", "2", "--batch", "32",
+                "--data", data.toString(), "--output", model.toString());
+        assertEquals(2, changed.exit());
+        assertTrue(changed.err().contains("--batch cannot change when resuming"), changed.err());
+        InProcessCli.Run done = InProcessCli.run("train", "--resume", model.toString(), "--data", data.toString(),
+                "--output", model.toString());
+        assertEquals(2, done.exit());
+        assertTrue(done.err().contains("already finished 1 epochs"), done.err());
+        InProcessCli.Run missing = InProcessCli.run("train", "--resume", tmp.resolve("none.zip").toString());
+        assertEquals(2, missing.exit());
+    }
+
+    private static List<String> metricLines(String output) {
+        List<String> lines = new ArrayList<>();
+        Matcher m = Pattern.compile("loss: \\d\\.\\d{4} - accuracy: \\d\\.\\d{4}").matcher(output);
+        while (m.find()) {
+            lines.add(m.group());
+        }
+        return lines;
+    }
+
+    private static String testFigures(String output) {
+        Matcher m = Pattern.compile("Test loss: \\S+\\RTest accuracy: \\S+").matcher(output);
+        assertTrue(m.find(), output);
+        return m.group();
+    }
+
+    private static List<String> lossAndAccuracy(Path historyCsv) throws Exception {
+        return Files.readAllLines(historyCsv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+}

@@ -1,0 +1,189 @@
+package dev.convnet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convnet.web.ServedModel;
+import dev.convnet.web.ServerHardeningIT;
+import java.awt.Color;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code convnet serve} as a user runs it: one-line startup errors, and a graceful stop on SIGTERM. */
+class ServeCommandIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void startupProblemsAreOneLineAndANonZeroExit() throws IOException {
+        String model = ServedModel.file().toString();
+        assertOneLine(InProcessCli.run("serve", tmp.resolve("missing.zip").toString()), 2, "not found");
+        Path corrupt = Files.write(tmp.resolve("corrupt.zip"), "PK\u0003\u0004 this is not a model".getBytes(StandardCharsets.ISO_8859_1));
+        assertOneLine(InProcessCli.run("serve", corrupt.toString(), "--port", "0"), 1, "corrupt.zip");
+        assertOneLine(InProcessCli.run("serve", model, "--max-batch", "0"), 2, "--max-batch must be between 1");
+        assertOneLine(InProcessCli.run("serve", model, "--port", "70000"), 2, "--port must be between 0 and 65535");
+        assertOneLine(InProcessCli.run("serve", model, "--queue", "lots"), 2, "Invalid value for option '--queue'");
+        assertOneLine(InProcessCli.run("serve", model, "--max-body-bytes", "5"), 2, "--max-body-bytes must be between");
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertOneLine(InProcessCli.run("serve", model, "--port", "" + taken.getLocalPort()), 1, "is already in use");
+        }
+    }
+
+    @Test
+    void sigtermFinishesTheRequestInFlightAndExitsZero() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet",
+                "serve", ServedModel.file().toString(), "--port", "0")
+                .redirectError(tmp.resolve("stderr.txt").toFile())
+                .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String startup = out.readLine();
+            assertTrue(startup != null, "no startup line; stderr: " + Files.readString(tmp.resolve("stderr.txt")));
+            Matcher url = Pattern.compile("Serving \\S*model\\.zip \\(mnist, 104,202 parameters, test accuracy 0\\.\\d{4}, engine \\w+\\) "
+                    + "at http://127\\.0\\.0\\.1:(\\d+)/").matcher(startup);
+            assertTrue(url.find(), startup);
+            int port = Integer.parseInt(url.group(1));
+
+            byte[] digit = ServedModel.png(ServedModel.pixels(ServedModel.testImages(1), 0));
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                OutputStream send = client.getOutputStream();
+                send.write(("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: "
+                        + digit.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                send.write(digit, 0, 40); // the request is in flight: headers and part of the body sent
+                send.flush();
+                Thread.sleep(300);
+                server.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+                Thread.sleep(300);
+                send.write(digit, 40, digit.length - 40);
+                send.flush();
+                String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+                assertTrue(answer.contains("\"class\":7"), answer);
+            }
+            assertTrue(server.waitFor(10, TimeUnit.SECONDS), "still running 10 s after SIGTERM");
+            assertEquals(0, server.exitValue());
+            String rest = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(rest.contains("Stopped."), rest);
+            String err = Files.readString(tmp.resolve("stderr.txt"));
+            assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aHostThatCannotBeBoundIsSaidToBeThatNotAPortInUse() {
+        String model = ServedModel.file().toString();
+        // 999.1.1.1 is no address; .invalid names never resolve (RFC 6761); 203.0.113.0/24 is documentation-only (RFC 5737)
+        for (String host : new String[] {"999.1.1.1", "256.0.0.1", "no-such-host-" + ProcessHandle.current().pid() + ".invalid"}) {
+            assertOneLine(InProcessCli.run("serve", model, "--port", "0", "--host", host), 2, "is not an IP address and no name this machine can resolve");
+        }
+        for (String host : new String[] {"203.0.113.7", "198.51.100.20"}) {
+            assertOneLine(InProcessCli.run("serve", model, "--port", "0", "--host", host), 2, "is not an address of this machine");
+        }
+        for (String host : new String[] {"", "  "}) {
+            InProcessCli.Run run = InProcessCli.run("serve", model, "--port", "0", "--host", host);
+            assertOneLine(run, 2, "--host is empty");
+            assertFalse(run.out().contains("http://:"), run.out());
+        }
+    }
+
+    @Test
+    void sigtermWaitsForARequestLongerThanFiveSecondsAndExitsZero() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet",
+                "serve", ServedModel.file().toString(), "--port", "0")
+                .redirectError(tmp.resolve("stderr.txt").toFile())
+                .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String startup = out.readLine();
+            assertTrue(startup != null, "no startup line; stderr: " + Files.readString(tmp.resolve("stderr.txt")));
+            Matcher url = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/").matcher(startup);
+            assertTrue(url.find(), startup);
+            int port = Integer.parseInt(url.group(1));
+            // a 280x280 24-bit BMP of a real test digit (235 kB), sent at about 30 kB/s: an 8-second upload,
+            // well above the minimum data rate and inside the body deadline
+            float[] pixels = ServedModel.pixels(ServedModel.testImages(1), 0);
+            byte[] picture = ServedModel.encode(dev.convnet.TestData.darkInkOnWhite(pixels, 10, 0, 0, Color.WHITE), "bmp");
+            assertTrue(picture.length > 200_000, picture.length + " bytes");
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                OutputStream send = client.getOutputStream();
+                send.write(("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/bmp\r\nContent-Length: "
+                        + picture.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                long begin = System.nanoTime();
+                int step = picture.length / 80;
+                for (int sent = 0; sent < picture.length; sent += step) {
+                    send.write(picture, sent, Math.min(step, picture.length - sent));
+                    send.flush();
+                    if (sent == 10 * step) {
+                        server.toHandle().destroy(); // SIGTERM a second into the upload
+                    }
+                    Thread.sleep(100);
+                }
+                String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                double seconds = (System.nanoTime() - begin) / 1e9;
+                assertTrue(seconds > 6, "the request took only " + seconds + " s");
+                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+                assertTrue(answer.contains("\"class\":"), answer);
+            }
+            assertTrue(server.waitFor(15, TimeUnit.SECONDS), "still running 15 s after the request ended");
+            assertEquals(0, server.exitValue());
+            String rest = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(rest.contains("Stopped."), rest);
+            assertFalse(rest.contains("cut off"), rest);
+            String err = Files.readString(tmp.resolve("stderr.txt"));
+            assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPictureTooBigForTheHeapIsA503AndTheServerKeepsServing() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process server = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet",
+                "serve", ServedModel.file().toString(), "--port", "0", "--max-pixels", "100000000")
+                .redirectError(tmp.resolve("stderr.txt").toFile())
+                .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String startup = out.readLine();
+            assertTrue(startup != null, "no startup line; stderr: " + Files.readString(tmp.resolve("stderr.txt")));
+            Matcher url = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/").matcher(startup);
+            assertTrue(url.find(), startup);
+            int port = Integer.parseInt(url.group(1));
+            // 4000x4000 RGBA at 16 bits a sample: 16 million pixels (under the size the decoder subsamples
+            // from, and under --max-pixels), 128 MB decoded, a few hundred kB on the wire; the heap is 128 MB
+            ServerHardeningIT.Answer huge = ServerHardeningIT.post(port, "/predict", "image/png", dev.convnet.TestData.blackPng(4_000, 4_000, 16, 6, 8));
+            ServerHardeningIT.assertJsonError(huge, 503, "out of memory");
+            byte[] digit = ServedModel.png(ServedModel.pixels(ServedModel.testImages(1), 0));
+            ServerHardeningIT.Answer after = ServerHardeningIT.post(port, "/predict", "image/png", digit);
+            assertEquals(200, after.status(), after.text());
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    private static void assertOneLine(InProcessCli.Run run, int exit, String text) {
+        assertEquals(exit, run.exit(), run.out() + run.err());
+        assertTrue(run.err().contains(text), run.err());
+        assertFalse(run.err().contains("\tat ") || run.err().contains("Exception:"), run.err());
+        assertTrue(run.err().strip().lines().count() <= 2, run.err()); // the error, and at most "Try --help"
+    }
+}

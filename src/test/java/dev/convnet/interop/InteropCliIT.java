@@ -1,0 +1,134 @@
+package dev.convnet.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.convnet.TestData;
+import dev.convnet.cli.InProcessCli;
+import dev.convnet.data.MnistLoader;
+import dev.convnet.data.Split;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The book's Keras model through the commands a user types: evaluate it, import it, fine-tune it, export it. */
+class InteropCliIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void evaluateReadsAKerasFileDirectlyAndScoresWhatKerasScored() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 10, KerasFixtures.IMAGES, false);
+        float[][] keras = KerasFixtures.kerasPredictions("book");
+        int[] labels = new MnistLoader(data).load(Split.TEST, 0).classes();
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int j = 1; j < 10; j++) {
+                best = keras[i][j] > keras[i][best] ? j : best;
+            }
+            correct += best == labels[i] ? 1 : 0;
+        }
+        for (String file : new String[] {"book.keras", "book.h5", "book.keras2.h5"}) {
+            InProcessCli.Run run = InProcessCli.run("evaluate", KerasFixtures.file(file).toString(), "--data", data.toString());
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.out().contains(String.format(Locale.ROOT, "Test accuracy: %.3f", correct / 100.0)), run.out());
+            assertTrue(run.out().contains("imported.sha256"), run.out());
+        }
+    }
+
+    /**
+     * A Keras model with Conv2D, BatchNormalization, ReLU and a Dropout (made by real Keras) is
+     * imported with its BatchNormalization as layers and fine-tuned on the oneDNN engine; the
+     * fine-tuned model keeps them, and Keras' momentum, in its summary and in a Keras export.
+     */
+    @Test
+    void batchNormalizationAndDropoutAreFineTunedOnTheOneDnnEngine() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 200, 100, false);
+        Path model = tmp.resolve("bn.zip");
+        InProcessCli.Run imported = InProcessCli.run("import", KerasFixtures.file("batchnorm.keras").toString(), "-o", model.toString());
+        assertEquals(0, imported.exit(), imported.err());
+        assertTrue(imported.out().contains("batch_normalization_1 (BatchNormalization)"), imported.out());
+        assertTrue(imported.out().contains("dropout (Dropout)"), imported.out());
+
+        Path tuned = tmp.resolve("bn-tuned.zip");
+        InProcessCli.Run train = InProcessCli.run("train", "--resume", model.toString(), "--epochs", "1", "--data", data.toString(),
+                "-o", tuned.toString());
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("(engine oneDNN;"), train.out());
+
+        InProcessCli.Run summary = InProcessCli.run("summary", tuned.toString());
+        assertEquals(0, summary.exit(), summary.err());
+        assertTrue(summary.out().contains("imported.batch_norm"), summary.out());
+        Path keras = tmp.resolve("bn-tuned.keras");
+        InProcessCli.Run export = InProcessCli.run("export", tuned.toString(), "-o", keras.toString());
+        assertEquals(0, export.exit(), export.err());
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(keras.toFile())) {
+            String config = new String(zip.getInputStream(zip.getEntry("config.json")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(config.contains("\"class_name\":\"BatchNormalization\"") && config.contains("\"momentum\":0.9"), config);
+            assertTrue(config.contains("\"epsilon\":1.0E-5") || config.contains("\"epsilon\":1e-05"), config);
+        }
+    }
+
+    @Test
+    void anImportedModelFineTunesWithTrainResumeAndExports() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 200, 100, false);
+        Path model = tmp.resolve("book.zip");
+        InProcessCli.Run imported = InProcessCli.run("import", KerasFixtures.file("book.keras").toString(), "-o", model.toString(),
+                "--lr", "0.0001");
+        assertEquals(0, imported.exit(), imported.err());
+        assertTrue(imported.out().startsWith("Imported " + KerasFixtures.file("book.keras")
+                + " (Keras 3.15.1 .keras, sha256 "), imported.out());
+        assertTrue(imported.out().contains("Total params: 104,202"), imported.out());
+
+        InProcessCli.Run summary = InProcessCli.run("summary", model.toString());
+        assertEquals(0, summary.exit(), summary.err());
+        assertTrue(summary.out().contains("imported.sha256  " + KerasReader.sha256(KerasFixtures.file("book.keras"))),
+                summary.out());
+        assertTrue(summary.out().contains("imported.format  Keras 3.15.1 .keras"), summary.out());
+
+        Path tuned = tmp.resolve("tuned.zip");
+        InProcessCli.Run train = InProcessCli.run("train", "--resume", model.toString(), "--epochs", "1", "--data", data.toString(),
+                "-o", tuned.toString());
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("on 200 mnist images, batch 64, lr 1.0E-4, seed 1"), train.out());
+        Matcher accuracy = Pattern.compile("Test accuracy: ([0-9.]+)").matcher(train.out());
+        assertTrue(accuracy.find(), train.out());
+        assertTrue(Double.parseDouble(accuracy.group(1)) >= 0.95, "fine-tuning wrecked the model: " + train.out());
+
+        Path onnx = tmp.resolve("tuned.onnx");
+        InProcessCli.Run export = InProcessCli.run("export", tuned.toString(), "--format", "onnx", "-o", onnx.toString());
+        assertEquals(0, export.exit(), export.err());
+        assertTrue(export.out().startsWith("Wrote "), export.out());
+        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx.toString(), new OrtSession.SessionOptions())) {
+            assertEquals(OnnxWriter.INPUT, session.getInputNames().iterator().next());
+        }
+        Path keras = tmp.resolve("tuned.keras");
+        InProcessCli.Run kerasExport = InProcessCli.run("export", tuned.toString(), "-o", keras.toString());
+        assertEquals(0, kerasExport.exit(), kerasExport.err());
+        assertEquals("convnet 32,64,128 k3 s1 valid", new KerasReader().read(keras).architecture().describe());
+        InProcessCli.Run weights = InProcessCli.run("export", tuned.toString(), "-o", tmp.resolve("tuned.weights.h5").toString());
+        assertEquals(0, weights.exit(), weights.err());
+        assertTrue(Files.size(tmp.resolve("tuned.weights.h5")) > 104_202 * 4, "weights file too small");
+    }
+
+    @Test
+    void aKerasFileFineTunesDirectly() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 128, 100, false);
+        Path tuned = tmp.resolve("from-h5.zip");
+        InProcessCli.Run train = InProcessCli.run("train", "--resume", KerasFixtures.file("strides2.h5").toString(), "--epochs", "1",
+                "--data", data.toString(), "-o", tuned.toString());
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("on 128 mnist images, batch 64, lr 0.001, seed 1"), train.out());
+        InProcessCli.Run summary = InProcessCli.run("summary", tuned.toString());
+        assertTrue(summary.out().contains("imported.format  Keras 3.15.1 .h5"), summary.out());
+        assertTrue(summary.out().contains("architecture     convnet 32,64 k3 s2 same"), summary.out());
+    }
+}

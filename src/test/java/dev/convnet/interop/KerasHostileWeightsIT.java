@@ -1,0 +1,176 @@
+package dev.convnet.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convnet.cli.InProcessCli;
+import dev.convnet.model.ConvNetModel;
+import dev.convnet.model.Hyperparameters;
+import dev.convnet.platform.NativeRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * Keras files whose weights would be served as NaN or would exhaust memory: generated NaN and
+ * infinite weights in any layer, weights entries that inflate past what the architecture needs, and
+ * HDF5 chunks far larger than their dataset. Each ends in one line, exit 1, and no file written.
+ */
+class KerasHostileWeightsIT {
+    private static Path dir;
+
+    @BeforeContainer
+    static void setUp() throws IOException {
+        NativeRuntime.start();
+        dir = Files.createTempDirectory("keras-hostile");
+    }
+
+    @Provide
+    Arbitrary<Float> notFinite() {
+        return Arbitraries.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
+    }
+
+    @Property(tries = 8)
+    void aNaNOrInfiniteWeightIsRefusedNamingItsLayer(@ForAll @IntRange(min = 0, max = 3) int layerIndex, @ForAll boolean bias,
+                                                    @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double where,
+                                                    @ForAll("notFinite") float value) throws IOException {
+        ComputationGraph graph = ConvNetModel.create(new Hyperparameters(0.001, 5));
+        List<Layer> weighted = java.util.Arrays.stream(graph.getLayers()).filter(l -> l.numParams() > 0).toList();
+        Layer layer = weighted.get(layerIndex);
+        var param = layer.getParam(bias ? "b" : "W");
+        long at = (long) (where * param.length());
+        param.putScalar(at, value);
+        Path file = dir.resolve("poisoned-" + System.nanoTime() + ".keras");
+        new KerasWriter().writeKeras(graph, file);
+
+        InteropException e = assertThrows(InteropException.class, () -> new KerasReader().read(file));
+        assertTrue(e.getMessage().contains("the " + (bias ? "bias" : "kernel") + " of layer ")
+                && e.getMessage().contains(Float.isNaN(value) ? "holds NaN" : "holds an infinite value"), e.getMessage());
+
+        Path out = dir.resolve("imported-" + System.nanoTime() + ".zip");
+        assertOneLine(InProcessCli.run("import", file.toString(), "-o", out.toString()), "import", "holds");
+        assertFalse(Files.exists(out), "import wrote nothing");
+        assertOneLine(InProcessCli.run("predict", file.toString(), "--index", "0"), "predict", "holds");
+    }
+
+    /**
+     * A negative moving variance (no Keras run writes one): import, which keeps BatchNormalization
+     * as a layer, refuses it naming the layer; predict, which folds it, finds the fold not finite.
+     * Either way one line and nothing written, never NaN answers or a NaN training run.
+     */
+    @Property(tries = 3)
+    void aNegativeMovingVarianceIsRefused(@ForAll @IntRange(min = 0, max = 2) int norm,
+                                          @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double where) {
+        ComputationGraph graph = ConvNetModel.create(dev.convnet.model.Architecture.BOOK.withBatchNorm(true),
+                new Hyperparameters(0.001, 5));
+        var variance = graph.getLayer(norm == 0 ? "batch_normalization" : "batch_normalization_" + norm).getParam("var");
+        variance.putScalar((long) (where * variance.length()), -4f);
+        Path file = dir.resolve("negative-variance-" + System.nanoTime() + ".keras");
+        new KerasWriter().writeKeras(graph, file);
+
+        InteropException e = assertThrows(InteropException.class, () -> new KerasReader().readForFineTuning(file));
+        assertTrue(e.getMessage().contains("moving_variance of batch_normalization") && e.getMessage().contains("is negative"),
+                e.getMessage());
+        Path out = dir.resolve("imported-" + System.nanoTime() + ".zip");
+        assertOneLine(InProcessCli.run("import", file.toString(), "-o", out.toString()), "import", "is negative");
+        assertFalse(Files.exists(out), "import wrote nothing");
+        assertOneLine(InProcessCli.run("predict", file.toString(), "--index", "0"), "predict", "not finite");
+    }
+
+    @Property(tries = 4)
+    void aWeightsEntryLargerThanTheArchitectureNeedsIsRefusedUnread(@ForAll @IntRange(min = 8, max = 48) int mebibytes)
+            throws IOException {
+        Path bomb = dir.resolve("bomb-" + mebibytes + ".keras");
+        try (ZipFile book = new ZipFile(KerasFixtures.file("book.keras").toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bomb))) {
+            for (Enumeration<? extends ZipEntry> en = book.entries(); en.hasMoreElements(); ) {
+                ZipEntry entry = en.nextElement();
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                if (entry.getName().equals("model.weights.h5")) {
+                    byte[] zeros = new byte[1 << 20];
+                    for (int i = 0; i < mebibytes; i++) {
+                        out.write(zeros);
+                    }
+                } else {
+                    try (InputStream in = book.getInputStream(entry)) {
+                        in.transferTo(out);
+                    }
+                }
+                out.closeEntry();
+            }
+        }
+        long before = allocatedBytes();
+        assertOneLine(InProcessCli.run("summary", bomb.toString()), "summary",
+                "model.weights.h5 inflates to " + ((long) mebibytes << 20) + " bytes, more than a model of this architecture needs");
+        assertTrue(allocatedBytes() - before < (long) mebibytes << 20, "refused from the zip's header, before inflating");
+    }
+
+    /**
+     * jhdf inflates a whole chunk: chunks of generated sizes (2 to 32 MiB, one Python start-up for
+     * all) far above their kernel's 1,152 bytes are refused unread.
+     */
+    @org.junit.jupiter.api.Test
+    void aChunkFarLargerThanItsDatasetIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.util.Random random = new java.util.Random();
+        List<Integer> sizes = List.of(2 + random.nextInt(8), 10 + random.nextInt(23));
+        String script = String.join("\n",
+                "import h5py, shutil, sys",
+                "for target, mib in zip(sys.argv[2::2], sys.argv[3::2]):",
+                "    shutil.copy(sys.argv[1], target)",
+                "    with h5py.File(target, 'r+') as f:",
+                "        g = f['model_weights']",
+                "        names = []",
+                "        g.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) and o.shape == (3, 3, 1, 32) else None)",
+                "        data = g[names[0]][...]",
+                "        del g[names[0]]",
+                "        rows = int(mib) * 1024 * 1024 // (4 * 32 * 3)",
+                "        d = g.create_dataset(names[0], shape=data.shape, maxshape=(None, None, None, None), dtype='f4',",
+                "                             chunks=(rows, 3, 1, 32), compression='gzip')",
+                "        d[...] = data");
+        Path py = dir.resolve("chunk.py");
+        Files.writeString(py, script);
+        List<String> command = new java.util.ArrayList<>(List.of(ReferencePython.python(), py.toString(),
+                KerasFixtures.file("book.h5").toString()));
+        for (int mib : sizes) {
+            command.add(dir.resolve("chunk-" + mib + ".h5").toString());
+            command.add(String.valueOf(mib));
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), output);
+        for (int mib : sizes) {
+            assertOneLine(InProcessCli.run("summary", dir.resolve("chunk-" + mib + ".h5").toString()), "summary",
+                    "the kernel of conv2d is stored in chunks of ");
+        }
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+
+    private static void assertOneLine(InProcessCli.Run run, String command, String message) {
+        assertEquals(1, run.exit(), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("convnet " + command + ": error: "), run.err());
+        assertTrue(run.err().contains(message), run.err());
+    }
+}

@@ -1,0 +1,107 @@
+package dev.convnet.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The live page's server on a real port: the page, earlier runs, the event stream and Stop. */
+class LiveServerIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void thePageIsSelfContained() throws Exception {
+        try (LiveServer server = LiveServer.start(tmp.resolve("model.zip"), 0, () -> { })) {
+            HttpResponse<String> page = get(server.url());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("EventSource(\"events\")"));
+            // no CDN, no font or script from elsewhere: every src and href is relative or data:
+            assertFalse(Pattern.compile("(src|href)=\"(https?:)?//").matcher(page.body()).find(), "outside resource");
+            assertFalse(page.body().contains("@import"));
+        }
+    }
+
+    @Test
+    void earlierRunsAreTheHistoryFilesBesideTheModel() throws Exception {
+        Files.writeString(tmp.resolve("a.history.csv"), "epoch,loss,accuracy,seconds\n1,0.5,0.8,3.0\n2,0.25,0.9,3.1\n");
+        Files.writeString(tmp.resolve("broken.history.csv"), "not,a,history\n\u0000\u0001");
+        Files.write(tmp.resolve("huge.history.csv"), new byte[(int) EarlierRuns.MAX_BYTES + 1]);
+        try (LiveServer server = LiveServer.start(tmp.resolve("model.zip"), 0, () -> { })) {
+            JsonNode runs = new ObjectMapper().readTree(get(server.url() + "earlier").body());
+            assertEquals(1, runs.size(), runs.toString());
+            assertEquals("a", runs.get(0).get("name").asText());
+            assertEquals(0.25, runs.get(0).get("epochs").get(1).get("loss").asDouble());
+        }
+    }
+
+    @Test
+    void stopNeedsThePagesHeaderThenClosesOnceTrainingEnded() throws Exception {
+        AtomicInteger stops = new AtomicInteger();
+        try (LiveServer server = LiveServer.start(tmp.resolve("model.zip"), 0, stops::incrementAndGet)) {
+            HttpResponse<String> plain = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "stop"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, plain.statusCode(), "a form post from another site must not stop the run");
+            assertEquals(0, stops.get());
+            assertEquals(202, stop(server).statusCode());
+            assertEquals(1, stops.get());
+            server.trainingEnded();
+            assertEquals(200, stop(server).statusCode());
+            assertEquals(1, stops.get(), "after training, Stop closes the page instead");
+            server.awaitClose(); // returns at once: Close was pressed
+        }
+    }
+
+    @Test
+    void aPageGetsEveryEventFromTheStartThenLiveOnes() throws Exception {
+        try (LiveServer server = LiveServer.start(tmp.resolve("model.zip"), 0, () -> { })) {
+            server.listener().ended("completed", "replayed");
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "events")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+            try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                assertEquals("event: end", next(events, "event:"));
+                assertTrue(next(events, "data:").contains("replayed"));
+                server.listener().ended("stopped", "live");
+                assertEquals("event: end", next(events, "event:"));
+                assertTrue(next(events, "data:").contains("\"live\""));
+            }
+        }
+    }
+
+    private static String next(BufferedReader reader, String prefix) throws Exception {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        throw new AssertionError("the stream ended before a line starting " + prefix);
+    }
+
+    private static HttpResponse<String> stop(LiveServer server) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "stop")).header(LiveServer.STOP_HEADER, "stop")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
