@@ -9,15 +9,6 @@ package dev.convnet.app;
  */
 public record LayerParameters(String layer, float[] kernel, float[] bias) {
 
-    /** Root mean square of {@code values}; 0 for none. */
-    public static double rms(float[] values) {
-        double sum = 0;
-        for (float v : values) {
-            sum += (double) v * v;
-        }
-        return values.length == 0 ? 0 : Math.sqrt(sum / values.length);
-    }
-
     /** {@code after - before}, element by element. */
     public static float[] difference(float[] after, float[] before) {
         float[] d = new float[after.length];

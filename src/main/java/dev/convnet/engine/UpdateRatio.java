@@ -4,8 +4,8 @@ package dev.convnet.engine;
  * How far one training step moved a layer's weights, relative to the weights:
  * {@code ‖w_after − w_before‖₂ / ‖w_after‖₂} over the layer's kernel (bias excluded). Equal to
  * the ratio of the two root mean squares, which is what DL4J's training UI charts as the
- * update:parameter ratio (about 1e-3 is healthy; near 1e-1 says the learning rate is too high;
- * cs231n, "Neural Networks Part 3", ratio of weights:updates).
+ * update:parameter ratio (about 1e-3 is healthy; far above it, the learning rate is likely too
+ * high, far below, too low: Stanford CS231n's notes, "Neural Networks Part 3", ratio of weights:updates).
  *
  * @param layer the layer's name, as in the graph ({@code conv2d}, ..., {@code dense} for listing 8-1)
  * @param ratio the ratio, 0 when the weights are all zero

@@ -23,6 +23,12 @@ import java.util.concurrent.CountDownLatch;
 public final class LiveServer implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final long KEEP_ALIVE_MILLIS = 15_000;
+    /**
+     * The shortest time between two writes to a page: a page that drew each of an epoch's 200
+     * points as it came would wake this stream's thread, the browser and its redraw that many
+     * times on the cores training runs on; 4 writes a second still look live.
+     */
+    static final long WRITE_INTERVAL_MILLIS = 250;
     static final String STOP_HEADER = "X-Convnet-Action";
 
     private final LiveFeed feed;
@@ -121,7 +127,12 @@ public final class LiveServer implements AutoCloseable {
         out.flush();
         streams.incrementAndGet();
         try {
+            long lastWrite = 0;
             while (true) {
+                long early = lastWrite + WRITE_INTERVAL_MILLIS - System.currentTimeMillis();
+                if (early > 0 && !feed.isClosed()) {
+                    Thread.sleep(early); // events gather in the feed meanwhile and go out in one write
+                }
                 List<LiveFeed.Event> batch = feed.after(last, KEEP_ALIVE_MILLIS);
                 if (batch.isEmpty() && feed.isClosed()) {
                     break; // every event, the run's end included, has gone out
@@ -137,6 +148,7 @@ public final class LiveServer implements AutoCloseable {
                     last = batch.get(batch.size() - 1).id();
                 }
                 out.flush();
+                lastWrite = System.currentTimeMillis();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

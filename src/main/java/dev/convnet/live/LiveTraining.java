@@ -18,6 +18,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A training run as events for the live page, made on the training thread and appended to a
@@ -27,13 +33,14 @@ import java.util.Map;
  * DL4J's training UI showed it) about {@link #RATIOS_PER_EPOCH} times an epoch, measured by the
  * engine as it applies that step (no copy of the weights). After each
  * epoch, the confusion matrix of the first {@link #SAMPLE} test images and a strip of the ones
- * it misreads.
+ * it misreads (predicted on the training thread, drawn and sent from another).
  */
 public final class LiveTraining implements TrainingListener {
     static final int POINTS_PER_EPOCH = 200;
-    static final int RATIOS_PER_EPOCH = 4;
+    static final int RATIOS_PER_EPOCH = 10;
     static final int SAMPLE = 1000;
     static final int MISREAD_SHOWN = 16;
+    private static final int ENCODING_WAIT_SECONDS = 10;
 
     private final LiveFeed feed;
     private final ObjectMapper json = new ObjectMapper();
@@ -45,6 +52,8 @@ public final class LiveTraining implements TrainingListener {
     private int pointEvery;
     private int ratioEvery;
     private boolean measuring;
+    private ExecutorService encoder;
+    private Future<?> encoding;
 
     LiveTraining(LiveFeed feed) {
         this.feed = feed;
@@ -112,8 +121,36 @@ public final class LiveTraining implements TrainingListener {
         doc.put("learningRate", state.settings().learningRate());
         publish("epoch", doc);
         if (probe != null) {
-            publish("evaluation", evaluation(record.epoch()));
+            LabeledImages images = sample();
+            EvaluationResult result = probe.evaluate(images); // on this thread: the engine belongs to it
+            int epochDone = record.epoch();
+            encoding = encoder().submit(() -> publish("evaluation", evaluation(epochDone, images, result)));
         }
+    }
+
+    /** The first {@link #SAMPLE} test images. */
+    private LabeledImages sample() {
+        if (sample == null) {
+            LabeledImages test = probe.testImages();
+            sample = test.size() <= SAMPLE ? test : test.splitAt(SAMPLE).first();
+        }
+        return sample;
+    }
+
+    /**
+     * The thread that draws the misread strip and writes the evaluation's JSON, so that the
+     * training thread spends on an epoch's evaluation only the forward pass (the first PNG also
+     * starts Java2D and its fonts: about 0.1 s).
+     */
+    private ExecutorService encoder() {
+        if (encoder == null) {
+            encoder = Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(task, "live-page-evaluation");
+                t.setDaemon(true); // never keeps convnet running
+                return t;
+            });
+        }
+        return encoder;
     }
 
     @Override
@@ -123,15 +160,22 @@ public final class LiveTraining implements TrainingListener {
 
     /** How the run ended, as the console says it (the page shows it and stops listening). */
     public void ended(String outcome, String message) {
+        if (encoder != null) { // the last epoch's evaluation goes out before the end
+            try {
+                encoding.get(ENCODING_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // the page lacks that one evaluation; the run's end still reaches it
+            }
+            encoder.shutdown();
+            encoder = null;
+        }
         publish("end", Map.of("outcome", outcome, "message", message));
     }
 
-    private Map<String, Object> evaluation(int epoch) {
-        if (sample == null) {
-            LabeledImages test = probe.testImages();
-            sample = test.size() <= SAMPLE ? test : test.splitAt(SAMPLE).first();
-        }
-        EvaluationResult result = probe.evaluate(sample);
+    /** The evaluation event: confusion counts and a strip of the first misread digits (off the training thread). */
+    private static Map<String, Object> evaluation(int epoch, LabeledImages sample, EvaluationResult result) {
         List<Gallery.Tile> misread = new ArrayList<>();
         int wrong = 0;
         for (int i = 0; i < sample.size(); i++) {
