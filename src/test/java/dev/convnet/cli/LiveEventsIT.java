@@ -47,12 +47,12 @@ class LiveEventsIT {
         Path model = Files.createDirectories(tmp.resolve("models")).resolve("model.zip");
         int port = freePort();
         // 640 images in batches of 16: 40 steps an epoch, 2 epochs
-        CompletableFuture<CliTest.Run> training = CompletableFuture.supplyAsync(() -> CliTest.run("train", "--epochs", "2",
+        CompletableFuture<InProcessCli.Run> training = CompletableFuture.supplyAsync(() -> InProcessCli.run("train", "--epochs", "2",
                 "--batch", "16", "--seed", "5", "--data", data.toString(), "-o", model.toString(), "--live", "--port",
                 String.valueOf(port)));
         List<Event> events = readUntilEnd(port, training);
         closePage(port);
-        CliTest.Run run = training.get(120, TimeUnit.SECONDS);
+        InProcessCli.Run run = training.get(120, TimeUnit.SECONDS);
         assertEquals(0, run.exit(), run.err());
 
         List<Event> ratios = events.stream().filter(e -> e.type().equals("ratios")).toList();
@@ -89,7 +89,7 @@ class LiveEventsIT {
     }
 
     /** The event stream as a browser reads it, until the run's end event. */
-    private static List<Event> readUntilEnd(int port, CompletableFuture<CliTest.Run> training) throws Exception {
+    private static List<Event> readUntilEnd(int port, CompletableFuture<InProcessCli.Run> training) throws Exception {
         HttpResponse<java.io.InputStream> response = null;
         for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); response == null; ) {
             try {
