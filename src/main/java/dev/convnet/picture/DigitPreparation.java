@@ -56,19 +56,24 @@ public final class DigitPreparation {
     }
 
     private static PreparedDigit prepare(BufferedImage image, int orientation) {
-        RawSamples samples = RawSamples.of(image);
-        RawSamples upright = samples.with(Orientation.upright(samples.grey, orientation),
-                Orientation.upright(samples.alpha, orientation), upright(samples.colour, orientation));
-        Plane canvas = Transparency.canvasInk(upright);
-        Plane ink = canvas != null ? InkSeparation.separate(canvas) : paperInk(upright);
-        if (ink == null) {
-            return PreparedDigit.none("the picture is blank or nearly so; draw or photograph a digit");
-        }
-        Plane digit = DigitCrop.crop(ink);
+        Plane ink = ink(upright(RawSamples.of(image), orientation));
+        Plane digit = ink == null ? null : DigitCrop.crop(ink);
         if (digit == null) {
             return PreparedDigit.none("the picture is blank or nearly so; draw or photograph a digit");
         }
         return PreparedDigit.of(MnistFrame.frame(StrokeWidth.normalise(StrokeWidth.fit(digit))));
+    }
+
+    /** Stage 2 on every plane. (The stages are package-private for the per-stage benchmark.) */
+    static RawSamples upright(RawSamples samples, int orientation) {
+        return samples.with(Orientation.upright(samples.grey, orientation),
+                Orientation.upright(samples.alpha, orientation), upright(samples.colour, orientation));
+    }
+
+    /** Stages 3 to 5: the ink, on an exact 0 background, or null when there is none. */
+    static Plane ink(RawSamples upright) {
+        Plane canvas = Transparency.canvasInk(upright);
+        return canvas != null ? InkSeparation.separate(canvas) : paperInk(upright);
     }
 
     /**

@@ -43,29 +43,42 @@ final class PaperLight {
      */
     static Plane inkContrast(RawSamples samples, boolean lightPaper) {
         Plane[] channels = samples.colour == null ? new Plane[] {samples.grey} : samples.colour;
+        int w = samples.grey.width;
+        int h = samples.grey.height;
         Plane[] paper = new Plane[channels.length];
         for (int c = 0; c < channels.length; c++) {
             paper[c] = paper(channels[c], lightPaper);
         }
-        Plane out = new Plane(samples.grey.width, samples.grey.height);
-        for (int i = 0; i < out.values.length; i++) {
-            // one scale for every channel: the paper's brightest (ratio) or the room left above its darkest
-            float scale = lightPaper ? 0 : 1;
-            for (Plane p : paper) {
-                scale = lightPaper ? Math.max(scale, p.values[i]) : Math.min(scale, p.values[i]);
-            }
-            scale = lightPaper ? Math.max(scale, 1e-3f) : Math.max(1 - scale, 1e-3f);
-            float v = 0;
+        // The small estimate is enlarged row by row as it is used (bilinear, as Resample enlarges): no
+        // full-size copy per channel.
+        Bilinear across = new Bilinear(paper[0].width, w);
+        Bilinear down = new Bilinear(paper[0].height, h);
+        float[][] paperRow = new float[channels.length][w];
+        Plane out = new Plane(w, h);
+        for (int y = 0; y < h; y++) {
             for (int c = 0; c < channels.length; c++) {
-                float d = channels[c].values[i] - paper[c].values[i];
-                v = Math.max(v, (lightPaper ? -d : d) / scale);
+                across.row(paper[c], down.low[y], down.high[y], down.fraction[y], paperRow[c]);
             }
-            out.values[i] = Math.min(1f, v);
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                // one scale for every channel: the paper's brightest (ratio) or the room left above its darkest
+                float scale = lightPaper ? 0 : 1;
+                for (float[] p : paperRow) {
+                    scale = lightPaper ? Math.max(scale, p[x]) : Math.min(scale, p[x]);
+                }
+                scale = lightPaper ? Math.max(scale, 1e-3f) : Math.max(1 - scale, 1e-3f);
+                float v = 0;
+                for (int c = 0; c < channels.length; c++) {
+                    float d = channels[c].values[i] - paperRow[c][x];
+                    v = Math.max(v, (lightPaper ? -d : d) / scale);
+                }
+                out.values[i] = Math.min(1f, v);
+            }
         }
         return out;
     }
 
-    /** The paper under each pixel of one channel, at its size. */
+    /** The paper under one channel, at the estimate's size (at most {@link #ESTIMATE_SIDE} on the longer side). */
     private static Plane paper(Plane grey, boolean lightPaper) {
         int factor = Math.max(1, (Math.max(grey.width, grey.height) + ESTIMATE_SIDE - 1) / ESTIMATE_SIDE);
         Plane small = Resample.to(grey, Math.max(1, grey.width / factor), Math.max(1, grey.height / factor));
@@ -81,8 +94,41 @@ final class PaperLight {
             float f = filled.values[i];
             smooth.values[i] = lightPaper ? Math.min(smooth.values[i], f) : Math.max(smooth.values[i], f);
         }
-        Plane estimate = smooth.crop(pad, pad, pad + small.width, pad + small.height);
-        return Resample.to(estimate, grey.width, grey.height);
+        return smooth.crop(pad, pad, pad + small.width, pad + small.height);
+    }
+
+    /** Bilinear enlargement from n to m samples, sample centres aligned and edges clamped, as {@link Resample}'s. */
+    private static final class Bilinear {
+        final int[] low;
+        final int[] high;
+        final float[] fraction;
+
+        Bilinear(int n, int m) {
+            low = new int[m];
+            high = new int[m];
+            fraction = new float[m];
+            double scale = (double) n / m;
+            for (int j = 0; j < m; j++) {
+                double at = (j + 0.5) * scale - 0.5;
+                int i0 = (int) Math.floor(at);
+                fraction[j] = (float) (at - i0);
+                low[j] = Math.max(0, Math.min(n - 1, i0));
+                high[j] = Math.max(0, Math.min(n - 1, i0 + 1));
+            }
+        }
+
+        /** One enlarged row between rows {@code y0} and {@code y1} of {@code small}, {@code fy} of the way. */
+        void row(Plane small, int y0, int y1, float fy, float[] out) {
+            int a = y0 * small.width;
+            int b = y1 * small.width;
+            float[] s = small.values;
+            for (int x = 0; x < out.length; x++) {
+                float f = fraction[x];
+                float top = (1 - f) * s[a + low[x]] + f * s[a + high[x]];
+                float bottom = (1 - f) * s[b + low[x]] + f * s[b + high[x]];
+                out[x] = (1 - fy) * top + fy * bottom;
+            }
+        }
     }
 
     /**

@@ -53,6 +53,9 @@ public final class PictureKinds {
         mnistKind(out, kinds, "shadow-170", "jpg", i -> DigitPictures.jpeg(rgb(DigitPictures.shadowed(scan(test, i, 235, 30), 170f / 235, 0.7f - 0.004f * i)), false));
         mnistKind(out, kinds, "vignette", "jpg", i -> DigitPictures.jpeg(rgb(DigitPictures.vignetted(scan(test, i, 240, 30), 0.55f)), false));
         mnistKind(out, kinds, "pencil-150", "png", i -> png(rgb(scan(test, i, 255, 150))));
+        mnistKind(out, kinds, "chalk-on-dark-board", "jpg", i -> DigitPictures.jpeg(rgb(scan(test, i, 40, 230)), false));
+        mnistKind(out, kinds, "blue-chalk-luma-of-board", "png", i -> png(DigitPictures.coloured(scan(test, i, 0, 255), 0x46484A, 0x3C3CBE)));
+        mnistKind(out, kinds, "dark-ink-on-dark-board", "jpg", i -> DigitPictures.jpeg(rgb(scan(test, i, 95, 10)), false));
         penKind(out, kinds, "pen-written-normal-35-60px", new int[] {35, 45, 60});
         penKind(out, kinds, "pen-thin-3-6px", new int[] {3, 4, 5, 6});
         penKind(out, kinds, "pen-marker-100-150px", new int[] {100, 125, 150});
@@ -62,6 +65,7 @@ public final class PictureKinds {
         Files.write(blanks.resolve("transparent-blank.png"), png(new BufferedImage(300, 300, BufferedImage.TYPE_INT_ARGB)));
         Files.write(blanks.resolve("shadowed-paper-blank.jpg"), DigitPictures.jpeg(rgb(DigitPictures.shadowed(grid(400, 235), 170f / 235, 0.5f)), false));
         Files.write(blanks.resolve("vignetted-paper-blank.jpg"), DigitPictures.jpeg(rgb(DigitPictures.vignetted(grid(400, 240), 0.5f)), false));
+        Files.write(blanks.resolve("vignetted-board-blank.jpg"), DigitPictures.jpeg(rgb(DigitPictures.vignetted(grid(400, 60), 0.4f)), false));
         System.out.println("kinds written to " + out + ": " + String.join(" ", kinds));
         if (args.length > 1) {
             time(out, Path.of(args[1]));
