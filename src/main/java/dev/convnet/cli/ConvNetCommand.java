@@ -39,7 +39,20 @@ public final class ConvNetCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose train, evaluate, summary, predict, activations, import, export or serve");
+        throw new ParameterException(spec.commandLine(), "missing command: choose " + commandChoices(spec));
+    }
+
+    /** The registered subcommands but help, as "a, b or c": read from the spec so the list cannot drift. */
+    static String commandChoices(CommandLine.Model.CommandSpec spec) {
+        java.util.List<String> names = spec.subcommands().values().stream()
+                .map(sub -> sub.getCommandName())
+                .filter(name -> !"help".equals(name))
+                .distinct()
+                .toList();
+        if (names.size() == 1) {
+            return names.get(0);
+        }
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 
     /** The smallest Java heap convnet starts with, in MiB; its own data needs far more for any real input. */

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
-/** The MODEL argument of the commands that read a saved model: a usage error when the file is missing. */
+/** The MODEL argument of the commands that read a saved model: a usage error when the file is missing or a directory. */
 final class SavedModelFile {
     private SavedModelFile() {
     }
@@ -14,6 +14,12 @@ final class SavedModelFile {
     /** {@code file}, checked to exist; a TensorFlow SavedModel directory is answered with how to convert it. */
     static Path check(CommandSpec spec, Path file) {
         KerasReader.refuseSavedModel(file);
+        if (Files.isDirectory(file)) {
+            // `evaluate models` was answered "not found" although the folder is right there.
+            throw new ParameterException(spec.commandLine(), "model file " + file + " is a directory: pass a model "
+                    + ".zip, .keras or .h5 file in it (e.g. " + file.resolve("model.zip")
+                    + "); 'convnet serve' is the command that takes a folder of models");
+        }
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), "model file " + file + " not found");
         }

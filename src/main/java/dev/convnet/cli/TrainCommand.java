@@ -124,7 +124,8 @@ public final class TrainCommand implements Callable<Integer> {
     int tensorboardEvery;
 
     @Option(names = "--live", description = "Show the run on a page at http://127.0.0.1:PORT/ while it trains "
-            + "(curves, confusion matrix, misread digits, a Stop button); it stays after training until Ctrl-C.")
+            + "(curves, confusion matrix, misread digits, a Stop button); it stays after training until Ctrl-C or its Close "
+            + "button, either of which then exits 0.")
     boolean live;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "8090",
@@ -182,7 +183,11 @@ public final class TrainCommand implements Callable<Integer> {
                     page.trainingEnded();
                     (json ? err : out).println("The live page stays at " + page.url() + " until Ctrl-C (or Close on the page).");
                     (json ? err : out).flush();
-                    awaitClose(page);
+                    // The run succeeded and is saved: Ctrl-C or SIGTERM now only closes the page, and the
+                    // exit stays 0 so that `train --live && next-step` goes on (the JVM's default gave 130/143).
+                    try (StopOnSignal signals = StopOnSignal.whileServing(page::release, err)) {
+                        awaitClose(page);
+                    }
                 }
             }
             return ending.code();

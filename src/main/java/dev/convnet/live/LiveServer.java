@@ -90,7 +90,12 @@ public final class LiveServer implements AutoCloseable {
         trainingEnded = true;
     }
 
-    /** Waits until the page's Close (or {@link #close()}). */
+    /** Ends {@link #awaitClose} as the page's Close does (a signal once training is over). */
+    public void release() {
+        closed.countDown();
+    }
+
+    /** Waits until the page's Close, {@link #release()} or {@link #close()}. */
     public void awaitClose() throws InterruptedException {
         closed.await();
     }

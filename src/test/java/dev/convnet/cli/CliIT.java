@@ -83,6 +83,28 @@ public class CliIT {
     }
 
     @Test
+    void missingCommandListsEveryRegisteredCommand() {
+        Run none = run();
+        assertUsageError(none, "missing command: choose train, evaluate, summary, history, predict, activations, import, export or serve");
+        for (String name : ConvNet.commandLine().getSubcommands().keySet()) {
+            if (!name.equals("help")) {
+                assertTrue(none.err().contains(name), name + " is missing from: " + none.err());
+            }
+        }
+    }
+
+    @Test
+    void aDirectoryGivenAsModelSaysSoAndWhatToPass() throws IOException {
+        Path models = Files.createDirectory(tmp.resolve("models"));
+        for (String command : List.of("evaluate", "summary", "history")) {
+            Run run = run(command, models.toString());
+            assertUsageError(run, "model file " + models + " is a directory: pass a model .zip, .keras or .h5 file");
+            assertTrue(run.err().contains("'convnet serve' is the command that takes a folder of models"), run.err());
+            assertFalse(run.err().contains("not found"), run.err());
+        }
+    }
+
+    @Test
     void corruptModelIsOneLineFailureWithoutStackTrace() throws IOException {
         Path bad = Files.writeString(tmp.resolve("bad.zip"), "this is not a model");
         Run result = run("evaluate", bad.toString(), "--data", TestData.mnist().toString());

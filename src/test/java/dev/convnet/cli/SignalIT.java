@@ -114,6 +114,35 @@ class SignalIT {
         new ModelStore().load(model);
     }
 
+    /**
+     * Once training has finished and saved, the page stays until Ctrl-C; that signal then only closes the page:
+     * the run succeeded, so the exit is 0 ({@code train --live && next-step} goes on), not 143.
+     */
+    @Test
+    void aSignalWhileOnlyTheLivePageStaysExitsZero() throws Exception {
+        Path model = tmp.resolve("m.zip");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+                "dev.convnet.ConvNet", "train", "--epochs", "1", "--seed", "4", "--data", data.toString(),
+                "--output", model.toString(), "--live", "--port", "0").redirectErrorStream(true).start();
+        StringBuilder printed = new StringBuilder();
+        try (java.io.BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                printed.append(line).append('\n');
+                if (line.startsWith("The live page stays at ")) {
+                    kill(process.pid());
+                }
+            }
+        }
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "child still running");
+        String output = printed.toString();
+        assertTrue(output.contains("The live page stays at "), output);
+        assertEquals(0, process.exitValue(), output);
+        assertFalse(output.contains("\tat "), "no stack trace: " + output);
+        new ModelStore().load(model);
+    }
+
     /** A convnet JVM whose merged stdout and stderr are collected, and that creates {@code pauseSignal} when it pauses. */
     private static final class Child {
         final Process process;
