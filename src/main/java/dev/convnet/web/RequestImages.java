@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts) {
     private static final Logger LOG = LoggerFactory.getLogger(RequestImages.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A too-large body up to this many times the limit is read and dropped, so its 413 arrives (see discardBody). */
+    private static final int DISCARDED_BODY_FACTOR = 4;
 
     /**
      * The pictures' encoded bytes, in order.
@@ -50,6 +52,7 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
     Images read(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBodyBytes) {
+            discardBody(ctx, declared);
             throw HttpProblem.tooLarge(tooLargeBody(declared));
         }
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT).strip();
@@ -69,6 +72,26 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
             return new Images(formFields(body), false);
         }
         return new Images(List.of(body), false);
+    }
+
+    /**
+     * Reads and drops a too-large body of at most {@value #DISCARDED_BODY_FACTOR} times the limit before
+     * the 413 is sent: a connection closed with request bytes still unread is reset by TCP, and a client
+     * still sending its body may then lose the answer. Larger bodies are not read (the connection
+     * closes after the answer); the body's deadline bounds the time either way.
+     */
+    private void discardBody(Context ctx, long declared) {
+        if (declared > DISCARDED_BODY_FACTOR * maxBodyBytes) {
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] sink = new byte[64 * 1024];
+            while (in.read(sink) >= 0) {
+                // dropped
+            }
+        } catch (IOException | RuntimeException e) {
+            // the 413 stands
+        }
     }
 
     private byte[] body(Context ctx) {
