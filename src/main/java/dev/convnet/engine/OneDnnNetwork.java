@@ -256,22 +256,19 @@ public final class OneDnnNetwork implements AutoCloseable {
         plan.forward();
         StepResult result = plan.softmaxCrossEntropy(classes, rows, from);
         plan.backward();
-        if (measureNext) {
-            List<UpdateRatio> measured = new ArrayList<>();
-            for (int i = 0; i < slots.length; i++) {
-                if (slots[i].isBound()) {
-                    double[] squares = slots[i].get().rmsPropUpdateMeasured(learningRate, rho, epsilon);
+        List<UpdateRatio> measured = measureNext ? new ArrayList<>() : null;
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i].isBound()) {
+                slots[i].get().rmsPropUpdate(learningRate, rho, epsilon);
+                if (measured != null) {
+                    double[] squares = slots[i].get().lastUpdateSquares(learningRate, epsilon);
                     measured.add(UpdateRatio.of(spec.layers().get(i).name(), squares[0], squares[1]));
                 }
             }
+        }
+        if (measured != null) {
             updateRatios = List.copyOf(measured);
             measureNext = false;
-        } else {
-            for (ParameterSlot slot : slots) {
-                if (slot.isBound()) {
-                    slot.get().rmsPropUpdate(learningRate, rho, epsilon);
-                }
-            }
         }
         steps++;
         weightsVersion++;
@@ -279,8 +276,8 @@ public final class OneDnnNetwork implements AutoCloseable {
     }
 
     /**
-     * Asks the next {@link #trainStep} to measure each layer's {@link UpdateRatio} in the loop
-     * that applies the update (two more multiply-adds a weight), with no copy of the weights and no sync.
+     * Asks the next {@link #trainStep} to measure each layer's {@link UpdateRatio} from the update it
+     * applies (one more pass over the layer's own arrays), with no copy of the weights and no sync.
      */
     public void measureNextUpdate() {
         requireOwnerThread();

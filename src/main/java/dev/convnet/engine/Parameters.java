@@ -102,14 +102,12 @@ final class Parameters {
     }
 
     /**
-     * As {@link #rmsPropUpdate}, with the same weights to the bit, also returning the weights'
-     * {@code {Σ update², Σ w_after²}} (in double; padding is zero in both, so the sums are those of
-     * the plain layout).
+     * The weights' {@code {Σ update², Σ w²}} (in double) of the step {@link #rmsPropUpdate} just
+     * applied, recomputed from its gradient and cache with the same float arithmetic; padding is zero
+     * in both, so the sums are those of the plain layout.
      */
-    double[] rmsPropUpdateMeasured(float lr, float rho, float eps) {
-        double[] squares = weightValues.rmsPropUpdateMeasured(lr, rho, eps);
-        biasValues.rmsPropUpdate(lr, rho, eps);
-        return squares;
+    double[] lastUpdateSquares(float lr, float eps) {
+        return weightValues.lastUpdateSquares(lr, eps);
     }
 
     private void fromPlain(engine eng, stream s, float[] plain, float[] target) {
@@ -167,26 +165,15 @@ final class Parameters {
             publish();
         }
 
-        /** The same update in a loop of its own (the hot one stays lean), summing squares as it goes. */
-        double[] rmsPropUpdateMeasured(float lr, float rho, float eps) {
-            gradientBuffer.get(0, gradient);
-            float keep = 1 - rho;
-            float[] w = values;
-            float[] c = cache;
-            float[] g = gradient;
+        /** {Σ update², Σ w²} of the last update: a pass of its own, so the update's loop stays lean. */
+        double[] lastUpdateSquares(float lr, float eps) {
             double updateSquares = 0;
             double weightSquares = 0;
-            for (int i = 0; i < w.length; i++) {
-                float gi = g[i];
-                float ci = rho * c[i] + keep * gi * gi;
-                c[i] = ci;
-                float update = lr * gi / ((float) Math.sqrt(ci) + eps);
-                float wi = w[i] - update; // what `w[i] -= update` stores: Java's float arithmetic is strict
-                w[i] = wi;
+            for (int i = 0; i < values.length; i++) {
+                float update = lr * gradient[i] / ((float) Math.sqrt(cache[i]) + eps); // as rmsPropUpdate subtracted it
                 updateSquares += (double) update * update;
-                weightSquares += (double) wi * wi;
+                weightSquares += (double) values[i] * values[i];
             }
-            publish();
             return new double[] {updateSquares, weightSquares};
         }
     }
