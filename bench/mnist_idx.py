@@ -1,5 +1,5 @@
-"""Reads an IDX file (MNIST's format) into a numpy array: the one IDX reader of the Python
-references and benchmarks (bench/keras_reference.py, bench/pytorch_reference.py,
+"""Reads an IDX file (MNIST's format) into a numpy array, and says which pixels a Keras model takes:
+the one IDX reader of the Python references and benchmarks (bench/keras_reference.py, bench/pytorch_reference.py,
 bench/keras_tensorboard.py, bench/keras_reference_model.py, scripts/interop-reference.py,
 scripts/make-keras-fixtures.py), which read the same files as convnet rather than downloading the
 data set. Format: LeCun et al., "THE MNIST DATABASE of handwritten digits" (a big-endian header of
@@ -18,3 +18,13 @@ def read_idx(path):
     ndim = data[3]
     dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def takes_raw_pixels(model):
+    """Whether a Keras model takes MNIST's 0-255 pixels rather than pixels / 255: its first layer
+    after its input and augmentation is Rescaling (the book's habit from section 8.2 on)."""
+    for layer in model.layers:
+        name = type(layer).__name__
+        if name != "InputLayer" and not name.startswith("Random"):
+            return name == "Rescaling"
+    return False

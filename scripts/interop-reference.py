@@ -30,17 +30,7 @@ import numpy as np  # noqa: E402
 
 # The one IDX reader of the references lives with the benchmarks; this script runs from scripts/.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
-from mnist_idx import read_idx  # noqa: E402
-
-
-
-def takes_raw_pixels(model):
-    """A model whose first layer after its input and augmentation is Rescaling takes 0-255 pixels."""
-    for layer in model.layers:
-        name = type(layer).__name__
-        if name != "InputLayer" and not name.startswith("Random"):
-            return name == "Rescaling"
-    return False
+from mnist_idx import read_idx, takes_raw_pixels  # noqa: E402
 
 
 def run(mode, model_path, weights, x, y, out):

@@ -40,7 +40,7 @@ from keras import layers  # noqa: E402
 # Listing 8-1 has one definition, shared with the benchmarks; this script runs from scripts/.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 import book_model  # noqa: E402
-from mnist_idx import read_idx  # noqa: E402
+from mnist_idx import read_idx, takes_raw_pixels  # noqa: E402
 
 PREDICTED_IMAGES = 100
 
@@ -203,15 +203,6 @@ SPELLINGS = [("keras-io-dropout", keras_io_dropout, ("keras",)), ("dropout-anywh
              ("batchnorm", batchnorm, ("keras", "h5")), ("batchnorm-after-relu", batchnorm_after_relu, ("keras",)),
              ("augmentation", augmentation, ("keras",))]
 SPELLING_IMAGES = 4000
-
-
-def takes_raw_pixels(model):
-    """A model whose first layer after its augmentation is Rescaling takes 0-255 pixels."""
-    for layer in model.layers:
-        name = type(layer).__name__
-        if name != "InputLayer" and not name.startswith("Random"):
-            return name == "Rescaling"
-    return False
 
 
 def ends_in_logits(model):
