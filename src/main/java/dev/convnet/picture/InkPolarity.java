@@ -21,7 +21,7 @@ final class InkPolarity {
      * @return true when the ink is darker than the board
      */
     static boolean darkInk(RawSamples samples, Plane dark, float darkThreshold, Plane light, float lightThreshold) {
-        Plane[] channels = samples.colour == null ? new Plane[] {samples.grey} : samples.colour;
+        Plane[] channels = samples.channels();
         return standsOut(channels, dark, darkThreshold, -1) > standsOut(channels, light, lightThreshold, 1);
     }
 

@@ -42,12 +42,13 @@ final class PaperLight {
      * @param lightPaper dark ink on light paper (true) or light ink on a dark board (false)
      */
     static Plane inkContrast(RawSamples samples, boolean lightPaper) {
-        Plane[] channels = samples.colour == null ? new Plane[] {samples.grey} : samples.colour;
+        Plane[] channels = samples.channels();
+        Plane[] small = samples.shrunk(ESTIMATE_SIDE);
         int w = samples.grey.width;
         int h = samples.grey.height;
         Plane[] paper = new Plane[channels.length];
         for (int c = 0; c < channels.length; c++) {
-            paper[c] = paper(channels[c], lightPaper);
+            paper[c] = paper(small[c], lightPaper);
         }
         // The small estimate is enlarged row by row as it is used (bilinear, as Resample enlarges): no
         // full-size copy per channel.
@@ -78,10 +79,8 @@ final class PaperLight {
         return out;
     }
 
-    /** The paper under one channel, at the estimate's size (at most {@link #ESTIMATE_SIDE} on the longer side). */
-    private static Plane paper(Plane grey, boolean lightPaper) {
-        int factor = Math.max(1, (Math.max(grey.width, grey.height) + ESTIMATE_SIDE - 1) / ESTIMATE_SIDE);
-        Plane small = Resample.to(grey, Math.max(1, grey.width / factor), Math.max(1, grey.height / factor));
+    /** The paper under one channel, from that channel at the estimate's size (at most {@link #ESTIMATE_SIDE} on the longer side). */
+    private static Plane paper(Plane small, boolean lightPaper) {
         int r = Math.max(2, Math.round(WINDOW * Math.max(small.width, small.height)));
         int blur = Math.max(1, r / 2);
         int pad = r + blur;
@@ -144,31 +143,32 @@ final class PaperLight {
         }
         int w = p.width + 2 * pad;
         int h = p.height + 2 * pad;
-        Plane out = new Plane(w, h);
-        for (int y = 0; y < h; y++) {
-            int sy = y - pad;
-            for (int x = 0; x < w; x++) {
-                int sx = x - pad;
-                out.values[y * w + x] = Math.max(min, Math.min(max, reflected(p, sx, sy)));
+        float[] out = new float[w * h];
+        // the picture's rows, each carried on sideways; then those whole rows carried on up and down
+        // (reflecting a corner across, then down, is the same as down, then across); clamped last
+        for (int y = 0; y < p.height; y++) {
+            int row = (y + pad) * w;
+            System.arraycopy(p.values, y * p.width, out, row + pad, p.width);
+            for (int x = 0; x < pad; x++) {
+                int d = Math.min(pad - x, p.width - 1);
+                out[row + x] = 2 * out[row + pad] - out[row + pad + d];
+                int right = pad + p.width - 1;
+                out[row + right + pad - x] = 2 * out[row + right] - out[row + right - d];
             }
         }
-        return out;
-    }
-
-    private static float reflected(Plane p, int x, int y) {
-        if (x < 0 || x >= p.width) {
-            int edge = x < 0 ? 0 : p.width - 1;
-            int d = Math.min(Math.abs(x - edge), p.width - 1);
-            int mirror = x < 0 ? d : p.width - 1 - d;
-            return 2 * reflected(p, edge, y) - reflected(p, mirror, y);
+        for (int y = 0; y < pad; y++) {
+            int d = Math.min(pad - y, p.height - 1);
+            int top = pad;
+            int bottom = pad + p.height - 1;
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = 2 * out[top * w + x] - out[(top + d) * w + x];
+                out[(bottom + pad - y) * w + x] = 2 * out[bottom * w + x] - out[(bottom - d) * w + x];
+            }
         }
-        if (y < 0 || y >= p.height) {
-            int edge = y < 0 ? 0 : p.height - 1;
-            int d = Math.min(Math.abs(y - edge), p.height - 1);
-            int mirror = y < 0 ? d : p.height - 1 - d;
-            return 2 * p.at(x, edge) - p.at(x, mirror);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.max(min, Math.min(max, out[i]));
         }
-        return p.at(x, y);
+        return new Plane(w, h, out);
     }
 
     static float borderMedian(Plane p) {

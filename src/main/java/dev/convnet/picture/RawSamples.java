@@ -2,6 +2,8 @@ package dev.convnet.picture;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
@@ -41,6 +43,29 @@ final class RawSamples {
         this.colour = colour;
     }
 
+    /** {@link #shrunk}'s planes and the side they were made for: made once, though both ink polarities ask. */
+    private Plane[] shrunk;
+    private int shrunkSide;
+
+    /** The planes ink is looked for in: R, G and B for a coloured picture, grey alone for a grey one. */
+    Plane[] channels() {
+        return colour == null ? new Plane[] {grey} : colour;
+    }
+
+    /** {@link #channels()} area-averaged to at most {@code side} pixels on the longer side (by a whole factor). */
+    Plane[] shrunk(int side) {
+        if (shrunk == null || shrunkSide != side) {
+            int factor = Math.max(1, (Math.max(grey.width, grey.height) + side - 1) / side);
+            Plane[] channels = channels();
+            shrunk = new Plane[channels.length];
+            for (int c = 0; c < channels.length; c++) {
+                shrunk[c] = Resample.to(channels[c], Math.max(1, grey.width / factor), Math.max(1, grey.height / factor));
+            }
+            shrunkSide = side;
+        }
+        return shrunk;
+    }
+
     /** The same samples with the planes replaced (turned upright, or flattened). */
     RawSamples with(Plane grey, Plane alpha, Plane[] colour) {
         return new RawSamples(grey, alpha, colour);
@@ -52,57 +77,84 @@ final class RawSamples {
         int factor = Math.max(1, (Math.max(w, h) + WORKING_SIDE - 1) / WORKING_SIDE);
         int ow = (w + factor - 1) / factor;
         int oh = (h + factor - 1) / factor;
-        ColorModel cm = image.getColorModel();
-        boolean hasAlpha = cm.hasAlpha();
-        float[] greySum = new float[ow * oh];
-        float[] alphaSum = new float[ow * oh];
-        float[] count = new float[ow * oh];
-        float[] rowGrey = new float[w];
-        float[] rowAlpha = new float[w];
+        boolean hasAlpha = image.getColorModel().hasAlpha();
         Row reader = Row.of(image);
-        float[][] rowColour = reader.hasColour() ? new float[3][w] : null;
-        float[][] colourSum = rowColour == null ? null : new float[3][ow * oh];
-        float spread = 0;
+        boolean colourful = reader.hasColour();
+        // A coloured picture sums R, G and B, and its grey is their luma afterwards (luma is linear,
+        // so the luma of the means is the mean of the lumas); a grey one sums its one band.
+        float[][] sums = new float[colourful ? 3 : 1][ow * oh];
+        float[] alphaSum = new float[ow * oh];
+        float[] rowAlpha = new float[w];
+        float[][] row = new float[sums.length][w];
+        boolean coloured = false;
+        float[] weighted = new float[w];
         for (int y = 0; y < h; y++) {
-            reader.read(y, rowGrey, rowAlpha, rowColour);
+            reader.read(y, row, rowAlpha);
             int oy = (y / factor) * ow;
-            for (int x = 0; x < w; x++) {
-                int o = oy + x / factor;
-                greySum[o] += rowAlpha[x] * rowGrey[x];
-                alphaSum[o] += rowAlpha[x];
-                count[o]++;
-                if (rowColour != null) {
-                    float r = rowColour[0][x];
-                    float g = rowColour[1][x];
-                    float b = rowColour[2][x];
-                    if (rowAlpha[x] >= 0.5f) {
-                        spread = Math.max(spread, Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)));
+            for (int c = 0; c < sums.length; c++) {
+                float[] v = row[c];
+                if (hasAlpha) {
+                    for (int x = 0; x < w; x++) {
+                        weighted[x] = rowAlpha[x] * v[x];
                     }
-                    colourSum[0][o] += rowAlpha[x] * r;
-                    colourSum[1][o] += rowAlpha[x] * g;
-                    colourSum[2][o] += rowAlpha[x] * b;
+                    v = weighted;
+                }
+                addAcross(v, factor, sums[c], oy);
+            }
+            addAcross(rowAlpha, factor, alphaSum, oy);
+            coloured = coloured || colourful && differ(row, rowAlpha);
+        }
+        Plane alpha = hasAlpha ? new Plane(ow, oh) : null;
+        if (alpha != null) {
+            for (int oy = 0; oy < oh; oy++) {
+                int rows = Math.min(factor, h - oy * factor);
+                for (int ox = 0; ox < ow; ox++) {
+                    int i = oy * ow + ox;
+                    alpha.values[i] = alphaSum[i] / (rows * Math.min(factor, w - ox * factor));
                 }
             }
+        }
+        Plane[] planes = new Plane[sums.length];
+        for (int c = 0; c < sums.length; c++) {
+            planes[c] = new Plane(ow, oh);
+            for (int i = 0; i < alphaSum.length; i++) {
+                planes[c].values[i] = alphaSum[i] > 0 ? sums[c][i] / alphaSum[i] : 1f;
+            }
+        }
+        if (!colourful) {
+            return new RawSamples(planes[0], alpha, null);
         }
         Plane grey = new Plane(ow, oh);
-        Plane alpha = hasAlpha ? new Plane(ow, oh) : null;
         for (int i = 0; i < grey.values.length; i++) {
-            grey.values[i] = alphaSum[i] > 0 ? greySum[i] / alphaSum[i] : 1f;
-            if (alpha != null) {
-                alpha.values[i] = alphaSum[i] / count[i];
+            grey.values[i] = alphaSum[i] > 0 ? luma(planes[0].values[i], planes[1].values[i], planes[2].values[i]) : 1f;
+        }
+        return new RawSamples(grey, alpha, coloured ? planes : null);
+    }
+
+    /** Adds each run of {@code factor} samples of {@code row} to one cell of {@code sums}, from {@code at} on. */
+    private static void addAcross(float[] row, int factor, float[] sums, int at) {
+        int w = row.length;
+        for (int x0 = 0, o = at; x0 < w; x0 += factor, o++) {
+            float acc = 0;
+            for (int x = x0, end = Math.min(w, x0 + factor); x < end; x++) {
+                acc += row[x];
+            }
+            sums[o] += acc;
+        }
+    }
+
+    /** Whether two channels of an opaque (alpha at least 0.5) pixel of the row differ by more than {@link #COLOURED}. */
+    private static boolean differ(float[][] rgb, float[] alpha) {
+        float[] r = rgb[0];
+        float[] g = rgb[1];
+        float[] b = rgb[2];
+        for (int x = 0; x < r.length; x++) {
+            if (alpha[x] >= 0.5f && (Math.abs(r[x] - g[x]) > COLOURED || Math.abs(g[x] - b[x]) > COLOURED
+                    || Math.abs(r[x] - b[x]) > COLOURED)) {
+                return true;
             }
         }
-        Plane[] colour = null;
-        if (colourSum != null && spread > COLOURED) {
-            colour = new Plane[3];
-            for (int c = 0; c < 3; c++) {
-                colour[c] = new Plane(ow, oh);
-                for (int i = 0; i < grey.values.length; i++) {
-                    colour[c].values[i] = alphaSum[i] > 0 ? colourSum[c][i] / alphaSum[i] : 1f;
-                }
-            }
-        }
-        return new RawSamples(grey, alpha, colour);
+        return false;
     }
 
     /** Reads one row of a raster as grey and alpha in [0, 1], whatever its layout. */
@@ -115,8 +167,8 @@ final class RawSamples {
             this.width = raster.getWidth();
         }
 
-        /** Row {@code y}'s grey and alpha, and its R, G, B when {@code colour} is not null. */
-        abstract void read(int y, float[] grey, float[] alpha, float[][] colour);
+        /** Row {@code y}'s alpha, and its R, G, B into {@code values} when {@link #hasColour()}, else its grey. */
+        abstract void read(int y, float[][] values, float[] alpha);
 
         /** Whether the samples have R, G and B of their own (not one grey band). */
         abstract boolean hasColour();
@@ -127,13 +179,15 @@ final class RawSamples {
             if (cm instanceof IndexColorModel icm) {
                 return new Palette(raster, icm);
             }
+            if (Bytes.fits(raster, cm)) {
+                return new Bytes(raster, cm);
+            }
             return new Components(raster, cm);
         }
     }
 
     /** Palette pictures (palette PNG, GIF, 8-bit BMP): each index's stored R, G, B, A. */
     private static final class Palette extends Row {
-        private final float[] grey;
         private final float[] alpha;
         private final float[][] rgb;
         private final int[] indices;
@@ -141,11 +195,9 @@ final class RawSamples {
         Palette(Raster raster, IndexColorModel cm) {
             super(raster);
             int n = cm.getMapSize();
-            grey = new float[n];
             alpha = new float[n];
             rgb = new float[3][n];
             for (int i = 0; i < n; i++) {
-                grey[i] = luma(cm.getRed(i), cm.getGreen(i), cm.getBlue(i)) / 255f;
                 alpha[i] = cm.getAlpha(i) / 255f;
                 rgb[0][i] = cm.getRed(i) / 255f;
                 rgb[1][i] = cm.getGreen(i) / 255f;
@@ -160,17 +212,79 @@ final class RawSamples {
         }
 
         @Override
-        void read(int y, float[] g, float[] a, float[][] colour) {
+        void read(int y, float[][] values, float[] a) {
             raster.getSamples(raster.getMinX(), raster.getMinY() + y, width, 1, 0, indices);
             for (int x = 0; x < width; x++) {
-                int i = Math.min(indices[x], grey.length - 1);
-                g[x] = grey[i];
+                int i = Math.min(indices[x], alpha.length - 1);
                 a[x] = alpha[i];
-                if (colour != null) {
-                    colour[0][x] = rgb[0][i];
-                    colour[1][x] = rgb[1][i];
-                    colour[2][x] = rgb[2][i];
+                values[0][x] = rgb[0][i];
+                values[1][x] = rgb[1][i];
+                values[2][x] = rgb[2][i];
+            }
+        }
+    }
+
+    /**
+     * The common case read fast: 8 bits per sample, one byte array, bands interleaved (what the JPEG
+     * and PNG readers give for grey, grey + alpha, RGB and RGBA). A row is fetched in one call, in
+     * band order whatever the bytes' order in memory.
+     */
+    private static final class Bytes extends Row {
+        private static final float[] LEVEL = new float[256];
+
+        static {
+            for (int i = 0; i < 256; i++) {
+                LEVEL[i] = i / 255f;
+            }
+        }
+
+        private final int bands;
+        private final int colours;
+        private final int alphaBand;
+        private final byte[] row;
+
+        static boolean fits(Raster raster, ColorModel cm) {
+            if (!(raster.getSampleModel() instanceof ComponentSampleModel) || raster.getTransferType() != DataBuffer.TYPE_BYTE
+                    || cm instanceof DirectColorModel) {
+                return false;
+            }
+            for (int size : raster.getSampleModel().getSampleSize()) {
+                if (size != 8) {
+                    return false;
                 }
+            }
+            int n = raster.getNumBands();
+            return n == cm.getNumComponents() && (n == 1 || n == 2 || n == 3 || n == 4);
+        }
+
+        Bytes(Raster raster, ColorModel cm) {
+            super(raster);
+            bands = raster.getNumBands();
+            colours = cm.getNumColorComponents() >= 3 ? 3 : 1;
+            alphaBand = cm.hasAlpha() ? cm.getNumColorComponents() : -1;
+            row = new byte[width * bands];
+        }
+
+        @Override
+        boolean hasColour() {
+            return colours == 3;
+        }
+
+        @Override
+        void read(int y, float[][] values, float[] a) {
+            raster.getDataElements(raster.getMinX(), raster.getMinY() + y, width, 1, row);
+            for (int c = 0; c < colours; c++) {
+                float[] out = values[c];
+                for (int x = 0, i = c; x < width; x++, i += bands) {
+                    out[x] = LEVEL[row[i] & 0xFF];
+                }
+            }
+            if (alphaBand >= 0) {
+                for (int x = 0, i = alphaBand; x < width; x++, i += bands) {
+                    a[x] = LEVEL[row[i] & 0xFF];
+                }
+            } else {
+                java.util.Arrays.fill(a, 1f);
             }
         }
     }
@@ -202,21 +316,27 @@ final class RawSamples {
         }
 
         @Override
-        void read(int y, float[] g, float[] a, float[][] colour) {
+        void read(int y, float[][] values, float[] a) {
             int used = Math.max(colours, alphaBand + 1);
             for (int b = 0; b < used && b < bands.length; b++) {
                 raster.getSamples(raster.getMinX(), raster.getMinY() + y, width, 1, b, bands[b]);
             }
-            for (int x = 0; x < width; x++) {
-                g[x] = colours == 3
-                        ? luma(bands[0][x] * scale[0], bands[1][x] * scale[1], bands[2][x] * scale[2])
-                        : bands[0][x] * scale[0];
-                a[x] = alphaBand >= 0 && alphaBand < bands.length ? bands[alphaBand][x] * scale[alphaBand] : 1f;
-                if (colour != null) {
-                    for (int c = 0; c < 3; c++) {
-                        colour[c][x] = bands[c][x] * scale[c];
-                    }
+            for (int c = 0; c < colours; c++) {
+                int[] band = bands[c];
+                float[] out = values[c];
+                float s = scale[c];
+                for (int x = 0; x < width; x++) {
+                    out[x] = band[x] * s;
                 }
+            }
+            if (alphaBand >= 0 && alphaBand < bands.length) {
+                int[] band = bands[alphaBand];
+                float s = scale[alphaBand];
+                for (int x = 0; x < width; x++) {
+                    a[x] = band[x] * s;
+                }
+            } else {
+                java.util.Arrays.fill(a, 1f);
             }
         }
     }

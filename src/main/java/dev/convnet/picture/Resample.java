@@ -13,39 +13,65 @@ final class Resample {
         if (width == in.width && height == in.height) {
             return in.copy();
         }
+        Weights across = new Weights(in.width, width);
         Plane rows = new Plane(width, in.height);
         for (int y = 0; y < in.height; y++) {
-            line(in.values, y * in.width, 1, in.width, rows.values, y * width, 1, width);
+            across.line(in.values, y * in.width, 1, rows.values, y * width, 1);
         }
+        Weights down = new Weights(in.height, height);
         Plane out = new Plane(width, height);
         for (int x = 0; x < width; x++) {
-            line(rows.values, x, width, in.height, out.values, x, width, height);
+            down.line(rows.values, x, width, out.values, x, width);
         }
         return out;
     }
 
-    private static void line(float[] src, int srcStart, int srcStep, int n, float[] dst, int dstStart, int dstStep, int m) {
-        if (m < n) {
+    /**
+     * Which input samples make each of m outputs from n inputs, and by how much: worked out once
+     * per resize, not once per line. Shrinking, output j is the mean of the input span
+     * [j n/m, (j+1) n/m), partly covered samples weighted by the part covered; enlarging, it is
+     * interpolated between the two samples around its centre (centres aligned, edges clamped).
+     */
+    private static final class Weights {
+        private final int[] first;
+        private final float[][] weight;
+
+        Weights(int n, int m) {
+            first = new int[m];
+            weight = new float[m][];
             double scale = (double) n / m;
             for (int j = 0; j < m; j++) {
-                double from = j * scale;
-                double to = from + scale;
-                double sum = 0;
-                for (int i = (int) from; i < n && i < to; i++) {
-                    double overlap = Math.min(to, i + 1) - Math.max(from, i);
-                    sum += overlap * src[srcStart + i * srcStep];
+                if (m < n) {
+                    double from = j * scale;
+                    double to = from + scale;
+                    int i0 = (int) from;
+                    int i1 = Math.min(n, (int) Math.ceil(to));
+                    first[j] = i0;
+                    weight[j] = new float[i1 - i0];
+                    for (int i = i0; i < i1; i++) {
+                        weight[j][i - i0] = (float) ((Math.min(to, i + 1) - Math.max(from, i)) / scale);
+                    }
+                } else {
+                    double at = (j + 0.5) * scale - 0.5;
+                    int i0 = (int) Math.floor(at);
+                    float f = (float) (at - i0);
+                    int a = Math.max(0, Math.min(n - 1, i0));
+                    int b = Math.max(0, Math.min(n - 1, i0 + 1));
+                    first[j] = a;
+                    weight[j] = b == a ? new float[] {1} : new float[] {1 - f, f};
                 }
-                dst[dstStart + j * dstStep] = (float) (sum / scale);
             }
-        } else {
-            double scale = (double) n / m;
-            for (int j = 0; j < m; j++) {
-                double at = (j + 0.5) * scale - 0.5;
-                int i0 = (int) Math.floor(at);
-                double f = at - i0;
-                int a = Math.max(0, Math.min(n - 1, i0));
-                int b = Math.max(0, Math.min(n - 1, i0 + 1));
-                dst[dstStart + j * dstStep] = (float) ((1 - f) * src[srcStart + a * srcStep] + f * src[srcStart + b * srcStep]);
+        }
+
+        void line(float[] src, int srcStart, int srcStep, float[] dst, int dstStart, int dstStep) {
+            for (int j = 0; j < first.length; j++) {
+                float[] w = weight[j];
+                int at = srcStart + first[j] * srcStep;
+                float sum = 0;
+                for (int k = 0; k < w.length; k++, at += srcStep) {
+                    sum += w[k] * src[at];
+                }
+                dst[dstStart + j * dstStep] = sum;
             }
         }
     }

@@ -83,7 +83,7 @@ public final class PreparationStages {
             Class<?> decoderClass = old.loadClass("dev.convnet.data.ImageDecoder");
             Object decoder = decoderClass.getConstructor().newInstance();
             Method decode = decoderClass.getMethod("decode", byte[].class);
-            Method prepare = old.loadClass("dev.convnet.picture.MnistStyle").getMethod("prepare", BufferedImage.class);
+            Method prepare = mnistStyle(old).getMethod("prepare", BufferedImage.class);
             DigitPreparation now = new DigitPreparation();
             long beforeNs = 0;
             long nowNs = 0;
@@ -105,6 +105,15 @@ public final class PreparationStages {
             double pictures = (double) files.size() * (rounds - 1);
             System.out.printf(Locale.ROOT, "before (%s): %.2f ms/picture; now: %.2f ms/picture; ratio %.2f%n", jar.getFileName(),
                     beforeNs / 1e6 / pictures, nowNs / 1e6 / pictures, (double) nowNs / beforeNs);
+        }
+    }
+
+    /** MnistStyle, in the package it had in that build (predict/ before the rename to picture/). */
+    private static Class<?> mnistStyle(ClassLoader old) throws ClassNotFoundException {
+        try {
+            return old.loadClass("dev.convnet.picture.MnistStyle");
+        } catch (ClassNotFoundException renamed) {
+            return old.loadClass("dev.convnet.predict.MnistStyle");
         }
     }
 
