@@ -101,28 +101,50 @@ public final class ImageTransforms {
         System.arraycopy(in, 0, out, 0, h * w);
         boolean thicken = radius > 0;
         double left = Math.abs(radius);
+        // Rows laid side by side between zero columns, with a zero row above and below: background all
+        // round, so a pixel's neighbours are at -1, +1, -pw, +pw with nothing to test, and each step is
+        // one run over the whole picture (the gaps' results are dropped). Grey levels are compared as
+        // their bit patterns, which order non-negative floats as their values do: an int maximum is a
+        // conditional move, where a float comparison is a branch mispredicted at every stroke edge.
+        int pw = w + 1;
+        int[] padded = new int[(h + 2) * pw + 1];
+        float[] stepped = new float[padded.length];
         while (left > 1e-6) {
-            double step = Math.min(1, left);
-            System.arraycopy(out, 0, scratch, 0, h * w);
-            for (int y = 0; y < h; y++) {
+            float step = (float) Math.min(1, left);
+            for (int y = 0, at = pw + 1; y < h; y++, at += pw) {
                 for (int x = 0; x < w; x++) {
-                    int i = y * w + x;
-                    float v = scratch[i];
-                    float m = v;
-                    // outside the picture is background (0): an edge pixel erodes against it
-                    m = pick(thicken, m, x > 0 ? scratch[i - 1] : 0f);
-                    m = pick(thicken, m, x < w - 1 ? scratch[i + 1] : 0f);
-                    m = pick(thicken, m, y > 0 ? scratch[i - w] : 0f);
-                    m = pick(thicken, m, y < h - 1 ? scratch[i + w] : 0f);
-                    out[i] = (float) (v + step * (m - v));
+                    padded[at + x] = Float.floatToRawIntBits(Math.abs(out[y * w + x])); // abs: -0 is 0
                 }
+            }
+            int from = pw + 1;
+            int to = (h + 1) * pw;
+            if (thicken) {
+                for (int i = from; i < to; i++) {
+                    float v = Float.intBitsToFloat(padded[i]);
+                    int m = Math.max(Math.max(Math.max(padded[i - 1], padded[i + 1]), Math.max(padded[i - pw], padded[i + pw])), padded[i]);
+                    stepped[i] = v + step * (Float.intBitsToFloat(m) - v);
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    float v = Float.intBitsToFloat(padded[i]);
+                    int m = Math.min(Math.min(Math.min(padded[i - 1], padded[i + 1]), Math.min(padded[i - pw], padded[i + pw])), padded[i]);
+                    stepped[i] = v + step * (Float.intBitsToFloat(m) - v);
+                }
+            }
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(stepped, (y + 1) * pw + 1, out, y * w, w);
             }
             left -= step;
         }
     }
 
-    private static float pick(boolean max, float a, float b) {
-        return max ? Math.max(a, b) : Math.min(a, b);
+    // Plain comparisons: grey levels are never NaN, and Math.max's tests for NaN and -0 cost more than the comparison.
+    private static float max(float a, float b) {
+        return a > b ? a : b;
+    }
+
+    private static float min(float a, float b) {
+        return a < b ? a : b;
     }
 
     /**
@@ -131,34 +153,45 @@ public final class ImageTransforms {
      */
     public static void blur(float[] in, int h, int w, double sigma, float[] out, float[] scratch) {
         float[] kernel = gaussian(sigma);
-        convolvePass(in, scratch, h, w, kernel, true);
-        convolvePass(scratch, out, h, w, kernel, false);
-    }
-
-    /** One pass of {@code kernel} (odd length, centred) along each row ({@code alongRows}) or column, zero outside. */
-    private static void convolvePass(float[] in, float[] out, int h, int w, float[] kernel, boolean alongRows) {
         int r = kernel.length / 2;
-        int lines = alongRows ? h : w;
-        int length = alongRows ? w : h;
-        int step = alongRows ? 1 : w;
-        int lineStep = alongRows ? w : 1;
-        for (int line = 0; line < lines; line++) {
-            for (int i = 0; i < length; i++) {
-                float s = 0;
-                for (int k = -r; k <= r; k++) {
-                    int j = i + k;
-                    if (j >= 0 && j < length) {
-                        s += kernel[k + r] * in[line * lineStep + j * step];
-                    }
-                }
-                out[line * lineStep + i * step] = s;
+        // Rows laid side by side with r zeros between them, and every tap one run over the whole
+        // picture (hundreds of pixels, not one row of 28): long runs with nothing to test are what
+        // the JIT turns into vector instructions. The gaps' own results are dropped.
+        int pw = w + 2 * r;
+        float[] padded = new float[h * pw + 2 * r];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(in, y * w, padded, y * pw + 2 * r, w);
+        }
+        float[] rows = new float[h * pw];
+        for (int k = 0; k < kernel.length; k++) {
+            float t = kernel[k];
+            for (int p = 0; p < rows.length; p++) {
+                rows[p] += t * padded[p + k];
+            }
+        }
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(rows, y * pw + r, scratch, y * w, w);
+        }
+        // down the columns: tap d reads the row d away; rows outside the picture are zeros, so skipped
+        int n = h * w;
+        java.util.Arrays.fill(out, 0, n, 0f);
+        for (int d = -r; d <= r; d++) {
+            float t = kernel[d + r];
+            int shift = d * w;
+            for (int p = Math.max(0, -shift), end = Math.min(n, n - shift); p < end; p++) {
+                out[p] += t * scratch[p + shift];
             }
         }
     }
 
+    /** How far {@link #blur}'s kernel reaches each side of a pixel: 3 sigma, rounded up, at least 1. */
+    static int blurRadius(double sigma) {
+        return Math.max(1, (int) Math.ceil(3 * sigma));
+    }
+
     /** A normalised 1-D Gaussian kernel of {@code 2·ceil(3·sigma)+1} taps. */
     static float[] gaussian(double sigma) {
-        int r = Math.max(1, (int) Math.ceil(3 * sigma));
+        int r = blurRadius(sigma);
         float[] k = new float[2 * r + 1];
         double sum = 0;
         for (int i = -r; i <= r; i++) {
