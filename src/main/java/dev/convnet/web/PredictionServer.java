@@ -57,6 +57,8 @@ public final class PredictionServer implements AutoCloseable {
     static final ObjectMapper MAPPER = new ObjectMapper();
     /** Request attribute: a route answered with its own error (an unknown V2 model); status handlers leave it alone. */
     private static final String ANSWERED = "convnet.answered";
+    /** The route a 405 was answered for: no endpoint matched the method, but one matched the path. */
+    private static final String REFUSED_ROUTE = "convnet.refused-route";
 
     private final ModelInfo info;
     private final ServerSettings settings;
@@ -148,8 +150,16 @@ public final class PredictionServer implements AutoCloseable {
                     error(ctx, 404, "no such path: " + ctx.path() + " (try GET /, POST /predict, GET /health, /model or /metrics)");
                 }
             });
-            config.routes.error(405, ctx -> error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path()
-                    + (ctx.path().equals("/predict") ? "; send the image with POST" : "; use GET")));
+            config.routes.error(405, ctx -> {
+                // Javalin answers 405 only for a path some route has: outside /v2/models/{name} the routes
+                // have no parameters, so the path is the route's own (in /metrics, GET /predict counts
+                // under /predict, not "other")
+                if (!ctx.path().startsWith("/v2/models/")) {
+                    ctx.attribute(REFUSED_ROUTE, ctx.path());
+                }
+                error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path()
+                        + (ctx.path().equals("/predict") ? "; send the image with POST" : "; use GET"));
+            });
         });
     }
 
@@ -357,7 +367,7 @@ public final class PredictionServer implements AutoCloseable {
     private static String route(Context ctx) {
         try {
             Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-            return endpoint == null ? null : endpoint.path;
+            return endpoint != null ? endpoint.path : ctx.attribute(REFUSED_ROUTE);
         } catch (RuntimeException e) {
             return null;
         }

@@ -242,7 +242,9 @@ class PredictionServerIT {
 
         post("/predict", "image/png", ServedModel.png(ServedModel.pixels(test, 1)));
         send(HttpRequest.newBuilder(uri("/no-such-page")).GET());
+        send(HttpRequest.newBuilder(uri("/predict")).GET()); // 405: a known route, the wrong method
         String metrics = send(HttpRequest.newBuilder(uri("/metrics")).GET()).body();
+        assertTrue(metrics.contains("convnet_http_requests_seconds_count{method=\"GET\",path=\"/predict\",status=\"405\"}"), metrics);
         assertTrue(metrics.contains("convnet_http_requests_seconds_count{method=\"POST\",path=\"/predict\",status=\"200\"}"), metrics);
         assertTrue(metrics.contains("convnet_http_requests_seconds_bucket{method=\"POST\",path=\"/predict\",status=\"200\",le=\"0.05\"}"), metrics);
         assertTrue(metrics.contains("path=\"other\",status=\"404\""), metrics);
