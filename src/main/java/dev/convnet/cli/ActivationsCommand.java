@@ -64,7 +64,7 @@ public final class ActivationsCommand implements Callable<Integer> {
     public Integer call() {
         SavedModels models = new SavedModels(new ModelStore());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
-        MnistLoader loader = dataOptions.loader(dataset);
+        MnistLoader loader = dataOptions.testLoader(dataset);
         LoadedModel loaded = models.load(model.file());
         LabeledImages test = loader.load(Split.TEST, 0);
         if (index < 0 || index >= test.size()) {

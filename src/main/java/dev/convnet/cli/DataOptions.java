@@ -4,6 +4,7 @@ import dev.convnet.data.DataFormatException;
 import dev.convnet.data.DatasetNotFoundException;
 import dev.convnet.data.Dataset;
 import dev.convnet.data.MnistLoader;
+import dev.convnet.data.Split;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,10 +44,19 @@ public final class DataOptions {
 
     /** A loader for the folder, after checking that the dataset is there (a usage error if not). */
     MnistLoader loader(Dataset which) {
+        return loader(which, Split.values());
+    }
+
+    /** A loader for the folder, after checking that the test split is there: what evaluate, predict and activations read. */
+    MnistLoader testLoader(Dataset which) {
+        return loader(which, Split.TEST);
+    }
+
+    private MnistLoader loader(Dataset which, Split... splits) {
         Path directory = data != null ? data : Locations.home().resolve("data").resolve(which.id());
         MnistLoader loader = new MnistLoader(directory);
         try {
-            loader.checkPresent();
+            loader.checkPresent(splits);
         } catch (DatasetNotFoundException e) {
             String hint = data == null ? "; run scripts/fetch-data " + which.id() + " to install it"
                     : "; pass --data with the folder that holds it";

@@ -64,7 +64,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (images != null) {
             return pictures();
         }
-        EvaluationPlan plan = new EvaluationPlan(model.file(), dataOptions.datasetIfGiven(), dataOptions::loader,
+        EvaluationPlan plan = new EvaluationPlan(model.file(), dataOptions.datasetIfGiven(), dataOptions::testLoader,
                 inference.engine(), batch, Optional.ofNullable(report), inference.resolve(spec));
         model.checked();
         EvaluationOutcome outcome = new ModelEvaluation(new SavedModels(new ModelStore())).run(plan);

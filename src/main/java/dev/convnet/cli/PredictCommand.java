@@ -72,7 +72,7 @@ public final class PredictCommand implements Callable<Integer> {
         dev.convnet.engine.Precision precision = inference.resolve(spec);
         SavedModels models = new SavedModels(new ModelStore());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
-        MnistLoader loader = index != null ? dataOptions.loader(dataset) : null; // checked before natives load
+        MnistLoader loader = index != null ? dataOptions.testLoader(dataset) : null; // checked before natives load
         LoadedModel loaded = models.load(model.file());
         int batch = Math.min(MAX_BATCH, Math.max(1, images.size()));
         try (Predictor predictor = new Predictor(loaded, dataset.classNames(), inference.engine(), batch, precision)) {

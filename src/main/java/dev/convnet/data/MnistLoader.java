@@ -26,6 +26,14 @@ public final class MnistLoader {
 
     /** Throws a {@link DataFormatException} unless all four files of the dataset are present. */
     public void checkPresent() {
+        checkPresent(Split.values());
+    }
+
+    /**
+     * Throws a {@link DataFormatException} unless the images and labels of {@code splits} are
+     * present: evaluating needs the test files alone.
+     */
+    public void checkPresent(Split... splits) {
         if (!Files.exists(directory)) {
             throw new DatasetNotFoundException("dataset folder " + directory + " does not exist");
         }
@@ -35,7 +43,7 @@ public final class MnistLoader {
         if (!Files.isReadable(directory) || !Files.isExecutable(directory)) {
             throw new DataFormatException("dataset folder " + directory + " is not readable (permission denied)");
         }
-        for (Split split : Split.values()) {
+        for (Split split : splits) {
             locate(split.imagesFile());
             locate(split.labelsFile());
         }

@@ -47,6 +47,25 @@ class DatasetIT {
     }
 
     @Test
+    void evaluatingNeedsTheTestFilesAlone() throws IOException {
+        Path data = fashionSubset(tmp.resolve("fashion"), 640, 300);
+        Path model = tmp.resolve("fashion.zip");
+        assertEquals(0, InProcessCli.run("train", "--dataset", "fashion-mnist", "--data", data.toString(), "--epochs", "1",
+                "--seed", "1", "--output", model.toString()).exit());
+        Files.delete(data.resolve("train-images-idx3-ubyte.gz"));
+        Files.delete(data.resolve("train-labels-idx1-ubyte.gz"));
+
+        InProcessCli.Run evaluate = InProcessCli.run("evaluate", model.toString(), "--data", data.toString());
+        assertEquals(0, evaluate.exit(), evaluate.err());
+        assertTrue(evaluate.out().contains("Test accuracy: "), evaluate.out());
+        InProcessCli.Run predict = InProcessCli.run("predict", model.toString(), "--index", "0", "--data", data.toString());
+        assertEquals(0, predict.exit(), predict.err());
+        InProcessCli.Run train = InProcessCli.run("train", "--dataset", "fashion-mnist", "--data", data.toString());
+        assertEquals(2, train.exit(), train.err());
+        assertTrue(train.err().contains("train-images-idx3-ubyte is missing"), train.err());
+    }
+
+    @Test
     void missingDatasetNamesTheFetchCommand() {
         InProcessCli.Run run = InProcessCli.run("train", "--dataset", "fashion-mnist", "--data", tmp.resolve("none").toString());
         assertEquals(2, run.exit());
