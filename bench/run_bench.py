@@ -77,6 +77,10 @@ def main():
         print("bench: this CPU has no AVX512_BF16; measuring float32 only", file=sys.stderr)
         precisions.remove("bf16")
     names = {p: f"convnet {p}" for p in precisions}
+    if not a.no_torch and not torch_version():
+        print("bench: PyTorch is not installed (as root: apt-get install python3-torch); leaving its column out",
+              file=sys.stderr)
+        a.no_torch = True
     keras, torch = "Keras 3 (book)", "PyTorch " + torch_version()
     columns = list(names.values()) + ([] if a.no_keras else [keras]) + ([] if a.no_torch else [torch])
     cells = {}  # (column, metric) -> [values]
