@@ -140,9 +140,9 @@ def main():
                         str(a.keras_epochs)], check=True)
 
     log = open(os.path.join(work, "servers.log"), "w")
-    jar = os.path.join(root, "target", "convnet.jar")
     port = free_port()
-    convnet = ["java", "-Dconvnet.home=" + root, "-jar", jar, "serve", model, "--port", str(port)]
+    # through the launcher, as users start it (it sets serve's heap; it execs java, so the pid is the server's)
+    convnet = [os.path.join(root, "scripts", "convnet"), "serve", model, "--port", str(port)]
     results = {}
     results["convnet"] = measure("convnet", convnet, None, f"http://127.0.0.1:{port}", png, png_path,
                                  a.requests, clients, log)
