@@ -22,7 +22,7 @@ public final class DataOptions {
     String dataset;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Folder with the four IDX files, plain or .gz (default: data/<dataset>).")
+            description = "Folder with the IDX files, plain or .gz: train reads all four, the others the two t10k files (default: data/<dataset>).")
     Path data;
 
     /** The dataset asked for, or {@code fallback} when none was. */
