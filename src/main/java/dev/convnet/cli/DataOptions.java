@@ -58,9 +58,12 @@ public final class DataOptions {
         try {
             loader.checkPresent(splits);
         } catch (DatasetNotFoundException e) {
-            String hint = data == null ? "; run scripts/fetch-data " + which.id() + " to install it"
-                    : "; pass --data with the folder that holds it";
-            throw new ParameterException(spec.commandLine(), which.id() + " not found: " + e.getMessage() + hint);
+            // with --data given, the folder is the user's: say what it lacks, not that the dataset is unknown
+            String message = data == null
+                    ? which.id() + " not found: " + e.getMessage() + "; run scripts/fetch-data " + which.id() + " to install it"
+                    : e.getMessage() + "; point --data at a folder with " + which.id() + "'s "
+                            + (splits.length == 1 ? "t10k files" : "four IDX files");
+            throw new ParameterException(spec.commandLine(), message);
         } catch (DataFormatException e) {
             throw new ParameterException(spec.commandLine(), which.id() + " cannot be read: " + e.getMessage());
         }

@@ -99,7 +99,7 @@ public final class PredictCommand implements Callable<Integer> {
                     blankReasons.add(prepared.noDigit());
                 }
             } catch (IOException e) {
-                errors.add(Map.of("file", image.toString(), "error", e.getMessage()));
+                errors.add(Map.of("source", image.toString(), "error", e.getMessage()));
                 if (!json) {
                     err.println("convnet predict: " + Printable.path(image) + ": " + Printable.text(e.getMessage()));
                 }
@@ -116,7 +116,7 @@ public final class PredictCommand implements Callable<Integer> {
             doc.put("predictions", results);
             List<Map<String, Object>> none = new ArrayList<>();
             for (int i = 0; i < blank.size(); i++) {
-                none.add(Map.of("file", blank.get(i).toString(), "error", blankReasons.get(i)));
+                none.add(Map.of("source", blank.get(i).toString(), "error", blankReasons.get(i)));
             }
             doc.put("no_digit", none);
             doc.put("errors", errors);

@@ -157,6 +157,8 @@ public final class PredictionServer implements AutoCloseable {
                 if (!ctx.path().startsWith("/v2/models/")) {
                     ctx.attribute(REFUSED_ROUTE, ctx.path());
                 }
+                // RFC 9110, 15.5.6: a 405 lists the methods the resource takes
+                ctx.header("Allow", ctx.path().equals("/predict") || ctx.path().endsWith("/infer") ? "POST" : "GET, HEAD");
                 error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path()
                         + (ctx.path().equals("/predict") ? "; send the image with POST" : "; use GET"));
             });

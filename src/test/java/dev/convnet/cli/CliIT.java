@@ -77,7 +77,8 @@ public class CliIT {
         assertUsageError(run("train", "--epochs", "five"), "Invalid value for option '--epochs'");
         assertUsageError(run("train", "--frobnicate"), "Unknown option: '--frobnicate'");
         assertUsageError(run("evaluate", tmp.resolve("none.zip").toString()), "not found");
-        assertUsageError(run("train", "--data", tmp.resolve("nodata").toString()), "mnist not found");
+        assertUsageError(run("train", "--data", tmp.resolve("nodata").toString()),
+                "dataset folder " + tmp.resolve("nodata") + " does not exist; point --data at a folder with mnist's four IDX files");
         assertUsageError(run("train", "--output", tmp.resolve("no/such/dir/m.zip").toString()), "does not exist");
         assertUsageError(run(), "missing command");
     }

@@ -119,10 +119,13 @@ class OutputsIT {
         assertEquals(1, run.err().lines().count(), run.err());
         assertTrue(run.err().contains("notes.png: not a PNG, JPEG, GIF or BMP image"), run.err());
 
-        InProcessCli.Run json = InProcessCli.run("predict", model.toString(), photo.toString(), "--json");
+        InProcessCli.Run json = InProcessCli.run("predict", model.toString(), photo.toString(), broken.toString(), "--json");
         JsonNode doc = new ObjectMapper().readTree(json.out());
         assertEquals(7, doc.get("predictions").get(0).get("class").asInt());
         assertEquals(3, doc.get("predictions").get(0).get("top").size());
+        // every list names the picture the same way
+        assertEquals(photo.toString(), doc.get("predictions").get(0).get("source").asText());
+        assertEquals(broken.toString(), doc.get("errors").get(0).get("source").asText(), json.out());
 
         InProcessCli.Run index = InProcessCli.run("predict", model.toString(), "--index", "0", "--data", data.toString());
         assertEquals(0, index.exit(), index.err());

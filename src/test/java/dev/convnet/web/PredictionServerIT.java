@@ -182,6 +182,8 @@ class PredictionServerIT {
         assertError(post("/predict", "image/png", huge), 413, "20,000 x 20,000 pixels");
         assertError(send(HttpRequest.newBuilder(uri("/predict")).GET()), 405, "GET is not allowed on /predict");
         assertError(send(HttpRequest.newBuilder(uri("/model")).DELETE()), 405, "DELETE is not allowed on /model");
+        String refused = rawRequest("GET /predict HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertTrue(refused.startsWith("HTTP/1.1 405") && refused.contains("\r\nAllow: POST\r\n"), refused); // RFC 9110, 15.5.6
         assertError(send(HttpRequest.newBuilder(uri("/predict/now")).GET()), 404, "no such path");
         assertError(send(HttpRequest.newBuilder(uri("/etc/passwd")).GET()), 404, "no such path");
         String raw = rawRequest("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Length: seven\r\nConnection: close\r\n\r\n");
