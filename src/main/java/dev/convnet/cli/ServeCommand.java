@@ -114,8 +114,10 @@ public final class ServeCommand implements Callable<Integer> {
         try (PredictionServer server = PredictionServer.start(loaded, settings);
              StopOnSignal signals = StopOnSignal.whileServing(stop::countDown, spec.commandLine().getErr())) {
             out.println(startupLine(files.get(0), server.modelInfo(), server.url()));
-            out.println("  Open Inference Protocol (V2): " + server.url() + "v2/models/{"
-                    + String.join(",", loaded.stream().map(NamedModel::name).toList()) + "}/infer");
+            // one URL a line, each one that can be copied as it is
+            for (NamedModel named : loaded) {
+                out.println("  Open Inference Protocol (V2): " + server.url() + "v2/models/" + named.name() + "/infer");
+            }
             out.flush();
             stop.await();
             server.stopBeingReady();
