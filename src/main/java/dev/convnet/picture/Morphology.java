@@ -101,7 +101,7 @@ final class Morphology {
         }
     }
 
-    /** {@code n} maxima (or minima) of a[i..] and b[j..] into out[k..]: one loop each way, so the JIT can use vector instructions. */
+    /** {@code n} maxima (or minima) of a[i..] and b[j..] into out[k..]: one loop each way, with no test of which inside. */
     private static void combine(float[] a, int i, float[] b, int j, float[] out, int k, int n, boolean max) {
         if (max) {
             for (int x = 0; x < n; x++) {

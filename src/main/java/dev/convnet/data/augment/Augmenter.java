@@ -64,7 +64,7 @@ public final class Augmenter {
         int kind = random.nextInt(3);
         if (kind < 2 && settings.stroke() > 0) {
             double radius = random.nextDouble() * settings.stroke();
-            ImageTransforms.stroke(b, h, w, kind == 0 ? radius : -radius, a, scratch);
+            ImageTransforms.stroke(b, h, w, kind == 0 ? radius : -radius, a);
             result = a;
         } else if (kind == 2 && settings.blur() > 0) {
             double sigma = random.nextDouble() * settings.blur();

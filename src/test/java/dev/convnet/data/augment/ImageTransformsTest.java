@@ -114,21 +114,20 @@ class ImageTransformsTest {
             line[14 * N + x] = 1f; // one pixel thick
         }
         float[] out = new float[N * N];
-        float[] scratch = new float[N * N];
-        ImageTransforms.stroke(line, N, N, 1, out, scratch);
+        ImageTransforms.stroke(line, N, N, 1, out);
         assertEquals(1f, out[13 * N + 10]); // the line is three pixels thick now
         assertEquals(1f, out[15 * N + 10]);
         assertEquals(0f, out[12 * N + 10]);
         assertEquals(3 * 20 + 2, ImageTransforms.ink(out), 1e-3); // and one pixel longer at each end
-        ImageTransforms.stroke(line, N, N, 0.5, out, scratch);
+        ImageTransforms.stroke(line, N, N, 0.5, out);
         assertEquals(0.5f, out[13 * N + 10], 1e-6); // half a step: half way
         float[] thin = bar(13, 14);
-        ImageTransforms.stroke(thin, N, N, -1, out, scratch);
+        ImageTransforms.stroke(thin, N, N, -1, out);
         assertEquals(0, ImageTransforms.ink(out), 1e-6); // a 2-px bar eroded by 1 px on each side is gone
         float[] thick = bar();
-        ImageTransforms.stroke(thick, N, N, -1, out, scratch);
+        ImageTransforms.stroke(thick, N, N, -1, out);
         assertEquals(2, column(out, 14), 1e-6); // 4 px - 2·1 px
-        ImageTransforms.stroke(thick, N, N, 2, out, scratch);
+        ImageTransforms.stroke(thick, N, N, 2, out);
         assertEquals(8, column(out, 14), 1e-6); // 4 px + 2·2 px
     }
 
