@@ -46,19 +46,16 @@ final class PaperLight {
         Plane[] small = samples.shrunk(ESTIMATE_SIDE);
         int w = samples.grey.width;
         int h = samples.grey.height;
-        Plane[] paper = new Plane[channels.length];
+        // The small estimate is enlarged row by row as it is used: no full-size copy per channel.
+        Resample.Rows[] paper = new Resample.Rows[channels.length];
         for (int c = 0; c < channels.length; c++) {
-            paper[c] = paper(small[c], lightPaper);
+            paper[c] = new Resample.Rows(paper(small[c], lightPaper), w, h);
         }
-        // The small estimate is enlarged row by row as it is used (bilinear, as Resample enlarges): no
-        // full-size copy per channel.
-        Bilinear across = new Bilinear(paper[0].width, w);
-        Bilinear down = new Bilinear(paper[0].height, h);
         float[][] paperRow = new float[channels.length][w];
         Plane out = new Plane(w, h);
         for (int y = 0; y < h; y++) {
             for (int c = 0; c < channels.length; c++) {
-                across.row(paper[c], down.low[y], down.high[y], down.fraction[y], paperRow[c]);
+                paper[c].row(y, paperRow[c], 0);
             }
             for (int x = 0; x < w; x++) {
                 int i = y * w + x;
@@ -94,40 +91,6 @@ final class PaperLight {
             smooth.values[i] = lightPaper ? Math.min(smooth.values[i], f) : Math.max(smooth.values[i], f);
         }
         return smooth.crop(pad, pad, pad + small.width, pad + small.height);
-    }
-
-    /** Bilinear enlargement from n to m samples, sample centres aligned and edges clamped, as {@link Resample}'s. */
-    private static final class Bilinear {
-        final int[] low;
-        final int[] high;
-        final float[] fraction;
-
-        Bilinear(int n, int m) {
-            low = new int[m];
-            high = new int[m];
-            fraction = new float[m];
-            double scale = (double) n / m;
-            for (int j = 0; j < m; j++) {
-                double at = (j + 0.5) * scale - 0.5;
-                int i0 = (int) Math.floor(at);
-                fraction[j] = (float) (at - i0);
-                low[j] = Math.max(0, Math.min(n - 1, i0));
-                high[j] = Math.max(0, Math.min(n - 1, i0 + 1));
-            }
-        }
-
-        /** One enlarged row between rows {@code y0} and {@code y1} of {@code small}, {@code fy} of the way. */
-        void row(Plane small, int y0, int y1, float fy, float[] out) {
-            int a = y0 * small.width;
-            int b = y1 * small.width;
-            float[] s = small.values;
-            for (int x = 0; x < out.length; x++) {
-                float f = fraction[x];
-                float top = (1 - f) * s[a + low[x]] + f * s[a + high[x]];
-                float bottom = (1 - f) * s[b + low[x]] + f * s[b + high[x]];
-                out[x] = (1 - fy) * top + fy * bottom;
-            }
-        }
     }
 
     /**

@@ -157,7 +157,7 @@ final class RawSamples {
         return false;
     }
 
-    /** Reads one row of a raster as grey and alpha in [0, 1], whatever its layout. */
+    /** Reads one row of a raster as its R, G, B (or grey) and alpha in [0, 1], whatever its layout. */
     private abstract static class Row {
         final Raster raster;
         final int width;

@@ -13,17 +13,44 @@ final class Resample {
         if (width == in.width && height == in.height) {
             return in.copy();
         }
-        Weights across = new Weights(in.width, width);
-        Plane rows = new Plane(width, in.height);
-        for (int y = 0; y < in.height; y++) {
-            across.line(in.values, y * in.width, 1, rows.values, y * width, 1);
-        }
-        Weights down = new Weights(in.height, height);
+        Rows rows = new Rows(in, width, height);
         Plane out = new Plane(width, height);
-        for (int x = 0; x < width; x++) {
-            down.line(rows.values, x, width, out.values, x, width);
+        for (int y = 0; y < height; y++) {
+            rows.row(y, out.values, y * width);
         }
         return out;
+    }
+
+    /**
+     * A resize read one output row at a time, so that a large result need not be held whole (the
+     * paper estimate is enlarged to the picture's size this way). The input is resized across
+     * first; each output row is then its weighted rows, in the order {@link #to} sums them.
+     */
+    static final class Rows {
+        private final Plane across;
+        private final Weights down;
+
+        Rows(Plane in, int width, int height) {
+            Weights weights = new Weights(in.width, width);
+            across = new Plane(width, in.height);
+            for (int y = 0; y < in.height; y++) {
+                weights.line(in.values, y * in.width, 1, across.values, y * width, 1);
+            }
+            down = new Weights(in.height, height);
+        }
+
+        /** Output row {@code y} into {@code out} from {@code at}. */
+        void row(int y, float[] out, int at) {
+            int width = across.width;
+            java.util.Arrays.fill(out, at, at + width, 0f);
+            float[] w = down.weight[y];
+            for (int k = 0, from = down.first[y] * width; k < w.length; k++, from += width) {
+                float t = w[k];
+                for (int x = 0; x < width; x++) {
+                    out[at + x] += t * across.values[from + x];
+                }
+            }
+        }
     }
 
     /**

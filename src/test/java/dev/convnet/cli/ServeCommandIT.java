@@ -9,7 +9,6 @@ import dev.convnet.web.ServerHardeningIT;
 import java.awt.Color;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -17,6 +16,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,19 +46,12 @@ class ServeCommandIT {
 
     @Test
     void sigtermFinishesTheRequestInFlightAndExitsZero() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet",
-                "serve", ServedModel.file().toString(), "--port", "0")
-                .redirectError(tmp.resolve("stderr.txt").toFile())
-                .start();
+        Process server = startChild(List.of());
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String startup = out.readLine();
-            assertTrue(startup != null, "no startup line; stderr: " + Files.readString(tmp.resolve("stderr.txt")));
-            Matcher url = Pattern.compile("Serving \\S*model\\.zip \\(mnist, 104,202 parameters, test accuracy 0\\.\\d{4}, engine \\w+\\) "
-                    + "at http://127\\.0\\.0\\.1:(\\d+)/").matcher(startup);
-            assertTrue(url.find(), startup);
-            int port = Integer.parseInt(url.group(1));
+            String startup = startupLine(server);
+            assertTrue(Pattern.compile("Serving \\S*model\\.zip \\(mnist, 104,202 parameters, test accuracy 0\\.\\d{4}, engine \\w+\\) "
+                    + "at http://127\\.0\\.0\\.1:\\d+/").matcher(startup).find(), startup);
+            int port = port(startup);
 
             byte[] digit = ServedModel.png(ServedModel.pixels(ServedModel.testImages(1), 0));
             try (Socket client = new Socket("127.0.0.1", port)) {
@@ -75,12 +69,7 @@ class ServeCommandIT {
                 assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
                 assertTrue(answer.contains("\"class\":7"), answer);
             }
-            assertTrue(server.waitFor(10, TimeUnit.SECONDS), "still running 10 s after SIGTERM");
-            assertEquals(0, server.exitValue());
-            String rest = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(rest.contains("Stopped."), rest);
-            String err = Files.readString(tmp.resolve("stderr.txt"));
-            assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+            assertStoppedCleanly(server, 10);
         } finally {
             server.destroyForcibly();
         }
@@ -105,18 +94,9 @@ class ServeCommandIT {
 
     @Test
     void sigtermWaitsForARequestLongerThanFiveSecondsAndExitsZero() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet",
-                "serve", ServedModel.file().toString(), "--port", "0")
-                .redirectError(tmp.resolve("stderr.txt").toFile())
-                .start();
+        Process server = startChild(List.of());
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String startup = out.readLine();
-            assertTrue(startup != null, "no startup line; stderr: " + Files.readString(tmp.resolve("stderr.txt")));
-            Matcher url = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/").matcher(startup);
-            assertTrue(url.find(), startup);
-            int port = Integer.parseInt(url.group(1));
+            int port = port(startupLine(server));
             // a 280x280 24-bit BMP of a real test digit (235 kB), sent at about 30 kB/s: an 8-second upload,
             // well above the minimum data rate and inside the body deadline
             float[] pixels = ServedModel.pixels(ServedModel.testImages(1), 0);
@@ -142,13 +122,8 @@ class ServeCommandIT {
                 assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
                 assertTrue(answer.contains("\"class\":"), answer);
             }
-            assertTrue(server.waitFor(15, TimeUnit.SECONDS), "still running 15 s after the request ended");
-            assertEquals(0, server.exitValue());
-            String rest = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(rest.contains("Stopped."), rest);
+            String rest = assertStoppedCleanly(server, 15);
             assertFalse(rest.contains("cut off"), rest);
-            String err = Files.readString(tmp.resolve("stderr.txt"));
-            assertFalse(err.contains("Exception") || err.contains("\tat "), err);
         } finally {
             server.destroyForcibly();
         }
@@ -156,18 +131,9 @@ class ServeCommandIT {
 
     @Test
     void aPictureTooBigForTheHeapIsA503AndTheServerKeepsServing() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process server = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet",
-                "serve", ServedModel.file().toString(), "--port", "0", "--max-pixels", "100000000")
-                .redirectError(tmp.resolve("stderr.txt").toFile())
-                .start();
+        Process server = startChild(List.of("-Xmx128m"), "--max-pixels", "100000000");
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String startup = out.readLine();
-            assertTrue(startup != null, "no startup line; stderr: " + Files.readString(tmp.resolve("stderr.txt")));
-            Matcher url = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/").matcher(startup);
-            assertTrue(url.find(), startup);
-            int port = Integer.parseInt(url.group(1));
+            int port = port(startupLine(server));
             // 4000x4000 RGBA at 16 bits a sample: 16 million pixels (under the size the decoder subsamples
             // from, and under --max-pixels), 128 MB decoded, a few hundred kB on the wire; the heap is 128 MB
             ServerHardeningIT.Answer huge = ServerHardeningIT.post(port, "/predict", "image/png", dev.convnet.TestData.blackPng(4_000, 4_000, 16, 6, 8));
@@ -178,6 +144,40 @@ class ServeCommandIT {
         } finally {
             server.destroyForcibly();
         }
+    }
+
+    /** {@code convnet serve} of the served model on a free port, in a child JVM started with {@code jvmOptions}; stderr to stderr.txt. */
+    private Process startChild(List<String> jvmOptions, String... serveOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet", "serve",
+                ServedModel.file().toString(), "--port", "0"));
+        command.addAll(List.of(serveOptions));
+        return new ProcessBuilder(command).redirectError(tmp.resolve("stderr.txt").toFile()).start();
+    }
+
+    /** The server's first line of output, which names its URL. */
+    private String startupLine(Process server) throws IOException {
+        String startup = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertTrue(startup != null, "no startup line; stderr: " + Files.readString(tmp.resolve("stderr.txt")));
+        return startup;
+    }
+
+    private static int port(String startup) {
+        Matcher url = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/").matcher(startup);
+        assertTrue(url.find(), startup);
+        return Integer.parseInt(url.group(1));
+    }
+
+    /** Waits for a SIGTERMed server: exit 0, "Stopped.", no stack trace; returns the rest of its output. */
+    private String assertStoppedCleanly(Process server, int seconds) throws Exception {
+        assertTrue(server.waitFor(seconds, TimeUnit.SECONDS), "still running " + seconds + " s after SIGTERM");
+        assertEquals(0, server.exitValue());
+        String rest = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(rest.contains("Stopped."), rest);
+        String err = Files.readString(tmp.resolve("stderr.txt"));
+        assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+        return rest;
     }
 
     private static void assertOneLine(InProcessCli.Run run, int exit, String text) {

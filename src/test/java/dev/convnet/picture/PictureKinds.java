@@ -3,9 +3,6 @@ package dev.convnet.picture;
 import dev.convnet.data.LabeledImages;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,27 +77,7 @@ public final class PictureKinds {
                 files.add(Files.readAllBytes(p));
             }
         }
-        try (URLClassLoader old = new URLClassLoader(new URL[] {before.toUri().toURL()}, null)) {
-            Class<?> decoderClass = old.loadClass("dev.convnet.data.ImageDecoder");
-            Object decoder = decoderClass.getConstructor().newInstance();
-            Method decode = decoderClass.getMethod("decode", byte[].class);
-            Method prepare = old.loadClass("dev.convnet.picture.MnistStyle").getMethod("prepare", BufferedImage.class);
-            DigitPreparation now = new DigitPreparation();
-            for (int round = 0; round < 3; round++) { // the first rounds warm the JIT up
-                long t0 = System.nanoTime();
-                for (byte[] f : files) {
-                    prepare.invoke(null, decode.invoke(decoder, (Object) f));
-                }
-                long t1 = System.nanoTime();
-                for (byte[] f : files) {
-                    now.prepare(f);
-                }
-                long t2 = System.nanoTime();
-                System.out.printf(Locale.ROOT, "round %d: %d pictures, before %.2f ms/picture, now %.2f ms/picture, ratio %.2f%n",
-                        round + 1, files.size(), (t1 - t0) / 1e6 / files.size(), (t2 - t1) / 1e6 / files.size(),
-                        (double) (t2 - t1) / (t1 - t0));
-            }
-        }
+        PreparationStages.againstEarlierBuild(files, before, 4);
     }
 
     private static void mnistKind(Path out, List<String> kinds, String kind, String ext, IntFunction<byte[]> picture) throws IOException {

@@ -73,12 +73,12 @@ public final class PreparationStages {
         }
         System.out.printf(Locale.ROOT, "%-48s %12.2f%n", "all (decode included)", total);
         if (args.length > 1) {
-            before(files, Path.of(args[1]), rounds, total);
+            againstEarlierBuild(files, Path.of(args[1]), rounds);
         }
     }
 
     /** The earlier build's decode + MnistStyle.prepare on the same files, and this build's whole prepare again, alternated. */
-    private static void before(List<byte[]> files, Path jar, int rounds, double stagesMs) throws Exception {
+    static void againstEarlierBuild(List<byte[]> files, Path jar, int rounds) throws Exception {
         try (URLClassLoader old = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             Class<?> decoderClass = old.loadClass("dev.convnet.data.ImageDecoder");
             Object decoder = decoderClass.getConstructor().newInstance();
