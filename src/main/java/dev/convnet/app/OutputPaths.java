@@ -14,6 +14,20 @@ public record OutputPaths(Path model, Path checkpoint, Path historyCsv, Path his
         return java.util.List.of(model, checkpoint, historyCsv, historyChart);
     }
 
+    /**
+     * The model a checkpoint belongs to: {@code runs/a.checkpoint.zip} → {@code runs/a.zip}, so that
+     * a resumed run saves where the interrupted one would have; empty for any other name.
+     */
+    public static java.util.Optional<Path> modelOfCheckpoint(Path checkpoint) {
+        Path fileName = checkpoint.getFileName();
+        String name = fileName == null ? "" : fileName.toString();
+        String suffix = ".checkpoint.zip";
+        if (!name.endsWith(suffix) || name.length() == suffix.length()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(checkpoint.resolveSibling(name.substring(0, name.length() - suffix.length()) + ".zip"));
+    }
+
     public static OutputPaths forModel(Path model) {
         String name = model.getFileName().toString();
         String base = name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;

@@ -94,7 +94,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to save the model (default: models/model.zip).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to save the model (default: models/model.zip; with --resume X.checkpoint.zip, X.zip beside it).")
     Path output;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Train on the first N training images only; 0 means all.")
@@ -137,7 +137,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (output != null) {
             OutputFile.namedAsModelZip(spec, output);
         }
-        OutputPaths outputs = OutputPaths.forModel(output != null ? output : Locations.defaultModel());
+        // a checkpoint resumed without -o saves beside itself, where the interrupted run would have
+        Path model = output != null ? output
+                : resume != null ? OutputPaths.modelOfCheckpoint(resume).orElse(Locations.defaultModel())
+                : Locations.defaultModel();
+        OutputPaths outputs = OutputPaths.forModel(model);
         checkPrecision();
         TrainingPlan plan = resume != null ? resumedPlan(outputs) : freshPlan(outputs);
         PrintWriter out = spec.commandLine().getOut();

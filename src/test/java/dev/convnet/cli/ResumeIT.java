@@ -82,6 +82,14 @@ class ResumeIT {
         try (var files = Files.list(tmp)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary files left");
         }
+
+        // the line's own command, without -o, finishes the run where it was going: m.zip beside the checkpoint
+        InProcessCli.Run resumed = InProcessCli.run("train", "--resume", checkpoint.toString(),
+                "--epochs", String.valueOf(state.epochsDone() + 1), "--data", data.toString());
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(resumed.out().contains("Saved model to ") && resumed.out().contains("m.zip, history"), resumed.out());
+        store.load(model);
+        assertFalse(Files.exists(checkpoint), "checkpoint removed once the model is saved");
     }
 
     @Test
