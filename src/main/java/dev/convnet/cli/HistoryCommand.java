@@ -31,6 +31,16 @@ public final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document: per model its file, settings and history.")
     boolean json;
 
+    /**
+     * A column's heading: the file's name, so that long paths do not widen the table; its path
+     * when another model given has the same name (runs of one name in several folders).
+     */
+    private String columnName(Path model) {
+        Path name = model.getFileName();
+        boolean repeated = models.stream().filter(m -> m.getFileName().equals(name)).count() > 1;
+        return repeated ? Locations.display(model) : name.toString();
+    }
+
     @Override
     public Integer call() {
         SavedModels saved = new SavedModels(new ModelStore());
@@ -40,7 +50,7 @@ public final class HistoryCommand implements Callable<Integer> {
             SavedModelFile.check(spec, model);
             RunState state = saved.runRecord(model).orElseThrow(() -> new dev.convnet.model.ModelFileException(
                     model + " has no run record (it was not saved by convnet train), so no history to show"));
-            runs.add(new HistoryTable.Run(Locations.display(model), state.history()));
+            runs.add(new HistoryTable.Run(columnName(model), state.history()));
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.toString());
             doc.put("run", Json.run(state));

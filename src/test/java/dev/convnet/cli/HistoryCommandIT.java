@@ -71,6 +71,17 @@ class HistoryCommandIT {
     }
 
     @Test
+    void columnsAreHeadedByFileNamesAndByPathsOnlyWhenNamesRepeat() throws IOException {
+        String first = InProcessCli.run("history", a.toString(), b.toString()).out().lines().findFirst().orElseThrow();
+        assertEquals(List.of("a.zip", "b.zip"), List.of(first.trim().split("\\s+")), "no folder widens the table: " + first);
+
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere")).resolve("a.zip");
+        Files.copy(a, elsewhere);
+        String both = InProcessCli.run("history", a.toString(), elsewhere.toString()).out().lines().findFirst().orElseThrow();
+        assertTrue(both.contains(elsewhere.getParent().getFileName() + "/a.zip"), "the same name twice: paths tell them apart: " + both);
+    }
+
+    @Test
     void jsonCarriesEachModelsRecord() throws IOException {
         InProcessCli.Run run = InProcessCli.run("history", "--json", a.toString(), b.toString());
         assertEquals(0, run.exit(), run.err());
