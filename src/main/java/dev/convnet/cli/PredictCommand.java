@@ -80,6 +80,9 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
+    /** What a picture given on the command line got: its line is printed in the order they were given. */
+    private enum Outcome { ANSWER, NO_DIGIT, ERROR }
+
     private int predictFiles(Predictor predictor) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -88,17 +91,21 @@ public final class PredictCommand implements Callable<Integer> {
         List<Map<String, Object>> errors = new ArrayList<>();
         List<Path> blank = new ArrayList<>();
         List<String> blankReasons = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
         for (Path image : images) {
             try {
                 PreparedDigit prepared = Pictures.prepare(image);
                 if (prepared.found()) {
                     pixels.add(prepared.input());
                     readable.add(image);
+                    outcomes.add(Outcome.ANSWER);
                 } else {
                     blank.add(image);
                     blankReasons.add(prepared.noDigit());
+                    outcomes.add(Outcome.NO_DIGIT);
                 }
             } catch (IOException e) {
+                outcomes.add(Outcome.ERROR);
                 errors.add(Map.of("source", image.toString(), "error", e.getMessage()));
                 if (!json) {
                     err.println("convnet predict: " + Printable.path(image) + ": " + Printable.text(e.getMessage()));
@@ -123,14 +130,17 @@ public final class PredictCommand implements Callable<Integer> {
             out.println(Json.write(doc));
         } else {
             int width = images.stream().mapToInt(p -> Printable.path(p).length()).max().orElse(5);
-            for (int i = 0; i < predictions.size(); i++) {
-                Prediction p = predictions.get(i);
-                int nameWidth = p.ranked().stream().mapToInt(r -> r.label().length()).max().orElse(1);
-                out.printf(Locale.ROOT, "%-" + width + "s  %-" + nameWidth + "s %6.1f%%   top %d: %s%n", Printable.path(readable.get(i)),
-                        p.best().label(), 100 * p.best().probability(), TOP, topText(p));
-            }
-            for (int i = 0; i < blank.size(); i++) { // one line each, after the answers, like the errors
-                out.printf(Locale.ROOT, "%-" + width + "s  %s%n", blank.get(i), blankReasons.get(i));
+            int answered = 0;
+            int none = 0;
+            for (Outcome outcome : outcomes) { // in the order given; an unreadable picture's line went to stderr
+                if (outcome == Outcome.ANSWER) {
+                    Prediction p = predictions.get(answered);
+                    int nameWidth = p.ranked().stream().mapToInt(r -> r.label().length()).max().orElse(1);
+                    out.printf(Locale.ROOT, "%-" + width + "s  %-" + nameWidth + "s %6.1f%%   top %d: %s%n",
+                            Printable.path(readable.get(answered++)), p.best().label(), 100 * p.best().probability(), TOP, topText(p));
+                } else if (outcome == Outcome.NO_DIGIT) {
+                    out.printf(Locale.ROOT, "%-" + width + "s  %s%n", Printable.path(blank.get(none)), blankReasons.get(none++));
+                }
             }
         }
         out.flush();

@@ -13,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,16 @@ class OutputsIT {
         assertEquals(2, run.out().lines().count(), run.out());
         assertEquals(1, run.err().lines().count(), run.err());
         assertTrue(run.err().contains("notes.png: not a PNG, JPEG, GIF or BMP image"), run.err());
+
+        // lines come in the order the pictures were given, a blank one's "no digit found" among them
+        Path blank = tmp.resolve("blank.png");
+        ImageIO.write(new BufferedImage(60, 60, BufferedImage.TYPE_BYTE_GRAY), "png", blank.toFile());
+        InProcessCli.Run ordered = InProcessCli.run("predict", model.toString(), photo.toString(), blank.toString(), jpeg.toString());
+        assertEquals(1, ordered.exit(), "a picture without a digit makes the exit code 1");
+        List<String> lines = ordered.out().lines().toList();
+        assertEquals(3, lines.size(), ordered.out());
+        assertTrue(lines.get(0).startsWith(photo.toString()) && lines.get(2).startsWith(jpeg.toString()), ordered.out());
+        assertTrue(lines.get(1).startsWith(blank.toString()) && lines.get(1).contains("no digit found"), ordered.out());
 
         InProcessCli.Run json = InProcessCli.run("predict", model.toString(), photo.toString(), broken.toString(), "--json");
         JsonNode doc = new ObjectMapper().readTree(json.out());
