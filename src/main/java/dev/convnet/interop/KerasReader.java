@@ -78,8 +78,8 @@ public final class KerasReader {
      * BatchNormalization), or after the pooling, on every convolution or some. Folded as {@link #read}
      * folds them: one after the output Dense or after Flatten (convnet's graph has no place for
      * them), a second one around the same convolution, one without a learned gamma and beta (DL4J
-     * learns both), and for now those of the dense model. Dropout before the output layer is kept
-     * either way.
+     * learns both). The same holds for the hidden Dense of the chapter-2 dense model. Dropout before
+     * the output layer is kept either way.
      */
     public KerasModel readForFineTuning(Path file) {
         return read(file, true);
@@ -337,7 +337,6 @@ public final class KerasReader {
     private static List<KerasModel.LayerWeights> readWeights(String name, KerasArchitecture arch, List<ChainLayer> layers,
                                                              boolean fineTuning, BatchNormPlacement[] placements,
                                                              List<KerasModel.BatchNormWeights> kept, WeightLocator locator) {
-        boolean keeps = fineTuning && !arch.architecture().isDense();
         List<KerasModel.LayerWeights> weights = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             KerasArchitecture.Weighted w = arch.weighted().get(i);
@@ -353,7 +352,7 @@ public final class KerasReader {
             int channels = in == null ? 0 : layers.get(i) instanceof ChainLayer.Conv c ? c.inChannels()
                     : !in.beforeFlatten() ? ((ChainLayer.Dense) layers.get(i)).inputs()
                     : i > 0 && layers.get(i - 1) instanceof ChainLayer.Conv c ? c.filters() : 1;
-            if (in != null && keeps && keepable(in.batchNorm()) && in.placement() != BatchNormPlacement.NONE
+            if (in != null && fineTuning && keepable(in.batchNorm()) && in.placement() != BatchNormPlacement.NONE
                     && placements[in.owner()] == BatchNormPlacement.NONE) {
                 // after the ReLU, or the pooling, of the convolution before: kept where Keras put it
                 kept.add(keptBatchNorm(name, in.batchNorm(), channels, locator));
@@ -377,7 +376,7 @@ public final class KerasReader {
             }
             KerasArchitecture.BatchNorm bn = w.batchNorm();
             boolean hidden = i < layers.size() - 1;
-            if (bn != null && keeps && keepable(bn) && hidden && placements[i] == BatchNormPlacement.NONE) {
+            if (bn != null && fineTuning && keepable(bn) && hidden && placements[i] == BatchNormPlacement.NONE) {
                 // Conv2D (linear), BatchNormalization, ReLU: the --batch-norm layers
                 kept.add(keptBatchNorm(name, bn, biasShape[0], locator));
                 placements[i] = BatchNormPlacement.BEFORE_ACTIVATION;
