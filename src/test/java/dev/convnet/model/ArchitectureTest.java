@@ -121,6 +121,20 @@ class ArchitectureTest {
         assertTrue(e.getMessage().contains("after the pooling of layer 3, which has no pooling after it"), e.getMessage());
     }
 
+    /** Chapter 2's dense network with a BatchNormalization after (or before) its hidden Dense's ReLU, counted as Keras counts it. */
+    @Test
+    void denseBatchNormalization() {
+        Architecture dense = new Architecture(ModelType.DENSE, List.of(32), 3, 1, Padding.VALID);
+        Architecture after = dense.withBatchNorms(List.of(BatchNormPlacement.AFTER_ACTIVATION));
+        assertEquals(List.of("input_1", "flatten", "dense_hidden", "batch_normalization", "dense"),
+                rows(after).stream().map(KerasSummary.Row::name).toList());
+        assertEquals(409_098, KerasSummary.totalParams(rows(after))); // Keras: Dense(512), BatchNormalization(), Dense(10)
+        assertEquals("dense 512 batch-norm after-relu", after.describe());
+        assertEquals(List.of("input_1", "flatten", "dense_hidden", "batch_normalization", "activation", "dense"),
+                rows(dense.withBatchNorms(List.of(BatchNormPlacement.BEFORE_ACTIVATION))).stream().map(KerasSummary.Row::name).toList());
+        assertThrows(IllegalArgumentException.class, () -> dense.withBatchNorms(List.of(BatchNormPlacement.AFTER_POOLING)));
+    }
+
     @Test
     void aDropoutRateIsAProbabilityToDrop() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architecture.BOOK.withDropout(1.0));
