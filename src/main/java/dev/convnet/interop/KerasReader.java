@@ -1,5 +1,6 @@
 package dev.convnet.interop;
 
+import dev.convnet.model.BatchNormPlacement;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
@@ -22,7 +23,6 @@ import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import dev.convnet.model.BatchNormPlacement;
 
 /**
  * Reads a Keras model file: a Keras 3 {@code .keras} zip (config.json + model.weights.h5) or a
@@ -332,7 +332,9 @@ public final class KerasReader {
 
     /**
      * Each weighted layer's kernel and bias, with its BatchNormalization and (for the first) the
-     * input scaling folded in: what convnet's plain layers compute.
+     * input scaling folded in: what convnet's plain layers compute. When {@code fineTuning}, a
+     * BatchNormalization convnet's graph has a place for goes to {@code kept} instead, in the
+     * graph's order, and {@code placements} (one per hidden weighted layer) says where it sits.
      */
     private static List<KerasModel.LayerWeights> readWeights(String name, KerasArchitecture arch, List<ChainLayer> layers,
                                                              boolean fineTuning, BatchNormPlacement[] placements,
