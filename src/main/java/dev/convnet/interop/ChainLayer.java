@@ -39,7 +39,10 @@ sealed interface ChainLayer {
     record BatchNorm(String name, int channels, int side, double momentum, double epsilon) implements ChainLayer {
     }
 
-    /** A separate ReLU (Keras' Activation("relu")) on a {@code channels x side x side} map, or on {@code channels} features where {@code side} is 0. */
+    /**
+     * A separate ReLU (Keras' Activation("relu")) on a {@code channels x side x side} map, or on
+     * {@code channels} features where {@code side} is 0.
+     */
     record Relu(String name, int channels, int side) implements ChainLayer {
     }
 

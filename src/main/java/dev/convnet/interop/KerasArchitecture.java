@@ -197,7 +197,7 @@ record KerasArchitecture(Architecture architecture, List<Weighted> weighted, Inp
                         owner == null ? -1 : owner.layer(), owner == null ? BatchNormPlacement.NONE : owner.placement()));
     }
 
-    /** Where a BatchNormalization right after a step goes in convnet's graph: after hidden layer {@code layer}, as {@code placement}. */
+    /** Where a BatchNormalization right after a step goes in convnet's graph: around hidden layer {@code layer}, as {@code placement}. */
     private record Owner(int layer, BatchNormPlacement placement) {
     }
 

@@ -77,7 +77,8 @@ record NetworkChain(List<ChainLayer> layers) {
             } else if (link instanceof LayerChain.Activation a && a.layer().getActivationFn() instanceof ActivationReLU) {
                 return new ChainLayer.Relu(name, features, 0);
             } else if (link instanceof LayerChain.Dense d && d.layer().getNIn() == features && d.layer().hasBias()
-                    && (d.layer().getActivationFn() instanceof ActivationReLU || d.layer().getActivationFn() instanceof ActivationIdentity)) {
+                    && (d.layer().getActivationFn() instanceof ActivationReLU
+                        || d.layer().getActivationFn() instanceof ActivationIdentity)) {
                 return new ChainLayer.Dense(name, features, (int) d.out().count(), false,
                         d.layer().getActivationFn() instanceof ActivationIdentity);
             } else if (link instanceof LayerChain.Output o && o.layer().getNIn() == features

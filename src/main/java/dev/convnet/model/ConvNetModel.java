@@ -41,7 +41,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * With {@link Architecture#BOOK} {@link #configuration} builds exactly that; other architectures
  * vary filters, kernel, strides and padding, add a pooling after the last convolution, Dropout
  * before the output layer or BatchNormalization around the convolutions (before or after their ReLU,
- * or after their pooling), or build the chapter-2 dense network (with or without a BatchNormalization). Layer names
+ * or after their pooling), or build the chapter-2 dense network (with or without a
+ * BatchNormalization). Layer names
  * follow Keras so that {@code summary} reads like the book. Tensors are NCHW inside DL4J: with the
  * oneDNN helpers, NHWC gives wrong gradients in M2.1.
  */
