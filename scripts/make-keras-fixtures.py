@@ -12,7 +12,8 @@ here, and unsupported.keras, a small model with layers convnet does not build.
 The spellings of listing 8-1 found in the wild (issue 18), each a small network (8 and 16 filters,
 a few kB) trained for one epoch on 4,000 images so that the suite stays fast: keras-io-dropout,
 dropout-anywhere, rescaling, rescaling-offset, reshape, reshape-sequential, activations, logits,
-batchnorm, batchnorm-after-relu, augmentation (SPELLINGS below). A model whose first layer is Rescaling takes raw 0-255
+batchnorm, batchnorm-after-relu, batchnorm-some, batchnorm-dense (1.6 MB: chapter 2's 512 units), augmentation
+(SPELLINGS below). A model whose first layer is Rescaling takes raw 0-255
 pixels; a model that ends in logits has its softmax written to NAME.predictions.csv. Also
 keras2.1.h5 and keras2.2.4.h5 (the keras.io example as Keras 2.1 and 2.2.4 wrote Sequential
 models: the config a bare list of layers; h5py, no Keras 2 here) and savedmodel/, a TensorFlow
@@ -184,6 +185,22 @@ def batchnorm_after_relu():
                              layers.Dense(10, activation="softmax")])
 
 
+def batchnorm_some():
+    """BatchNormalization on some convolutions only: before the first one's ReLU (use_bias=False), none on the
+    second, after the third one's ReLU (Conv2D(activation="relu"), BatchNormalization(), then Flatten)."""
+    return keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3, use_bias=False),
+                             layers.BatchNormalization(momentum=0.9), layers.ReLU(), layers.MaxPooling2D(2),
+                             layers.Conv2D(16, 3, activation="relu"), layers.MaxPooling2D(2),
+                             layers.Conv2D(16, 3, activation="relu"), layers.BatchNormalization(momentum=0.9, epsilon=1e-4),
+                             layers.Flatten(), layers.Dense(10, activation="softmax")])
+
+
+def batchnorm_dense():
+    """Chapter 2's dense network with BatchNormalization after the hidden Dense's ReLU (784-pixel vectors in)."""
+    return keras.Sequential([keras.Input(shape=(784,)), layers.Dense(512, activation="relu"),
+                             layers.BatchNormalization(momentum=0.9), layers.Dense(10, activation="softmax")])
+
+
 def augmentation():
     """Keras' augmentation layers inside the model (the book's data_augmentation of section 8.2), then Rescaling."""
     inputs = keras.Input(shape=(28, 28, 1))
@@ -201,6 +218,7 @@ SPELLINGS = [("keras-io-dropout", keras_io_dropout, ("keras",)), ("dropout-anywh
              ("reshape", reshape, ("h5",)), ("reshape-sequential", reshape_sequential, ("keras",)),
              ("activations", activations, ("h5",)), ("logits", logits, ("keras",)),
              ("batchnorm", batchnorm, ("keras", "h5")), ("batchnorm-after-relu", batchnorm_after_relu, ("keras",)),
+             ("batchnorm-some", batchnorm_some, ("keras", "h5")), ("batchnorm-dense", batchnorm_dense, ("keras",)),
              ("augmentation", augmentation, ("keras",))]
 SPELLING_IMAGES = 4000
 
@@ -226,6 +244,12 @@ def make_spellings(x_train, y_train, x_test, y_test, out, only):
         model.compile(optimizer="rmsprop", loss=loss, metrics=["accuracy"])
         model.fit(model_input(model, x_train[:SPELLING_IMAGES]), y_train[:SPELLING_IMAGES], epochs=1, batch_size=64,
                   verbose=0)
+        if name == "batchnorm-dense":
+            # 409,098 weights: saved uncompiled (no optimiser state), as dense.keras, to keep the fixture small
+            weights = model.get_weights()
+            keras.backend.clear_session()  # the same layer names again: dense, batch_normalization, dense_1
+            model = build()
+            model.set_weights(weights)
         for fmt in formats:
             model.save(out / f"{name}.{fmt}")
         test = model_input(model, x_test)

@@ -22,7 +22,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 
 /**
  * Reads a ComputationGraph as a chain the oneDNN engine can run: Conv2D (relu, or linear before a
- * BatchNormalization and its ReLU) and MaxPooling2D layers, a Flatten, Dropout layers, and a softmax
+ * BatchNormalization and its ReLU) and MaxPooling2D layers, a BatchNormalization without ReLU after a
+ * ReLU convolution or a pooling, a Flatten, Dropout layers, and a softmax
  * Dense output with sparse cross-entropy, all trained by RMSprop without regularisation. Anything
  * else is declined with a reason, and the caller trains with DL4J's own code instead. The walk over
  * the graph is {@link LayerChain}'s; this maps its links to what the engine runs, with the checks
@@ -80,8 +81,10 @@ record NetworkSpec(int channels, int height, int width, List<LayerSpec> layers, 
                 return new Unsupported(name + ": " + problem);
             }
             boolean afterLinearConv = last instanceof LayerSpec.Conv c && !c.relu();
-            if (link instanceof LayerChain.BatchNorm && !afterLinearConv) {
-                return new Unsupported(name + ": BatchNormalization is supported right after a linear convolution");
+            // before the ReLU (a linear convolution), after it (a ReLU convolution), or after a pooling
+            boolean normalisable = last instanceof LayerSpec.Conv || last instanceof LayerSpec.MaxPool;
+            if (link instanceof LayerChain.BatchNorm && !normalisable) {
+                return new Unsupported(name + ": BatchNormalization is supported right after a convolution or a pooling");
             }
             if (afterLinearConv && !(link instanceof LayerChain.BatchNorm)) {
                 return new Unsupported(name + ": a linear convolution must be followed by BatchNormalization or a ReLU");

@@ -29,8 +29,8 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * needed are computed. The graph stays the model of record: {@link #copyTo} writes weights and
  * optimiser state back, so saving, evaluation and DL4J's own code see the trained model.
  *
- * <p>BatchNormalization runs as oneDNN's batch_normalization (its ReLU fused, its moving statistics
- * updated in Java as Keras does, see {@link BatchNormStage}) and Dropout as a mask drawn in Java,
+ * <p>BatchNormalization runs as oneDNN's batch_normalization (a ReLU after it fused in, its moving
+ * statistics updated in Java as Keras does, see {@link BatchNormStage}) and Dropout as a mask drawn in Java,
  * seeded from the model's seed and iteration count, applied by binary_mul ({@link DropoutStage}).
  */
 public final class OneDnnNetwork implements AutoCloseable {

@@ -32,11 +32,17 @@ sealed interface ChainLayer {
     record Flatten(String name, int channels, int side) implements ChainLayer {
     }
 
-    /** BatchNormalization over the channels of a {@code channels x side x side} map (Keras' momentum and epsilon). */
+    /**
+     * BatchNormalization over the channels of a {@code channels x side x side} map, or over
+     * {@code channels} features where {@code side} is 0 (after a Dense); Keras' momentum and epsilon.
+     */
     record BatchNorm(String name, int channels, int side, double momentum, double epsilon) implements ChainLayer {
     }
 
-    /** A separate ReLU (Keras' Activation("relu")) on a {@code channels x side x side} map. */
+    /**
+     * A separate ReLU (Keras' Activation("relu")) on a {@code channels x side x side} map, or on
+     * {@code channels} features where {@code side} is 0.
+     */
     record Relu(String name, int channels, int side) implements ChainLayer {
     }
 
@@ -44,7 +50,13 @@ sealed interface ChainLayer {
     record Dropout(String name, int features, double rate) implements ChainLayer {
     }
 
-    /** Dense with bias: ReLU inside the network, softmax at its end. */
-    record Dense(String name, int inputs, int units, boolean softmax) implements ChainLayer {
+    /**
+     * Dense with bias: ReLU inside the network (linear where a BatchNormalization and a ReLU follow),
+     * softmax at its end.
+     */
+    record Dense(String name, int inputs, int units, boolean softmax, boolean linear) implements ChainLayer {
+        Dense(String name, int inputs, int units, boolean softmax) {
+            this(name, inputs, units, softmax, false);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.convnet.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.model.Architecture;
+import dev.convnet.model.BatchNormPlacement;
 import dev.convnet.model.ModelType;
 import dev.convnet.model.Padding;
 import java.util.ArrayList;
@@ -42,12 +43,18 @@ record KerasArchitecture(Architecture architecture, List<Weighted> weighted, Inp
     }
 
     /**
-     * A BatchNormalization on a weighted layer's input, folded into its kernel.
+     * A BatchNormalization on a weighted layer's input: folded into its kernel for inference, or
+     * kept as a layer when fine-tuning where convnet's graph has a place for it.
      *
      * @param throughPool a max pooling lies between (the fold needs a positive scale per channel)
      * @param beforeFlatten it normalises a map's channels, flattened before the Dense that takes it
+     * @param owner the hidden weighted layer (convolution, or the dense model's hidden Dense) it
+     *     follows, 0-based, where {@code placement} says; -1 where it follows none
+     * @param placement {@link BatchNormPlacement#AFTER_ACTIVATION} right after that layer's ReLU,
+     *     {@link BatchNormPlacement#AFTER_POOLING} after the pooling after it, or
+     *     {@link BatchNormPlacement#NONE} where convnet's graph has no place for it (after Flatten)
      */
-    record InputNorm(BatchNorm batchNorm, boolean throughPool, boolean beforeFlatten) {
+    record InputNorm(BatchNorm batchNorm, boolean throughPool, boolean beforeFlatten, int owner, BatchNormPlacement placement) {
     }
 
     /**
@@ -121,12 +128,13 @@ record KerasArchitecture(Architecture architecture, List<Weighted> weighted, Inp
         int strides = square(file, first, "strides");
         String padding = first.config().path("padding").asText("valid");
         boolean poolLast = false;
+        Map<KerasLayer, Owner> owners = owners(steps);
         int i = 0;
         while (true) {
             KerasSpellings.Step conv = steps.get(i);
             checkConv(file, conv, first, kernel, strides, padding);
             filters.add(positive(file, conv.layer(), "filters"));
-            weighted.add(weighted(conv, paths));
+            weighted.add(weighted(conv, paths, owners));
             if (i + 1 >= steps.size()) {
                 throw pattern(file, "the model ends after " + conv.layer());
             }
@@ -153,7 +161,7 @@ record KerasArchitecture(Architecture architecture, List<Weighted> weighted, Inp
         }
         KerasSpellings.Step out = steps.get(i);
         checkDense(file, out, MnistLoader.CLASSES, "softmax");
-        weighted.add(weighted(out, paths));
+        weighted.add(weighted(out, paths, owners));
         if (chain.scaling().offset() != 0 && padding.equals("same")) {
             throw new InteropException(file + ": " + chain.scalingLayer() + " has offset " + chain.scalingLayer().config().path("offset")
                     + " before a convolution with padding 'same': the padded border would change, so convnet cannot fold it "
@@ -175,15 +183,42 @@ record KerasArchitecture(Architecture architecture, List<Weighted> weighted, Inp
         checkDense(file, steps.get(start + 1), MnistLoader.CLASSES, "softmax");
         Architecture arch = new Architecture(ModelType.DENSE, Architecture.BOOK.filters(), Architecture.BOOK.kernel(),
                 Architecture.BOOK.strides(), Architecture.BOOK.padding()).withDropout(chain.dropoutBeforeOutput());
-        return new KerasArchitecture(arch, List.of(weighted(steps.get(start), paths), weighted(steps.get(start + 1), paths)),
-                chain.scaling(), chain.notes());
+        Map<KerasLayer, Owner> owners = owners(steps);
+        return new KerasArchitecture(arch, List.of(weighted(steps.get(start), paths, owners),
+                weighted(steps.get(start + 1), paths, owners)), chain.scaling(), chain.notes());
     }
 
-    private static Weighted weighted(KerasSpellings.Step step, Map<KerasLayer, String> paths) {
+    private static Weighted weighted(KerasSpellings.Step step, Map<KerasLayer, String> paths, Map<KerasLayer, Owner> owners) {
         KerasSpellings.InputNorm in = step.inputNorm();
+        Owner owner = in == null || in.after() == null ? null : owners.get(in.after());
         return new Weighted(step.layer().name(), paths.get(step.layer()), step.layer().config().path("use_bias").asBoolean(true),
                 batchNorm(step.batchNorm(), paths),
-                in == null ? null : new InputNorm(batchNorm(in.layer(), paths), in.throughPool(), in.beforeFlatten()));
+                in == null ? null : new InputNorm(batchNorm(in.layer(), paths), in.throughPool(), in.beforeFlatten(),
+                        owner == null ? -1 : owner.layer(), owner == null ? BatchNormPlacement.NONE : owner.placement()));
+    }
+
+    /** Where a BatchNormalization right after a step goes in convnet's graph: around hidden layer {@code layer}, as {@code placement}. */
+    private record Owner(int layer, BatchNormPlacement placement) {
+    }
+
+    /**
+     * For each step a BatchNormalization may follow and stay a layer: a hidden Conv2D or Dense (after
+     * its activation), or the MaxPooling2D after a Conv2D (after the pooling). Not the output layer.
+     */
+    private static Map<KerasLayer, Owner> owners(List<KerasSpellings.Step> steps) {
+        Map<KerasLayer, Owner> owners = new HashMap<>();
+        int hidden = -1;
+        for (int s = 0; s < steps.size(); s++) {
+            KerasSpellings.Step step = steps.get(s);
+            boolean output = s == steps.size() - 1;
+            if (step.weighted() && !output) {
+                hidden++;
+                owners.put(step.layer(), new Owner(hidden, BatchNormPlacement.AFTER_ACTIVATION));
+            } else if (step.is("MaxPooling2D") && s > 0 && steps.get(s - 1).is("Conv2D")) {
+                owners.put(step.layer(), new Owner(hidden, BatchNormPlacement.AFTER_POOLING));
+            }
+        }
+        return owners;
     }
 
     private static BatchNorm batchNorm(KerasLayer bn, Map<KerasLayer, String> paths) {

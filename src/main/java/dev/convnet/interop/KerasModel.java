@@ -24,8 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *     logits), {@code imported.folded}, {@code imported.identity_at_inference}, {@code imported.dropout},
  *     {@code imported.augmentation} (the settings of Keras' random augmentation layers),
  *     {@code imported.batch_norm} (BatchNormalization kept as layers)
- * @param batchNorms the BatchNormalization after each Conv2D, kept as a layer for fine-tuning (the
- *     architecture then has {@link Architecture#batchNorm()}); empty where they are folded
+ * @param batchNorms the BatchNormalization layers kept for fine-tuning, in the graph's order (the
+ *     architecture's {@link Architecture#batchNorms()} says where each sits); empty where all are folded
  */
 public record KerasModel(Architecture architecture, List<LayerWeights> weights, KerasSource source,
                          Map<String, String> notes, List<BatchNormWeights> batchNorms) {

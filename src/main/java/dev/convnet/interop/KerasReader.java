@@ -1,5 +1,6 @@
 package dev.convnet.interop;
 
+import dev.convnet.model.BatchNormPlacement;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
@@ -70,12 +71,15 @@ public final class KerasReader {
     }
 
     /**
-     * Reads {@code file} to fine-tune it ({@code convnet import}, then {@code train --resume}): where
-     * every Conv2D is followed by a BatchNormalization (Conv2D, BatchNormalization, ReLU, as Kaggle's
-     * MNIST models write it), those are kept as layers with Keras' momentum, epsilon and moving
-     * statistics, so that training normalises by each batch as Keras does; any other
-     * BatchNormalization is folded as {@link #read} folds it. Dropout before the output layer is kept
-     * either way.
+     * Reads {@code file} to fine-tune it ({@code convnet import}, then {@code train --resume}): each
+     * BatchNormalization around a convolution is kept as a layer with Keras' momentum, epsilon and
+     * moving statistics, so that training normalises by each batch as Keras does, wherever Keras
+     * put it: before the ReLU (Conv2D, BatchNormalization, ReLU), after it (Conv2D(activation="relu"),
+     * BatchNormalization), or after the pooling, on every convolution or some. Folded as {@link #read}
+     * folds them: one after the output Dense or after Flatten (convnet's graph has no place for
+     * them), a second one around the same convolution, one without a learned gamma and beta (DL4J
+     * learns both). The same holds for the hidden Dense of the chapter-2 dense model. Dropout before
+     * the output layer is kept either way.
      */
     public KerasModel readForFineTuning(Path file) {
         return read(file, true);
@@ -125,14 +129,15 @@ public final class KerasReader {
             try (HdfFile hdf = HdfFile.fromBytes(weights)) {
                 Group layers = kerasLayersGroup(hdf, name);
                 List<KerasModel.BatchNormWeights> kept = new ArrayList<>();
-                return model(arch, readWeights(name, arch, expected, fineTuning && keepsBatchNorm(arch), kept, (layerName, savePath, n) -> {
+                BatchNormPlacement[] placements = placements(arch);
+                return model(arch, readWeights(name, arch, expected, fineTuning, placements, kept, (layerName, savePath, n) -> {
                     Node group = layers.getChild(savePath);
                     Node vars = group instanceof Group g ? g.getChild("vars") : null;
                     if (!(vars instanceof Group v) || !(v.getChild(String.valueOf(n)) instanceof Dataset d)) {
                         return null;
                     }
                     return d;
-                }), new KerasSource(file, "keras", version, sha256), kept);
+                }), new KerasSource(file, "keras", version, sha256), kept, placements);
             } catch (InteropException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
@@ -222,7 +227,8 @@ public final class KerasReader {
             throw new InteropException(name + ": a Keras model config without weights (no model_weights group)");
         }
         List<KerasModel.BatchNormWeights> kept = new ArrayList<>();
-        return model(arch, readWeights(name, arch, weightedLayers(arch), fineTuning && keepsBatchNorm(arch), kept, (layerName, savePath, n) -> {
+        BatchNormPlacement[] placements = placements(arch);
+        return model(arch, readWeights(name, arch, weightedLayers(arch), fineTuning, placements, kept, (layerName, savePath, n) -> {
             if (!(weights.getChild(layerName) instanceof Group group)) {
                 return null;
             }
@@ -231,11 +237,11 @@ public final class KerasReader {
                 return null;
             }
             return group.getByPath(names.get(n)) instanceof Dataset d ? d : null;
-        }), new KerasSource(file, "h5", version == null ? "unknown" : version, sha256), kept);
+        }), new KerasSource(file, "h5", version == null ? "unknown" : version, sha256), kept, placements);
     }
 
     private static KerasModel model(KerasArchitecture arch, List<KerasModel.LayerWeights> weights, KerasSource source,
-                                    List<KerasModel.BatchNormWeights> kept) {
+                                    List<KerasModel.BatchNormWeights> kept, BatchNormPlacement[] placements) {
         if (kept.isEmpty()) {
             return new KerasModel(arch.architecture(), weights, source, arch.notes());
         }
@@ -253,18 +259,22 @@ public final class KerasReader {
         notes.put("imported.batch_norm", String.join(", ", kept.stream().map(b -> b.kerasName() + " (momentum "
                 + KerasSpellings.number(b.momentum()) + ", epsilon " + KerasSpellings.number(b.epsilon()) + ")").toList())
                 + " kept as layers for fine-tuning: each batch normalised by its own statistics, the moving ones updated as Keras does");
-        return new KerasModel(arch.architecture().withBatchNorm(true), weights, source, notes, kept);
+        return new KerasModel(arch.architecture().withBatchNorms(List.of(placements)), weights, source, notes, kept);
+    }
+
+    /** No BatchNormalization kept yet: one NONE per hidden weighted layer. */
+    private static BatchNormPlacement[] placements(KerasArchitecture arch) {
+        BatchNormPlacement[] placements = new BatchNormPlacement[arch.architecture().batchNorms().size()];
+        Arrays.fill(placements, BatchNormPlacement.NONE);
+        return placements;
     }
 
     /**
-     * Whether convnet's graph can keep the model's BatchNormalization layers: convnet's
-     * {@code --batch-norm} network has one right after every Conv2D (before its ReLU), with a learned
-     * gamma and beta; a model spelled otherwise has its BatchNormalization folded.
+     * Whether convnet's graph can keep this BatchNormalization as a layer: DL4J's learns gamma and
+     * beta both, and divides by a positive sqrt(variance + epsilon) in training too.
      */
-    private static boolean keepsBatchNorm(KerasArchitecture arch) {
-        List<KerasArchitecture.Weighted> convs = arch.weighted().subList(0, arch.weighted().size() - 1);
-        return !arch.architecture().isDense() && !convs.isEmpty() && convs.stream().allMatch(w -> w.batchNorm() != null
-                && w.batchNorm().center() && w.batchNorm().scale() && w.batchNorm().epsilon() > 0 && w.inputNorm() == null);
+    private static boolean keepable(KerasArchitecture.BatchNorm bn) {
+        return bn.center() && bn.scale() && bn.epsilon() > 0;
     }
 
     /**
@@ -322,11 +332,13 @@ public final class KerasReader {
 
     /**
      * Each weighted layer's kernel and bias, with its BatchNormalization and (for the first) the
-     * input scaling folded in: what convnet's plain layers compute.
+     * input scaling folded in: what convnet's plain layers compute. When {@code fineTuning}, a
+     * BatchNormalization convnet's graph has a place for goes to {@code kept} instead, in the
+     * graph's order, and {@code placements} (one per hidden weighted layer) says where it sits.
      */
     private static List<KerasModel.LayerWeights> readWeights(String name, KerasArchitecture arch, List<ChainLayer> layers,
-                                                             boolean keepConvNorms, List<KerasModel.BatchNormWeights> kept,
-                                                             WeightLocator locator) {
+                                                             boolean fineTuning, BatchNormPlacement[] placements,
+                                                             List<KerasModel.BatchNormWeights> kept, WeightLocator locator) {
         List<KerasModel.LayerWeights> weights = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             KerasArchitecture.Weighted w = arch.weighted().get(i);
@@ -339,10 +351,15 @@ public final class KerasReader {
                     : new float[biasShape[0]];
             KerasModel.LayerWeights layer = new KerasModel.LayerWeights(w.name(), kernel, bias);
             KerasArchitecture.InputNorm in = w.inputNorm();
-            if (in != null) {
-                int channels = layers.get(i) instanceof ChainLayer.Conv c ? c.inChannels()
-                        : !in.beforeFlatten() ? ((ChainLayer.Dense) layers.get(i)).inputs()
-                        : i > 0 && layers.get(i - 1) instanceof ChainLayer.Conv c ? c.filters() : 1;
+            int channels = in == null ? 0 : layers.get(i) instanceof ChainLayer.Conv c ? c.inChannels()
+                    : !in.beforeFlatten() ? ((ChainLayer.Dense) layers.get(i)).inputs()
+                    : i > 0 && layers.get(i - 1) instanceof ChainLayer.Conv c ? c.filters() : 1;
+            if (in != null && fineTuning && keepable(in.batchNorm()) && in.placement() != BatchNormPlacement.NONE
+                    && placements[in.owner()] == BatchNormPlacement.NONE) {
+                // after the ReLU, or the pooling, of the convolution before: kept where Keras put it
+                kept.add(keptBatchNorm(name, in.batchNorm(), channels, locator));
+                placements[in.owner()] = in.placement();
+            } else if (in != null) {
                 KerasArchitecture.BatchNorm bn = in.batchNorm();
                 Folding.Affine affine = batchNormAffine(name, bn, channels, locator);
                 String where = name + ": folding " + bn.name() + " into the input of " + w.name();
@@ -360,15 +377,11 @@ public final class KerasReader {
                 layer = Folding.inputAffine(where, layer, affine);
             }
             KerasArchitecture.BatchNorm bn = w.batchNorm();
-            if (bn != null && keepConvNorms && layers.get(i) instanceof ChainLayer.Conv) {
-                float[][] v = batchNormVariables(name, bn, biasShape[0], locator);
-                for (int c = 0; c < v[3].length; c++) {
-                    if (v[3][c] < 0) {
-                        throw new InteropException(name + ": the moving_variance of " + bn.name() + " is negative (" + v[3][c]
-                                + " at channel " + c + "); a variance is at least 0: the file is damaged or altered");
-                    }
-                }
-                kept.add(new KerasModel.BatchNormWeights(bn.name(), v[0], v[1], v[2], v[3], bn.momentum(), bn.epsilon()));
+            boolean hidden = i < layers.size() - 1;
+            if (bn != null && fineTuning && keepable(bn) && hidden && placements[i] == BatchNormPlacement.NONE) {
+                // Conv2D (linear), BatchNormalization, ReLU: the --batch-norm layers
+                kept.add(keptBatchNorm(name, bn, biasShape[0], locator));
+                placements[i] = BatchNormPlacement.BEFORE_ACTIVATION;
             } else if (bn != null) {
                 Folding.Affine affine = batchNormAffine(name, bn, biasShape[0], locator);
                 layer = Folding.batchNorm(name + ": folding " + bn.name() + " into " + w.name(), layer, affine);
@@ -381,6 +394,19 @@ public final class KerasReader {
             weights.add(layer);
         }
         return weights;
+    }
+
+    /** A BatchNormalization kept as a layer: its variables over {@code channels}, its momentum and epsilon. */
+    private static KerasModel.BatchNormWeights keptBatchNorm(String name, KerasArchitecture.BatchNorm bn, int channels,
+                                                            WeightLocator locator) {
+        float[][] v = batchNormVariables(name, bn, channels, locator);
+        for (int c = 0; c < v[3].length; c++) {
+            if (v[3][c] < 0) {
+                throw new InteropException(name + ": the moving_variance of " + bn.name() + " is negative (" + v[3][c]
+                        + " at channel " + c + "); a variance is at least 0: the file is damaged or altered");
+            }
+        }
+        return new KerasModel.BatchNormWeights(bn.name(), v[0], v[1], v[2], v[3], bn.momentum(), bn.epsilon());
     }
 
     /** A BatchNormalization layer's variables over {@code channels}, as the affine map it is at inference. */

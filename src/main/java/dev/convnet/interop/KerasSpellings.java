@@ -66,8 +66,10 @@ final class KerasSpellings {
      * @param layer the BatchNormalization layer
      * @param throughPool a MaxPooling2D lies between it and the weighted layer
      * @param beforeFlatten it normalises the channels of a map that is flattened before a Dense
+     * @param after the layer of the step right before it (a Conv2D or Dense with its activation, a
+     *     MaxPooling2D, a Flatten), or null at the input: where a kept layer goes when fine-tuning
      */
-    record InputNorm(KerasLayer layer, boolean throughPool, boolean beforeFlatten) {
+    record InputNorm(KerasLayer layer, boolean throughPool, boolean beforeFlatten, KerasLayer after) {
     }
 
     /**
@@ -156,7 +158,7 @@ final class KerasSpellings {
                             + " with no Conv2D or Dense between; convnet folds one BatchNormalization into each");
                 }
                 checkBatchNorm(file, layer, steps.isEmpty() || !steps.get(steps.size() - 1).is("Flatten") && !steps.get(steps.size() - 1).is("Dense") ? 4 : 2);
-                pending = new InputNorm(layer, false, false);
+                pending = new InputNorm(layer, false, false, steps.isEmpty() ? null : steps.get(steps.size() - 1).layer());
             } else if (kind.equals("Conv2D") || kind.equals("Dense")) {
                 JsonNode activation = c.path("activation");
                 steps.add(new Step(layer, activation.isMissingNode() || activation.isNull() ? "linear"
@@ -169,7 +171,7 @@ final class KerasSpellings {
                 steps.add(new Step(layer, "linear", null));
                 if (pending != null) {
                     pending = new InputNorm(pending.layer(), pending.throughPool() || kind.equals("MaxPooling2D"),
-                            pending.beforeFlatten() || kind.equals("Flatten"));
+                            pending.beforeFlatten() || kind.equals("Flatten"), pending.after());
                 }
             } else {
                 unsupported.add(layer.toString());

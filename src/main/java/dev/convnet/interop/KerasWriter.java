@@ -169,11 +169,11 @@ public final class KerasWriter {
                 className = "BatchNormalization";
                 config.put("axis", -1).put("momentum", b.momentum()).put("epsilon", b.epsilon())
                         .put("center", true).put("scale", true);
-                outShape = shape(b.side(), b.side(), b.channels());
+                outShape = b.side() == 0 ? JSON.arrayNode().addNull().add(b.channels()) : shape(b.side(), b.side(), b.channels());
             } else if (layer instanceof ChainLayer.Relu r) {
                 className = "Activation";
                 config.put("activation", "relu");
-                outShape = shape(r.side(), r.side(), r.channels());
+                outShape = r.side() == 0 ? JSON.arrayNode().addNull().add(r.channels()) : shape(r.side(), r.side(), r.channels());
             } else if (layer instanceof ChainLayer.Dropout d) {
                 className = "Dropout";
                 config.put("rate", d.rate()).putNull("seed").putNull("noise_shape");
@@ -192,7 +192,8 @@ public final class KerasWriter {
             } else {
                 ChainLayer.Dense d = (ChainLayer.Dense) layer;
                 className = "Dense";
-                config.put("units", d.units()).put("activation", d.softmax() ? "softmax" : "relu").put("use_bias", true);
+                config.put("units", d.units()).put("activation", d.softmax() ? "softmax" : d.linear() ? "linear" : "relu")
+                        .put("use_bias", true);
                 outShape = JSON.arrayNode().addNull().add(d.units());
             }
             ObjectNode entry = layer(className, layer.name(), config);

@@ -71,9 +71,16 @@ record NetworkChain(List<ChainLayer> layers) {
             int features = (int) in.count();
             if (link instanceof LayerChain.Dropout d && d.layer().getIDropout() instanceof Dropout drop && drop.getPSchedule() == null) {
                 return new ChainLayer.Dropout(name, features, 1 - drop.getP());
-            } else if (link instanceof LayerChain.Dense d && d.layer().getNIn() == features
-                    && d.layer().getActivationFn() instanceof ActivationReLU && d.layer().hasBias()) {
-                return new ChainLayer.Dense(name, features, (int) d.out().count(), false);
+            } else if (link instanceof LayerChain.BatchNorm bn && bn.layer().getNOut() == features && !bn.layer().isLockGammaBeta()
+                    && bn.layer().getActivationFn() instanceof ActivationIdentity) {
+                return new ChainLayer.BatchNorm(name, features, 0, bn.layer().getDecay(), bn.layer().getEps());
+            } else if (link instanceof LayerChain.Activation a && a.layer().getActivationFn() instanceof ActivationReLU) {
+                return new ChainLayer.Relu(name, features, 0);
+            } else if (link instanceof LayerChain.Dense d && d.layer().getNIn() == features && d.layer().hasBias()
+                    && (d.layer().getActivationFn() instanceof ActivationReLU
+                        || d.layer().getActivationFn() instanceof ActivationIdentity)) {
+                return new ChainLayer.Dense(name, features, (int) d.out().count(), false,
+                        d.layer().getActivationFn() instanceof ActivationIdentity);
             } else if (link instanceof LayerChain.Output o && o.layer().getNIn() == features
                     && o.layer().getActivationFn() instanceof ActivationSoftmax && o.layer().hasBias()) {
                 return new ChainLayer.Dense(name, features, (int) o.out().count(), true);

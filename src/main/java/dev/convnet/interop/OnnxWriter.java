@@ -73,6 +73,11 @@ public final class OnnxWriter {
                 ChainLayer.Dense d = (ChainLayer.Dense) layer;
                 g.addInitializer(tensor(n + "_W", NetworkChain.dl4jKernel(graph, d), d.inputs(), d.units()));
                 g.addInitializer(tensor(n + "_b", NetworkChain.bias(graph, d), d.units()));
+                if (d.linear()) { // a BatchNormalization and a ReLU follow
+                    g.addNode(node("Gemm", n, List.of(x, n + "_W", n + "_b"), n));
+                    x = n;
+                    continue;
+                }
                 g.addNode(node("Gemm", n, List.of(x, n + "_W", n + "_b"), n + "_gemm"));
                 String activation = d.softmax() ? "Softmax" : "Relu";
                 Onnx.NodeProto.Builder act = node(activation, n + "_" + activation.toLowerCase(java.util.Locale.ROOT),

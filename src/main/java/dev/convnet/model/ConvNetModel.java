@@ -40,8 +40,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  *
  * With {@link Architecture#BOOK} {@link #configuration} builds exactly that; other architectures
  * vary filters, kernel, strides and padding, add a pooling after the last convolution, Dropout
- * before the output layer or BatchNormalization after each convolution, or build the chapter-2
- * dense network. Layer names
+ * before the output layer or BatchNormalization around the convolutions (before or after their ReLU,
+ * or after their pooling), or build the chapter-2 dense network (with or without a
+ * BatchNormalization). Layer names
  * follow Keras so that {@code summary} reads like the book. Tensors are NCHW inside DL4J: with the
  * oneDNN helpers, NHWC gives wrong gradients in M2.1.
  */
@@ -70,7 +71,7 @@ public final class ConvNetModel {
     /** Any architecture, layer by layer from its settings (for the book's, the same graph as listing 8-1). */
     static ComputationGraphConfiguration anyArchitecture(Architecture arch, Hyperparameters hp) {
         GraphBuilder graph = graph(hp);
-        String last = arch.isDense() ? denseLayers(graph) : convLayers(graph, arch);
+        String last = arch.isDense() ? denseLayers(graph, arch) : convLayers(graph, arch);
         if (arch.dropout() > 0) {
             // DL4J's argument is the probability to keep a unit, Keras' rate the probability to drop it;
             // DL4J's dropout is inverted (kept units scaled by 1 / keep) like Keras'
@@ -146,31 +147,41 @@ public final class ConvNetModel {
         return graph;
     }
 
-    /** Conv2D → MaxPooling2D → … → Conv2D → Flatten for any {@link Architecture}, named as Keras names them. */
+    /**
+     * Conv2D → MaxPooling2D → … → Conv2D → Flatten for any {@link Architecture}, named as Keras names
+     * them, with each convolution's BatchNormalization where the architecture places it: Conv2D
+     * (linear) → BatchNormalization → ReLU, Conv2D (relu) → BatchNormalization, or Conv2D (relu) →
+     * MaxPooling2D → BatchNormalization.
+     */
     private static String convLayers(GraphBuilder graph, Architecture arch) {
         List<Integer> filters = arch.filters();
         ConvolutionMode mode = arch.samePadding() ? ConvolutionMode.Same : ConvolutionMode.Truncate;
+        Names names = new Names();
         String previous = INPUT;
         for (int i = 0; i < filters.size(); i++) {
+            BatchNormPlacement norm = arch.batchNormOf(i);
             String conv = "conv2d" + suffix(i);
             graph.addLayer(conv, new ConvolutionLayer.Builder(arch.kernel(), arch.kernel())
                     .stride(arch.strides(), arch.strides()).convolutionMode(mode).nOut(filters.get(i))
-                    .activation(arch.batchNorm() ? Activation.IDENTITY : Activation.RELU).build(), previous);
+                    .activation(norm == BatchNormPlacement.BEFORE_ACTIVATION ? Activation.IDENTITY : Activation.RELU).build(),
+                    previous);
             previous = conv;
-            if (arch.batchNorm()) {
+            if (norm == BatchNormPlacement.BEFORE_ACTIVATION) {
                 // Conv2D (linear) -> BatchNormalization -> Activation("relu"), as Keras models write it
-                String norm = "batch_normalization" + suffix(i);
-                // useLogStd(false): keep the moving variance itself, as Keras does (DL4J's default keeps log10 of the std)
-                graph.addLayer(norm, new BatchNormalization.Builder().decay(BATCH_NORM_MOMENTUM).eps(BATCH_NORM_EPSILON)
-                        .useLogStd(false).activation(Activation.IDENTITY).build(), previous);
-                String relu = "activation" + suffix(i);
-                graph.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), norm);
+                previous = batchNormalization(graph, names, previous);
+                String relu = names.next("activation");
+                graph.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), previous);
                 previous = relu;
+            } else if (norm == BatchNormPlacement.AFTER_ACTIVATION) {
+                previous = batchNormalization(graph, names, previous);
             }
             if (arch.poolsAfter(i)) {
                 String pool = "max_pooling2d" + suffix(i);
                 graph.addLayer(pool, maxPooling2d(), previous);
                 previous = pool;
+                if (norm == BatchNormPlacement.AFTER_POOLING) {
+                    previous = batchNormalization(graph, names, previous);
+                }
             }
         }
         List<Integer> sizes = arch.featureMapSizes(MnistLoader.IMAGE_SIZE); // ends with the last map's side
@@ -179,13 +190,46 @@ public final class ConvNetModel {
         return "flatten";
     }
 
-    /** Chapter 2: Flatten → Dense(512, relu). */
-    private static String denseLayers(GraphBuilder graph) {
+    /**
+     * A BatchNormalization with Keras' defaults (importers set the model's own momentum and epsilon)
+     * after {@code previous}, named as Keras numbers them; returns its name.
+     */
+    private static String batchNormalization(GraphBuilder graph, Names names, String previous) {
+        String norm = names.next("batch_normalization");
+        // useLogStd(false): keep the moving variance itself, as Keras does (DL4J's default keeps log10 of the std)
+        graph.addLayer(norm, new BatchNormalization.Builder().decay(BATCH_NORM_MOMENTUM).eps(BATCH_NORM_EPSILON)
+                .useLogStd(false).activation(Activation.IDENTITY).build(), previous);
+        return norm;
+    }
+
+    /** Keras' layer names: the first of a kind plain, the next ones numbered from 1 ({@code batch_normalization_1}). */
+    private static final class Names {
+        private final java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+
+        String next(String kind) {
+            int n = counts.merge(kind, 1, Integer::sum) - 1;
+            return kind + suffix(n);
+        }
+    }
+
+    /** Chapter 2: Flatten → Dense(512, relu), with its BatchNormalization where the architecture places it. */
+    private static String denseLayers(GraphBuilder graph, Architecture arch) {
         int size = MnistLoader.IMAGE_SIZE;
+        BatchNormPlacement norm = arch.batchNormOf(0);
         graph.addVertex("flatten", flatten(size, 1), INPUT);
         graph.addLayer("dense_hidden", new DenseLayer.Builder().nOut(Architecture.DENSE_UNITS)
-                .activation(Activation.RELU).build(), "flatten");
-        return "dense_hidden";
+                .activation(norm == BatchNormPlacement.BEFORE_ACTIVATION ? Activation.IDENTITY : Activation.RELU).build(), "flatten");
+        if (norm == BatchNormPlacement.NONE) {
+            return "dense_hidden";
+        }
+        Names names = new Names();
+        String last = batchNormalization(graph, names, "dense_hidden");
+        if (norm == BatchNormPlacement.BEFORE_ACTIVATION) {
+            String relu = names.next("activation");
+            graph.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), last);
+            last = relu;
+        }
+        return last;
     }
 
     private static String suffix(int i) {

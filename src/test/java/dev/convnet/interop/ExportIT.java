@@ -57,17 +57,18 @@ class ExportIT {
         // the keras.io example's shape with BatchNormalization (statistics set away from their start) and Dropout
         ComputationGraph regularised = ConvNetModel.create(new Architecture(ModelType.CONVNET, List.of(8, 16), 3, 1, Padding.VALID,
                 true, 0.5, true), new Hyperparameters(Optimizer.RMSPROP, 0.001, 3));
-        java.util.Random random = new java.util.Random(3);
-        for (String bn : List.of("batch_normalization", "batch_normalization_1")) {
-            for (String param : List.of("gamma", "beta", "mean", "var")) {
-                org.nd4j.linalg.api.ndarray.INDArray p = regularised.getLayer(bn).getParam(param);
-                for (long i = 0; i < p.length(); i++) {
-                    double v = random.nextDouble();
-                    p.putScalar(i, param.equals("beta") || param.equals("mean") ? v - 0.5 : 0.5 + v);
-                }
-            }
-        }
+        randomStatistics(regularised, List.of("batch_normalization", "batch_normalization_1"), new java.util.Random(3));
         MODELS.put("regularised", regularised);
+        // Keras models with BatchNormalization after the ReLU, after the pooling, and on some convolutions
+        // only, imported for fine-tuning (kept as layers) and fine-tuned a few steps on the oneDNN engine
+        MODELS.put("bn-after-relu", fineTuned("batchnorm-after-relu.keras"));
+        MODELS.put("bn-some", fineTuned("batchnorm-some.h5"));
+        // chapter 2's dense network with BatchNormalization after the hidden Dense's ReLU (Keras), and before it
+        MODELS.put("bn-dense", fineTuned("batchnorm-dense.keras"));
+        ComputationGraph denseBefore = ConvNetModel.create(dense.withBatchNorms(List.of(dev.convnet.model.BatchNormPlacement
+                .BEFORE_ACTIVATION)), new Hyperparameters(Optimizer.RMSPROP, 0.001, 11));
+        randomStatistics(denseBefore, List.of("batch_normalization"), new java.util.Random(11));
+        MODELS.put("bn-dense-before", denseBefore);
         List<ReferencePython.Job> jobs = new ArrayList<>();
         for (var model : MODELS.entrySet()) {
             Path keras = tmp.resolve(model.getKey() + ".keras");
@@ -84,10 +85,48 @@ class ExportIT {
         pythonOutput = ReferencePython.run(jobs, IMAGES, tmp);
     }
 
+    /** BatchNormalization's gamma, beta and moving statistics set away from their start. */
+    private static void randomStatistics(ComputationGraph graph, List<String> layers, java.util.Random random) {
+        for (String bn : layers) {
+            for (String param : List.of("gamma", "beta", "mean", "var")) {
+                org.nd4j.linalg.api.ndarray.INDArray p = graph.getLayer(bn).getParam(param);
+                for (long i = 0; i < p.length(); i++) {
+                    double v = random.nextDouble();
+                    p.putScalar(i, param.equals("beta") || param.equals("mean") ? v - 0.5 : 0.5 + v);
+                }
+            }
+        }
+    }
+
+    /**
+     * A Keras fixture read for fine-tuning, then trained three steps of 64 of the test images as
+     * {@code train} would: on the oneDNN engine (DL4J for the dense model, whose hidden Dense the
+     * engine does not run).
+     */
+    private static ComputationGraph fineTuned(String fixture) {
+        KerasModel keras = new KerasReader().readForFineTuning(KerasFixtures.file(fixture));
+        assertTrue(keras.notes().containsKey("imported.batch_norm"), keras.notes().toString());
+        ComputationGraph graph = keras.toGraph();
+        dev.convnet.engine.Backend backend = dev.convnet.engine.Engine.AUTO.open(graph, 64);
+        try {
+            assertEquals(keras.architecture().isDense() ? "DL4J" : "oneDNN", backend.name());
+            int[] rows = java.util.stream.IntStream.range(0, 192).map(i -> (i * 7) % IMAGES).toArray();
+            for (int from = 0; from < 192; from += 64) {
+                backend.train(new dev.convnet.engine.Batch(images, rows, from, from + 64));
+            }
+            backend.sync();
+        } finally {
+            backend.close();
+        }
+        return graph;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"book.keras", "book.weights.h5", "book.onnx", "strides2.keras", "strides2.weights.h5",
         "strides2.onnx", "dense.keras", "dense.weights.h5", "dense.onnx", "deep.keras", "deep.weights.h5", "deep.onnx",
-        "regularised.keras", "regularised.weights.h5", "regularised.onnx"})
+        "regularised.keras", "regularised.weights.h5", "regularised.onnx", "bn-after-relu.keras", "bn-after-relu.weights.h5",
+        "bn-after-relu.onnx", "bn-some.keras", "bn-some.weights.h5", "bn-some.onnx", "bn-dense.keras", "bn-dense.weights.h5",
+        "bn-dense.onnx", "bn-dense-before.keras", "bn-dense-before.weights.h5", "bn-dense-before.onnx"})
     void theRealThingPredictsWhatConvnetPredicts(String export) throws Exception {
         ComputationGraph graph = MODELS.get(export.substring(0, export.indexOf('.')));
         float[][] ours = KerasFixtures.dl4j(graph, images);
@@ -98,7 +137,8 @@ class ExportIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"book", "strides2", "dense", "deep", "regularised"})
+    @ValueSource(strings = {"book", "strides2", "dense", "deep", "regularised", "bn-after-relu", "bn-some", "bn-dense",
+        "bn-dense-before"})
     void onnxRuntimeInJavaPredictsWhatConvnetPredicts(String model) throws Exception {
         float[][] ours = KerasFixtures.dl4j(MODELS.get(model), images);
         float[] pixels = new float[IMAGES * 784];
@@ -129,6 +169,25 @@ class ExportIT {
         assertTrue(!ops.contains("Dropout"), ops.toString());
     }
 
+    /** The BatchNormalization layers go to Keras where they are in the graph: after the ReLU, after the pooling. */
+    @Test
+    void batchNormalizationIsExportedWhereItIs() throws Exception {
+        String config = new String(new java.util.zip.ZipFile(tmp.resolve("bn-after-relu.keras").toFile()).getInputStream(
+                new java.util.zip.ZipEntry("config.json")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        List<String> order = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"class_name\":\"(\\w+)\",\"config\":\\{\"name\":\"(\\w+)\"")
+                .matcher(config);
+        while (m.find()) {
+            if (!m.group(1).equals("DTypePolicy") && !m.group(1).equals("Functional")) {
+                order.add(m.group(1));
+            }
+        }
+        assertEquals(List.of("Conv2D", "BatchNormalization", "MaxPooling2D", "Conv2D", "MaxPooling2D", "BatchNormalization",
+                "Flatten", "Dense"), order, config);
+        assertTrue(config.contains("\"momentum\":0.9"), config);
+        assertTrue(pythonOutput.contains("bn-after-relu.keras"), pythonOutput);
+    }
+
     @Test
     void exportedKerasFileImportsBackToTheSameModel() {
         for (var model : MODELS.entrySet()) {
@@ -136,7 +195,7 @@ class ExportIT {
             float[][] before = KerasFixtures.dl4j(model.getValue(), images);
             float[][] after = KerasFixtures.dl4j(back.toGraph(), images);
             // BatchNormalization comes back folded into its convolution: rounded once more in float
-            double tolerance = model.getKey().equals("regularised") ? 1e-5 : 0;
+            double tolerance = model.getKey().equals("regularised") || model.getKey().startsWith("bn-") ? 1e-5 : 0;
             double delta = KerasFixtures.maxAbsDifference(before, after);
             assertTrue(delta <= tolerance, model.getKey() + ": round trip changed the predictions by " + delta);
             assertEquals(KerasWriter.KERAS_VERSION, back.source().kerasVersion());

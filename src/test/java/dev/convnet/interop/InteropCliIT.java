@@ -77,6 +77,45 @@ class InteropCliIT {
         }
     }
 
+    /**
+     * BatchNormalization after the ReLU and after the pooling (batchnorm-after-relu), or on some
+     * convolutions only (batchnorm-some): {@code import} keeps them as layers, its summary and run
+     * record say so, {@code train --resume} fine-tunes them on the oneDNN engine, and the export
+     * writes them where they are.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "batchnorm-after-relu.keras | batch-norm after-relu,after-pool",
+        "batchnorm-some.keras | batch-norm before-relu,none,after-relu"})
+    void batchNormalizationWhereKerasPutItIsFineTunedOnTheOneDnnEngine(String fixture, String placements) throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 200, 100, false);
+        Path model = tmp.resolve("bn.zip");
+        InProcessCli.Run imported = InProcessCli.run("import", KerasFixtures.file(fixture).toString(), "-o", model.toString());
+        assertEquals(0, imported.exit(), imported.err());
+        assertTrue(imported.out().contains(placements), imported.out());
+        assertTrue(imported.out().contains("batch_normalization_1 (BatchNormalization)"), imported.out());
+
+        Path tuned = tmp.resolve("bn-tuned.zip");
+        InProcessCli.Run train = InProcessCli.run("train", "--resume", model.toString(), "--epochs", "1", "--data", data.toString(),
+                "-o", tuned.toString());
+        assertEquals(0, train.exit(), train.err());
+        assertTrue(train.out().contains("(engine oneDNN;"), train.out());
+
+        InProcessCli.Run summary = InProcessCli.run("summary", tuned.toString());
+        assertEquals(0, summary.exit(), summary.err());
+        assertTrue(summary.out().contains("imported.batch_norm"), summary.out());
+        assertTrue(summary.out().contains("batch_normalization_1 (BatchNormalization)"), summary.out());
+        Path keras = tmp.resolve("bn-tuned.keras");
+        InProcessCli.Run export = InProcessCli.run("export", tuned.toString(), "-o", keras.toString());
+        assertEquals(0, export.exit(), export.err());
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(keras.toFile())) {
+            String config = new String(zip.getInputStream(zip.getEntry("config.json")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(2, config.split("\"class_name\":\"BatchNormalization\"").length - 1, config);
+            assertTrue(config.contains("\"momentum\":0.9"), config);
+        }
+    }
+
     @Test
     void anImportedModelFineTunesWithTrainResumeAndExports() throws Exception {
         Path data = TestData.subset(tmp.resolve("data"), 200, 100, false);

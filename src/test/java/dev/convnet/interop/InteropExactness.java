@@ -57,12 +57,17 @@ public final class InteropExactness {
             jobs.add(new ReferencePython.Job("onnx", work.resolve("export.onnx"), null, work.resolve("export.onnx.out")));
         }
         System.out.print(ReferencePython.run(jobs, IMAGES, work));
-        System.out.printf("%-48s %-26s %8s %8s %16s%n", "direction", "file", "convnet", "other", "max |Δ softmax|");
+        System.out.printf("%-50s %-26s %8s %8s %16s%n", "direction", "file", "convnet", "other", "max |Δ softmax|");
         for (int i = 0; i < kerasFiles.size(); i++) {
             Path k = kerasFiles.get(i);
             float[][] keras = jobs.get(i).probabilities(IMAGES);
             ComputationGraph graph = new KerasReader().read(k).toGraph();
             row("Keras (" + extension(k) + ") -> convnet [" + engine(graph) + "]", k, served(graph, test), keras, test);
+            KerasModel imported = new KerasReader().readForFineTuning(k);
+            if (!imported.batchNorms().isEmpty()) { // what convnet import makes: BatchNormalization kept as layers
+                row("Keras (" + extension(k) + ") -> convnet import, BN kept [" + engine(graph) + "]", k,
+                        served(imported.toGraph(), test), keras, test);
+            }
         }
         if (ours != null) {
             float[][] convnet = served(ours, test);
@@ -96,7 +101,7 @@ public final class InteropExactness {
     }
 
     private static void row(String direction, Path file, float[][] convnet, float[][] other, LabeledImages test) {
-        System.out.printf(Locale.ROOT, "%-48s %-26s %8.4f %8.4f %16.2e%n", direction, file.getFileName(),
+        System.out.printf(Locale.ROOT, "%-50s %-26s %8.4f %8.4f %16.2e%n", direction, file.getFileName(),
                 accuracy(convnet, test), accuracy(other, test), KerasFixtures.maxAbsDifference(convnet, other));
     }
 

@@ -77,6 +77,9 @@ class KerasImportTest {
         "batchnorm.keras | batchnorm | convnet 8,16 k3 s1 valid pool-last dropout 0.3 | 3.15.1 | imported.folded | batch_normalization into conv2d",
         "batchnorm.h5 | batchnorm | convnet 8,16 k3 s1 valid pool-last dropout 0.3 | 3.15.1 | imported.folded | batch_normalization_2 into dense",
         "batchnorm-after-relu.keras | batchnorm-after-relu | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.folded | batch_normalization into the input of conv2d_1, batch_normalization_1 into the input of dense",
+        "batchnorm-some.keras | batchnorm-some | convnet 8,16,16 k3 s1 valid | 3.15.1 | imported.folded | batch_normalization into conv2d, re_lu (relu) into conv2d, batch_normalization_1 into the input of dense",
+        "batchnorm-some.h5 | batchnorm-some | convnet 8,16,16 k3 s1 valid | 3.15.1 | imported.folded | batch_normalization_1 into the input of dense",
+        "batchnorm-dense.keras | batchnorm-dense | dense 512 | 3.15.1 | imported.folded | batch_normalization into the input of dense_1",
         "augmentation.keras | augmentation | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.augmentation | RandomRotation(factor=[-0.1,0.1], fill_mode=reflect, interpolation=bilinear, fill_value=0.0), RandomZoom(height_factor=0.2",
         "keras2.1.h5 | keras2 | convnet 8,16 k3 s1 valid pool-last dropout 0.5 | 2.1.6 | imported.dropout | dropout_1 (rate 0.5) kept before dense_1",
         "keras2.2.4.h5 | keras2 | convnet 8,16 k3 s1 valid pool-last dropout 0.5 | 2.2.4 | imported.dropout | dropout_1 (rate 0.5)"})
@@ -92,7 +95,8 @@ class KerasImportTest {
         float[][] expected = KerasFixtures.kerasPredictions(model);
         double dl4j = KerasFixtures.maxAbsDifference(expected, KerasFixtures.dl4j(graph, images));
         assertTrue(dl4j <= 1e-5, file + ": DL4J max |Δ softmax| " + dl4j);
-        Engine engine = Engine.ONEDNN;
+        // the engine runs no hidden Dense: the dense model is served as evaluate serves it, by DL4J
+        Engine engine = keras.architecture().isDense() ? Engine.AUTO : Engine.ONEDNN;
         double served = KerasFixtures.maxAbsDifference(expected, KerasFixtures.infer(engine, graph, images));
         assertTrue(served <= 1e-5, file + ": " + engine.id() + " max |Δ softmax| " + served);
     }
@@ -141,5 +145,56 @@ class KerasImportTest {
         }
         float[] after = graph.getLayer("batch_normalization").getParam("mean").toFloatVector();
         assertTrue(!java.util.Arrays.equals(after, movingMean), "one oneDNN step updates the moving mean");
+    }
+
+    /**
+     * Read for fine-tuning, BatchNormalization stays a layer wherever Keras put it: after a
+     * convolution's ReLU (before the pooling, or before Flatten), after the pooling, or on some
+     * convolutions only (before the ReLU of one, none on another); the run record says kept, and
+     * none is folded; after the ReLU of chapter 2's hidden Dense too. The model still predicts what
+     * Keras predicted, on DL4J and on the oneDNN engine, which trains the convnets (the dense model
+     * is DL4J's: the engine runs no hidden Dense) and moves the moving statistics.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "batchnorm-after-relu.keras | batchnorm-after-relu | convnet 8,16 k3 s1 valid pool-last batch-norm after-relu,after-pool | batch_normalization (momentum 0.9, epsilon 0.001), batch_normalization_1 (momentum 0.9, epsilon 0.001)",
+        "batchnorm-some.keras | batchnorm-some | convnet 8,16,16 k3 s1 valid batch-norm before-relu,none,after-relu | batch_normalization (momentum 0.9, epsilon 0.001), batch_normalization_1 (momentum 0.9, epsilon 1.0E-4)",
+        "batchnorm-some.h5 | batchnorm-some | convnet 8,16,16 k3 s1 valid batch-norm before-relu,none,after-relu | batch_normalization (momentum 0.9, epsilon 0.001), batch_normalization_1 (momentum 0.9, epsilon 1.0E-4)",
+        "batchnorm-dense.keras | batchnorm-dense | dense 512 batch-norm after-relu | batch_normalization (momentum 0.9, epsilon 0.001)"})
+    void fineTuningKeepsBatchNormalizationWhereKerasPutIt(String file, String model, String architecture, String kept) {
+        KerasModel keras = new KerasReader().readForFineTuning(KerasFixtures.file(file));
+        assertEquals(architecture, keras.architecture().describe());
+        assertTrue(keras.notes().get("imported.batch_norm").startsWith(kept + " kept as layers"), keras.notes().toString());
+        assertTrue(!keras.notes().getOrDefault("imported.folded", "").contains("batch_normalization"), keras.notes().toString());
+
+        ComputationGraph graph = keras.toGraph();
+        assertEquals(ConvNetModel.create(keras.architecture(), KerasModel.FINE_TUNING).getConfiguration().getTopologicalOrderStr(),
+                graph.getConfiguration().getTopologicalOrderStr(), "not the graph convnet builds for " + architecture);
+        int last = keras.batchNorms().size() - 1;
+        String lastName = "batch_normalization" + (last == 0 ? "" : "_" + last); // convnet numbers them as Keras does
+        org.deeplearning4j.nn.conf.layers.BatchNormalization norm = (org.deeplearning4j.nn.conf.layers.BatchNormalization)
+                graph.getLayer(lastName).conf().getLayer();
+        assertEquals(keras.batchNorms().get(last).momentum(), norm.getDecay());
+        assertEquals(keras.batchNorms().get(last).epsilon(), norm.getEps());
+        float[][] expected = KerasFixtures.kerasPredictions(model);
+        double dl4j = KerasFixtures.maxAbsDifference(expected, KerasFixtures.dl4j(graph, images));
+        assertTrue(dl4j <= 1e-5, file + ": DL4J max |Δ softmax| " + dl4j);
+        // the engine runs no hidden Dense: the dense model is served and trained as evaluate and train do, by DL4J
+        Engine engine = keras.architecture().isDense() ? Engine.AUTO : Engine.ONEDNN;
+        double served = KerasFixtures.maxAbsDifference(expected, KerasFixtures.infer(engine, graph, images));
+        assertTrue(served <= 1e-5, file + ": " + engine.id() + " max |Δ softmax| " + served);
+
+        float[] movingMean = graph.getLayer(lastName).getParam("mean").toFloatVector();
+        assertEquals(keras.batchNorms().get(last).movingMean()[0], movingMean[0], "the moving mean as imported");
+        dev.convnet.engine.Backend backend = engine.open(graph, 64);
+        try {
+            assertEquals(keras.architecture().isDense() ? "DL4J" : "oneDNN", backend.name());
+            backend.train(new dev.convnet.engine.Batch(images, java.util.stream.IntStream.range(0, 64).toArray(), 0, 64));
+            backend.sync();
+        } finally {
+            backend.close();
+        }
+        float[] after = graph.getLayer(lastName).getParam("mean").toFloatVector();
+        assertTrue(!java.util.Arrays.equals(after, movingMean), "one training step updates the moving mean");
     }
 }

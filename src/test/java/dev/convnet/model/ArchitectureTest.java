@@ -96,6 +96,45 @@ class ArchitectureTest {
         assertEquals("convnet 32,64 k3 s1 valid pool-last batch-norm dropout 0.5", kerasIo.withBatchNorm(true).describe());
     }
 
+    /**
+     * BatchNormalization where Keras models put it: after the ReLU (before the pooling), after the
+     * pooling, or on some convolutions only; layers named as Keras numbers them, described per layer.
+     */
+    @Test
+    void batchNormalizationPlacedPerConvolution() {
+        Architecture arch = Architecture.BOOK.withBatchNorms(List.of(BatchNormPlacement.AFTER_ACTIVATION,
+                BatchNormPlacement.NONE, BatchNormPlacement.BEFORE_ACTIVATION));
+        List<KerasSummary.Row> rows = rows(arch);
+        assertEquals(List.of("input_1", "conv2d", "batch_normalization", "max_pooling2d", "conv2d_1", "max_pooling2d_1",
+                "conv2d_2", "batch_normalization_1", "activation", "flatten", "dense"),
+                rows.stream().map(KerasSummary.Row::name).toList());
+        assertEquals("convnet 32,64,128 k3 s1 valid batch-norm after-relu,none,before-relu", arch.describe());
+        Architecture afterPool = Architecture.BOOK.withBatchNorms(List.of(BatchNormPlacement.AFTER_POOLING,
+                BatchNormPlacement.AFTER_POOLING, BatchNormPlacement.NONE));
+        assertEquals(List.of("input_1", "conv2d", "max_pooling2d", "batch_normalization", "conv2d_1", "max_pooling2d_1",
+                "batch_normalization_1", "conv2d_2", "flatten", "dense"), rows(afterPool).stream().map(KerasSummary.Row::name).toList());
+        // --batch-norm reads as it always has, and run records written with it still say the same
+        assertEquals("convnet 32,64,128 k3 s1 valid batch-norm", Architecture.BOOK.withBatchNorm(true).describe());
+        assertTrue(Architecture.BOOK.withBatchNorms(java.util.Collections.nCopies(3, BatchNormPlacement.BEFORE_ACTIVATION)).batchNorm());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architecture.BOOK.withBatchNorms(
+                java.util.Collections.nCopies(3, BatchNormPlacement.AFTER_POOLING)));
+        assertTrue(e.getMessage().contains("after the pooling of layer 3, which has no pooling after it"), e.getMessage());
+    }
+
+    /** Chapter 2's dense network with a BatchNormalization after (or before) its hidden Dense's ReLU, counted as Keras counts it. */
+    @Test
+    void denseBatchNormalization() {
+        Architecture dense = new Architecture(ModelType.DENSE, List.of(32), 3, 1, Padding.VALID);
+        Architecture after = dense.withBatchNorms(List.of(BatchNormPlacement.AFTER_ACTIVATION));
+        assertEquals(List.of("input_1", "flatten", "dense_hidden", "batch_normalization", "dense"),
+                rows(after).stream().map(KerasSummary.Row::name).toList());
+        assertEquals(409_098, KerasSummary.totalParams(rows(after))); // Keras: Dense(512), BatchNormalization(), Dense(10)
+        assertEquals("dense 512 batch-norm after-relu", after.describe());
+        assertEquals(List.of("input_1", "flatten", "dense_hidden", "batch_normalization", "activation", "dense"),
+                rows(dense.withBatchNorms(List.of(BatchNormPlacement.BEFORE_ACTIVATION))).stream().map(KerasSummary.Row::name).toList());
+        assertThrows(IllegalArgumentException.class, () -> dense.withBatchNorms(List.of(BatchNormPlacement.AFTER_POOLING)));
+    }
+
     @Test
     void aDropoutRateIsAProbabilityToDrop() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architecture.BOOK.withDropout(1.0));
