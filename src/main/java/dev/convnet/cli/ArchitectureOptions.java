@@ -35,7 +35,7 @@ public final class ArchitectureOptions {
             description = "valid (no padding) or same (keep the size) (default: ${DEFAULT-VALUE}).")
     Padding padding;
 
-    @Option(names = "--pool-last", description = "Also max-pool after the last convolution, as the keras.io MNIST example does.")
+    @Option(names = "--pool-last", description = {"Also max-pool after the last convolution,", "as the keras.io MNIST example does."})
     boolean poolLast;
 
     @Option(names = "--dropout", paramLabel = "RATE", defaultValue = "0",

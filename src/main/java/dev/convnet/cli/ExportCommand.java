@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code convnet export MODEL.zip --format onnx|keras -o FILE}: the model for use outside the JVM. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a model as ONNX or as a Keras 3 .keras file (or .weights.h5 for model.load_weights).")
+        description = "Write a model as ONNX, as a Keras 3 .keras file, or its weights alone (for load_weights).")
 public final class ExportCommand implements Callable<Integer> {
     /** The formats --format names. */
     public enum FormatOption { ONNX, KERAS }
@@ -31,11 +31,11 @@ public final class ExportCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "onnx or keras (default: from the output's name: .onnx, .keras, .weights.h5).")
+            description = {"onnx or keras (default: from the output's name:", ".onnx, .keras or .weights.h5)."})
     FormatOption format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
-            description = "The file to write: NAME.onnx, NAME.keras, or NAME.weights.h5 (Keras weights only).")
+            description = {"The file to write: NAME.onnx, NAME.keras,", "or NAME.weights.h5 (Keras weights only)."})
     Path output;
 
     @Override
