@@ -48,18 +48,28 @@ public final class KerasReader {
     }
 
     /**
-     * Refuses a TensorFlow SavedModel directory ({@code saved_model.pb} and {@code variables/}, what
-     * {@code model.export(dir)} and TensorFlow 2's {@code model.save(dir)} write) in one line that
-     * says how to make a .keras file of it; does nothing for anything else.
+     * Refuses a TensorFlow SavedModel directory ({@code saved_model.pb} and {@code variables/}) in one
+     * line that says how to get a file convnet reads. Keras 2's {@code model.save(dir)} also writes
+     * {@code keras_metadata.pb}, from which Keras 2 rebuilds the layers; what {@code tf.saved_model.save}
+     * and Keras 3's {@code model.export(dir)} write holds a TensorFlow graph alone, which Keras 3's
+     * {@code load_model} refuses ("Keras 3 only supports V3 .keras files and legacy H5 format files"),
+     * so the model must be saved again where it was built. Does nothing for anything else.
      *
      * @throws InteropException for a SavedModel directory
      */
     public static void refuseSavedModel(Path path) {
-        if (Files.isDirectory(path) && Files.isRegularFile(path.resolve("saved_model.pb"))) {
-            throw new InteropException(path + ": a TensorFlow SavedModel directory (saved_model.pb, variables/), not a Keras "
-                    + "model file; convert it to one in Python: model = keras.models.load_model(\"" + path
-                    + "\") (or tf.saved_model.load and rebuild the layers), then model.save(\"model.keras\")");
+        if (!Files.isDirectory(path) || !Files.isRegularFile(path.resolve("saved_model.pb"))) {
+            return;
         }
+        if (Files.isRegularFile(path.resolve("keras_metadata.pb"))) {
+            throw new InteropException(path + ": a TensorFlow SavedModel directory written by Keras 2's model.save, not a "
+                    + "Keras model file; convert it with Keras 2 (TensorFlow 2.15 or older, or tf_keras): "
+                    + "tf.keras.models.load_model(\"" + path + "\").save(\"model.h5\"), then give convnet model.h5");
+        }
+        throw new InteropException(path + ": a TensorFlow SavedModel directory (saved_model.pb, variables/: what "
+                + "tf.saved_model.save and Keras 3's model.export write), not a Keras model file; it holds a TensorFlow graph, "
+                + "not Keras layers, and Keras 3's load_model refuses it too: save the model where it was built with "
+                + "model.save(\"model.keras\") and give convnet that file");
     }
 
     /**

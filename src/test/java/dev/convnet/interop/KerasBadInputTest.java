@@ -42,18 +42,24 @@ class KerasBadInputTest {
                 + "max_pooling2d_1 (AveragePooling2D); convnet builds Conv2D, MaxPooling2D, Flatten and Dense");
     }
 
-    /** A TensorFlow SavedModel directory (made by Keras' model.export) is named, with how to convert it, by every command. */
+    /**
+     * A TensorFlow SavedModel directory (made by Keras 3's model.export) is named by every command,
+     * with how to get a file convnet reads: saved again where it was built, since Keras 3 cannot load
+     * it back; one written by Keras 2's model.save (it has keras_metadata.pb) is converted by Keras 2.
+     */
     @Test
-    void aSavedModelDirectorySaysWhatItIsAndHowToConvertIt() {
+    void aSavedModelDirectorySaysWhatItIsAndHowToConvertIt() throws IOException {
         Path saved = KerasFixtures.file("savedmodel");
+        String graphOnly = saved + ": a TensorFlow SavedModel directory (saved_model.pb, variables/: what tf.saved_model.save and "
+                + "Keras 3's model.export write), not a Keras model file; it holds a TensorFlow graph, not Keras layers, and "
+                + "Keras 3's load_model refuses it too: save the model where it was built with model.save(\"model.keras\") "
+                + "and give convnet that file";
         for (String command : new String[] {"evaluate", "summary", "predict", "activations", "export"}) {
             InProcessCli.Run run = command.equals("export")
                     ? InProcessCli.run(command, saved.toString(), "-o", tmp.resolve("x.onnx").toString())
                     : null;
             if (run == null) {
-                assertFails(command, saved, saved + ": a TensorFlow SavedModel directory (saved_model.pb, variables/), "
-                        + "not a Keras model file; convert it to one in Python: model = keras.models.load_model(\"" + saved
-                        + "\") (or tf.saved_model.load and rebuild the layers), then model.save(\"model.keras\")");
+                assertFails(command, saved, graphOnly);
             } else {
                 assertEquals(1, run.exit(), run.err());
                 assertTrue(run.err().contains("a TensorFlow SavedModel directory"), run.err());
@@ -61,8 +67,16 @@ class KerasBadInputTest {
         }
         InProcessCli.Run imported = InProcessCli.run("import", saved.toString(), "-o", tmp.resolve("m.zip").toString());
         assertEquals(1, imported.exit(), imported.err());
-        assertTrue(imported.err().contains("keras.models.load_model"), imported.err());
+        assertTrue(imported.err().contains("model.save(\"model.keras\")"), imported.err());
         assertTrue(!imported.err().contains("not found"), imported.err());
+
+        Path keras2 = tmp.resolve("keras2-savedmodel");
+        Files.createDirectories(keras2.resolve("variables"));
+        Files.copy(saved.resolve("saved_model.pb"), keras2.resolve("saved_model.pb"));
+        Files.write(keras2.resolve("keras_metadata.pb"), new byte[] {0x0a, 0x00}); // what Keras 2 adds beside the graph
+        assertFails("summary", keras2, keras2 + ": a TensorFlow SavedModel directory written by Keras 2's model.save, not a "
+                + "Keras model file; convert it with Keras 2 (TensorFlow 2.15 or older, or tf_keras): "
+                + "tf.keras.models.load_model(\"" + keras2 + "\").save(\"model.h5\"), then give convnet model.h5");
     }
 
     @Test
