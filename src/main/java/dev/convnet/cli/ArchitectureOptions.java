@@ -2,6 +2,7 @@ package dev.convnet.cli;
 
 import dev.convnet.engine.InputShape;
 import dev.convnet.model.Architecture;
+import dev.convnet.model.BatchNormPlacement;
 import dev.convnet.model.ModelType;
 import dev.convnet.model.Padding;
 import java.util.List;
@@ -43,8 +44,10 @@ public final class ArchitectureOptions {
                     + "(default: ${DEFAULT-VALUE}, none).")
     double dropout;
 
-    @Option(names = "--batch-norm", description = "BatchNormalization after each convolution, before its ReLU.")
-    boolean batchNorm;
+    @Option(names = "--batch-norm", paramLabel = "WHERE", arity = "0..1", fallbackValue = "before-relu",
+            description = {"BatchNormalization on each convolution (on the hidden Dense of --model dense):",
+                    "before-relu (alone: --batch-norm), after-relu, or after-pool."})
+    String batchNorm;
 
     /** The options of this group given on the command line. */
     List<String> given() {
@@ -64,16 +67,36 @@ public final class ArchitectureOptions {
             throw usage("--dropout is Keras' rate, the probability to drop a unit: at least 0 and below 1 (e.g. 0.5), got "
                     + dropout);
         }
-        if (type == ModelType.DENSE && (batchNorm || poolLast)) {
-            throw usage("--batch-norm and --pool-last apply to the convolutions of --model convnet");
+        if (type == ModelType.DENSE && poolLast) {
+            throw usage("--pool-last applies to the convolutions of --model convnet");
         }
-        Architecture arch = new Architecture(type, filters, kernel, strides, padding, poolLast, dropout, batchNorm);
+        Architecture arch = new Architecture(type, filters, kernel, strides, padding, poolLast, dropout, batchNorms());
         try {
             arch.featureMapSizes(InputShape.MNIST_SIDE);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage() + SHAPE_HINT);
         }
         return arch;
+    }
+
+    /** One placement per hidden weighted layer, as --batch-norm asks (none when it is not given). */
+    private List<BatchNormPlacement> batchNorms() {
+        if (batchNorm == null) {
+            return List.of();
+        }
+        BatchNormPlacement where;
+        try {
+            where = BatchNormPlacement.fromId(batchNorm);
+        } catch (IllegalArgumentException e) {
+            throw usage("--batch-norm takes before-relu, after-relu or after-pool (or nothing: before-relu), got '"
+                    + batchNorm + "'");
+        }
+        int layers = type == ModelType.DENSE ? 1 : filters.size();
+        if (where == BatchNormPlacement.AFTER_POOLING && !(type != ModelType.DENSE && poolLast)) {
+            throw usage("--batch-norm=after-pool needs a pooling after every convolution: add --pool-last"
+                    + (type == ModelType.DENSE ? " (and --model convnet)" : ""));
+        }
+        return java.util.Collections.nCopies(layers, where);
     }
 
     private ParameterException usage(String message) {

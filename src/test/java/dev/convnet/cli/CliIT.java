@@ -51,6 +51,36 @@ public class CliIT {
         assertTrue(version.out().startsWith("convnet "), version.out());
     }
 
+    /**
+     * {@code --batch-norm[=WHERE]} builds BatchNormalization where Keras models put it: before each
+     * ReLU (alone), after it, or after the pooling; Keras counts 4 parameters a channel, 2 of them
+     * non-trainable (35,210 and 192 for the keras.io network, as Keras' summary of the same layers).
+     */
+    @Test
+    void batchNormGoesWhereAsked() {
+        java.util.Map<String, List<String>> firstLayers = new java.util.LinkedHashMap<>();
+        firstLayers.put("", List.of("conv2d", "batch_normalization", "activation", "max_pooling2d"));
+        firstLayers.put("=before-relu", List.of("conv2d", "batch_normalization", "activation", "max_pooling2d"));
+        firstLayers.put("=after-relu", List.of("conv2d", "batch_normalization", "max_pooling2d", "conv2d_1"));
+        firstLayers.put("=after-pool", List.of("conv2d", "max_pooling2d", "batch_normalization", "conv2d_1"));
+        firstLayers.forEach((where, expected) -> {
+            Run summary = run("summary", "--filters", "32,64", "--pool-last", "--batch-norm" + where);
+            assertEquals(0, summary.exit(), where + ": " + summary.err());
+            List<String> layers = summary.out().lines().filter(l -> l.matches("\\w+ \\(\\w+\\) .*")).map(l -> l.split(" ")[0])
+                    .filter(name -> !name.equals("Layer")).toList(); // input_1, conv2d, ...
+            assertEquals(expected, layers.subList(1, 5), "--batch-norm" + where + ":\n" + summary.out());
+            assertTrue(summary.out().contains("Total params: 35,210") && summary.out().contains("Non-trainable params: 192"),
+                    summary.out());
+        });
+        Run noPooling = run("summary", "--batch-norm=after-pool");
+        assertEquals(2, noPooling.exit());
+        assertTrue(noPooling.err().startsWith("convnet summary: --batch-norm=after-pool needs a pooling after every convolution"),
+                noPooling.err());
+        Run unknown = run("summary", "--batch-norm=sideways");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("--batch-norm takes before-relu, after-relu or after-pool"), unknown.err());
+    }
+
     @Test
     void summaryPrintsTheKerasTable() {
         Run summary = run("summary");
