@@ -74,10 +74,21 @@ public final class KerasReader {
 
     /**
      * Reads {@code file} for inference: every BatchNormalization folded into the weights of the
-     * layer next to it; InteropException with one line naming the file and the problem.
+     * layer next to it, or, where no fold is exact (a negative scale through a max pooling, a shift
+     * under 'same' padding), kept as a layer as {@link #readForFineTuning} keeps it; InteropException
+     * with one line naming the file and the problem.
      */
     public KerasModel read(Path file) {
-        return read(file, false);
+        try {
+            return read(file, false);
+        } catch (UnfoldableBatchNormException e) {
+            // not foldable exactly: kept as a layer, as import keeps it, it computes what Keras computes
+            try {
+                return read(file, true);
+            } catch (InteropException stillNot) {
+                throw e;
+            }
+        }
     }
 
     /**
@@ -375,12 +386,12 @@ public final class KerasReader {
                 String where = name + ": folding " + bn.name() + " into the input of " + w.name();
                 for (int ch = 0; ch < channels; ch++) {
                     if (in.throughPool() && affine.scale()[ch] < 0) {
-                        throw new InteropException(where + ": channel " + ch + " has a negative scale (gamma "
+                        throw new UnfoldableBatchNormException(where + ": channel " + ch + " has a negative scale (gamma "
                                 + "/ sqrt(variance + epsilon) = " + affine.scale()[ch] + "), and max pooling between them "
                                 + "does not commute with it");
                     }
                     if (layers.get(i) instanceof ChainLayer.Conv c && c.same() && affine.shift()[ch] != 0) {
-                        throw new InteropException(where + ": " + w.name() + " pads 'same' and the normalisation shifts "
+                        throw new UnfoldableBatchNormException(where + ": " + w.name() + " pads 'same' and the normalisation shifts "
                                 + "channel " + ch + " by " + affine.shift()[ch] + ", which would change its zero border");
                     }
                 }

@@ -187,6 +187,23 @@ class KerasImportTest {
     }
 
     /**
+     * Read for inference, a BatchNormalization that no fold reproduces exactly (after a max pooling
+     * under a 'same'-padded Conv2D: its shift would move the zero border; a negative gamma before a
+     * max pooling: the order of the two matters) is kept as a layer, so that evaluate, predict and
+     * serve still compute what Keras computes. The two files come from a new user's Keras 3.15.1
+     * script (Kaggle-style models trained one epoch on 5,000 images; one with some gammas negated).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "batchnorm-pool-same.keras | batchnorm-pool-same | convnet 32,64 k3 s1 same pool-last batch-norm after-pool,none",
+        "batchnorm-negative-gamma.keras | batchnorm-negative-gamma | convnet 32,64 k3 s1 valid pool-last batch-norm after-relu,after-relu dropout 0.5"})
+    void aBatchNormalizationNoFoldReproducesIsKeptForInference(String file, String model, String architecture) {
+        KerasModel keras = new KerasReader().read(KerasFixtures.file(file));
+        assertEquals(architecture, keras.architecture().describe());
+        assertPredictsAsKeras(file, model, keras, keras.toGraph());
+    }
+
+    /**
      * The graph's softmax, by DL4J and by the engine convnet would serve it with, within 1e-5 of what
      * Keras predicted for the fixture's 100 images; returns that engine. The engine runs no hidden
      * Dense: the dense model is served and trained as evaluate and train do, by DL4J.
