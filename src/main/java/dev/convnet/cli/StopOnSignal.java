@@ -53,7 +53,7 @@ final class StopOnSignal implements AutoCloseable {
         String nl = System.lineSeparator(); // each line after a blank one: the progress bar may hold the current line
         return new StopOnSignal(requestStop, err,
                 signal -> nl + "Stopping after the current step (" + signal + " again quits at once) ...",
-                () -> nl + "Stopped at once; " + halting.get() + ".");
+                () -> nl + "Stopped at once; " + TrainCommand.endSentence(halting.get()));
     }
 
     /** For a server: the command says how it stops; a second signal quits without waiting for requests in flight. */

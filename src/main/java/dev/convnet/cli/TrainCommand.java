@@ -270,7 +270,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (outcome instanceof TrainingOutcome.Completed done && (signals.received() || stoppedFromPage.get())) {
                 print(done, out, err); // the save was not cut short
-                message = "Stopped as asked, once the final save was complete: " + session.onDisk(Locations::display) + ".";
+                message = "Stopped as asked, once the final save was complete: " + endSentence(session.onDisk(Locations::display));
                 err.println(message);
                 return new Ending(stopCode, "stopped", message);
             }
@@ -285,7 +285,15 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static String sentence(String phrase) {
-        return Character.toUpperCase(phrase.charAt(0)) + phrase.substring(1) + ".";
+        return Character.toUpperCase(phrase.charAt(0)) + endSentence(phrase.substring(1));
+    }
+
+    /**
+     * {@code phrase} with its full stop, unless it ends with a command to copy ("resume with:
+     * convnet train --resume m.checkpoint.zip"), which a full stop would break when copied with it.
+     */
+    static String endSentence(String phrase) {
+        return phrase.matches("(?s).*: convnet \\S+ --resume \\S+") ? phrase : phrase + ".";
     }
 
     private void checkPrecision() {

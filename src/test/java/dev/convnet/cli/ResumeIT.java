@@ -70,6 +70,8 @@ class ResumeIT {
         String output = String.join("\n", lines);
         assertEquals(143, process.exitValue(), output);
         assertTrue(output.contains("resume with: convnet train --resume"), output);
+        assertTrue(output.lines().anyMatch(l -> l.matches(".*resume with: convnet train --resume \\S*m\\.checkpoint\\.zip")),
+                "the command ends the line, with no full stop to copy along: " + output);
         assertFalse(output.contains("\tat "), "no stack trace");
         assertFalse(Files.exists(model), "no final model from an interrupted run");
 
