@@ -9,6 +9,7 @@ import dev.convnet.report.Printable;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -76,9 +77,18 @@ public final class ImportCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Imported %s (%s, sha256 %s…) as %s%n", Printable.path(source),
                 Printable.text(outcome.keras().source().describe()),
                 outcome.keras().source().sha256().substring(0, 12), outcome.keras().architecture().describe());
+        // a BatchNormalization the graph has no place for is folded: the fine-tune trains a network without it
+        List<String> foldedNorms = java.util.Arrays.stream(outcome.keras().notes().getOrDefault("imported.folded", "").split(", "))
+                .filter(entry -> entry.startsWith("batch_normalization")).toList();
+        if (!foldedNorms.isEmpty()) {
+            out.println("Folded into the weights next to them, so not trained as layers when fine-tuning: "
+                    + Printable.text(String.join(", ", foldedNorms)));
+        }
         out.print(SummaryCommand.table(outcome.graph().getConfiguration()));
-        out.printf(Locale.ROOT, "Saved model to %s; fine-tune it (one epoch, batch %d, lr %s, seed %d) with: "
-                        + "convnet train --resume %s -o %s%n", Locations.display(output), outcome.record().settings().batch(),
+        int images = outcome.record().data().limit();
+        out.printf(Locale.ROOT, "Saved model to %s; fine-tune it (one epoch%s, batch %d, lr %s, seed %d) with: "
+                        + "convnet train --resume %s -o %s%n", Locations.display(output),
+                images > 0 ? String.format(Locale.ROOT, " on the first %,d images", images) : "", outcome.record().settings().batch(),
                 outcome.record().settings().learningRate(), outcome.record().settings().seed(), Locations.display(output), Locations.display(output));
         out.flush();
         return 0;

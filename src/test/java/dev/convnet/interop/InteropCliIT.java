@@ -53,6 +53,9 @@ class InteropCliIT {
         FineTuned run = importFineTuneAndExport("batchnorm.keras");
         assertTrue(run.imported().contains("batch_normalization_1 (BatchNormalization)"), run.imported());
         assertTrue(run.imported().contains("dropout (Dropout)"), run.imported());
+        // the one after the output Dense has no place in the graph: import says so on screen, naming it alone
+        assertTrue(run.imported().contains("not trained as layers when fine-tuning: batch_normalization_2 into dense\n"),
+                run.imported());
         assertTrue(run.kerasConfig().contains("\"class_name\":\"BatchNormalization\"") && run.kerasConfig().contains("\"momentum\":0.9"),
                 run.kerasConfig());
         assertTrue(run.kerasConfig().contains("\"epsilon\":1.0E-5") || run.kerasConfig().contains("\"epsilon\":1e-05"), run.kerasConfig());
