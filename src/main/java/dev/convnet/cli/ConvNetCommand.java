@@ -29,6 +29,8 @@ import picocli.CommandLine.ParameterException;
             ActivationsCommand.class, ImportCommand.class, ExportCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class ConvNetCommand implements Runnable {
     public static final int EXIT_FAILURE = 1;
+    /** A write to a pipe whose reader left: as a Unix tool ended by SIGPIPE (128 + 13). */
+    public static final int EXIT_BROKEN_PIPE = 141;
     public static final int EXIT_USAGE = 2;
 
     @Mixin
@@ -94,7 +96,7 @@ public final class ConvNetCommand implements Runnable {
         });
         int exit;
         try {
-            exit = execute(cli, args);
+            exit = execute(cli, stdoutIsAPipe(), args);
         } catch (OutOfMemoryError e) {
             exit = ErrorLines.outOfMemory(e, cli.getErr(), "convnet", verbose);
         }
@@ -106,14 +108,35 @@ public final class ConvNetCommand implements Runnable {
      * /dev/full} used to exit 0 with the output lost. Tests call this with their own writers.
      */
     public static int execute(CommandLine cli, String... args) {
+        return execute(cli, false, args);
+    }
+
+    /**
+     * As {@link #execute(CommandLine, String...)}, but a write that failed on a pipe (its reader left,
+     * as {@code convnet evaluate | head -1} does) ends quietly with 141, as a Unix tool killed by
+     * SIGPIPE does (128 + 13), instead of an error line about output nobody reads any more.
+     */
+    static int execute(CommandLine cli, boolean stdoutIsAPipe, String... args) {
         int exit = cli.execute(args);
-        if (cli.getOut().checkError()) { // flushes first
+        if (cli.getOut().checkError() && stdoutIsAPipe) { // flushes first
+            return EXIT_BROKEN_PIPE;
+        }
+        if (cli.getOut().checkError()) {
             cli.getErr().println(cli.getCommandName() + ": error: could not write to standard output "
                     + "(closed, full or a broken pipe); the output is incomplete");
             cli.getErr().flush();
             return exit == 0 ? EXIT_FAILURE : exit;
         }
         return exit;
+    }
+
+    /** Whether this process's standard output is a pipe (Linux: /proc/self/fd/1 links to "pipe:[inode]"). */
+    private static boolean stdoutIsAPipe() {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1")).toString().startsWith("pipe:");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** The configured command line; tests use it with their own output writers. */

@@ -99,6 +99,22 @@ class HostileCliIT {
         assertEquals(1, err.toString().lines().count(), err.toString());
     }
 
+    /**
+     * A reader that leaves the pipe ({@code convnet summary | head -1}, here a reader that closes it
+     * before reading) ends convnet quietly with 141, as SIGPIPE ends a Unix tool: no error line.
+     */
+    @Test
+    void aPipeWhoseReaderLeftEndsQuietly() throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+                "dev.convnet.ConvNet", "summary").start();
+        child.getInputStream().close(); // the reader is gone before convnet writes its first line
+        String err = new String(child.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(141, child.exitValue(), err);
+        assertTrue(err.isBlank(), "no error line for output nobody reads: " + err);
+    }
+
     @Test
     void aMalformedRunRecordIsOneLineNamingTheValue() throws Exception {
         java.util.Map<String, byte[]> entries = dev.convnet.model.HostileModelAccess.entries(model);
