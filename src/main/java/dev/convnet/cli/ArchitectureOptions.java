@@ -22,7 +22,7 @@ public final class ArchitectureOptions {
             description = "convnet (chapter 8) or dense (chapter 2: Dense(512, relu)) (default: ${DEFAULT-VALUE}).")
     ModelType type;
 
-    @Option(names = "--filters", paramLabel = "N,N,...", split = ",", defaultValue = "32,64,128",
+    @Option(names = "--filters", paramLabel = "N,N,...", hideParamSyntax = true, split = ",", defaultValue = "32,64,128",
             description = "Filters of each convolution; 2x2 max pooling follows all but the last (default: ${DEFAULT-VALUE}).")
     List<Integer> filters;
 

@@ -10,7 +10,7 @@ public final class ModelArgument {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train' (e.g. models/model.zip).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A convnet model (the .zip 'convnet train' or 'import' saves), or a Keras .keras or .h5 file.")
     Path file;
 
     /** The file as given. */

@@ -129,7 +129,8 @@ public final class PredictCommand implements Callable<Integer> {
             doc.put("errors", errors);
             out.println(Json.write(doc));
         } else {
-            int width = images.stream().mapToInt(p -> Printable.path(p).length()).max().orElse(5);
+            int width = java.util.stream.Stream.concat(readable.stream(), blank.stream()) // an unreadable one's line went to stderr
+                    .mapToInt(p -> Printable.path(p).length()).max().orElse(5);
             int answered = 0;
             int none = 0;
             for (Outcome outcome : outcomes) { // in the order given; an unreadable picture's line went to stderr

@@ -57,14 +57,17 @@ public final class KerasReader {
      *
      * @throws InteropException for a SavedModel directory
      */
-    public static void refuseSavedModel(Path path) {
+    public static void refuseSavedModel(Path given) {
+        // saved_model.pb itself names its directory
+        Path path = given.getFileName() != null && given.getFileName().toString().equals("saved_model.pb")
+                && given.toAbsolutePath().getParent() != null ? given.toAbsolutePath().getParent() : given;
         if (!Files.isDirectory(path) || !Files.isRegularFile(path.resolve("saved_model.pb"))) {
             return;
         }
         if (Files.isRegularFile(path.resolve("keras_metadata.pb"))) {
             throw new InteropException(path + ": a TensorFlow SavedModel directory written by Keras 2's model.save, not a "
-                    + "Keras model file; convert it with Keras 2 (TensorFlow 2.15 or older, or tf_keras): "
-                    + "tf.keras.models.load_model(\"" + path + "\").save(\"model.h5\"), then give convnet model.h5");
+                    + "Keras model file; convert it with Keras 2: tf.keras.models.load_model(\"" + path + "\").save(\"model.h5\") "
+                    + "(TensorFlow 2.15 or older; with the tf_keras package, tf_keras.models.load_model), then give convnet model.h5");
         }
         throw new InteropException(path + ": a TensorFlow SavedModel directory (saved_model.pb, variables/: what "
                 + "tf.saved_model.save and Keras 3's model.export write), not a Keras model file; it holds a TensorFlow graph, "

@@ -75,8 +75,12 @@ class KerasBadInputTest {
         Files.copy(saved.resolve("saved_model.pb"), keras2.resolve("saved_model.pb"));
         Files.write(keras2.resolve("keras_metadata.pb"), new byte[] {0x0a, 0x00}); // what Keras 2 adds beside the graph
         assertFails("summary", keras2, keras2 + ": a TensorFlow SavedModel directory written by Keras 2's model.save, not a "
-                + "Keras model file; convert it with Keras 2 (TensorFlow 2.15 or older, or tf_keras): "
-                + "tf.keras.models.load_model(\"" + keras2 + "\").save(\"model.h5\"), then give convnet model.h5");
+                + "Keras model file; convert it with Keras 2: tf.keras.models.load_model(\"" + keras2 + "\").save(\"model.h5\") "
+                + "(TensorFlow 2.15 or older; with the tf_keras package, tf_keras.models.load_model), then give convnet model.h5");
+        // the graph file itself names its directory
+        InProcessCli.Run pb = InProcessCli.run("summary", saved.resolve("saved_model.pb").toString());
+        assertEquals(1, pb.exit(), pb.err());
+        assertTrue(pb.err().contains("a TensorFlow SavedModel directory"), pb.err());
     }
 
     @Test
