@@ -66,6 +66,11 @@ public final class HistoryTable {
             }
             out.append('\n');
         }
+        for (Run run : runs) { // an empty column group says nothing by itself
+            if (run.epochs().isEmpty()) {
+                out.append(run.name()).append(": no epochs trained yet (a Keras import, say)\n");
+            }
+        }
         return out.toString().lines().map(String::stripTrailing).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
 

@@ -82,6 +82,18 @@ class HistoryCommandIT {
     }
 
     @Test
+    void aModelWithoutEpochsSaysSo() {
+        Path imported = tmp.resolve("imported.zip");
+        InProcessCli.Run run = InProcessCli.run("import", Path.of("src/test/resources/keras/book.keras").toString(), "-o",
+                imported.toString());
+        assertEquals(0, run.exit(), run.err());
+        InProcessCli.Run history = InProcessCli.run("history", a.toString(), imported.toString());
+        assertEquals(0, history.exit(), history.err());
+        assertTrue(history.out().contains("imported.zip: no epochs trained yet"), history.out());
+        assertEquals(2 + 3 + 1, history.out().lines().count(), history.out()); // a's 3 epochs, then the line
+    }
+
+    @Test
     void jsonCarriesEachModelsRecord() throws IOException {
         InProcessCli.Run run = InProcessCli.run("history", "--json", a.toString(), b.toString());
         assertEquals(0, run.exit(), run.err());
