@@ -92,7 +92,7 @@ public final class ArchitectureOptions {
                     + batchNorm + "'");
         }
         int layers = type == ModelType.DENSE ? 1 : filters.size();
-        if (where == BatchNormPlacement.AFTER_POOLING && !(type != ModelType.DENSE && poolLast)) {
+        if (where == BatchNormPlacement.AFTER_POOLING && (type == ModelType.DENSE || !poolLast)) {
             throw usage("--batch-norm=after-pool needs a pooling after every convolution: add --pool-last"
                     + (type == ModelType.DENSE ? " (and --model convnet)" : ""));
         }

@@ -168,10 +168,7 @@ public final class ConvNetModel {
             previous = conv;
             if (norm == BatchNormPlacement.BEFORE_ACTIVATION) {
                 // Conv2D (linear) -> BatchNormalization -> Activation("relu"), as Keras models write it
-                previous = batchNormalization(graph, names, previous);
-                String relu = names.next("activation");
-                graph.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), previous);
-                previous = relu;
+                previous = relu(graph, names, batchNormalization(graph, names, previous));
             } else if (norm == BatchNormPlacement.AFTER_ACTIVATION) {
                 previous = batchNormalization(graph, names, previous);
             }
@@ -202,6 +199,13 @@ public final class ConvNetModel {
         return norm;
     }
 
+    /** An Activation("relu") layer after {@code previous} (after a BatchNormalization that precedes the ReLU); returns its name. */
+    private static String relu(GraphBuilder graph, Names names, String previous) {
+        String relu = names.next("activation");
+        graph.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), previous);
+        return relu;
+    }
+
     /** Keras' layer names: the first of a kind plain, the next ones numbered from 1 ({@code batch_normalization_1}). */
     private static final class Names {
         private final java.util.Map<String, Integer> counts = new java.util.HashMap<>();
@@ -224,12 +228,7 @@ public final class ConvNetModel {
         }
         Names names = new Names();
         String last = batchNormalization(graph, names, "dense_hidden");
-        if (norm == BatchNormPlacement.BEFORE_ACTIVATION) {
-            String relu = names.next("activation");
-            graph.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), last);
-            last = relu;
-        }
-        return last;
+        return norm == BatchNormPlacement.BEFORE_ACTIVATION ? relu(graph, names, last) : last;
     }
 
     private static String suffix(int i) {
