@@ -17,10 +17,10 @@ public final class Augmenter {
     private final int w;
     private final float[] a;
     private final float[] b;
-    private final float[] scratch;
     private final float[] fieldX;
     private final float[] fieldY;
     private final float[] noise;
+    private final ImageTransforms transforms;
 
     /** For pictures of {@code h×w} pixels, one channel. */
     public Augmenter(Augmentation settings, int h, int w) {
@@ -28,9 +28,9 @@ public final class Augmenter {
         this.h = h;
         this.w = w;
         int n = h * w;
+        transforms = new ImageTransforms(h, w);
         a = new float[n];
         b = new float[n];
-        scratch = new float[n];
         boolean elastic = settings.elastic() > 0;
         fieldX = elastic ? new float[n] : null;
         fieldY = elastic ? new float[n] : null;
@@ -54,9 +54,11 @@ public final class Augmenter {
             displacement(random, fieldX);
             displacement(random, fieldY);
         }
+        // every transform works only on the box around the ink, handed from one to the next
+        InkBox ink = InkBox.of(a, h, w);
         if (angle != 0 || zoom != 1 || shiftX != 0 || shiftY != 0 || elastic) {
             double[] m = ImageTransforms.inverseMap(angle, zoom, shiftX, shiftY);
-            ImageTransforms.affine(a, h, w, m, m[4], m[5], fieldX, fieldY, b);
+            ink = transforms.affine(a, ink, m, m[4], m[5], fieldX, fieldY, b);
         } else {
             System.arraycopy(a, 0, b, 0, n);
         }
@@ -64,12 +66,12 @@ public final class Augmenter {
         int kind = random.nextInt(3);
         if (kind < 2 && settings.stroke() > 0) {
             double radius = random.nextDouble() * settings.stroke();
-            ImageTransforms.stroke(b, h, w, kind == 0 ? radius : -radius, a);
+            transforms.stroke(b, ink, kind == 0 ? radius : -radius, a);
             result = a;
         } else if (kind == 2 && settings.blur() > 0) {
             double sigma = random.nextDouble() * settings.blur();
             if (sigma >= 0.3) { // below that the kernel's side taps are under 0.4 %: nothing changes
-                ImageTransforms.blur(b, h, w, sigma, a, scratch);
+                transforms.blur(b, ink, sigma, a);
                 result = a;
             }
         }
@@ -81,7 +83,7 @@ public final class Augmenter {
         for (int i = 0; i < noise.length; i++) {
             noise[i] = (float) (random.nextDouble() * 2 - 1);
         }
-        ImageTransforms.blur(noise, h, w, settings.elasticSigma(), field, scratch);
+        transforms.blur(noise, settings.elasticSigma(), field);
         float alpha = (float) settings.elastic();
         for (int i = 0; i < field.length; i++) {
             field[i] *= alpha;

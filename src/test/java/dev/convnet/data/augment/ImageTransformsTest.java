@@ -27,7 +27,7 @@ class ImageTransformsTest {
     private static float[] transform(float[] in, double radians, double zoom, double shiftX, double shiftY) {
         double[] m = ImageTransforms.inverseMap(radians, zoom, shiftX, shiftY);
         float[] out = new float[N * N];
-        ImageTransforms.affine(in, N, N, m, m[4], m[5], null, null, out);
+        new ImageTransforms(N, N).affine(in, m, m[4], m[5], null, null, out);
         return out;
     }
 
@@ -114,20 +114,20 @@ class ImageTransformsTest {
             line[14 * N + x] = 1f; // one pixel thick
         }
         float[] out = new float[N * N];
-        ImageTransforms.stroke(line, N, N, 1, out);
+        new ImageTransforms(N, N).stroke(line, 1, out);
         assertEquals(1f, out[13 * N + 10]); // the line is three pixels thick now
         assertEquals(1f, out[15 * N + 10]);
         assertEquals(0f, out[12 * N + 10]);
         assertEquals(3 * 20 + 2, ImageTransforms.ink(out), 1e-3); // and one pixel longer at each end
-        ImageTransforms.stroke(line, N, N, 0.5, out);
+        new ImageTransforms(N, N).stroke(line, 0.5, out);
         assertEquals(0.5f, out[13 * N + 10], 1e-6); // half a step: half way
         float[] thin = bar(13, 14);
-        ImageTransforms.stroke(thin, N, N, -1, out);
+        new ImageTransforms(N, N).stroke(thin, -1, out);
         assertEquals(0, ImageTransforms.ink(out), 1e-6); // a 2-px bar eroded by 1 px on each side is gone
         float[] thick = bar();
-        ImageTransforms.stroke(thick, N, N, -1, out);
+        new ImageTransforms(N, N).stroke(thick, -1, out);
         assertEquals(2, column(out, 14), 1e-6); // 4 px - 2·1 px
-        ImageTransforms.stroke(thick, N, N, 2, out);
+        new ImageTransforms(N, N).stroke(thick, 2, out);
         assertEquals(8, column(out, 14), 1e-6); // 4 px + 2·2 px
     }
 
@@ -144,7 +144,7 @@ class ImageTransformsTest {
         float[] dot = new float[N * N];
         dot[14 * N + 14] = 1f;
         float[] out = new float[N * N];
-        ImageTransforms.blur(dot, N, N, 1, out, new float[N * N]);
+        new ImageTransforms(N, N).blur(dot, 1, out);
         assertEquals(1, ImageTransforms.ink(out), 1e-5);
         double g1 = Math.exp(-0.5);
         double sum = 1 + 2 * g1 + 2 * Math.exp(-2) + 2 * Math.exp(-4.5);
