@@ -4,6 +4,8 @@ import dev.convnet.data.LabeledImages;
 import dev.convnet.data.augment.Augmentation;
 import dev.convnet.data.augment.Augmenter;
 import dev.convnet.engine.Batch;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -33,6 +35,7 @@ final class AugmentedBatches implements AutoCloseable {
     private final int[] identity;
     private LabeledImages inUse;
     private long waitedNanos;
+    private volatile long producerCpuNanos;
 
     /** Starts producing the batches {@code order[0..batchSize)}, {@code order[batchSize..2·batchSize)}, ... of {@code data}. */
     AugmentedBatches(LabeledImages data, int[] order, int batchSize, Augmentation augmentation, long streamSeed) {
@@ -89,6 +92,14 @@ final class AugmentedBatches implements AutoCloseable {
         return waitedNanos / 1e9;
     }
 
+    /**
+     * CPU seconds the producer has used so far: what augmentation takes from training on a machine
+     * whose cores training keeps busy, measured without the noise of the epoch's wall time.
+     */
+    double producerCpuSeconds() {
+        return producerCpuNanos / 1e9;
+    }
+
     private record Filled(LabeledImages images, int count) {
     }
 
@@ -97,6 +108,8 @@ final class AugmentedBatches implements AutoCloseable {
         int plane = pixels / channels;
         float[] in = new float[pixels];
         float[] out = new float[batchSize * pixels];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuAtStart = threads.getCurrentThreadCpuTime();
         try {
             for (int from = 0; from < order.length; from += batchSize) {
                 int count = Math.min(batchSize, order.length - from);
@@ -111,6 +124,7 @@ final class AugmentedBatches implements AutoCloseable {
                     target.labels().putScalar(i, 0, data.classes()[row]);
                 }
                 target.pixels().put(0, out, 0, count * pixels);
+                producerCpuNanos = threads.getCurrentThreadCpuTime() - cpuAtStart;
                 ready.put(new Filled(target, count));
             }
         } catch (InterruptedException e) {

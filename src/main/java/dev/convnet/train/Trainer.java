@@ -36,6 +36,7 @@ public final class Trainer implements AutoCloseable {
     private final Augmentation augmentation;
     private volatile boolean stopRequested;
     private double augmentationWait;
+    private double augmentationCpu;
 
     /** Trains {@code graph} on {@code backend} (which this trainer closes), validating with {@code validator}. */
     public Trainer(ComputationGraph graph, Backend backend, Evaluator validator, int batchSize, long seed,
@@ -160,6 +161,11 @@ public final class Trainer implements AutoCloseable {
         return augmentationWait;
     }
 
+    /** CPU seconds augmentation has used, over all epochs so far (0 without augmentation). */
+    public double augmentationCpuSeconds() {
+        return augmentationCpu;
+    }
+
     @Override
     public void close() {
         backend.close();
@@ -182,6 +188,7 @@ public final class Trainer implements AutoCloseable {
                 return steps(epoch, start, n, steps, (from, to) -> batches.next());
             } finally {
                 augmentationWait += batches.waitedSeconds();
+                augmentationCpu += batches.producerCpuSeconds();
             }
         }
     }
