@@ -93,13 +93,13 @@ def stop(process):
         process.wait()
 
 
-def measure(name, command, env, url, png, png_path, requests, clients, log):
+def measure(name, command, env, url, png, png_path, requests, clients, log, warm_up):
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_healthy(url, process)
         answer = predict_once(url, png)
         print(f"{name}: {answer[:90]}", flush=True)
-        hey(url, png_path, min(requests, 1000), 16)  # warm-up: JIT, thread pools, TF graphs
+        hey(url, png_path, warm_up, 64 if warm_up > 1000 else 16)  # JIT, thread pools, TF graphs
         rows = []
         for c in clients:
             r = hey(url, png_path, requests, c)
@@ -118,6 +118,10 @@ def main():
     ap.add_argument("--clients", default="1,16,64")
     ap.add_argument("--model", help="convnet model (default: models/model.zip)")
     ap.add_argument("--python", required=True, help="the reference venv's python (scripts/reference-python)")
+    ap.add_argument("--warm-up", type=int, default=30000,
+                    help="requests sent to convnet before measuring (64 clients): on two cores HotSpot's C2, "
+                         "sharing them with the load, compiles the request path over some 40,000 requests; "
+                         "the reference (no JIT; its TF graph is traced on the first call) gets 1,000")
     ap.add_argument("--keras-epochs", type=int, default=1,
                     help="epochs to train the Keras reference on MNIST; 0 serves it untrained (same cost)")
     a = ap.parse_args()
@@ -145,24 +149,25 @@ def main():
     convnet = [os.path.join(root, "scripts", "convnet"), "serve", model, "--port", str(port)]
     results = {}
     results["convnet"] = measure("convnet", convnet, None, f"http://127.0.0.1:{port}", png, png_path,
-                                 a.requests, clients, log)
+                                 a.requests, clients, log, a.warm_up)
     port = free_port()
     env = dict(os.environ, MODEL=keras_model, TF_CPP_MIN_LOG_LEVEL="2")
     reference = [a.python, "-m", "uvicorn", "serve_reference:app", "--app-dir", os.path.join(root, "bench"),
                  "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning"]
     results["FastAPI"] = measure("FastAPI", reference, env, f"http://127.0.0.1:{port}", png, png_path,
-                                 a.requests, clients, log)
+                                 a.requests, clients, log, min(a.requests, 1000))
 
     # Twice the load the queue is sized for: --queue Q with 2Q clients.
     queue = 32
     port = free_port()
     overload = convnet[:-1] + [str(port), "--queue", str(queue), "--max-batch", "16"]
     over_rows, over_rss = measure(f"overload", overload, None, f"http://127.0.0.1:{port}", png, png_path,
-                                  a.requests, [2 * queue], log)
+                                  a.requests, [2 * queue], log, a.warm_up)
 
     print()
     print(f"{a.requests:,} requests of one MNIST test digit (28x28 PNG, {len(png)} bytes) per row; "
-          f"{os.cpu_count()} CPUs; Keras reference trained {a.keras_epochs} epoch(s).")
+          f"{os.cpu_count()} CPUs; Keras reference trained {a.keras_epochs} epoch(s); warm-up {a.warm_up:,} "
+          f"requests for convnet, {min(a.requests, 1000):,} for the reference.")
     print()
     print("| server | clients | requests/s | p50 ms | p99 ms | failed | peak RSS MiB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
