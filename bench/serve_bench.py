@@ -119,12 +119,15 @@ def main():
     ap.add_argument("--model", help="convnet model (default: models/model.zip)")
     ap.add_argument("--python", required=True, help="the reference venv's python (scripts/reference-python)")
     ap.add_argument("--warm-up", type=int, default=30000,
-                    help="requests sent to convnet before measuring (64 clients): on two cores HotSpot's C2, "
-                         "sharing them with the load, compiles the request path over some 40,000 requests; "
+                    help="requests sent to convnet before measuring (64 clients; 16 up to 1,000): on two "
+                         "cores HotSpot's C2, sharing them with the load, compiles the request path over "
+                         "some 40,000 requests; "
                          "the reference (no JIT; its TF graph is traced on the first call) gets 1,000")
     ap.add_argument("--keras-epochs", type=int, default=1,
                     help="epochs to train the Keras reference on MNIST; 0 serves it untrained (same cost)")
     a = ap.parse_args()
+    if a.warm_up < 16:
+        ap.error("--warm-up must be at least 16 (hey sends at least one request per client)")
     root = a.root
     clients = [int(c) for c in a.clients.split(",")]
     work = os.path.join(root, "target", "bench-serve")

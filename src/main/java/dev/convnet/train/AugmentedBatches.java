@@ -93,8 +93,10 @@ final class AugmentedBatches implements AutoCloseable {
     }
 
     /**
-     * CPU seconds the producer has used so far: what augmentation takes from training on a machine
-     * whose cores training keeps busy, measured without the noise of the epoch's wall time.
+     * CPU seconds the producer thread has used so far (augmenting, and filling the batches the plain
+     * path fills on the training thread): what augmentation takes from training on a machine whose
+     * cores training keeps busy, without the noise of the epoch's wall time. 0 where the JVM cannot
+     * measure a thread's CPU time.
      */
     double producerCpuSeconds() {
         return producerCpuNanos / 1e9;
@@ -109,7 +111,8 @@ final class AugmentedBatches implements AutoCloseable {
         float[] in = new float[pixels];
         float[] out = new float[batchSize * pixels];
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long cpuAtStart = threads.getCurrentThreadCpuTime();
+        boolean timed = threads.isCurrentThreadCpuTimeSupported();
+        long cpuAtStart = timed ? threads.getCurrentThreadCpuTime() : 0;
         try {
             for (int from = 0; from < order.length; from += batchSize) {
                 int count = Math.min(batchSize, order.length - from);
@@ -124,7 +127,7 @@ final class AugmentedBatches implements AutoCloseable {
                     target.labels().putScalar(i, 0, data.classes()[row]);
                 }
                 target.pixels().put(0, out, 0, count * pixels);
-                producerCpuNanos = threads.getCurrentThreadCpuTime() - cpuAtStart;
+                producerCpuNanos = timed ? threads.getCurrentThreadCpuTime() - cpuAtStart : 0;
                 ready.put(new Filled(target, count));
             }
         } catch (InterruptedException e) {

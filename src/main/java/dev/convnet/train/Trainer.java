@@ -161,7 +161,7 @@ public final class Trainer implements AutoCloseable {
         return augmentationWait;
     }
 
-    /** CPU seconds augmentation has used, over all epochs so far (0 without augmentation). */
+    /** CPU seconds augmentation's producer thread has used, over all epochs so far (0 without augmentation). */
     public double augmentationCpuSeconds() {
         return augmentationCpu;
     }

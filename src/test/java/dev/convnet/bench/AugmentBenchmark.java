@@ -21,7 +21,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * What {@code train --augment} costs: epochs with and without augmentation, alternated in one
  * process (so both meet the same machine load), on the oneDNN engine. Prints each epoch's
  * seconds, the medians, their ratio, the median of each round's ratio, the augmenter's CPU seconds
- * an epoch and how long the steps waited for augmented batches, as one line of JSON. A benchmark, not a test: timings never go into an assertion.
+ * an epoch and how long the steps waited for augmented batches, as one line of JSON. A benchmark,
+ * not a test: timings never go into an assertion.
  *
  * <p>Usage: {@code java -cp target/convnet.jar:target/test-classes dev.convnet.bench.AugmentBenchmark [DATA_DIR] [IMAGES] [ROUNDS] [AUGMENT]}
  */
@@ -54,7 +55,8 @@ public final class AugmentBenchmark {
         double a = median(augmented);
         // pair_ratio: the median of each round's augmented / plain, epochs run back to back, so a
         // machine whose speed drifts (shared cores) moves both; augmenter_cpu_s: the producer's CPU
-        // time an epoch, which the steps lose on a machine whose cores training keeps busy
+        // time an epoch (augmenting and filling batches), which the steps lose on a machine whose
+        // cores training keeps busy
         System.out.printf(Locale.ROOT, "{\"images\": %d, \"augment\": \"%s\", \"plain_epoch_s\": %s, \"augmented_epoch_s\": %s, "
                         + "\"plain_median_s\": %.2f, \"augmented_median_s\": %.2f, \"ratio\": %.3f, \"pair_ratio\": %.3f, "
                         + "\"augmenter_cpu_s\": %.2f, \"steps_waited_s\": %.2f, \"load_average\": %.1f, \"cpus\": %d}%n",

@@ -12,14 +12,21 @@ import java.util.Arrays;
  * reach from there (an MNIST digit fills about a third of its picture, and the background, exactly
  * 0, stays 0 under each of them), and in buffers kept from one picture to the next (fresh arrays
  * cost more than the arithmetic: each one is memory the cache has not seen). The results are those
- * of the whole picture. <b>Not thread-safe</b>: one instance per thread.
+ * of the whole picture. After an elastic distortion the box is the whole picture (each pixel moves
+ * on its own). <b>Not thread-safe</b>: one instance per thread.
  */
 public final class ImageTransforms {
     /**
-     * Zero pixels around the source in {@link #affine}: reads up to a pixel and a step (zoom 1.9 at
-     * most) beyond the ink's box stay inside the array, and find 0, with nothing to test.
+     * Zero pixels around the source in {@link #affine}: reads up to a pixel and a step (under
+     * {@link #MAX_STEP} pixels; Augmentation's zoom reaches 1.9) beyond the ink's box stay inside the
+     * array, and find 0, with nothing to test.
      */
     private static final int FRAME = 3;
+    /** The largest move of the source per output pixel the frame allows for, with a margin for rounding. */
+    private static final double MAX_STEP = 1.95;
+    /** Fraction bits of {@link #affine}'s fixed-point coordinates: 22 leave 9 for the pixel, up to 511. */
+    private static final int FRACTION_BITS = 22;
+    private static final double ONE = 1 << FRACTION_BITS;
 
     private final int h;
     private final int w;
@@ -41,6 +48,10 @@ public final class ImageTransforms {
      * Resamples {@code in} (bilinear) through an inverse map: the output pixel at (x, y), measured
      * from the picture's centre, is read from {@code centre + A·(x, y) + (dx, dy)}, plus the
      * displacement field {@code (fieldX, fieldY)} when not null. Outside the picture reads 0.
+     * Coordinates are fixed point with 22 fraction bits, added along a row: within 2⁻²² of a pixel
+     * per step. A map that moves the source 1.95 pixels or more a step (zoom 1.95 or more), a singular
+     * one, a displacement field or a picture over 505 pixels a side takes the slower path that
+     * checks every read.
      *
      * @param a row-major 2×2 matrix {@code {a00, a01, a10, a11}}
      */
@@ -68,10 +79,12 @@ public final class ImageTransforms {
         InkBox.Builder written = new InkBox.Builder();
         // Only pixels that read from the ink's box, widened by a pixel, can be other than 0: the rows
         // its corners map to, and in each row the span found by solving the two coordinates' bounds.
+        double det = a[0] * a[3] - a[1] * a[2];
+        boolean checked = fieldX != null || !(Math.abs(a[0]) < MAX_STEP && Math.abs(a[2]) < MAX_STEP && det != 0 && Double.isFinite(1 / det))
+                || pw >= 1 << (31 - FRACTION_BITS) || h + 2 * FRAME >= 1 << (31 - FRACTION_BITS);
         int firstRow = 0;
         int lastRow = h - 1;
-        if (fieldX == null) {
-            double det = a[0] * a[3] - a[1] * a[2];
+        if (!checked) {
             double low = Double.MAX_VALUE;
             double high = -Double.MAX_VALUE;
             for (int corner = 0; corner < 4; corner++) {
@@ -92,9 +105,15 @@ public final class ImageTransforms {
             double rowX = cx + a[0] * -cx + a[1] * oy + dx + FRAME;
             double rowY = cy + a[2] * -cx + a[3] * oy + dy + FRAME;
             int row = y * w;
-            if (fieldX != null) {
+            if (checked) {
                 for (int x = 0; x < w; x++) {
-                    out[row + x] = bilinear(pw, rowX + a[0] * x + fieldX[row + x], rowY + a[2] * x + fieldY[row + x]);
+                    double px = rowX + a[0] * x;
+                    double py = rowY + a[2] * x;
+                    if (fieldX != null) {
+                        px += fieldX[row + x];
+                        py += fieldY[row + x];
+                    }
+                    out[row + x] = bilinear(pw, px, py);
                 }
                 written.add(y, 0, w - 1);
                 continue;
@@ -108,9 +127,9 @@ public final class ImageTransforms {
             int from = (int) Math.max(0, Math.ceil(span[0]) - 1); // a pixel more on each side, for rounding
             int to = (int) Math.min(w - 1, Math.floor(span[1]) + 1);
             written.add(y, from, to);
-            // Coordinates in 16.16 fixed point, moved by adding: an int is floored by a shift and its
-            // fraction made a float through its bits, where converting doubles costs 3x as much
-            // (each x86 conversion merges into its target register, so waits for the one before).
+            // Coordinates in fixed point, moved by adding: an int is floored by a shift and its fraction
+            // made a float through its bits, where converting doubles costs 3x as much (each x86
+            // conversion merges into its target register, so waits for the one before).
             int stepX = fixed(a[0]);
             int stepY = fixed(a[2]);
             int sx = fixed(rowX + a[0] * from);
@@ -120,7 +139,7 @@ public final class ImageTransforms {
             for (int x = from; x <= to; x++, sx += stepX, sy += stepY) {
                 float fx = fraction(sx);
                 float fy = fraction(sy);
-                int i = (sy >> 16) * pw + (sx >> 16);
+                int i = (sy >> FRACTION_BITS) * pw + (sx >> FRACTION_BITS);
                 float p00 = source[i];
                 float p10 = source[i + 1];
                 float p01 = source[i + pw];
@@ -134,12 +153,12 @@ public final class ImageTransforms {
     }
 
     private static int fixed(double v) {
-        return (int) (v * 65536); // truncated: within 2^-16 of a pixel
+        return (int) Math.floor(v * ONE + 0.5); // rounded (Math.round is no intrinsic)
     }
 
-    /** The fraction of a non-negative 16.16 number as a float, exactly: its 16 bits made the mantissa of 1.f, minus 1. */
+    /** The fraction of a non-negative fixed-point number as a float, exactly: its bits made the mantissa of 1.f, minus 1. */
     private static float fraction(int fixed) {
-        return Float.intBitsToFloat(0x3F800000 | (fixed & 0xFFFF) << 7) - 1f;
+        return Float.intBitsToFloat(0x3F800000 | (fixed & ((1 << FRACTION_BITS) - 1)) << (23 - FRACTION_BITS)) - 1f;
     }
 
     /** Bilinear read of the padded source at (px, py), in its coordinates; beyond the frame reads 0. */
@@ -206,6 +225,12 @@ public final class ImageTransforms {
         // a dilation reaches one pixel further each step; an erosion never leaves the ink's box
         InkBox box = ink.grown(thicken ? (int) Math.ceil(left - 1e-6) : 0, h, w);
         if (box.isEmpty()) {
+            return;
+        }
+        if (!(left > 1e-6)) { // no step to take: the picture as it is
+            for (int y = box.top(); y <= box.bottom(); y++) {
+                System.arraycopy(in, y * w + box.left(), out, y * w + box.left(), box.width());
+            }
             return;
         }
         // The box's rows laid side by side between zero columns, with a zero row above and below:
