@@ -99,6 +99,8 @@ public final class ImageTransforms {
         }
         double perX = 1 / a[0];
         double perY = 1 / a[2];
+        int stepX = fixed(a[0]);
+        int stepY = fixed(a[2]);
         for (int y = firstRow; y <= lastRow; y++) {
             double oy = y - cy;
             // along a row the source moves by (a00, a10) per pixel; in the padded source's coordinates
@@ -124,14 +126,13 @@ public final class ImageTransforms {
             if (span[0] > span[1]) {
                 continue; // no pixel of this row meets both bounds (widening an empty span could leave the frame)
             }
-            int from = (int) Math.max(0, Math.ceil(span[0]) - 1); // a pixel more on each side, for rounding
-            int to = (int) Math.min(w - 1, Math.floor(span[1]) + 1);
+            // a pixel more on each side, for rounding (both ends are at least 0: a cast floors them)
+            int from = (int) span[0];
+            int to = Math.min(w - 1, (int) span[1] + 1);
             written.add(y, from, to);
             // Coordinates in fixed point, moved by adding: an int is floored by a shift and its fraction
             // made a float through its bits, where converting doubles costs 3x as much (each x86
             // conversion merges into its target register, so waits for the one before).
-            int stepX = fixed(a[0]);
-            int stepY = fixed(a[2]);
             int sx = fixed(rowX + a[0] * from);
             int sy = fixed(rowY + a[2] * from);
             // The span keeps the source within a pixel of the box, the widening by a pixel within a step
@@ -186,8 +187,10 @@ public final class ImageTransforms {
         }
         double at = (lo - start) * per;
         double until = (hi - start) * per;
-        span[0] = Math.max(span[0], Math.min(at, until));
-        span[1] = Math.min(span[1], Math.max(at, until));
+        double first = at < until ? at : until; // not Math.min: its care for -0 and NaN costs a row 10 ns
+        double last = at < until ? until : at;
+        span[0] = first > span[0] ? first : span[0];
+        span[1] = last < span[1] ? last : span[1];
     }
 
     /**
