@@ -38,6 +38,7 @@ public final class AugmentBenchmark {
         Augmentation augmentation = args.length > 3 ? Augmentation.parse(args[3]) : Augmentation.DEFAULTS;
         LabeledImages train = new MnistLoader(data).load(Split.TRAIN, images);
         epoch(train, Augmentation.NONE, new double[2]); // warm-up: JIT, oneDNN primitives
+        epoch(train, augmentation, new double[2]); // and the augmenter's JIT, or round 1 pays for it
         double[] plain = new double[rounds];
         double[] augmented = new double[rounds];
         double[] waited = new double[1];
