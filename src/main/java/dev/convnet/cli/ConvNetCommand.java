@@ -118,10 +118,10 @@ public final class ConvNetCommand implements Runnable {
      */
     static int execute(CommandLine cli, boolean stdoutIsAPipe, String... args) {
         int exit = cli.execute(args);
-        if (cli.getOut().checkError() && stdoutIsAPipe) { // flushes first
-            return EXIT_BROKEN_PIPE;
-        }
-        if (cli.getOut().checkError()) {
+        if (cli.getOut().checkError()) { // flushes first
+            if (stdoutIsAPipe) {
+                return EXIT_BROKEN_PIPE;
+            }
             cli.getErr().println(cli.getCommandName() + ": error: could not write to standard output "
                     + "(closed, full or a broken pipe); the output is incomplete");
             cli.getErr().flush();

@@ -140,14 +140,7 @@ public final class ImageTransforms {
             for (int x = from; x <= to; x++, sx += stepX, sy += stepY) {
                 float fx = fraction(sx);
                 float fy = fraction(sy);
-                int i = (sy >> FRACTION_BITS) * pw + (sx >> FRACTION_BITS);
-                float p00 = source[i];
-                float p10 = source[i + 1];
-                float p01 = source[i + pw];
-                float p11 = source[i + pw + 1];
-                float top = p00 + fx * (p10 - p00);
-                float bottom = p01 + fx * (p11 - p01);
-                out[row + x] = top + fy * (bottom - top);
+                out[row + x] = interpolate((sy >> FRACTION_BITS) * pw + (sx >> FRACTION_BITS), pw, fx, fy);
             }
         }
         return written.build();
@@ -168,9 +161,11 @@ public final class ImageTransforms {
         py = Math.min(Math.max(py, 0), h + FRAME);
         int x0 = (int) px;
         int y0 = (int) py;
-        float fx = (float) (px - x0);
-        float fy = (float) (py - y0);
-        int i = y0 * pw + x0;
+        return interpolate(y0 * pw + x0, pw, (float) (px - x0), (float) (py - y0));
+    }
+
+    /** The padded source between pixel {@code i}, its right, lower and lower-right neighbours, at fractions (fx, fy). */
+    private float interpolate(int i, int pw, float fx, float fy) {
         float top = source[i] + fx * (source[i + 1] - source[i]);
         float bottom = source[i + pw] + fx * (source[i + pw + 1] - source[i + pw]);
         return top + fy * (bottom - top);

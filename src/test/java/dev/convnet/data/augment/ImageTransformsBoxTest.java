@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The transforms work only around the ink and in buffers kept between pictures; these check that
@@ -14,9 +17,20 @@ import org.junit.jupiter.api.Test;
  * pictures wider than high and higher than wide.
  */
 class ImageTransformsBoxTest {
-    private static final int[][] SHAPES = {{28, 28}, {20, 36}, {36, 20}};
     private int h;
     private int w;
+
+    /** MNIST's 28×28, and pictures wider than high and higher than wide. */
+    static Stream<Arguments> shapes() {
+        return Stream.of(Arguments.of(28, 28), Arguments.of(20, 36), Arguments.of(36, 20));
+    }
+
+    /** Works on {@code height×width} pictures from here on; returns a seed of that shape's own. */
+    private long use(int height, int width) {
+        h = height;
+        w = width;
+        return height * 1_000L + width;
+    }
 
     /** Random strokes in a random rectangle (possibly the whole picture, possibly at an edge), or nothing. */
     private float[] picture(SplittableRandom random) {
@@ -43,16 +57,10 @@ class ImageTransformsBoxTest {
         return img;
     }
 
-    @Test
-    void affineIsBilinearResamplingOfTheWholePicture() {
-        for (int[] shape : SHAPES) {
-            h = shape[0];
-            w = shape[1];
-            affineIsBilinearResamplingOfTheWholePicture(shape[0] * 1_000 + shape[1]);
-        }
-    }
-
-    private void affineIsBilinearResamplingOfTheWholePicture(long seed) {
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void affineIsBilinearResamplingOfTheWholePicture(int height, int width) {
+        long seed = use(height, width);
         SplittableRandom random = new SplittableRandom(17 + seed);
         ImageTransforms transforms = new ImageTransforms(h, w);
         float[] out = new float[h * w];
@@ -85,16 +93,10 @@ class ImageTransformsBoxTest {
         }
     }
 
-    @Test
-    void strokeIsTheCrossDilationOrErosionOfTheWholePicture() {
-        for (int[] shape : SHAPES) {
-            h = shape[0];
-            w = shape[1];
-            strokeIsTheCrossDilationOrErosionOfTheWholePicture(shape[0] * 1_000 + shape[1]);
-        }
-    }
-
-    private void strokeIsTheCrossDilationOrErosionOfTheWholePicture(long seed) {
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void strokeIsTheCrossDilationOrErosionOfTheWholePicture(int height, int width) {
+        long seed = use(height, width);
         SplittableRandom random = new SplittableRandom(18 + seed);
         ImageTransforms transforms = new ImageTransforms(h, w);
         float[] out = new float[h * w];
@@ -109,16 +111,10 @@ class ImageTransformsBoxTest {
         }
     }
 
-    @Test
-    void blurIsTheSeparableGaussianOfTheWholePicture() {
-        for (int[] shape : SHAPES) {
-            h = shape[0];
-            w = shape[1];
-            blurIsTheSeparableGaussianOfTheWholePicture(shape[0] * 1_000 + shape[1]);
-        }
-    }
-
-    private void blurIsTheSeparableGaussianOfTheWholePicture(long seed) {
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void blurIsTheSeparableGaussianOfTheWholePicture(int height, int width) {
+        long seed = use(height, width);
         SplittableRandom random = new SplittableRandom(19 + seed);
         ImageTransforms transforms = new ImageTransforms(h, w);
         float[] out = new float[h * w];
@@ -133,16 +129,10 @@ class ImageTransformsBoxTest {
         }
     }
 
-    @Test
-    void theBoxIsTheSmallestHoldingEveryPixelThatIsNotZero() {
-        for (int[] shape : SHAPES) {
-            h = shape[0];
-            w = shape[1];
-            theBoxIsTheSmallestHoldingEveryPixelThatIsNotZero(shape[0] * 1_000 + shape[1]);
-        }
-    }
-
-    private void theBoxIsTheSmallestHoldingEveryPixelThatIsNotZero(long seed) {
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void theBoxIsTheSmallestHoldingEveryPixelThatIsNotZero(int height, int width) {
+        long seed = use(height, width);
         SplittableRandom random = new SplittableRandom(20 + seed);
         for (int n = 0; n < 2_000; n++) {
             float[] in = picture(random);
