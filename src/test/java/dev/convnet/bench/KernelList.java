@@ -27,7 +27,7 @@ public final class KernelList {
         String isa = NativeRuntime.oneDnnIsa();
         boolean amxFlags = cpu.flags().containsAll(List.of("amx_tile", "amx_bf16"));
         System.out.printf("CPU: %s (%s); AVX512_BF16 %s; AMX %s (CPU flags: %s; oneDNN: isa %s)%n", cpu.name(), cpu.describe(),
-                cpu.flags().contains("avx512_bf16") ? "yes" : "no", amxFlags && isa.contains("AMX") ? "yes" : "no",
+                cpu.flags().contains("avx512_bf16") ? "yes" : "no", amxFlags && isa.toUpperCase(java.util.Locale.ROOT).contains("AMX") ? "yes" : "no",
                 amxFlags ? "amx_tile amx_bf16" : "none", isa.toLowerCase(java.util.Locale.ROOT));
         String slower = Precision.BF16.slowerHereReason();
         if (slower != null) {
