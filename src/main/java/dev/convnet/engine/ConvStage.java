@@ -98,24 +98,29 @@ final class ConvStage {
         // scale up to steps of about the learning rate: a random walk of the bias that the moving
         // mean, lagging 1 / (1 - momentum) steps behind, would miss at inference.
         boolean bias = conv.relu();
-        memory.desc weightsDiffAny = Dnnl.desc(memory.format_tag.any, weightDims);
-        convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(bias
-                ? new convolution_backward_weights.desc(alg, fwd.src_desc(), weightsDiffAny, biasDesc, dstAny, strides, padBefore, padAfter)
-                : new convolution_backward_weights.desc(alg, fwd.src_desc(), weightsDiffAny, dstAny, strides, padBefore, padAfter),
-                ctx.eng(), fwd);
-        memory weightsDiffDst = ctx.converted(dstDiff, bw.diff_dst_desc(), backward);
-        memory bwSrc = ctx.converted(layerSrc, bw.src_desc(), backward);
-        org.bytedeco.dnnl.IntMemoryMap args = Dnnl.args(DNNL_ARG_SRC, bwSrc, DNNL_ARG_DIFF_DST, weightsDiffDst);
-        if (bias) {
-            args.put(DNNL_ARG_DIFF_BIAS, p.biasGradient);
+        if (GemmWeightGradient.suits(ctx, conv, out)) {
+            GemmWeightGradient.build(ctx, conv, in, out, layerSrc, dstDiff, p, bias, backward);
         } else {
+            memory.desc weightsDiffAny = Dnnl.desc(memory.format_tag.any, weightDims);
+            convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(bias
+                    ? new convolution_backward_weights.desc(alg, fwd.src_desc(), weightsDiffAny, biasDesc, dstAny, strides, padBefore, padAfter)
+                    : new convolution_backward_weights.desc(alg, fwd.src_desc(), weightsDiffAny, dstAny, strides, padBefore, padAfter),
+                    ctx.eng(), fwd);
+            memory weightsDiffDst = ctx.converted(dstDiff, bw.diff_dst_desc(), backward);
+            memory bwSrc = ctx.converted(layerSrc, bw.src_desc(), backward);
+            org.bytedeco.dnnl.IntMemoryMap args = Dnnl.args(DNNL_ARG_SRC, bwSrc, DNNL_ARG_DIFF_DST, weightsDiffDst);
+            if (bias) {
+                args.put(DNNL_ARG_DIFF_BIAS, p.biasGradient);
+            }
+            ctx.addWriting(backward, "backward_weights", bw, new convolution_backward_weights(bw), args,
+                    DNNL_ARG_DIFF_WEIGHTS, p.weightGradient, bw.diff_weights_desc());
+        }
+        if (!bias) {
             java.nio.FloatBuffer zero = Dnnl.floats(p.biasGradient);
             for (int i = 0; i < zero.capacity(); i++) {
                 zero.put(i, 0f);
             }
         }
-        ctx.addWriting(backward, "backward_weights", bw, new convolution_backward_weights(bw), args,
-                DNNL_ARG_DIFF_WEIGHTS, p.weightGradient, bw.diff_weights_desc());
         if (srcDiff != null) {
             // The input gradient takes the layouts its fast kernel wants (weights, diff_dst and
             // diff_src all 'any'), with reorders to and from its neighbours' where they differ.

@@ -43,6 +43,51 @@ class FastPathTest {
         assertGradientsClose(Precision.BF16, false);
     }
 
+    /**
+     * bf16 weight gradients of small maps are matrix products over an im2col matrix
+     * ({@link GemmWeightGradient}), not oneDNN's convolution kernel: every convolution's weight and
+     * bias gradients against the direct float32 path, for the book network (conv3: 5x5 → 3x3, no
+     * padding) and for a padded one whose last convolution maps 3x3 → 3x3 (the im2col matrix's
+     * border rows read the zero padding) after 28 → 14 → 7 → 3 poolings.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"book", "8,16,32,64 3 1 same"})
+    void bf16ConvolutionGradientsOfSmallMapsAreTheFloat32Ones(String variant) {
+        Architecture arch = variant.equals("book") ? Architecture.BOOK : new Architecture(dev.convnet.model.ModelType.CONVNET,
+                java.util.Arrays.stream(variant.split(" ")[0].split(",")).map(Integer::valueOf).toList(), 3, 1,
+                dev.convnet.model.Padding.fromId("same"));
+        OneDnnNetwork reference = network(arch, Precision.FP32, false);
+        OneDnnNetwork bf16 = network(arch, Precision.BF16, false);
+        NetworkSpec spec = ((NetworkSpec.Supported) NetworkSpec.of(ConvNetModel.create(arch, new Hyperparameters(0.001, 42)), 1, 28, 28)).spec();
+        int[] rows = java.util.stream.IntStream.range(0, 64).toArray();
+        reference.trainStep(train.pixels(), train.classes(), rows, 0, 64);
+        bf16.trainStep(train.pixels(), train.classes(), rows, 0, 64);
+        int convolutions = 0;
+        for (int layer = 0; layer < spec.layers().size(); layer++) {
+            if (spec.layers().get(layer) instanceof LayerSpec.Conv) {
+                convolutions++;
+                assertClose(reference.weightGradient(layer), bf16.weightGradient(layer), 40 * Rounding.BF16, "layer " + layer + " weights");
+                assertClose(reference.biasGradient(layer), bf16.biasGradient(layer), 40 * Rounding.BF16, "layer " + layer + " bias");
+            }
+        }
+        assertEquals(variant.equals("book") ? 3 : 4, convolutions);
+        reference.close();
+        bf16.close();
+    }
+
+    private static void assertClose(float[] expected, float[] actual, double relativeToLargest, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        double largest = 0;
+        double diff = 0;
+        for (int i = 0; i < expected.length; i++) {
+            largest = Math.max(largest, Math.abs(expected[i]));
+            diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(largest > 0, what + " has a gradient");
+        assertTrue(diff <= relativeToLargest * largest, what + " differ by " + diff / largest + " of the largest; rounding allows "
+                + relativeToLargest);
+    }
+
     /** Two epochs on 1,000 images: bf16 learns as float32 does. */
     @Test
     void bf16TrainsASmallSubsetAsWellAsFloat32() {
@@ -115,7 +160,11 @@ class FastPathTest {
     }
 
     private static OneDnnNetwork network(Precision precision, boolean winograd) {
-        return OneDnnNetwork.of(ConvNetModel.create(Architecture.BOOK, new Hyperparameters(0.001, 42)), 1, 28, 28, 64,
+        return network(Architecture.BOOK, precision, winograd);
+    }
+
+    private static OneDnnNetwork network(Architecture arch, Precision precision, boolean winograd) {
+        return OneDnnNetwork.of(ConvNetModel.create(arch, new Hyperparameters(0.001, 42)), 1, 28, 28, 64,
                 precision, winograd).orElseThrow();
     }
 }
