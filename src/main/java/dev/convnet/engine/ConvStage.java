@@ -56,15 +56,20 @@ final class ConvStage {
         long[] weightDims = {conv.filters(), in.channels(), conv.kernel(), conv.kernel()};
         memory.desc biasDesc = Dnnl.desc(memory.format_tag.x, conv.filters());
         memory.desc plainWeights = Dnnl.desc(memory.format_tag.oihw, weightDims);
-        boolean bf16 = ctx.precision() == Precision.BF16;
-        memory.data_type type = ctx.activationType();
+        // In a bf16 plan a convolution of one input channel (conv1) stays float32: no AMX kernel
+        // takes one channel, and oneDNN's AVX512_BF16 one is slower than its float32 one (Xeon
+        // family 6 model 207, 2 threads: forward 5.0 against 2.2-2.6 us an image, weight gradient
+        // 0.37 against 0.2 ms a step of 64). Its input is the float32 picture anyway; the reorders
+        // to and from the bf16 pooling after it are added where the layers meet.
+        boolean bf16 = ctx.precision() == Precision.BF16 && in.channels() > 1;
+        memory.data_type type = bf16 ? memory.data_type.bf16 : memory.data_type.f32;
 
         // Forward: oneDNN chooses every layout; the float32 master weights are reordered (and in
         // bf16 converted) into the one it chose where it differs from theirs.
         memory.desc srcAny = Dnnl.desc(type, memory.format_tag.any, n, in.channels(), in.height(), in.width());
         memory.desc weightAny = Dnnl.desc(type, memory.format_tag.any, weightDims);
         memory.desc dstAny = Dnnl.desc(type, memory.format_tag.any, n, out.channels(), out.height(), out.width());
-        boolean winograd = ctx.winograd() && !bf16 && conv.kernel() == 3 && conv.stride() == 1
+        boolean winograd = ctx.fastPaths() && !bf16 && conv.kernel() == 3 && conv.stride() == 1
                 && in.channels() % 16 == 0 && conv.filters() % 16 == 0;
         convolution_forward.primitive_desc fwd = null;
         algorithm alg = algorithm.convolution_direct;
@@ -74,9 +79,10 @@ final class ConvStage {
             alg = fwd != null ? algorithm.convolution_winograd : alg;
         }
         if (fwd == null) {
-            fwd = new convolution_forward.primitive_desc(new convolution_forward.desc(ctx.forwardKind(),
-                    algorithm.convolution_direct, srcAny, weightAny, biasDesc, dstAny, strides, padBefore, padAfter),
-                    attr(conv), ctx.eng());
+            java.util.function.Supplier<convolution_forward.primitive_desc> direct = () -> new convolution_forward.primitive_desc(
+                    new convolution_forward.desc(ctx.forwardKind(), algorithm.convolution_direct, srcAny, weightAny, biasDesc,
+                    dstAny, strides, padBefore, padAfter), attr(conv), ctx.eng());
+            fwd = in.channels() == 1 ? jitBeforeBrgconv(direct) : direct.get();
         }
         memory layerSrc = ctx.converted(src, fwd.src_desc(), forward);
         Parameters p = slot.bind(ctx.eng(), ctx.masterWeightLayout(fwd.weights_desc(), plainWeights), plainWeights, biasDesc);
@@ -98,7 +104,7 @@ final class ConvStage {
         // scale up to steps of about the learning rate: a random walk of the bias that the moving
         // mean, lagging 1 / (1 - momentum) steps behind, would miss at inference.
         boolean bias = conv.relu();
-        if (GemmWeightGradient.suits(ctx, conv, out)) {
+        if (bf16 && ctx.fastPaths() && GemmWeightGradient.suits(ctx, conv, out)) {
             GemmWeightGradient.build(ctx, conv, in, out, layerSrc, dstDiff, p, bias, backward);
         } else {
             memory.desc weightsDiffAny = Dnnl.desc(memory.format_tag.any, weightDims);
@@ -163,6 +169,27 @@ final class ConvStage {
             }
             return null;
         }
+    }
+
+    /**
+     * For a convolution of one input channel, oneDNN's first choice for forward_inference is its
+     * brgconv kernel, which is slower there than its plain JIT one (the one it picks for
+     * forward_training): float32, Xeon family 6 model 207, 2 threads, 2.3-2.6 against 3.5-4.7 us an
+     * image at 8, 64 and 256 images; bf16 5.0-5.2 against 5.8-6.4. Takes the first {@code jit:}
+     * implementation in oneDNN's list, or its first choice when there is none.
+     */
+    private static convolution_forward.primitive_desc jitBeforeBrgconv(java.util.function.Supplier<convolution_forward.primitive_desc> make) {
+        convolution_forward.primitive_desc first = make.get();
+        if (!first.impl_info_str().getString().startsWith("brgconv")) {
+            return first;
+        }
+        convolution_forward.primitive_desc candidate = make.get();
+        while (candidate.next_impl()) {
+            if (candidate.impl_info_str().getString().startsWith("jit")) {
+                return candidate;
+            }
+        }
+        return first;
     }
 
     /** The ReLU as a post-op, for a convolution with one; none for a linear one (BatchNormalization follows). */

@@ -39,9 +39,9 @@ final class GemmWeightGradient {
     private GemmWeightGradient() {
     }
 
-    /** Whether this convolution's weight gradient is computed here rather than by oneDNN's kernel. */
+    /** Whether this bf16 convolution's weight gradient is computed here rather than by oneDNN's kernel. */
     static boolean suits(StageContext ctx, LayerSpec.Conv conv, ActivationShape out) {
-        return ctx.training() && ctx.precision() == Precision.BF16 && conv.stride() == 1
+        return ctx.training() && conv.stride() == 1
                 && out.height() * out.width() <= MAX_OUTPUT_PIXELS;
     }
 

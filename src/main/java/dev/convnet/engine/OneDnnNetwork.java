@@ -43,7 +43,7 @@ public final class OneDnnNetwork implements AutoCloseable {
     /** Draws the dropout masks; seeded from the model's seed and iteration count in {@link #loadFrom}. */
     private SplittableRandom dropoutRandom = new SplittableRandom(0);
     private final Precision precision;
-    private final boolean winograd;
+    private final boolean fastPaths;
     private final Map<Integer, Plan> trainingPlans = new HashMap<>();
     private final Map<Integer, Plan> inferencePlans = new HashMap<>();
     /** The largest inference plan: a power of two, at least the batch size the network was opened for. */
@@ -65,11 +65,11 @@ public final class OneDnnNetwork implements AutoCloseable {
     private boolean measureNext;
     private List<UpdateRatio> updateRatios = List.of();
 
-    private OneDnnNetwork(NetworkSpec spec, Precision precision, boolean winograd, int batch) {
+    private OneDnnNetwork(NetworkSpec spec, Precision precision, boolean fastPaths, int batch) {
         this.spec = spec;
         this.maxInferenceBatch = powerOfTwoAtLeast(batch);
         this.precision = precision;
-        this.winograd = winograd;
+        this.fastPaths = fastPaths;
         this.slots = new ParameterSlot[spec.layers().size()];
         this.statistics = new MovingStatistics[spec.layers().size()];
         for (int i = 0; i < slots.length; i++) {
@@ -101,14 +101,15 @@ public final class OneDnnNetwork implements AutoCloseable {
     }
 
     /**
-     * As above; {@code winograd = false} keeps every convolution direct, as DL4J's are, for the
-     * test that compares training steps with DL4J's bit for bit (Winograd's different rounding
+     * As above; {@code fastPaths = false} keeps every convolution oneDNN's direct one, as DL4J's
+     * are (no Winograd, no {@link GemmWeightGradient}), for the test that compares training steps
+     * with DL4J's bit for bit and the tests of the fast paths (Winograd's different rounding
      * flips the sign of some near-zero gradients, and RMSprop's first steps move a weight by the
      * same amount whatever its gradient's size).
      */
     static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch,
-                          Precision precision, boolean winograd) {
-        return of(graph, channels, height, width, batch, precision, winograd, true);
+                          Precision precision, boolean fastPaths) {
+        return of(graph, channels, height, width, batch, precision, fastPaths, true);
     }
 
     /**
@@ -128,7 +129,7 @@ public final class OneDnnNetwork implements AutoCloseable {
      * runs DL4J, named with the reason.
      */
     static OneDnnBuild of(ComputationGraph graph, int channels, int height, int width, int batch,
-                          Precision precision, boolean winograd, boolean training) {
+                          Precision precision, boolean fastPaths, boolean training) {
         String unavailable = precision.unavailableReason();
         if (unavailable != null) {
             throw new EngineUnavailableException(unavailable);
@@ -138,7 +139,7 @@ public final class OneDnnNetwork implements AutoCloseable {
             return new OneDnnBuild.Declined(unsupported.reason());
         }
         NetworkSpec spec = ((NetworkSpec.Supported) reading).spec();
-        OneDnnNetwork net = new OneDnnNetwork(spec, precision, winograd, batch);
+        OneDnnNetwork net = new OneDnnNetwork(spec, precision, fastPaths, batch);
         // The first plan fixes the weight layouts for all batch sizes.
         Kernel reference = net.referenceKernel(net.unguardedPlan(batch, training));
         if (reference != null) {
@@ -148,7 +149,7 @@ public final class OneDnnNetwork implements AutoCloseable {
             if (precision == Precision.FP32) {
                 return new OneDnnBuild.Declined(why);
             }
-            OneDnnBuild fallback = of(graph, channels, height, width, batch, Precision.FP32, winograd, training);
+            OneDnnBuild fallback = of(graph, channels, height, width, batch, Precision.FP32, fastPaths, training);
             if (fallback instanceof OneDnnBuild.Built built) {
                 built.network().notice = "--precision " + precision.id() + ": " + why + ", so this runs in float32";
             }
@@ -495,7 +496,7 @@ public final class OneDnnNetwork implements AutoCloseable {
 
         Plan(int n, boolean training) {
             this.n = n;
-            StageContext ctx = new StageContext(eng, n, precision, winograd, training, weightCopies);
+            StageContext ctx = new StageContext(eng, n, precision, fastPaths, training, weightCopies);
             ActivationShape shape = new ActivationShape(spec.channels(), spec.height(), spec.width());
             memory input = ctx.allocate(Dnnl.desc(memory.format_tag.nchw, n, shape.channels(), shape.height(), shape.width()));
             inputValues = Dnnl.floats(input);

@@ -13,8 +13,10 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
 
 /**
  * What every stage of one plan shares: the oneDNN engine, the batch size, the precision, whether
- * convolutions may use Winograd kernels where oneDNN has them ({@code false}: direct convolution
- * only, which computes what DL4J computes to the last bits that matter, for tests), and whether
+ * the fast paths are on (float32 convolutions with Winograd kernels where oneDNN has them, bf16
+ * weight gradients of small maps as matrix products, {@link GemmWeightGradient}; {@code false}:
+ * oneDNN's direct convolution only, which computes what DL4J computes to the last bits that
+ * matter, for tests), and whether
  * the plan trains (forward_training, backprop) or only infers (forward_inference, no workspaces
  * and no gradient buffers).
  *
@@ -28,12 +30,7 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
  * the type) the primitives chose: the plan runs them only when the weights have changed since its
  * last pass, so an inference plan reorders them once, not at every call.
  */
-record StageContext(engine eng, long batch, Precision precision, boolean winograd, boolean training, Steps weightCopies) {
-
-    /** Element type of activations and their gradients between convolutions and poolings. */
-    memory.data_type activationType() {
-        return precision == Precision.BF16 ? memory.data_type.bf16 : memory.data_type.f32;
-    }
+record StageContext(engine eng, long batch, Precision precision, boolean fastPaths, boolean training, Steps weightCopies) {
 
     /** The forward pass's propagation kind: inference plans let oneDNN skip what backprop would need. */
     prop_kind forwardKind() {
