@@ -27,27 +27,31 @@ final class StrokeWidth {
         return Resample.to(digit, w, h);
     }
 
-    /** Twice the ink area (pixels at least half full) over the outline's length, in pixels; 0 without ink. */
+    /**
+     * Twice the ink area (pixels at least half full) over the outline's length, in pixels; 0 without
+     * ink. The outline counts each side of an inked pixel that faces no ink: 4 per inked pixel, less
+     * 2 per pair of inked 4-neighbours (their shared side faces ink both ways).
+     */
     static float estimate(Plane p) {
         int w = p.width;
         int h = p.height;
+        float[] v = p.values;
         long area = 0;
-        long outline = 0;
+        long pairs = 0;
         for (int y = 0; y < h; y++) {
+            int row = y * w;
+            boolean left = false;
             for (int x = 0; x < w; x++) {
-                if (!inked(p, x, y)) {
-                    continue;
+                boolean inked = v[row + x] >= 0.5f;
+                if (inked) {
+                    area++;
+                    pairs += (left ? 1 : 0) + (y > 0 && v[row - w + x] >= 0.5f ? 1 : 0);
                 }
-                area++;
-                outline += (inked(p, x - 1, y) ? 0 : 1) + (inked(p, x + 1, y) ? 0 : 1)
-                        + (inked(p, x, y - 1) ? 0 : 1) + (inked(p, x, y + 1) ? 0 : 1);
+                left = inked;
             }
         }
+        long outline = 4 * area - 2 * pairs;
         return outline == 0 ? 0 : 2f * area / outline;
-    }
-
-    private static boolean inked(Plane p, int x, int y) {
-        return x >= 0 && y >= 0 && x < p.width && y < p.height && p.values[y * p.width + x] >= 0.5f;
     }
 
     /** The fitted digit with its strokes brought near {@link #TARGET} wide. */

@@ -20,6 +20,41 @@ class StrokeWidthTest {
         assertEquals(8 * 60 * 2f / (2 * 60 + 2 * 8), StrokeWidth.estimate(bar), 1e-5f); // area 480, outline 136
     }
 
+    /**
+     * The estimate counts the outline from pairs of inked neighbours; here each side of each inked
+     * pixel that faces no ink (or the edge) is counted one by one, on random planes of every density,
+     * shape and edge contact, values right at the 0.5 threshold included.
+     */
+    @Test
+    void theEstimateCountsEveryOutlineSide() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(17);
+        for (int trial = 0; trial < 2_000; trial++) {
+            int w = 1 + random.nextInt(40);
+            int h = 1 + random.nextInt(40);
+            double density = random.nextDouble();
+            Plane p = new Plane(w, h);
+            for (int i = 0; i < p.values.length; i++) {
+                p.values[i] = random.nextDouble() < density ? (random.nextBoolean() ? 0.5f : 1f) : (random.nextBoolean() ? 0.49f : 0f);
+            }
+            long area = 0;
+            long outline = 0;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    if (inked(p, x, y)) {
+                        area++;
+                        outline += (inked(p, x - 1, y) ? 0 : 1) + (inked(p, x + 1, y) ? 0 : 1)
+                                + (inked(p, x, y - 1) ? 0 : 1) + (inked(p, x, y + 1) ? 0 : 1);
+                    }
+                }
+            }
+            assertEquals(outline == 0 ? 0 : 2f * area / outline, StrokeWidth.estimate(p), "plane " + w + "x" + h + ", trial " + trial);
+        }
+    }
+
+    private static boolean inked(Plane p, int x, int y) {
+        return x >= 0 && y >= 0 && x < p.width && y < p.height && p.values[y * p.width + x] >= 0.5f;
+    }
+
     @Test
     void everyPenFromThreeToOneHundredAndFiftyPixelsEndsNearMnistsWidth() {
         for (int digit : new int[] {1, 2, 4, 7}) {
