@@ -35,9 +35,10 @@ public final class PictureEvaluation {
      * @param dataset whose class names the folders use; empty: the one the model was trained on
      * @param batch images per forward pass
      * @param reportFolder where to write the HTML report, if wanted
+     * @param precision the arithmetic of the forward passes (bf16 on the oneDNN engine only)
      */
     public record Plan(Path model, Path images, Optional<Dataset> dataset, dev.convnet.engine.Engine engine, int batch,
-                       Optional<Path> reportFolder) {
+                       Optional<Path> reportFolder, dev.convnet.engine.Precision precision) {
         public Plan {
             if (batch < 1) {
                 throw new InvalidSettingException(Setting.BATCH, "must be at least 1, got " + batch);
@@ -98,7 +99,7 @@ public final class PictureEvaluation {
                     + (unreadable.isEmpty() ? "" : "; the first: " + unreadable.get(0).file() + ": " + unreadable.get(0).reason()));
         }
         int[] classes = labels.stream().mapToInt(Integer::intValue).toArray();
-        EvaluationResult result = new Evaluator(plan.batch(), plan.engine()).evaluate(model.graph(), asImages(inputs, classes));
+        EvaluationResult result = new Evaluator(plan.batch(), plan.engine(), plan.precision()).evaluate(model.graph(), asImages(inputs, classes));
         Optional<Path> report = plan.reportFolder().map(dir -> writeReport(dir, plan, model, dataset, result, files, classes,
                 inputs, unreadable, noDigit));
         return new Outcome(model, dataset, result, List.copyOf(files), classes, List.copyOf(unreadable), List.copyOf(noDigit),

@@ -101,7 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "sub-folder per class (0, 1, ... or class names)");
         }
         PictureEvaluation.Plan plan = new PictureEvaluation.Plan(model.file(), images, dataOptions.datasetIfGiven(), inference.engine(),
-                batch, Optional.ofNullable(report));
+                batch, Optional.ofNullable(report), inference.resolve(spec));
         model.checked();
         PictureEvaluation.Outcome outcome = new PictureEvaluation(new SavedModels(new ModelStore())).run(plan);
         PrintWriter out = spec.commandLine().getOut();

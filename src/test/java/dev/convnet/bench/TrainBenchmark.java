@@ -67,7 +67,7 @@ public final class TrainBenchmark {
         double accuracy = 0;
         if (!mode.equals("train-only")) { // profiles time the training step alone
             long evalStart = System.nanoTime();
-            EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine).evaluate(graph, test);
+            EvaluationResult result = new Evaluator(Evaluator.DEFAULT_BATCH, engine, precision).evaluate(graph, test); // in the column's precision
             evalSeconds = (System.nanoTime() - evalStart) / 1e9;
             accuracy = result.accuracy();
         }

@@ -2,6 +2,7 @@ package dev.convnet.cli;
 
 import static dev.convnet.cli.InProcessCli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +71,13 @@ class ImagesEvaluateIT {
         assertTrue(compact.contains("\"no_digit\":[\"" + pictures.resolve("5/blank.png") + "\"]"), doc);
         assertTrue(compact.contains("\"augment\":\"" + Augmentation.parse("stroke=1,rotation=0.05") + "\""), doc);
         assertFalse(doc.contains(".DS_Store"), doc);
+        if (dev.convnet.engine.Precision.BF16.unavailableReason() == null && dev.convnet.engine.Precision.BF16.slowerHereReason() == null) {
+            // --precision reaches the pictures' forward passes: bf16 rounds, so its loss is not float32's to the last digit
+            InProcessCli.Run bf16 = run("evaluate", model.toString(), "--images", pictures.toString(), "--json", "--precision", "bf16");
+            assertEquals(0, bf16.exit(), bf16.err());
+            assertNotEquals(number(doc, "loss"), number(bf16.out(), "loss"), bf16.out());
+            assertEquals(number(doc, "accuracy"), number(bf16.out(), "accuracy"), 0.1, bf16.out());
+        }
 
         Path report = tmp.resolve("report");
         InProcessCli.Run text = run("evaluate", model.toString(), "--images", pictures.toString(), "--report", report.toString());
@@ -124,5 +132,11 @@ class ImagesEvaluateIT {
             Files.createDirectories(dir.resolve(String.valueOf(c)));
         }
         return count;
+    }
+
+    private static double number(String json, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\"\\s*:\\s*([-0-9.eE]+)").matcher(json);
+        assertTrue(m.find(), field + " in " + json);
+        return Double.parseDouble(m.group(1));
     }
 }
