@@ -175,8 +175,8 @@ final class ConvStage {
      * For a convolution of one input channel, oneDNN's first choice for forward_inference is its
      * brgconv kernel, which is slower there than its plain JIT one (the one it picks for
      * forward_training): float32, Xeon family 6 model 207, 2 threads, 2.3-2.6 against 3.5-4.7 us an
-     * image at 8, 64 and 256 images; bf16 5.0-5.2 against 5.8-6.4. Takes the first {@code jit:}
-     * implementation in oneDNN's list, or its first choice when there is none.
+     * image at 8, 64 and 256 images. Takes the first {@code jit} implementation in oneDNN's list
+     * (never a {@code ref} one), or its first choice when there is none.
      */
     private static convolution_forward.primitive_desc jitBeforeBrgconv(java.util.function.Supplier<convolution_forward.primitive_desc> make) {
         convolution_forward.primitive_desc first = make.get();

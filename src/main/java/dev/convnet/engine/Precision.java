@@ -8,7 +8,9 @@ public enum Precision {
     FP32,
     /**
      * Convolutions, pooling and their gradients in bfloat16, with float32 master weights, weight
-     * gradients, RMSprop state, dense layer and loss. Needs a CPU with AVX512_BF16.
+     * gradients, RMSprop state, dense layer and loss; a convolution of one input channel (conv1)
+     * and the pooling after it stay float32 (no AMX kernel takes one channel, and the AVX512_BF16
+     * one is slower than float32's). Needs a CPU with AVX512_BF16.
      */
     BF16;
 

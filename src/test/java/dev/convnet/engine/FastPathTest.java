@@ -1,6 +1,7 @@
 package dev.convnet.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convnet.TestData;
@@ -57,25 +58,37 @@ class FastPathTest {
         Architecture arch = variant.equals("book") ? Architecture.BOOK : new Architecture(dev.convnet.model.ModelType.CONVNET,
                 java.util.Arrays.stream(variant.split(" ")[0].split(",")).map(Integer::valueOf).toList(), 3, 1,
                 dev.convnet.model.Padding.fromId("same"));
-        OneDnnNetwork kernels = network(arch, Precision.BF16, false);
-        OneDnnNetwork products = network(arch, Precision.BF16, true);
+        String lastConv = variant.equals("book") ? "conv2d_2" : "conv2d_3";
         NetworkSpec spec = ((NetworkSpec.Supported) NetworkSpec.of(ConvNetModel.create(arch, new Hyperparameters(0.001, 42)), 1, 28, 28)).spec();
-        int[] rows = java.util.stream.IntStream.range(0, 64).toArray();
-        kernels.trainStep(train.pixels(), train.classes(), rows, 0, 64);
-        products.trainStep(train.pixels(), train.classes(), rows, 0, 64);
-        int convolutions = 0;
-        for (int layer = 0; layer < spec.layers().size(); layer++) {
-            if (spec.layers().get(layer) instanceof LayerSpec.Conv) {
-                convolutions++;
-                assertClose(kernels.weightGradient(layer), products.weightGradient(layer),
-                        Rounding.ofSums(Rounding.gradientLength(spec, layer, false, 64), Rounding.FP32), "layer " + layer + " weights");
-                assertClose(kernels.biasGradient(layer), products.biasGradient(layer),
-                        Rounding.ofSums(Rounding.gradientLength(spec, layer, true, 64), Rounding.FP32), "layer " + layer + " bias");
+        for (int batch : new int[] {64, 37, 1}) { // a full batch, an epoch's last partial one, one image: each its own plan
+            OneDnnNetwork kernels = network(arch, Precision.BF16, false);
+            OneDnnNetwork products = network(arch, Precision.BF16, true);
+            assertEquals(Precision.BF16, kernels.precision());
+            assertEquals(Precision.BF16, products.precision());
+            assertTrue(takesProducts(products, batch, lastConv), "the last convolution's weight gradient is a matmul at batch " + batch);
+            assertFalse(takesProducts(kernels, batch, lastConv), "without fast paths it is oneDNN's convolution kernel");
+            int[] rows = java.util.stream.IntStream.range(0, batch).toArray();
+            kernels.trainStep(train.pixels(), train.classes(), rows, 0, batch);
+            products.trainStep(train.pixels(), train.classes(), rows, 0, batch);
+            int convolutions = 0;
+            for (int layer = 0; layer < spec.layers().size(); layer++) {
+                if (spec.layers().get(layer) instanceof LayerSpec.Conv) {
+                    convolutions++;
+                    String at = "batch " + batch + ", layer " + layer;
+                    assertClose(kernels.weightGradient(layer), products.weightGradient(layer),
+                            Rounding.ofSums(Rounding.gradientLength(spec, layer, false, batch), Rounding.FP32), at + " weights");
+                    assertClose(kernels.biasGradient(layer), products.biasGradient(layer),
+                            Rounding.ofSums(Rounding.gradientLength(spec, layer, true, batch), Rounding.FP32), at + " bias");
+                }
             }
+            assertEquals(variant.equals("book") ? 3 : 4, convolutions);
+            kernels.close();
+            products.close();
         }
-        assertEquals(variant.equals("book") ? 3 : 4, convolutions);
-        kernels.close();
-        products.close();
+    }
+
+    private static boolean takesProducts(OneDnnNetwork net, int batch, String layer) {
+        return net.kernels(batch, true).stream().anyMatch(k -> k.layer().equals(layer) && k.primitive().equals("matmul backward_weights"));
     }
 
     private static void assertClose(float[] expected, float[] actual, double relativeToLargest, String what) {
