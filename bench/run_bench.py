@@ -53,6 +53,25 @@ def last_json(text):
     return json.loads([line for line in text.splitlines() if line.startswith("{")][-1])
 
 
+def precision_ratios(java, data, rounds=9):
+    """bench.PrecisionRatio: float32 and bf16 alternated in rounds in one JVM, which a busy host
+    disturbs far less than the repeats above (separate processes, minutes apart). On 2 threads the
+    wall-time ratio; on one OpenMP thread the CPU-time ratio (all of oneDNN's work on the calling
+    thread). Returns (label, ["train 64: 2.00x", ...]) pairs."""
+    out = []
+    for threads, which, label in (("2", "wall", "2 threads, wall time"), ("1", "CPU time", "1 thread, CPU time")):
+        env = dict(os.environ, OMP_NUM_THREADS=threads)
+        p = subprocess.run(java + ["dev.convnet.bench.PrecisionRatio", data, str(rounds)], capture_output=True, text=True, env=env)
+        lines = []
+        for line in p.stdout.splitlines():
+            m = re.match(r"(train 64|infer 64|infer 8): bf16 is ([0-9.]+)x float32's speed \(CPU time\), ([0-9.]+)x \(wall\)", line)
+            if m:
+                lines.append(f"{m.group(1)} {m.group(3) if which == 'wall' else m.group(2)}x")
+        if lines:
+            out.append((f"{label}, medians of {rounds} rounds", lines))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("root")
@@ -133,6 +152,7 @@ def main():
                                     "--threads", "2", "--epochs", "5"])
             add(torch, {"full_accuracy": last_json(out)["eval_accuracy"], "full_s": wall, "full_rss_mib": rss})
         print(f"5-epoch runs done ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    same_process = precision_ratios(java, data) if "bf16" in precisions and "fp32" in precisions else []
 
     med = {key: statistics.median(v) for key, v in cells.items()}
     flops = listing_8_1_flops()
@@ -169,6 +189,11 @@ def main():
         print(f"| {title} | " + " | ".join(fmt.format(med[(c, key)]) if (c, key) in med else "–" for c in columns) + " |")
     if "bf16" in names and "fp32" in names:
         print(f"\nbf16 / fp32 training throughput: {med[(names['bf16'], 'train_img_s')] / med[(names['fp32'], 'train_img_s')]:.2f}")
+        if a.full:
+            print(f"bf16 / fp32 over the 5-epoch runs (wall, start and test included):"
+                  f" {med[(names['fp32'], 'full_s')] / med[(names['bf16'], 'full_s')]:.2f}")
+        for label, lines in same_process:
+            print(f"bf16 / fp32 in one process, alternated ({label}): " + "; ".join(lines))
     print(f"\nbench took {time.perf_counter() - started:.0f} s")
 
 
