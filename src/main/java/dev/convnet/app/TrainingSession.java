@@ -99,7 +99,8 @@ public final class TrainingSession {
         LabeledImages test = start.loader().load(Split.TEST, 0);
 
         ComputationGraph graph = start.graph();
-        Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_BATCH, plan.engine());
+        // validation and test in the precision the run trains in, as Keras evaluates under its dtype policy
+        Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_BATCH, plan.engine(), plan.precision());
         History history;
         Backend backend = plan.engine().open(graph, state.settings().batch(), plan.precision());
         try (Trainer t = new Trainer(graph, backend, evaluator, state.settings().batch(), state.settings().seed(), listener, start.augmentation())) {

@@ -73,11 +73,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.file().toString());
             doc.put("dataset", outcome.dataset().id());
+            doc.put("precision", plan.precision().id());
             doc.putAll(Json.evaluation(outcome.result(), outcome.dataset().classNames()));
             outcome.model().record().ifPresent(record -> doc.put("run", Json.run(record)));
             out.println(Json.write(doc));
         } else {
             out.print(EvaluationReport.headline(outcome.result()));
+            printPrecision(out, plan.precision());
             out.println();
             out.print(EvaluationReport.confusionMatrix(outcome.result(), outcome.dataset().classNames()));
             out.println();
@@ -113,6 +115,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             doc.put("folder", images.toString());
             doc.put("pictures", outcome.pictures());
             doc.put("evaluated", outcome.files().size());
+            doc.put("precision", plan.precision().id());
             doc.putAll(Json.evaluation(outcome.result(), names));
             doc.put("unreadable", outcome.unreadable().stream().map(s -> Map.of("file", s.file().toString(), "reason", s.reason()))
                     .toList());
@@ -134,6 +137,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     outcome.noDigit().size());
             out.printf(Locale.ROOT, "Loss: %.4f%nAccuracy: %.3f (%,d of %,d pictures right)%n", outcome.result().loss(),
                     outcome.result().accuracy(), outcome.result().correct(), outcome.result().total());
+            printPrecision(out, plan.precision());
             out.println();
             out.print(EvaluationReport.confusionMatrix(outcome.result(), names));
             out.println();
@@ -155,5 +159,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Says so when the forward passes ran in bf16 (float32, the default, goes unsaid). */
+    private static void printPrecision(PrintWriter out, dev.convnet.engine.Precision precision) {
+        if (precision != dev.convnet.engine.Precision.FP32) {
+            out.println("Precision: " + precision.id() + " (oneDNN engine; the model's weights are float32)");
+        }
     }
 }

@@ -66,6 +66,7 @@ class ImagesEvaluateIT {
         String compact = doc.replaceAll("\\s", "");
         assertTrue(compact.contains("\"pictures\":" + (written + 2)), doc);
         assertTrue(compact.contains("\"evaluated\":" + written), doc);
+        assertTrue(compact.contains("\"precision\":\"fp32\""), doc);
         assertTrue(compact.contains("\"images\":" + written), doc); // the test set's figures, over the evaluated pictures
         assertTrue(doc.contains("broken.png") && doc.contains("not a PNG, JPEG, GIF or BMP image"), doc);
         assertTrue(compact.contains("\"no_digit\":[\"" + pictures.resolve("5/blank.png") + "\"]"), doc);
@@ -77,6 +78,9 @@ class ImagesEvaluateIT {
             assertEquals(0, bf16.exit(), bf16.err());
             assertNotEquals(number(doc, "loss"), number(bf16.out(), "loss"), bf16.out());
             assertEquals(number(doc, "accuracy"), number(bf16.out(), "accuracy"), 0.1, bf16.out());
+            assertTrue(bf16.out().replaceAll("\\s", "").contains("\"precision\":\"bf16\""), bf16.out());
+            InProcessCli.Run bf16Text = run("evaluate", model.toString(), "--images", pictures.toString(), "--precision", "bf16");
+            assertTrue(bf16Text.out().contains("\nPrecision: bf16 (oneDNN engine; the model's weights are float32)\n"), bf16Text.out());
         }
 
         Path report = tmp.resolve("report");
