@@ -70,6 +70,7 @@ public final class PredictCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give IMAGE files or --index N (one of the two)");
         }
         dev.convnet.engine.Precision precision = inference.resolve(spec);
+        resolvedPrecision = precision;
         SavedModels models = new SavedModels(new ModelStore());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
         MnistLoader loader = index != null ? dataOptions.testLoader(dataset) : null; // checked before natives load
@@ -79,6 +80,9 @@ public final class PredictCommand implements Callable<Integer> {
             return index != null ? predictTestImage(predictor, loader, dataset) : predictFiles(predictor);
         }
     }
+
+    /** The precision the forward passes run in, for --json (bf16 may have become float32 here, with a line saying why). */
+    private dev.convnet.engine.Precision resolvedPrecision;
 
     /** What a picture given on the command line got: its line is printed in the order they were given. */
     private enum Outcome { ANSWER, NO_DIGIT, ERROR }
@@ -120,6 +124,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.file().toString());
+            doc.put("precision", resolvedPrecision.id());
             doc.put("predictions", results);
             List<Map<String, Object>> none = new ArrayList<>();
             for (int i = 0; i < blank.size(); i++) {
@@ -162,6 +167,7 @@ public final class PredictCommand implements Callable<Integer> {
             doc.put("true", truth);
             Map<String, Object> all = new LinkedHashMap<>(); // model first, as for pictures
             all.put("model", model.file().toString());
+            all.put("precision", resolvedPrecision.id());
             all.put("predictions", List.of(doc));
             out.println(Json.write(all));
         } else {

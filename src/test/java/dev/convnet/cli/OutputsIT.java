@@ -137,6 +137,7 @@ class OutputsIT {
         // every list names the picture the same way
         assertEquals(photo.toString(), doc.get("predictions").get(0).get("source").asText());
         assertEquals(broken.toString(), doc.get("errors").get(0).get("source").asText(), json.out());
+        assertEquals("fp32", doc.get("precision").asText(), json.out()); // the arithmetic the answers came from
 
         InProcessCli.Run index = InProcessCli.run("predict", model.toString(), "--index", "0", "--data", data.toString());
         assertEquals(0, index.exit(), index.err());
