@@ -70,24 +70,21 @@ public final class PredictCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give IMAGE files or --index N (one of the two)");
         }
         dev.convnet.engine.Precision precision = inference.resolve(spec);
-        resolvedPrecision = precision;
         SavedModels models = new SavedModels(new ModelStore());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
         MnistLoader loader = index != null ? dataOptions.testLoader(dataset) : null; // checked before natives load
         LoadedModel loaded = models.load(model.file());
         int batch = Math.min(MAX_BATCH, Math.max(1, images.size()));
         try (Predictor predictor = new Predictor(loaded, dataset.classNames(), inference.engine(), batch, precision)) {
-            return index != null ? predictTestImage(predictor, loader, dataset) : predictFiles(predictor);
+            return index != null ? predictTestImage(predictor, loader, dataset, precision) : predictFiles(predictor, precision);
         }
     }
-
-    /** The precision the forward passes run in, for --json (bf16 may have become float32 here, with a line saying why). */
-    private dev.convnet.engine.Precision resolvedPrecision;
 
     /** What a picture given on the command line got: its line is printed in the order they were given. */
     private enum Outcome { ANSWER, NO_DIGIT, ERROR }
 
-    private int predictFiles(Predictor predictor) {
+    /** @param precision what the forward passes run in, for --json (a bf16 asked for may have become float32 here) */
+    private int predictFiles(Predictor predictor, dev.convnet.engine.Precision precision) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Path> readable = new ArrayList<>();
@@ -124,7 +121,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.file().toString());
-            doc.put("precision", resolvedPrecision.id());
+            doc.put("precision", precision.id());
             doc.put("predictions", results);
             List<Map<String, Object>> none = new ArrayList<>();
             for (int i = 0; i < blank.size(); i++) {
@@ -153,7 +150,7 @@ public final class PredictCommand implements Callable<Integer> {
         return errors.isEmpty() && blank.isEmpty() ? 0 : 1;
     }
 
-    private int predictTestImage(Predictor predictor, MnistLoader loader, Dataset dataset) {
+    private int predictTestImage(Predictor predictor, MnistLoader loader, Dataset dataset, dev.convnet.engine.Precision precision) {
         LabeledImages test = loader.load(Split.TEST, 0);
         if (index < 0 || index >= test.size()) {
             throw new ParameterException(spec.commandLine(), "--index must be between 0 and " + (test.size() - 1));
@@ -167,7 +164,7 @@ public final class PredictCommand implements Callable<Integer> {
             doc.put("true", truth);
             Map<String, Object> all = new LinkedHashMap<>(); // model first, as for pictures
             all.put("model", model.file().toString());
-            all.put("precision", resolvedPrecision.id());
+            all.put("precision", precision.id());
             all.put("predictions", List.of(doc));
             out.println(Json.write(all));
         } else {

@@ -71,7 +71,7 @@ final class GemmWeightGradient {
                 new long[] {out.height() * out.width() * cols, 1, out.width() * cols, cols});
         memory.desc colsMatrix = new memory.desc(new long[] {m, cols}, bf16, memory.format_tag.ab);
         memory im2col = ctx.allocate(colsMatrix); // owns the bytes; the reorders write through views of it
-        zero(im2col, m * cols);
+        fill(im2col, m * cols, (short) 0);
         for (long kh = 0; kh < k; kh++) {
             for (long kw = 0; kw < k; kw++) {
                 gather(ctx, conv, in, out, srcNhwc, colsAsTensor, im2col, kh, kw, steps);
@@ -96,10 +96,7 @@ final class GemmWeightGradient {
         if (withBias) {
             memory.desc onesRow = new memory.desc(new long[] {1, m}, bf16, memory.format_tag.ab);
             memory ones = ctx.allocate(onesRow);
-            ShortBuffer values = new ShortPointer(ones.get_data_handle()).capacity(m).asBuffer();
-            for (int i = 0; i < m; i++) {
-                values.put(i, (short) 0x3F80); // 1.0 in bf16: the top half of float32's 0x3F800000
-            }
+            fill(ones, m, (short) 0x3F80); // 1.0 in bf16: the top half of float32's 0x3F800000
             memory.desc diffMatrix = new memory.desc(new long[] {m, oc}, bf16, memory.format_tag.ab);
             memory.desc biasRow = Dnnl.desc(memory.format_tag.ab, 1, oc);
             matmul.primitive_desc biasPd = new matmul.primitive_desc(new matmul.desc(onesRow, diffMatrix, biasRow), ctx.eng());
@@ -126,21 +123,22 @@ final class GemmWeightGradient {
         long[] dims = {ctx.batch(), in.channels(), oh1 - oh0, ow1 - ow0};
         memory.desc from = srcNhwc.get_desc().submemory_desc(dims, new long[] {0, 0, oh0 + kh - padTop, ow0 + kw - padLeft});
         memory.desc to = colsAsTensor.submemory_desc(dims, new long[] {0, (kh * conv.kernel() + kw) * in.channels(), oh0, ow0});
-        memory window = new memory(from, ctx.eng(), srcNhwc.get_data_handle());
-        memory columns = new memory(to, ctx.eng(), im2col.get_data_handle());
+        memory window = alias(ctx, from, srcNhwc);
+        memory columns = alias(ctx, to, im2col);
         reorder.primitive_desc pd = new reorder.primitive_desc(window, columns);
         steps.add("reorder im2col", pd, new reorder(pd), Dnnl.args(DNNL_ARG_FROM, window, DNNL_ARG_TO, columns));
     }
 
-    /** {@code buffer}'s memory seen through another descriptor of the same bytes (a matrix view of a tensor). */
+    /** {@code buffer}'s bytes seen through another descriptor (a matrix view of a tensor, a window of it); owns nothing. */
     private static memory alias(StageContext ctx, memory.desc view, memory buffer) {
         return new memory(view, ctx.eng(), buffer.get_data_handle());
     }
 
-    private static void zero(memory bf16Buffer, long count) {
-        ShortBuffer values = new ShortPointer(bf16Buffer.get_data_handle()).capacity(count).asBuffer();
+    /** The first {@code count} bf16 values of {@code buffer} set to {@code bits}, once, when the plan is built. */
+    private static void fill(memory buffer, long count, short bits) {
+        ShortBuffer values = new ShortPointer(buffer.get_data_handle()).capacity(count).asBuffer();
         for (int i = 0; i < count; i++) {
-            values.put(i, (short) 0);
+            values.put(i, bits);
         }
     }
 }

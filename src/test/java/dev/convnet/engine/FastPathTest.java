@@ -75,10 +75,10 @@ class FastPathTest {
                 if (spec.layers().get(layer) instanceof LayerSpec.Conv) {
                     convolutions++;
                     String at = "batch " + batch + ", layer " + layer;
-                    assertClose(kernels.weightGradient(layer), products.weightGradient(layer),
-                            Rounding.ofSums(Rounding.gradientLength(spec, layer, false, batch), Rounding.FP32), at + " weights");
-                    assertClose(kernels.biasGradient(layer), products.biasGradient(layer),
-                            Rounding.ofSums(Rounding.gradientLength(spec, layer, true, batch), Rounding.FP32), at + " bias");
+                    Rounding.assertWithinLargest(at + " weights", kernels.weightGradient(layer), products.weightGradient(layer),
+                            Rounding.ofSums(Rounding.gradientLength(spec, layer, false, batch), Rounding.FP32));
+                    Rounding.assertWithinLargest(at + " bias", kernels.biasGradient(layer), products.biasGradient(layer),
+                            Rounding.ofSums(Rounding.gradientLength(spec, layer, true, batch), Rounding.FP32));
                 }
             }
             assertEquals(variant.equals("book") ? 3 : 4, convolutions);
@@ -89,19 +89,6 @@ class FastPathTest {
 
     private static boolean takesProducts(OneDnnNetwork net, int batch, String layer) {
         return net.kernels(batch, true).stream().anyMatch(k -> k.layer().equals(layer) && k.primitive().equals("matmul backward_weights"));
-    }
-
-    private static void assertClose(float[] expected, float[] actual, double relativeToLargest, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double largest = 0;
-        double diff = 0;
-        for (int i = 0; i < expected.length; i++) {
-            largest = Math.max(largest, Math.abs(expected[i]));
-            diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
-        }
-        assertTrue(largest > 0, what + " has a gradient");
-        assertTrue(diff <= relativeToLargest * largest, what + " differ by " + diff / largest + " of the largest; rounding allows "
-                + relativeToLargest);
     }
 
     /** Two epochs on 1,000 images: bf16 learns as float32 does. */
@@ -145,9 +132,9 @@ class FastPathTest {
      * {@link Rounding#ofSums}. bf16 rounds both factors of every product to 8 bits, in each of the
      * six layers the gradient passes back through, and the sums cancel: 40 bf16 roundings.
      */
-    private static void assertGradientsClose(Precision precision, boolean winograd) {
+    private static void assertGradientsClose(Precision precision, boolean fastPaths) {
         OneDnnNetwork reference = network(Precision.FP32, false);
-        OneDnnNetwork fast = network(precision, winograd);
+        OneDnnNetwork fast = network(precision, fastPaths);
         NetworkSpec spec = ((NetworkSpec.Supported) NetworkSpec.of(
                 ConvNetModel.create(Architecture.BOOK, new Hyperparameters(0.001, 42)), 1, 28, 28)).spec();
         int[] rows = java.util.stream.IntStream.range(0, 64).toArray();
@@ -156,31 +143,21 @@ class FastPathTest {
         double lossTolerance = precision == Precision.BF16 ? 4 * Rounding.BF16 : 64 * 8 * Rounding.FP32;
         assertEquals(referenceLoss, fastLoss, lossTolerance * Math.max(1, Math.abs(referenceLoss)), "loss of the first batch");
         for (int layer : new int[] {0, 2, 4, 5}) { // the convolutions and the dense layer of listing 8-1
-            float[] a = reference.weightGradient(layer);
-            float[] b = fast.weightGradient(layer);
-            double largest = 0;
-            double diff = 0;
-            for (int i = 0; i < a.length; i++) {
-                largest = Math.max(largest, Math.abs(a[i]));
-                diff = Math.max(diff, Math.abs(a[i] - b[i]));
-            }
             double tolerance = precision == Precision.BF16
                     ? 40 * Rounding.BF16
                     : 16 * Rounding.ofSums(Rounding.weightGradientLength(spec, layer, 64), Rounding.FP32);
-            assertTrue(largest > 0, "layer " + layer + " has a gradient");
-            assertTrue(diff <= tolerance * largest, "layer " + layer + " gradient differs by " + diff / largest
-                    + " of its largest; rounding allows " + tolerance);
+            Rounding.assertWithinLargest("layer " + layer + " gradient", reference.weightGradient(layer), fast.weightGradient(layer), tolerance);
         }
         reference.close();
         fast.close();
     }
 
-    private static OneDnnNetwork network(Precision precision, boolean winograd) {
-        return network(Architecture.BOOK, precision, winograd);
+    private static OneDnnNetwork network(Precision precision, boolean fastPaths) {
+        return network(Architecture.BOOK, precision, fastPaths);
     }
 
-    private static OneDnnNetwork network(Architecture arch, Precision precision, boolean winograd) {
+    private static OneDnnNetwork network(Architecture arch, Precision precision, boolean fastPaths) {
         return OneDnnNetwork.of(ConvNetModel.create(arch, new Hyperparameters(0.001, 42)), 1, 28, 28, 64,
-                precision, winograd).orElseThrow();
+                precision, fastPaths).orElseThrow();
     }
 }

@@ -584,17 +584,8 @@ class OneDnnNetworkTest {
     }
 
     private static void assertGradientsMatch(String layer, float[] expected, float[] actual, long reductionLength) {
-        assertEquals(expected.length, actual.length, layer + " gradient size");
-        double largest = 0;
-        double diff = 0;
-        for (int i = 0; i < expected.length; i++) {
-            largest = Math.max(largest, Math.abs(expected[i]));
-            diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
-        }
-        assertTrue(largest > 0, layer + " has a gradient");
-        double tolerance = Rounding.ofSums(reductionLength, Rounding.FP32);
-        assertTrue(diff <= tolerance * largest, layer + " weight gradient differs from DL4J's by " + diff / largest
-                + " of its largest element; float32 rounding allows " + tolerance);
+        Rounding.assertWithinLargest(layer + " gradient against DL4J's (float32)", expected, actual,
+                Rounding.ofSums(reductionLength, Rounding.FP32));
     }
 
     private static void assertRmsPropStep(String layer, RmsProp rms, ComputationGraph before, ComputationGraph after,

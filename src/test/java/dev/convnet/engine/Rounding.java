@@ -64,4 +64,25 @@ public final class Rounding {
         LayerSpec l = spec.layers().get(layer);
         return l instanceof LayerSpec.Conv || l instanceof LayerSpec.BatchNorm ? (long) batch * size * size : batch;
     }
+
+    /**
+     * Asserts that {@code actual} is {@code expected} within {@code relative} of {@code expected}'s
+     * largest magnitude, element by element (the yardstick of every tolerance here), and that
+     * {@code expected} is not all zeros (a comparison of nothing would pass).
+     *
+     * @param what the compared quantity, for the failure message (e.g. {@code conv2d_2_W})
+     */
+    public static void assertWithinLargest(String what, float[] expected, float[] actual, double relative) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, what + ": length");
+        double largest = 0;
+        double diff = 0;
+        for (int i = 0; i < expected.length; i++) {
+            largest = Math.max(largest, Math.abs(expected[i]));
+            diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(largest > 0, what + " has a value that is not zero");
+        double found = diff / largest;
+        org.junit.jupiter.api.Assertions.assertTrue(diff <= relative * largest,
+                () -> what + " differs by " + found + " of its largest element; rounding allows " + relative);
+    }
 }
