@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -18,10 +19,14 @@ final class CheckpointWriter implements Consumer<EpochRecord> {
     private final ComputationGraph graph;
     private final Path file;
     private final OnDisk onDisk;
+    private final Supplier<float[]> trainingWeights;
     private volatile RunState latest;
 
-    CheckpointWriter(ModelStore store, ComputationGraph graph, Path file, RunState start, OnDisk onDisk) {
+    /** {@code trainingWeights}: the optimiser's weights when the graph holds their average, else null (see {@link ModelStore#TRAINING_WEIGHTS}). */
+    CheckpointWriter(ModelStore store, ComputationGraph graph, Supplier<float[]> trainingWeights, Path file, RunState start,
+                     OnDisk onDisk) {
         this.store = store;
+        this.trainingWeights = trainingWeights;
         this.graph = graph;
         this.file = file;
         this.latest = start;
@@ -32,7 +37,7 @@ final class CheckpointWriter implements Consumer<EpochRecord> {
     @Override
     public void accept(EpochRecord record) {
         RunState next = latest.afterEpoch(record);
-        store.save(graph, file, next.toText(), () -> onDisk.checkpointed(record.epoch()));
+        store.save(graph, file, next.toText(), trainingWeights.get(), () -> onDisk.checkpointed(record.epoch()));
         latest = next;
     }
 

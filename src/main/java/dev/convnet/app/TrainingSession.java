@@ -103,13 +103,17 @@ public final class TrainingSession {
         Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_BATCH, plan.engine(), plan.precision());
         History history;
         Backend backend = plan.engine().open(graph, state.settings().batch(), plan.precision());
+        if (state.settings().averagesWeights()) {
+            backend.averageWeights(state.settings().emaMomentum(), start.trainingWeights());
+        }
+        float[] trainingWeights;
         try (Trainer t = new Trainer(graph, backend, evaluator, state.settings().batch(), state.settings().seed(), listener, start.augmentation())) {
             trainer = t;
             if (stopRequested) {
                 t.requestStop();
             }
             state = state.with(state.provenance().withEngine(t.engine()));
-            CheckpointWriter checkpoints = new CheckpointWriter(store, graph, outputs.checkpoint(), state, disk);
+            CheckpointWriter checkpoints = new CheckpointWriter(store, graph, backend::trainingWeights, outputs.checkpoint(), state, disk);
             listener.started(new TrainingStart(graph.getConfiguration(), state, start.dataset(), train.size(),
                     validation == null ? 0 : validation.size(), t.engine(), NativeRuntime.describe(),
                     new SessionProbe(graph, backend, test), outputs.model()));
@@ -124,6 +128,7 @@ public final class TrainingSession {
                 listener.restoredBestEpoch(history.restoredEpoch(), history.isStoppedEarly());
             }
             state = checkpoints.latest();
+            trainingWeights = t.trainingWeights();
             if (stopRequested) { // during the last checkpoint's write: that finished, the run has not
                 return new TrainingOutcome.StoppedBeforeSave(state, checkpoints.kept());
             }
@@ -136,7 +141,7 @@ public final class TrainingSession {
         }
         RunState done = state.with(state.provenance().finished(
                 new Outcome.TestFigures(result.loss(), result.accuracy()), OffsetDateTime.now().withNano(0)));
-        Optional<String> chartProblem = save(graph, done, outputs, disk);
+        Optional<String> chartProblem = save(graph, trainingWeights, done, outputs, disk);
         return new TrainingOutcome.Completed(done, history, result, outputs, chartProblem);
     }
 
@@ -149,9 +154,12 @@ public final class TrainingSession {
         }
     }
 
-    /** The network, data and state a run begins with. */
+    /**
+     * The network, data and state a run begins with; {@code trainingWeights} are the optimiser's
+     * weights of a resumed run that averages them (null otherwise).
+     */
     private record Start(ComputationGraph graph, RunState state, Dataset dataset, MnistLoader loader,
-                         Augmentation augmentation) {
+                         Augmentation augmentation, float[] trainingWeights) {
     }
 
     private Start fresh(TrainingPlan.Fresh plan) {
@@ -163,9 +171,10 @@ public final class TrainingSession {
         Provenance provenance = new Provenance(plan.command(), s.architecture().describe(), s.optimizer().id(),
                 RunSoftware.current(NativeRuntime.describe()), loader.checksums(),
                 Outcome.startedAt(OffsetDateTime.now().withNano(0)), Map.of());
-        RunState state = RunState.fresh(new RunSettings(s.epochs(), s.seed(), s.batch(), s.learningRate(), s.patience()),
+        RunState state = RunState.fresh(new RunSettings(s.epochs(), s.seed(), s.batch(), s.learningRate(), s.patience(),
+                        s.emaMomentum()),
                 new RunData(s.dataset().id(), s.limit(), s.validationSplit(), s.augmentation().toString()), provenance);
-        return new Start(graph, state, s.dataset(), loader, s.augmentation());
+        return new Start(graph, state, s.dataset(), loader, s.augmentation(), null);
     }
 
     private Start resumed(TrainingPlan.Resumed plan) {
@@ -191,14 +200,23 @@ public final class TrainingSession {
             throw new InvalidSettingException(Setting.DATA, difference + "; resuming on other data would make the run "
                     + "record false: resume with the same data, or start a new run");
         });
+        float[] trainingWeights = null;
+        if (saved.settings().averagesWeights()) {
+            trainingWeights = store.readTrainingWeights(plan.from());
+            if (trainingWeights == null) {
+                throw new dev.convnet.model.ModelFileException(plan.from() + " averages its weights (ema.momentum in its run "
+                        + "record) but holds no " + ModelStore.TRAINING_WEIGHTS + " to go on from; it cannot be resumed exactly");
+            }
+        }
         // SavedModels, not the store: a Keras file can be fine-tuned directly (it is imported on the fly)
         return new Start(new SavedModels(store).load(plan.from()).graph(), saved.withTotal(total), dataset, loader,
-                augmentation);
+                augmentation, trainingWeights);
     }
 
     /** Model with run record, history CSV and chart; then the checkpoint goes. Returns why the chart failed, if it did. */
-    private Optional<String> save(ComputationGraph graph, RunState done, OutputPaths outputs, OnDisk disk) {
-        store.save(graph, outputs.model(), done.toText(), () -> disk.modelSaved(outputs.model()));
+    private Optional<String> save(ComputationGraph graph, float[] trainingWeights, RunState done, OutputPaths outputs,
+                                  OnDisk disk) {
+        store.save(graph, outputs.model(), done.toText(), trainingWeights, () -> disk.modelSaved(outputs.model()));
         store.saveText(new History(done.history()).toCsv(), outputs.historyCsv());
         Optional<String> chartProblem = Optional.empty();
         try {

@@ -13,10 +13,12 @@ import dev.convnet.model.Optimizer;
  * @param validationSplit the last fraction of the training images held out for validation, or 0
  * @param patience early stopping's patience in epochs, or 0 for none
  * @param augmentation random changes to each training image ({@link Augmentation#NONE}: the book's training)
+ * @param emaMomentum Keras' {@code ema_momentum}: the model saved is the moving average of the
+ *     weights over the steps (Keras' {@code use_ema}), in (0, 1); 0 for the weights of the last step
  */
 public record TrainingSettings(Architecture architecture, Optimizer optimizer, int epochs, int batch,
                                double learningRate, long seed, Dataset dataset, int limit, double validationSplit,
-                               int patience, Augmentation augmentation) {
+                               int patience, Augmentation augmentation, double emaMomentum) {
     public static final int MAX_EPOCHS = 10_000;
     public static final int MAX_BATCH = 60_000;
     public static final double MAX_LEARNING_RATE = 100;
@@ -25,7 +27,7 @@ public record TrainingSettings(Architecture architecture, Optimizer optimizer, i
     public TrainingSettings(Architecture architecture, Optimizer optimizer, int epochs, int batch, double learningRate,
                             long seed, Dataset dataset, int limit, double validationSplit, int patience) {
         this(architecture, optimizer, epochs, batch, learningRate, seed, dataset, limit, validationSplit, patience,
-                Augmentation.NONE);
+                Augmentation.NONE, 0);
     }
 
     public TrainingSettings {
@@ -46,6 +48,10 @@ public record TrainingSettings(Architecture architecture, Optimizer optimizer, i
         }
         if (patience < 0) {
             throw new InvalidSettingException(Setting.EARLY_STOPPING, "must be a positive number of epochs, got " + patience);
+        }
+        if (!(emaMomentum == 0 || emaMomentum > 0 && emaMomentum < 1)) {
+            throw new InvalidSettingException(Setting.EMA_MOMENTUM, "must be above 0 and below 1 (Keras' default: 0.99), got "
+                    + emaMomentum);
         }
         if (patience > 0 && validationSplit == 0) {
             throw new InvalidSettingException(Setting.EARLY_STOPPING, "watches val_loss: it needs a validation split, e.g. 0.2");

@@ -20,13 +20,16 @@ final class ConsoleTraining extends TrainingListener.WithProgress {
     public void started(TrainingStart start) {
         RunState state = start.state();
         out.print(SummaryCommand.table(start.network()));
-        out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d (engine %s; %s)%n",
+        out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d%s%s (engine %s; %s)%n",
                 state.epochsDone() >= state.settings().epochs()
                         ? "All " + state.settings().epochs() + " epochs are trained: evaluating and saving; trained on"
                         : start.resumed() ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
                 start.trainImages(), start.dataset().id(),
                 start.validationImages() == 0 ? "" : String.format(Locale.ROOT, " (validating on %,d)", start.validationImages()),
-                state.settings().batch(), state.settings().learningRate(), state.settings().seed(), start.engine(), start.nativeBuild());
+                state.settings().batch(), state.settings().learningRate(), state.settings().seed(),
+                state.data().augment().equals("none") ? "" : ", augmented",
+                state.settings().averagesWeights() ? ", EMA of the weights (momentum " + state.settings().emaMomentum() + ")" : "",
+                start.engine(), start.nativeBuild());
         out.flush();
     }
 

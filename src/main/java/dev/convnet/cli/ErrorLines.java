@@ -40,6 +40,7 @@ final class ErrorLines {
             case LIMIT -> "--limit";
             case VALIDATION_SPLIT -> "--validation-split";
             case EARLY_STOPPING -> "--early-stopping";
+            case EMA_MOMENTUM -> "--ema-momentum";
             case DATA -> "--data:";
         };
     }

@@ -48,7 +48,9 @@ import picocli.CommandLine.Spec;
 public final class TrainCommand implements Callable<Integer> {
     /** Settings a resumed run takes from its checkpoint. */
     private static final List<String> FIXED_ON_RESUME = List.of("--batch", "--lr", "--seed", "--limit", "--optimizer",
-            "--dataset", "--validation-split", "--early-stopping", "--augment");
+            "--dataset", "--validation-split", "--early-stopping", "--augment", "--ema", "--ema-momentum");
+    /** Keras' default {@code ema_momentum}. */
+    static final double DEFAULT_EMA_MOMENTUM = 0.99;
 
     @Spec
     CommandSpec spec;
@@ -87,6 +89,15 @@ public final class TrainCommand implements Callable<Integer> {
                     + "elastic (Simard's alpha; elastic-sigma). Alone: " + Augmentation.DEFAULTS_TEXT
                     + "; each key given overrides its default, e.g. --augment rotation=0.1,zoom=0.1,stroke=1. Seeded by --seed.")
     String augment;
+
+    @Option(names = "--ema", negatable = true,
+            description = "Save the moving average of the weights over the steps, as Keras' use_ema: steadier and usually "
+                    + "more accurate than the last step's weights. On by default with --augment (--no-ema: off).")
+    Boolean ema;
+
+    @Option(names = "--ema-momentum", paramLabel = "M",
+            description = "The average's momentum, Keras' ema_momentum (default: 0.99); implies --ema.")
+    Double emaMomentum;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed for weights and shuffling; the same seed repeats a run (default: random).")
     Long seed;
@@ -316,10 +327,22 @@ public final class TrainCommand implements Callable<Integer> {
                 batch != null ? batch : TrainingSettings.defaultBatch(arch),
                 learningRate != null ? learningRate : optimizer.defaultLearningRate(),
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000),
-                dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience, augmentation());
+                dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience, augmentation(), emaMomentum());
         checkWritable(outputs); // after the settings, so that a bad value is the error a user sees first
         String command = "convnet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         return new TrainingPlan.Fresh(settings, command, dataOptions::loader, engineOption.engine, precision, outputs);
+    }
+
+    /** The weights' moving average: {@code --ema-momentum}, else Keras' 0.99 with {@code --ema} or {@code --augment}, else 0 (none). */
+    private double emaMomentum() {
+        if (emaMomentum != null) {
+            if (Boolean.FALSE.equals(ema)) {
+                throw usage("--ema-momentum averages the weights, --no-ema does not: give one of them");
+            }
+            return emaMomentum;
+        }
+        boolean averaged = ema != null ? ema : augment != null;
+        return averaged ? DEFAULT_EMA_MOMENTUM : 0;
     }
 
     /** {@code --augment}'s value, or none without the option. */

@@ -47,8 +47,33 @@ public interface Backend extends AutoCloseable {
      */
     float[][] infer(FloatBuffer images, int from, int to);
 
-    /** Writes the weights and optimiser state trained so far back into the graph (the model of record). */
+    /**
+     * Writes the weights and optimiser state trained so far back into the graph (the model of
+     * record); with {@link #averageWeights}, the graph gets the weights' moving average and
+     * {@link #trainingWeights} the weights the optimiser steps.
+     */
     void sync();
+
+    /**
+     * From the next step on, keeps an exponential moving average of the trained weights (Keras'
+     * {@code use_ema}): after each step {@code average = momentum * average + (1 - momentum) *
+     * weight}, on a run's first step (iteration count 0) the average is the weights. Moving
+     * statistics (BatchNormalization's mean and variance) are not trained and not averaged.
+     *
+     * @param momentum Keras' {@code ema_momentum}, in [0, 1), e.g. 0.99
+     * @param trainingWeights the weights the optimiser steps, in the order of the graph's flat
+     *     {@code params()} (a checkpoint's, from {@link #trainingWeights}), the graph's own weights
+     *     being the average so far; null for a run that starts here
+     * @throws IllegalArgumentException when {@code momentum} is out of range or
+     *     {@code trainingWeights} is not one value per parameter
+     */
+    void averageWeights(double momentum, float[] trainingWeights);
+
+    /**
+     * With {@link #averageWeights}, the weights the optimiser steps as of the last {@link #sync}, in the
+     * order of the graph's flat {@code params()}; null without averaging or before the first sync.
+     */
+    float[] trainingWeights();
 
     @Override
     void close();

@@ -22,6 +22,13 @@ final class Dl4jBackend implements Backend {
     private final String why;
     private Map<String, float[]> kernelsBefore; // set by measureNextUpdate until the next step
     private List<UpdateRatio> updateRatios = List.of();
+    /** Keras' {@code ema_momentum} while the weights are averaged, else negative. */
+    private float averageMomentum = -1;
+    private boolean averageFromNextStep;
+    private INDArray average; // the weights' moving average, in params() order
+    /** The optimiser's weights while the graph holds the average (from a sync to the next step), else null. */
+    private INDArray training;
+    private float[] trainingAtSync;
 
     Dl4jBackend(ComputationGraph graph, InputShape shape, int classes) {
         this(graph, shape, classes, null);
@@ -52,6 +59,10 @@ final class Dl4jBackend implements Backend {
 
     @Override
     public StepResult train(Batch batch) {
+        if (training != null) { // the graph holds the average since sync(): step from the optimiser's weights
+            graph.params().assign(training);
+            training = null;
+        }
         if (accuracy == null) {
             accuracy = new BatchAccuracy(graph);
             graph.setListeners(accuracy);
@@ -71,6 +82,11 @@ final class Dl4jBackend implements Backend {
         graph.fit(new DataSet(features, labels));
         if (kernelsBefore != null) {
             measureUpdate();
+        }
+        if (average != null) {
+            float momentum = averageFromNextStep ? 0 : averageMomentum;
+            average.muli(momentum).addi(graph.params().mul(1 - momentum));
+            averageFromNextStep = false;
         }
         return new StepResult(graph.score() * rows.length, accuracy.correct());
     }
@@ -111,9 +127,55 @@ final class Dl4jBackend implements Backend {
     }
 
     @Override
-    public void sync() {
-        // DL4J trains the graph in place
+    public void averageWeights(double momentum, float[] trainingWeights) {
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("ema momentum must be at least 0 and below 1, got " + momentum);
+        }
+        INDArray params = graph.params();
+        if (trainingWeights != null && trainingWeights.length != params.length()) {
+            throw new IllegalArgumentException("training weights: " + trainingWeights.length + " values for a network of "
+                    + params.length() + " parameters");
+        }
+        average = params.dup();
+        if (trainingWeights != null) {
+            params.assign(Nd4j.createFromArray(trainingWeights).reshape(params.shape()));
+        }
+        averageMomentum = (float) momentum;
+        averageFromNextStep = graph.getConfiguration().getIterationCount() == 0;
     }
+
+    @Override
+    public float[] trainingWeights() {
+        return trainingAtSync == null ? null : trainingAtSync.clone();
+    }
+
+    /** DL4J trains the graph in place; with averaging, the graph takes the average until the next step. */
+    @Override
+    public void sync() {
+        if (average == null || training != null) {
+            return;
+        }
+        training = graph.params().dup();
+        List<INDArray[]> statistics = new ArrayList<>(); // BatchNormalization's moving mean and variance: not averaged
+        for (Layer layer : graph.getLayers()) {
+            for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
+                if (MOVING_STATISTICS.contains(param.getKey())
+                        && layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization) {
+                    statistics.add(new INDArray[] {param.getValue(), param.getValue().dup()});
+                }
+            }
+        }
+        graph.params().assign(average);
+        for (INDArray[] kept : statistics) {
+            kept[0].assign(kept[1]);
+        }
+        trainingAtSync = training.dup().reshape(-1).toFloatVector();
+    }
+
+    private static final java.util.Set<String> MOVING_STATISTICS = java.util.Set.of(
+            org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_MEAN,
+            org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_VAR,
+            org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
 
     @Override
     public void close() {

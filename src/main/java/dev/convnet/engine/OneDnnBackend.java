@@ -61,6 +61,16 @@ final class OneDnnBackend implements Backend {
     }
 
     @Override
+    public void averageWeights(double momentum, float[] trainingWeights) {
+        net.averageWeights((float) momentum, graph, trainingWeights);
+    }
+
+    @Override
+    public float[] trainingWeights() {
+        return net.trainingWeights();
+    }
+
+    @Override
     public void sync() {
         net.copyTo(graph);
     }

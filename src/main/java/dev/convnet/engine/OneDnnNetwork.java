@@ -63,6 +63,12 @@ public final class OneDnnNetwork implements AutoCloseable {
     /** Changes whenever the master weights do: each training step, and loading. */
     private long weightsVersion;
     private boolean measureNext;
+    /** Keras' {@code ema_momentum} while the weights are averaged ({@link #averageWeights}), else negative. */
+    private float averageMomentum = -1;
+    /** Keras' first step of a run: the average becomes the weights, whatever the momentum. */
+    private boolean averageFromNextStep;
+    /** The optimiser's own weights as of the last {@link #copyTo}, in the graph's flat order; null without averaging. */
+    private float[] trainingWeights;
     private List<UpdateRatio> updateRatios = List.of();
 
     private OneDnnNetwork(NetworkSpec spec, Precision precision, boolean fastPaths, int batch) {
@@ -261,6 +267,9 @@ public final class OneDnnNetwork implements AutoCloseable {
         for (int i = 0; i < slots.length; i++) {
             if (slots[i].isBound()) {
                 slots[i].get().rmsPropUpdate(learningRate, rho, epsilon);
+                if (averageMomentum >= 0) {
+                    slots[i].get().updateAverage(averageFromNextStep ? 0 : averageMomentum);
+                }
                 if (measured != null) {
                     double[] squares = slots[i].get().lastUpdateSquares(learningRate, epsilon);
                     measured.add(UpdateRatio.of(spec.layers().get(i).name(), squares[0], squares[1]));
@@ -271,6 +280,7 @@ public final class OneDnnNetwork implements AutoCloseable {
             updateRatios = List.copyOf(measured);
             measureNext = false;
         }
+        averageFromNextStep = false;
         steps++;
         weightsVersion++;
         return result;
@@ -311,22 +321,79 @@ public final class OneDnnNetwork implements AutoCloseable {
     }
 
     /**
-     * Writes weights, biases, BatchNormalization's gamma, beta and moving statistics, and the RMSprop
-     * state back into {@code graph}, and advances its iteration count.
+     * From the next step on, keeps an exponential moving average of the weights, biases and
+     * BatchNormalization's gamma and beta (Keras' {@code use_ema}; the moving statistics are not
+     * trained and are not averaged): after each step {@code average = momentum * average + (1 -
+     * momentum) * weight}, and on a run's very first step (the graph's iteration count 0) the average
+     * is the weights, as Keras' {@code _update_model_variables_moving_average} does.
+     * {@link #copyTo} then writes the average into the graph, and {@link #trainingWeights} keeps the
+     * weights the optimiser steps.
+     *
+     * @param momentum Keras' {@code ema_momentum}, in [0, 1)
+     * @param graph the graph this network was built from; its weights are the average so far
+     * @param trainingWeights the optimiser's weights in the graph's flat order (saved by an earlier
+     *     {@link #trainingWeights}), or null to step from the graph's own
+     */
+    public void averageWeights(float momentum, ComputationGraph graph, float[] trainingWeights) {
+        requireOwnerThread();
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("ema momentum must be at least 0 and below 1, got " + momentum);
+        }
+        INDArray training = trainingWeights == null ? null : Nd4j.createFromArray(trainingWeights);
+        if (training != null && training.length() != graph.numParams()) {
+            throw new IllegalArgumentException("training weights: " + training.length() + " values for a network of "
+                    + graph.numParams() + " parameters");
+        }
+        forEachLayerWithParameters(graph, (p, w, b) -> p.startAverage(eng, strm,
+                training == null ? null : read(training, w, p.weightCount()),
+                training == null ? null : read(training, b, p.biasCount())));
+        averageMomentum = momentum;
+        averageFromNextStep = graph.getConfiguration().getIterationCount() == 0 && steps == 0;
+        weightsVersion++;
+    }
+
+    /**
+     * With {@link #averageWeights}, the weights the optimiser steps as of the last {@link #copyTo}, in
+     * the graph's flat parameter order (what a checkpoint keeps to resume); null without.
+     */
+    public float[] trainingWeights() {
+        return trainingWeights == null ? null : trainingWeights.clone();
+    }
+
+    /**
+     * Writes weights (their moving average, with {@link #averageWeights}), biases,
+     * BatchNormalization's gamma, beta and moving statistics, and the RMSprop state back into
+     * {@code graph}, and advances its iteration count.
      */
     public void copyTo(ComputationGraph graph) {
         INDArray params = graph.params().reshape(-1);
         INDArray state = updaterState(graph);
+        INDArray training = averageMomentum >= 0 ? Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, params.length()) : null;
         forEachLayerWithParameters(graph, (p, w, b) -> {
-            write(params, w, p.plainWeights(eng, strm));
-            write(params, b, p.plainBias());
+            float[] weights = p.plainWeights(eng, strm);
+            float[] bias = p.plainBias();
+            if (training != null) {
+                write(training, w, weights);
+                write(training, b, bias);
+                weights = p.plainAverageWeights(eng, strm);
+                bias = p.plainAverageBias();
+            }
+            write(params, w, weights);
+            write(params, b, bias);
             write(state, stateOffset(graph, w), p.plainWeightCache(eng, strm));
             write(state, stateOffset(graph, b), p.plainBiasCache());
         });
         forEachBatchNorm(graph, (m, mean, variance) -> {
             write(params, mean, m.mean());
             write(params, variance, m.variance());
+            if (training != null) {
+                write(training, mean, m.mean());
+                write(training, variance, m.variance());
+            }
         });
+        if (training != null) {
+            trainingWeights = training.toFloatVector();
+        }
         graph.getConfiguration().setIterationCount(graph.getConfiguration().getIterationCount() + (int) steps);
         steps = 0;
     }

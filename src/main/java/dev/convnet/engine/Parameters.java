@@ -102,6 +102,37 @@ final class Parameters {
     }
 
     /**
+     * From now on keeps an exponential moving average of the weights and bias (Keras' {@code use_ema}),
+     * starting from the current values; the optimiser then steps from {@code trainingWeights} (plain
+     * OIHW / OI, as the graph's) when given, from the current values otherwise.
+     */
+    void startAverage(engine eng, stream s, float[] trainingWeights, float[] trainingBias) {
+        weightValues.startAverage();
+        biasValues.startAverage();
+        if (trainingWeights != null) {
+            fromPlain(eng, s, trainingWeights, weightValues.values);
+            System.arraycopy(trainingBias, 0, biasValues.values, 0, trainingBias.length);
+            weightValues.publish();
+            biasValues.publish();
+        }
+    }
+
+    /** {@code average = momentum * average + (1 - momentum) * value}, after a step (Keras' {@code _update_model_variables_moving_average}). */
+    void updateAverage(float momentum) {
+        weightValues.updateAverage(momentum);
+        biasValues.updateAverage(momentum);
+    }
+
+    /** The averaged weights in plain layout; only after {@link #startAverage}. */
+    float[] plainAverageWeights(engine eng, stream s) {
+        return toPlain(eng, s, weightValues.average);
+    }
+
+    float[] plainAverageBias() {
+        return biasValues.average.clone();
+    }
+
+    /**
      * The weights' {@code {Σ update², Σ w²}} (in double) of the step {@link #rmsPropUpdate} just
      * applied, recomputed from its gradient and cache with the same float arithmetic; padding is zero
      * in both, so the sums are those of the plain layout.
@@ -137,6 +168,7 @@ final class Parameters {
         private final float[] values;
         private final float[] cache;
         private final float[] gradient;
+        private float[] average; // null unless the weights are averaged
 
         Tensor(memory valueMemory, memory gradientMemory) {
             this.valueBuffer = Dnnl.floats(valueMemory);
@@ -148,6 +180,20 @@ final class Parameters {
 
         void publish() {
             valueBuffer.put(0, values);
+        }
+
+        void startAverage() {
+            average = values.clone();
+        }
+
+        /** Padding is zero in both arrays and stays zero. */
+        void updateAverage(float momentum) {
+            float keep = 1 - momentum;
+            float[] a = average;
+            float[] w = values;
+            for (int i = 0; i < a.length; i++) {
+                a[i] = momentum * a[i] + keep * w[i];
+            }
         }
 
         void rmsPropUpdate(float lr, float rho, float eps) {

@@ -5,6 +5,8 @@ import dev.convnet.data.MnistLoader;
 import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.FilterOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
@@ -40,6 +43,13 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 public final class ModelStore {
     /** Zip entry that holds a model's run record. */
     public static final String RUN_RECORD = "convnet-run.properties";
+    /**
+     * Zip entry that holds, for a run that averages its weights ({@code train --ema}), the weights the
+     * optimiser steps (the network's own weights being their moving average): one value per
+     * parameter in the order of {@code ComputationGraph.params()}, in ND4J's array format as
+     * {@code coefficients.bin}, so that {@code train --resume} goes on exactly.
+     */
+    public static final String TRAINING_WEIGHTS = "convnet-training-weights.bin";
     /** The longest file name, in bytes, of Linux' file systems (ext4, XFS, Btrfs, tmpfs: NAME_MAX). */
     private static final int NAME_MAX = 255;
 
@@ -143,12 +153,24 @@ public final class ModelStore {
      * at that moment then reports the new file, not the one before it.
      */
     public void save(ComputationGraph graph, Path target, String runRecord, Runnable inPlace) {
+        save(graph, target, runRecord, null, inPlace);
+    }
+
+    /**
+     * As {@link #save(ComputationGraph, Path, String, Runnable)}, with {@code trainingWeights} (the
+     * optimiser's weights of a run that averages them, in {@code params()} order; null for none) as
+     * {@value #TRAINING_WEIGHTS}.
+     */
+    public void save(ComputationGraph graph, Path target, String runRecord, float[] trainingWeights, Runnable inPlace) {
+        if (trainingWeights != null && trainingWeights.length != graph.numParams()) {
+            throw new IllegalArgumentException(trainingWeights.length + " training weights for " + graph.numParams() + " parameters");
+        }
         writeAtomically(target, tmp -> {
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                if (runRecord == null) {
+                if (runRecord == null && trainingWeights == null) {
                     ModelSerializer.writeModel(graph, out, true);
                 } else {
-                    writeWithRunRecord(graph, runRecord, out);
+                    writeWithExtras(graph, runRecord, trainingWeights, out);
                 }
             }
         }, inPlace);
@@ -160,7 +182,8 @@ public final class ModelStore {
      * and left it behind when the disk filled. DL4J's zip is built in memory first (the size of the
      * parameters and updater state, which are in memory anyway) because it closes its zip stream.
      */
-    private static void writeWithRunRecord(ComputationGraph graph, String runRecord, OutputStream out) throws IOException {
+    private static void writeWithExtras(ComputationGraph graph, String runRecord, float[] trainingWeights,
+                                        OutputStream out) throws IOException {
         ByteArrayOutputStream dl4j = new ByteArrayOutputStream();
         ModelSerializer.writeModel(graph, dl4j, true);
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(dl4j.toByteArray()));
@@ -176,15 +199,24 @@ public final class ModelStore {
                  }
              })) {
             for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-                if (!entry.getName().equals(RUN_RECORD)) {
+                if (!entry.getName().equals(RUN_RECORD) && !entry.getName().equals(TRAINING_WEIGHTS)) {
                     zip.putNextEntry(new ZipEntry(entry.getName()));
                     in.transferTo(zip);
                     zip.closeEntry();
                 }
             }
-            zip.putNextEntry(new ZipEntry(RUN_RECORD));
-            zip.write(runRecord.getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
+            if (runRecord != null) {
+                zip.putNextEntry(new ZipEntry(RUN_RECORD));
+                zip.write(runRecord.getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+            if (trainingWeights != null) {
+                zip.putNextEntry(new ZipEntry(TRAINING_WEIGHTS));
+                DataOutputStream data = new DataOutputStream(zip);
+                Nd4j.write(Nd4j.createFromArray(trainingWeights), data);
+                data.flush();
+                zip.closeEntry();
+            }
         }
     }
 
@@ -192,6 +224,33 @@ public final class ModelStore {
     public String readRunRecord(Path file) {
         checkModelZip(file);
         return new ModelZipCheck(file, RUN_RECORD).runRecord();
+    }
+
+    /**
+     * The optimiser's weights saved with a model whose weights are their moving average
+     * ({@value #TRAINING_WEIGHTS}), one per parameter in {@code params()} order, or null if it has
+     * none. The entry is checked as {@link #load} checks the parameters: exactly the configuration's
+     * count, every byte present, all finite.
+     */
+    public float[] readTrainingWeights(Path file) {
+        checkModelZip(file);
+        new ModelZipCheck(file, RUN_RECORD).check();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            ZipEntry entry = zip.getEntry(TRAINING_WEIGHTS);
+            if (entry == null) {
+                return null;
+            }
+            try (DataInputStream in = new DataInputStream(zip.getInputStream(entry))) {
+                INDArray values = Nd4j.read(in);
+                if (!isFinite(values)) {
+                    throw new ModelFileException(file + ": the optimiser's weights saved with the model contain NaN or "
+                            + "infinite values; it cannot be resumed, retrain it");
+                }
+                return values.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(-1).toFloatVector();
+            }
+        } catch (IOException e) {
+            throw new ModelFileException(file + ": cannot read (" + FileErrors.describe(e) + ")", e);
+        }
     }
 
     /** Writes a text file next to a model, atomically like the model itself. */

@@ -66,6 +66,9 @@ final class ModelZipCheck {
             if (zip.getEntry(runRecordEntry) != null) {
                 readText(zip, runRecordEntry);
             }
+            if (zip.getEntry(ModelStore.TRAINING_WEIGHTS) != null) {
+                checkArray(zip, ModelStore.TRAINING_WEIGHTS, parameters, parameters);
+            }
         } catch (ZipException | EOFException e) {
             throw new ModelFileException(file + " is a damaged or truncated model file (" + e.getMessage() + ")", e);
         } catch (IOException e) {
@@ -86,7 +89,7 @@ final class ModelZipCheck {
     }
 
     private void checkEntryNames(ZipFile zip) {
-        Set<String> allowed = Set.of(CONFIGURATION, COEFFICIENTS, UPDATER_STATE, runRecordEntry);
+        Set<String> allowed = Set.of(CONFIGURATION, COEFFICIENTS, UPDATER_STATE, runRecordEntry, ModelStore.TRAINING_WEIGHTS);
         Set<String> seen = new HashSet<>();
         String unexpected = null;
         for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
@@ -104,7 +107,7 @@ final class ModelZipCheck {
         if (unexpected != null) {
             throw new ModelFileException(file + " holds an entry a convnet model does not have ("
                     + printable(unexpected) + "); only " + CONFIGURATION + ", " + COEFFICIENTS + ", " + UPDATER_STATE
-                    + " and " + runRecordEntry + " are read");
+                    + ", " + runRecordEntry + " and " + ModelStore.TRAINING_WEIGHTS + " are read");
         }
     }
 

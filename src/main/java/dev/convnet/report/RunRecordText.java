@@ -26,6 +26,9 @@ public final class RunRecordText {
         if (!state.data().augment().equals("none")) {
             f.put("augment", state.data().augment());
         }
+        if (state.settings().averagesWeights()) {
+            f.put("ema momentum", String.valueOf(state.settings().emaMomentum()));
+        }
         state.provenance().asMap().forEach(f::put);
         return f;
     }

@@ -60,6 +60,9 @@ public record RunState(int epochsDone, RunSettings settings, RunData data, List<
         p.setProperty("validation.split", String.valueOf(data.validationSplit()));
         p.setProperty("early.stopping.patience", String.valueOf(settings.patience()));
         p.setProperty("augment", data.augment());
+        if (settings.averagesWeights()) {
+            p.setProperty("ema.momentum", String.valueOf(settings.emaMomentum()));
+        }
         StringBuilder csv = new StringBuilder();
         for (EpochRecord e : history) {
             csv.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%s,%s;", e.epoch(), e.loss(), e.accuracy(), e.seconds(),
@@ -98,7 +101,7 @@ public record RunState(int epochsDone, RunSettings settings, RunData data, List<
             }
             RunSettings settings = new RunSettings(whole(p, "epochs.total", null), number(p, "seed", null, Long::parseLong),
                     whole(p, "batch", null), number(p, "lr", null, Double::parseDouble),
-                    whole(p, "early.stopping.patience", "0"));
+                    whole(p, "early.stopping.patience", "0"), number(p, "ema.momentum", "0", Double::parseDouble));
             RunData data = new RunData(p.getProperty("dataset", "mnist"), whole(p, "limit", null),
                     number(p, "validation.split", "0", Double::parseDouble), p.getProperty("augment", "none").trim());
             RunState state = new RunState(whole(p, "epochs.done", null), settings, data, history,
@@ -122,6 +125,7 @@ public record RunState(int epochsDone, RunSettings settings, RunData data, List<
         range("limit", data.limit() >= 0, data.limit());
         range("validation.split", data.validationSplit() >= 0 && data.validationSplit() < 1, data.validationSplit());
         range("early.stopping.patience", settings.patience() >= 0, settings.patience());
+        range("ema.momentum", settings.emaMomentum() >= 0 && settings.emaMomentum() < 1, settings.emaMomentum());
         for (EpochRecord e : history) {
             range("history", Double.isFinite(e.loss()) && Double.isFinite(e.accuracy()) && Double.isFinite(e.seconds()),
                     "epoch " + e.epoch() + " with loss " + e.loss());

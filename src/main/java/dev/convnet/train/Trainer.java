@@ -35,6 +35,7 @@ public final class Trainer implements AutoCloseable {
     private final ProgressListener progress;
     private final Augmentation augmentation;
     private volatile boolean stopRequested;
+    private float[] restoredTrainingWeights;
     private double augmentationWait;
     private double augmentationCpu;
 
@@ -129,6 +130,7 @@ public final class Trainer implements AutoCloseable {
         private int epochsWithoutImprovement;
         private INDArray params;
         private INDArray updaterState;
+        private float[] trainingWeights;
 
         boolean stopAfter(EpochRecord record, int patience) {
             if (record.valLoss() < loss) {
@@ -138,6 +140,7 @@ public final class Trainer implements AutoCloseable {
                 params = graph.params().dup();
                 INDArray state = graph.getUpdater(true).getStateViewArray();
                 updaterState = state == null ? null : state.dup();
+                trainingWeights = backend.trainingWeights();
                 return false;
             }
             return ++epochsWithoutImprovement >= patience;
@@ -148,7 +151,16 @@ public final class Trainer implements AutoCloseable {
             if (updaterState != null) {
                 graph.getUpdater(true).getStateViewArray().assign(updaterState);
             }
+            restoredTrainingWeights = trainingWeights;
         }
+    }
+
+    /**
+     * When the weights are averaged ({@link Backend#averageWeights}), the optimiser's weights that go
+     * with the graph's: the last epoch's, or the restored best epoch's; null otherwise.
+     */
+    public float[] trainingWeights() {
+        return restoredTrainingWeights != null ? restoredTrainingWeights.clone() : backend.trainingWeights();
     }
 
     /** Asks training to stop after the current step; safe to call from a signal handler's thread. */

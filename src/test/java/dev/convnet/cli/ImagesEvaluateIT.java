@@ -45,6 +45,20 @@ class ImagesEvaluateIT {
     }
 
     @Test
+    void badWeightAverageSettingsAreOneLineUsageErrors() {
+        for (String[] bad : List.of(new String[] {"--ema-momentum=1", "--ema-momentum must be above 0 and below 1"},
+                new String[] {"--ema-momentum=-0.5", "--ema-momentum must be above 0 and below 1"},
+                new String[] {"--ema-momentum=0.9 --no-ema", "--ema-momentum averages the weights, --no-ema does not"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("train", "-o", tmp.resolve("m.zip").toString()));
+            args.addAll(List.of(bad[0].split(" ")));
+            InProcessCli.Run result = run(args.toArray(String[]::new));
+            assertEquals(2, result.exit(), result.err());
+            assertTrue(result.err().lines().findFirst().orElse("").contains(bad[1]), result.err());
+            assertFalse(result.err().contains("\tat "), "no stack trace");
+        }
+    }
+
+    @Test
     void anAugmentedModelIsEvaluatedOnAFolderOfPictures() throws IOException {
         Path data = TestData.subset(tmp.resolve("data"), 640, 100, false);
         Path model = tmp.resolve("m.zip");
@@ -71,6 +85,7 @@ class ImagesEvaluateIT {
         assertTrue(doc.contains("broken.png") && doc.contains("not a PNG, JPEG, GIF or BMP image"), doc);
         assertTrue(compact.contains("\"no_digit\":[\"" + pictures.resolve("5/blank.png") + "\"]"), doc);
         assertTrue(compact.contains("\"augment\":\"" + Augmentation.parse("stroke=1,rotation=0.05") + "\""), doc);
+        assertTrue(compact.contains("\"ema_momentum\":0.99"), "--augment averages the weights unless --no-ema: " + doc);
         assertFalse(doc.contains(".DS_Store"), doc);
         if (dev.convnet.engine.Precision.BF16.unavailableReason() == null && dev.convnet.engine.Precision.BF16.slowerHereReason() == null) {
             // --precision reaches the pictures' forward passes: bf16 rounds, so its loss is not float32's to the last digit

@@ -25,16 +25,27 @@ class ResumeIT {
     @TempDir
     Path tmp;
 
-    @Test
-    void twoEpochsThenResumeEqualsFourEpochsStraight() throws Exception {
+    /** With --ema the checkpoint keeps the optimiser's weights beside their average, and the resumed run is exact too. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "--ema"})
+    void twoEpochsThenResumeEqualsFourEpochsStraight(String ema) throws Exception {
         Path data = TestData.subset(tmp.resolve("data"), 1_000, 500, false);
-        InProcessCli.Run straight = InProcessCli.run("train", "--epochs", "4", "--seed", "8", "--data", data.toString(),
-                "--output", tmp.resolve("straight.zip").toString());
+        List<String> extra = ema.isEmpty() ? List.of() : List.of(ema);
+        InProcessCli.Run straight = InProcessCli.run(args(extra, "train", "--epochs", "4", "--seed", "8", "--data", data.toString(),
+                "--output", tmp.resolve("straight.zip").toString()));
         assertEquals(0, straight.exit(), straight.err());
 
-        InProcessCli.Run firstHalf = InProcessCli.run("train", "--epochs", "2", "--seed", "8", "--data", data.toString(),
-                "--output", tmp.resolve("half.zip").toString());
+        InProcessCli.Run firstHalf = InProcessCli.run(args(extra, "train", "--epochs", "2", "--seed", "8", "--data", data.toString(),
+                "--output", tmp.resolve("half.zip").toString()));
         assertEquals(0, firstHalf.exit(), firstHalf.err());
+        assertEquals(!ema.isEmpty(), entryNames(tmp.resolve("half.zip")).contains(ModelStore.TRAINING_WEIGHTS));
+        if (!ema.isEmpty()) {
+            assertTrue(straight.out().contains("EMA of the weights (momentum 0.99)"), straight.out());
+            InProcessCli.Run changed = InProcessCli.run("train", "--resume", tmp.resolve("half.zip").toString(), "--epochs", "4",
+                    "--no-ema", "--data", data.toString(), "--output", tmp.resolve("changed.zip").toString());
+            assertEquals(2, changed.exit());
+            assertTrue(changed.err().contains("--ema cannot change when resuming"), changed.err());
+        }
         InProcessCli.Run resumed = InProcessCli.run("train", "--resume", tmp.resolve("half.zip").toString(), "--epochs", "4",
                 "--data", data.toString(), "--output", tmp.resolve("resumed.zip").toString());
         assertEquals(0, resumed.exit(), resumed.err());
@@ -43,6 +54,8 @@ class ResumeIT {
         assertEquals(metricLines(straight.out()).subList(2, 4), metricLines(resumed.out()));
         assertEquals(testFigures(straight.out()), testFigures(resumed.out()));
         assertEquals(lossAndAccuracy(tmp.resolve("straight.history.csv")), lossAndAccuracy(tmp.resolve("resumed.history.csv")));
+        ModelStore store = new ModelStore();
+        assertEquals(store.load(tmp.resolve("straight.zip")).params(), store.load(tmp.resolve("resumed.zip")).params());
         assertFalse(Files.exists(tmp.resolve("resumed.checkpoint.zip")), "checkpoint removed once the model is saved");
     }
 
@@ -110,6 +123,18 @@ class ResumeIT {
         assertTrue(done.err().contains("already finished 1 epochs"), done.err());
         InProcessCli.Run missing = InProcessCli.run("train", "--resume", tmp.resolve("none.zip").toString());
         assertEquals(2, missing.exit());
+    }
+
+    private static String[] args(List<String> extra, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(1, extra);
+        return all.toArray(String[]::new);
+    }
+
+    private static List<String> entryNames(Path zip) throws java.io.IOException {
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            return z.stream().map(java.util.zip.ZipEntry::getName).toList();
+        }
     }
 
     private static List<String> metricLines(String output) {

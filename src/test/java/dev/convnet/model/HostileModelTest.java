@@ -103,6 +103,33 @@ class HostileModelTest {
     }
 
     @Test
+    void trainingWeightsRoundTripAndAreCheckedAsTheParametersAre() throws IOException {
+        ComputationGraph graph = ConvNetModel.create(new Hyperparameters(0.001, 1));
+        float[] training = graph.params().dup().reshape(-1).toFloatVector();
+        training[3] += 0.25f;
+        Path file = tmp.resolve("averaged.zip");
+        store.save(graph, file, "epochs.done=0\n", training, () -> { });
+        assertArrayEquals(training, store.readTrainingWeights(file));
+        assertEquals(null, store.readTrainingWeights(valid), "a model without them");
+
+        byte[] huge = entries(valid).get("coefficients.bin");
+        ByteBuffer.wrap(huge).putLong(DATA_LENGTH_OFFSET, 1L << 40);
+        Path crafted = rewrite("crafted-training.zip", Map.of(ModelStore.TRAINING_WEIGHTS, huge));
+        assertRefused(crafted, ModelStore.TRAINING_WEIGHTS, "the configuration needs 104,202");
+        ModelFileException e = assertThrows(ModelFileException.class, () -> store.readTrainingWeights(crafted));
+        assertTrue(e.getMessage().contains(ModelStore.TRAINING_WEIGHTS), e.getMessage());
+
+        byte[] cut = entries(valid).get("coefficients.bin");
+        assertRefused(rewrite("short-training.zip", Map.of(ModelStore.TRAINING_WEIGHTS,
+                java.util.Arrays.copyOf(cut, cut.length - 4))), ModelStore.TRAINING_WEIGHTS + " declares 416,808 bytes", "416,804");
+
+        training[5] = Float.NaN;
+        store.save(graph, file, "epochs.done=0\n", training, () -> { });
+        ModelFileException nan = assertThrows(ModelFileException.class, () -> store.readTrainingWeights(file));
+        assertTrue(nan.getMessage().contains("NaN or infinite") && !nan.getMessage().contains("\n"), nan.getMessage());
+    }
+
+    @Test
     void aConfigurationBombIsRefused() throws IOException {
         assertRefused(rewrite("config-bomb.zip", Map.of("configuration.json", new byte[64 << 20])), "configuration.json", "4 MiB");
     }
