@@ -13,11 +13,14 @@ import java.util.Arrays;
  *     is flattened onto its own paper colour and read like any opaque picture.
  * </ul>
  * The opaque pixels tell them apart: one colour (a spread of grey below {@link #ONE_COLOUR}) is a
- * canvas's pen.
+ * canvas's pen. Only the most opaque pixels count: a partly transparent edge may store the pen's
+ * colour mixed with whatever the transparent pixels hold.
  */
 final class Transparency {
     /** Opaque pixels whose grey varies less than this (standard deviation) are one pen's strokes. */
     private static final float ONE_COLOUR = 0.12f;
+    /** Pixels at least this fraction of the most opaque one's opacity show the pen's own colour. */
+    private static final float PEN = 0.9f;
     /** Fewer transparent pixels than this fraction: a picture with a few holes, flattened. */
     private static final float FEW = 0.01f;
 
@@ -36,26 +39,35 @@ final class Transparency {
         float[] a = alpha.values;
         float[] g = samples.grey.values;
         int transparent = 0;
-        double weight = 0;
-        double sum = 0;
-        double squares = 0;
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] < 0.5f) {
+        float mostOpaque = 0;
+        for (float v : a) {
+            if (v < 0.5f) {
                 transparent++;
             }
-            weight += a[i];
-            sum += a[i] * g[i];
-            squares += a[i] * g[i] * g[i];
+            mostOpaque = Math.max(mostOpaque, v);
         }
         if (transparent == 0) {
             return null;
         }
         if (transparent >= FEW * a.length) {
-            if (weight < 1e-3) {
+            if (mostOpaque < 1e-3f) {
                 return new Plane(alpha.width, alpha.height); // all transparent: nothing drawn
             }
-            double mean = sum / weight;
-            double spread = Math.sqrt(Math.max(0, squares / weight - mean * mean));
+            // The pen's colour is that of the most opaque pixels: an edge's colour may be mixed with
+            // the hidden one (composited over a cleared canvas, or stored premultiplied)
+            float solid = PEN * mostOpaque;
+            double n = 0;
+            double sum = 0;
+            double squares = 0;
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] >= solid) {
+                    n++;
+                    sum += g[i];
+                    squares += g[i] * g[i];
+                }
+            }
+            double mean = sum / n;
+            double spread = Math.sqrt(Math.max(0, squares / n - mean * mean));
             if (spread < ONE_COLOUR) {
                 return alpha.copy();
             }

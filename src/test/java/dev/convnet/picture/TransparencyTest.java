@@ -26,6 +26,35 @@ class TransparencyTest {
         }
     }
 
+    /**
+     * Edges whose colour was mixed with the hidden colour (a canvas composited over a cleared black
+     * or white before export, or stored premultiplied): the pen's colour is that of the opaque
+     * pixels, and the mixed edges must not turn the strokes into outlines. At scale 2 the strokes
+     * are a few pixels wide, mostly edge.
+     */
+    @Test
+    void edgesMixedWithTheHiddenColourAreStillTheStroke() {
+        for (int scale : new int[] {8, 2}) {
+            for (int i : new int[] {1, 4, 8}) {
+                int[][] coverage = DigitPictures.grey(DigitPictures.digit(i), scale, 30, 0, 255);
+                float[] expected = PREPARATION.prepare(DigitPictures.rgb(DigitPictures.grey(DigitPictures.digit(i), scale, 30, 255, 0),
+                        BufferedImage.TYPE_INT_RGB)).input();
+                for (int[] colours : new int[][] {{255, 0}, {0, 255}, {230, 0}}) {
+                    int[][] grey = new int[coverage.length][coverage[0].length];
+                    for (int y = 0; y < grey.length; y++) {
+                        for (int x = 0; x < grey[0].length; x++) {
+                            float a = coverage[y][x] / 255f;
+                            grey[y][x] = Math.round(colours[0] * a + colours[1] * (1 - a));
+                        }
+                    }
+                    String what = String.format("digit %d at scale %d, pen %d mixed with hidden %d", i, scale, colours[0], colours[1]);
+                    assertSimilar(expected, PREPARATION.prepare(DigitPictures.encode(DigitPictures.grayAlpha(grey, coverage), "png"))
+                            .input(), what);
+                }
+            }
+        }
+    }
+
     @Test
     void noiseHiddenUnderTransparentPixelsIsNotInk() {
         int[][] coverage = DigitPictures.grey(DigitPictures.digit(3), 8, 30, 0, 255);
