@@ -13,6 +13,10 @@ import java.util.Map;
  *   <li>{@code zoom}: {@code RandomZoom(height_factor=zoom)} with the width following: a factor
  *       drawn from [1-zoom, 1+zoom] by which the picture's coordinates are scaled (above 1 the
  *       digit comes out smaller);</li>
+ *   <li>{@code shear}: {@code RandomShear(x_factor=shear)}: a horizontal shear drawn from
+ *       [-shear, shear] (Keras draws [0, shear] and a sign), as a slant of the writing: the pixel
+ *       {@code y} rows below the centre moves {@code -shear·y} to the side; about the centre, not
+ *       Keras' corner;</li>
  *   <li>{@code translation}: {@code RandomTranslation(t, t)}: a shift drawn from [-t, t] of the
  *       height and, independently, of the width;</li>
  *   <li>{@code stroke}: grey-level dilation or erosion by a radius drawn from [-stroke, stroke]
@@ -25,14 +29,14 @@ import java.util.Map;
  * </ul>
  * Pixels moved in from outside the picture are background (Keras' {@code fill_mode="constant"}).
  */
-public record Augmentation(double rotation, double zoom, double translation, double stroke, double blur,
+public record Augmentation(double rotation, double zoom, double shear, double translation, double stroke, double blur,
                            double elastic, double elasticSigma) {
 
     /** No change at all: the book's training. */
-    public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0, 4);
+    public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0, 0, 4);
 
     /** What {@code --augment} alone uses: measured on the generated real-handwriting set (see README). */
-    public static final Augmentation DEFAULTS = new Augmentation(0.03, 0.12, 0.08, 1.0, 1.0, 0, 4);
+    public static final Augmentation DEFAULTS = new Augmentation(0.03, 0.12, 0, 0.08, 1.0, 1.0, 0, 4);
 
     /** {@link #DEFAULTS} as text, a constant for the command line's help (a test checks they agree). */
     public static final String DEFAULTS_TEXT = "rotation=0.03,zoom=0.12,translation=0.08,stroke=1,blur=1,elastic=0";
@@ -44,6 +48,7 @@ public record Augmentation(double rotation, double zoom, double translation, dou
     public Augmentation {
         check("rotation", rotation, 0, 0.5);
         check("zoom", zoom, 0, 0.9);
+        check("shear", shear, 0, 1);
         check("translation", translation, 0, 0.5);
         check("stroke", stroke, 0, MAX_STROKE);
         check("blur", blur, 0, MAX_BLUR);
@@ -55,7 +60,7 @@ public record Augmentation(double rotation, double zoom, double translation, dou
 
     /** True when nothing changes: training takes the plain path. */
     public boolean isNone() {
-        return rotation == 0 && zoom == 0 && translation == 0 && stroke == 0 && blur == 0 && elastic == 0;
+        return rotation == 0 && zoom == 0 && shear == 0 && translation == 0 && stroke == 0 && blur == 0 && elastic == 0;
     }
 
     /**
@@ -93,7 +98,7 @@ public record Augmentation(double rotation, double zoom, double translation, dou
             }
             values.put(key, number);
         }
-        return new Augmentation(values.get("rotation"), values.get("zoom"), values.get("translation"),
+        return new Augmentation(values.get("rotation"), values.get("zoom"), values.get("shear"), values.get("translation"),
                 values.get("stroke"), values.get("blur"), values.get("elastic"), values.get("elastic-sigma"));
     }
 
@@ -102,6 +107,7 @@ public record Augmentation(double rotation, double zoom, double translation, dou
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("rotation", rotation);
         m.put("zoom", zoom);
+        m.put("shear", shear);
         m.put("translation", translation);
         m.put("stroke", stroke);
         m.put("blur", blur);
@@ -118,7 +124,7 @@ public record Augmentation(double rotation, double zoom, double translation, dou
         }
         StringBuilder s = new StringBuilder();
         asMap().forEach((k, v) -> {
-            if (!k.equals("elastic-sigma") || elastic > 0) {
+            if ((!k.equals("elastic-sigma") || elastic > 0) && (!k.equals("shear") || shear > 0)) {
                 s.append(s.length() == 0 ? "" : ",").append(k).append('=').append(format(v));
             }
         });

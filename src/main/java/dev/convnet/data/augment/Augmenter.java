@@ -3,8 +3,8 @@ package dev.convnet.data.augment;
 import java.util.SplittableRandom;
 
 /**
- * Draws and applies one random {@link Augmentation} per image: rotation, zoom, translation and
- * elastic distortion in one resampling, then the stroke change: thickened, thinned or blurred,
+ * Draws and applies one random {@link Augmentation} per image: rotation, zoom, shear, translation
+ * and elastic distortion in one resampling, then the stroke change: thickened, thinned or blurred,
  * one of the three chosen at random (a blur also lowers the contrast of thin strokes, as a light
  * pen or a large picture shrunk to 28×28 does).
  *
@@ -49,6 +49,7 @@ public final class Augmenter {
         double zoom = 1 + symmetric(random, settings.zoom());
         double shiftX = symmetric(random, settings.translation()) * w;
         double shiftY = symmetric(random, settings.translation()) * h;
+        double shear = symmetric(random, settings.shear());
         boolean elastic = settings.elastic() > 0;
         if (elastic) {
             displacement(random, fieldX);
@@ -56,8 +57,8 @@ public final class Augmenter {
         }
         // every transform works only on the box around the ink, handed from one to the next
         InkBox ink = InkBox.of(a, h, w);
-        if (angle != 0 || zoom != 1 || shiftX != 0 || shiftY != 0 || elastic) {
-            double[] m = ImageTransforms.inverseMap(angle, zoom, shiftX, shiftY);
+        if (angle != 0 || zoom != 1 || shear != 0 || shiftX != 0 || shiftY != 0 || elastic) {
+            double[] m = ImageTransforms.inverseMap(angle, zoom, shear, shiftX, shiftY);
             ink = transforms.affine(a, ink, m, m[4], m[5], fieldX, fieldY, b);
         } else {
             System.arraycopy(a, 0, b, 0, n);

@@ -195,14 +195,29 @@ public final class ImageTransforms {
      * (right, down). Returns {@code {a00, a01, a10, a11, dx, dy}} for {@link #affine}.
      */
     public static double[] inverseMap(double radians, double zoom, double shiftX, double shiftY) {
+        return inverseMap(radians, zoom, 0, shiftX, shiftY);
+    }
+
+    /**
+     * As {@link #inverseMap(double, double, double, double)}, with a horizontal shear first: an
+     * output pixel {@code y} rows below the centre reads the input {@code shear·y} pixels to its right,
+     * as Keras' {@code RandomShear} transform {@code [[1, s_x], [0, 1]]} maps output to input
+     * coordinates (Keras shears about the corner, which also moves the digit; here the centre
+     * stays, translation being its own change).
+     */
+    public static double[] inverseMap(double radians, double zoom, double shear, double shiftX, double shiftY) {
         double c = Math.cos(radians);
         double s = Math.sin(radians);
         // forward: out = R·in/zoom + shift with R = [c s; -s c] (counter-clockwise with y down);
-        // inverse: in = zoom·R⁻¹·(out - shift), R⁻¹ = [c -s; s c]
-        double a00 = zoom * c;
-        double a01 = -zoom * s;
-        double a10 = zoom * s;
-        double a11 = zoom * c;
+        // inverse: in = zoom·R⁻¹·(out - shift), R⁻¹ = [c -s; s c]; then the shear [1 shear; 0 1]
+        double r00 = zoom * c;
+        double r01 = -zoom * s;
+        double r10 = zoom * s;
+        double r11 = zoom * c;
+        double a00 = r00 + shear * r10;
+        double a01 = r01 + shear * r11;
+        double a10 = r10;
+        double a11 = r11;
         return new double[] {a00, a01, a10, a11, -(a00 * shiftX + a01 * shiftY), -(a10 * shiftX + a11 * shiftY)};
     }
 

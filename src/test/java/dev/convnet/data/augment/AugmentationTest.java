@@ -25,6 +25,9 @@ class AugmentationTest {
         assertTrue(Augmentation.NONE.isNone());
         Augmentation custom = Augmentation.parse("rotation=0.1, zoom=0.2,stroke=1.5,elastic=34,elastic-sigma=4");
         assertEquals(custom, Augmentation.parse(custom.toString()));
+        Augmentation sheared = Augmentation.parse("shear=0.3");
+        assertEquals(0.3, sheared.shear());
+        assertEquals(sheared, Augmentation.parse(sheared.toString()));
     }
 
     @Test
@@ -43,7 +46,8 @@ class AugmentationTest {
         assertMessage("rotation=7", "rotation must be between 0 and 0.5, got 7");
         assertMessage("zoom=-0.1", "zoom must be between 0 and 0.9");
         assertMessage("stroke=abc", "stroke must be a number, got 'abc'");
-        assertMessage("shear=0.1", "unknown key 'shear'");
+        assertMessage("skew=0.1", "unknown key 'skew'");
+        assertMessage("shear=1.5", "shear must be between 0 and 1");
         assertMessage("rotation", "'rotation' is not key=value");
         assertMessage("rotation=0.1,,zoom=0.1", "'' is not key=value");
         assertMessage("blur=NaN", "blur must be between 0 and 3");
@@ -76,7 +80,7 @@ class AugmentationTest {
     @Test
     void strokeOnlyThickensAndThinsAndMovesNoInkAround() {
         float[] digits = mnist(200);
-        float[] out = augment(digits, new Augmentation(0, 0, 0, 1, 0, 0, 4), 3);
+        float[] out = augment(digits, new Augmentation(0, 0, 0, 0, 1, 0, 0, 4), 3);
         int thicker = 0;
         int thinner = 0;
         for (int i = 0; i < 200; i++) {

@@ -66,11 +66,13 @@ class ImageTransformsBoxTest {
         float[] out = new float[h * w];
         for (int n = 0; n < 2_000; n++) {
             float[] in = picture(random);
-            // as far as Augmentation allows (half a turn, zoom 0.1 to 1.9, half the picture's shift),
+            // as far as Augmentation allows (half a turn, zoom 0.1 to 1.9, shear to 1, half the picture's shift),
             // quarter turns exactly (a00 or a10 is 0), and beyond: zoom to 3 and singular maps
             double turn = n % 7 == 0 ? random.nextInt(4) * Math.PI / 2 : (random.nextDouble() * 2 - 1) * Math.PI;
             double zoom = n % 11 == 0 ? 1.9 + random.nextDouble() * 1.1 : 1 + (random.nextDouble() * 2 - 1) * 0.9;
-            double[] m = ImageTransforms.inverseMap(turn, zoom, (random.nextDouble() * 2 - 1) * w / 2, (random.nextDouble() * 2 - 1) * h / 2);
+            double shear = n % 3 == 0 ? random.nextDouble() * 2 - 1 : 0; // Augmentation's whole range, either way
+            double[] m = ImageTransforms.inverseMap(turn, zoom, shear, (random.nextDouble() * 2 - 1) * w / 2,
+                    (random.nextDouble() * 2 - 1) * h / 2);
             if (n % 13 == 0) {
                 m = new double[] {1, 1, 1, 1, m[4], m[5]}; // every output pixel reads along one line
             }

@@ -92,6 +92,25 @@ class ImageTransformsTest {
         assertEquals(90, Math.abs(direction(transform(bar(), Math.PI / 2, 1, 0, 0))), 2);
     }
 
+    /** Keras' RandomShear(x_factor): an upright bar leans by atan(shear) and its centre stays. */
+    @Test
+    void shearSlantsAnUprightBarAboutTheCentre() {
+        float[] upright = new float[N * N];
+        for (int y = 6; y < 22; y++) {
+            for (int x = 12; x < 16; x++) {
+                upright[y * N + x] = 1f;
+            }
+        }
+        assertEquals(90, Math.abs(direction(upright)), 0.5);
+        double[] m = ImageTransforms.inverseMap(0, 1, 0.3, 0, 0);
+        float[] out = new float[N * N];
+        new ImageTransforms(N, N).affine(upright, m, m[4], m[5], null, null, out);
+        // an output pixel y rows below the centre reads 0.3·y to its right: the bottom moves left, the bar leans right
+        assertEquals(90 - Math.toDegrees(Math.atan(0.3)), direction(out), 2);
+        assertEquals(centre(upright)[0], centre(out)[0], 0.1);
+        assertEquals(centre(upright)[1], centre(out)[1], 0.1);
+    }
+
     @Test
     void zoomAboveOneShrinksTheContentAndBelowOneEnlargesIt() {
         assertEquals(16, extentX(bar()));
