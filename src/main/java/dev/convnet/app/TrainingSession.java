@@ -190,7 +190,7 @@ public final class TrainingSession {
         Dataset dataset = Dataset.fromId(saved.data().dataset());
         Augmentation augmentation;
         try {
-            augmentation = Augmentation.parse(saved.data().augment());
+            augmentation = Augmentation.parseRecord(saved.data().augment());
         } catch (IllegalArgumentException e) {
             throw new dev.convnet.model.ModelFileException(plan.from() + " has a malformed run record (augment: "
                     + e.getMessage() + ")", e);

@@ -71,6 +71,23 @@ public record Augmentation(double rotation, double zoom, double shear, double tr
      * @throws IllegalArgumentException naming the bad key or value and what is allowed
      */
     public static Augmentation parse(String text) {
+        return parse(text, DEFAULTS);
+    }
+
+    /**
+     * Reads a run record's {@code augment} ({@link #toString()}'s text): as {@link #parse}, except
+     * that a record without {@code shear} did not shear, whatever {@link #DEFAULTS} says now
+     * ({@link #toString()} names shear only when it is on, and every other key always; records
+     * written before shear existed do not name it).
+     *
+     * @throws IllegalArgumentException as {@link #parse}
+     */
+    public static Augmentation parseRecord(String text) {
+        return parse(text, new Augmentation(DEFAULTS.rotation, DEFAULTS.zoom, 0, DEFAULTS.translation, DEFAULTS.stroke,
+                DEFAULTS.blur, DEFAULTS.elastic, DEFAULTS.elasticSigma));
+    }
+
+    private static Augmentation parse(String text, Augmentation base) {
         String t = text == null ? "" : text.trim();
         if (t.isEmpty() || t.equalsIgnoreCase("default")) {
             return DEFAULTS;
@@ -78,7 +95,7 @@ public record Augmentation(double rotation, double zoom, double shear, double tr
         if (t.equalsIgnoreCase("none")) {
             return NONE;
         }
-        Map<String, Double> values = DEFAULTS.asMap();
+        Map<String, Double> values = base.asMap();
         for (String pair : t.split(",", -1)) {
             int eq = pair.indexOf('=');
             if (eq < 0) {

@@ -31,6 +31,18 @@ class AugmentationTest {
     }
 
     @Test
+    void aRunRecordReadsBackAsTheRunWasWhateverTheDefaultsAreNow() {
+        assertEquals(Augmentation.DEFAULTS, Augmentation.parseRecord(Augmentation.DEFAULTS.toString()));
+        Augmentation unsheared = Augmentation.parse("shear=0");
+        assertEquals(unsheared, Augmentation.parseRecord(unsheared.toString()));
+        // written before shear existed: every other key named, no shear
+        Augmentation old = Augmentation.parseRecord("rotation=0.03,zoom=0.12,translation=0.08,stroke=1,blur=1,elastic=0");
+        assertEquals(0, old.shear());
+        assertEquals(0.12, old.zoom());
+        assertEquals(Augmentation.NONE, Augmentation.parseRecord("none"));
+    }
+
+    @Test
     void eachKeyGivenOverridesItsDefaultAlone() {
         Augmentation a = Augmentation.parse("rotation=0.1,zoom=0.1,stroke=1");
         assertEquals(0.1, a.rotation());
