@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * → grey and alpha at a working size of at most 512 px ({@link RawSamples}) → EXIF orientation
  * ({@link Orientation}) → transparency ({@link Transparency}) → local paper estimate
  * ({@link PaperLight}) → ink or nothing ({@link InkSeparation}) → crop ({@link DigitCrop}) → stroke
- * width ({@link StrokeWidth}) → MNIST's 20x20 fit and centre of mass in 28x28 ({@link MnistFrame}).
+ * width ({@link StrokeWidth}) → upright ({@link Deskew}) → MNIST's 20x20 fit and centre of mass in
+ * 28x28 ({@link MnistFrame}).
  *
  * <p>Thread-safe: stateless apart from the decoder's limits and permits.
  */
@@ -61,7 +62,7 @@ public final class DigitPreparation {
         if (digit == null) {
             return PreparedDigit.none("the picture is blank or nearly so; draw or photograph a digit");
         }
-        return PreparedDigit.of(MnistFrame.frame(StrokeWidth.normalise(StrokeWidth.fit(digit))));
+        return PreparedDigit.of(MnistFrame.frame(Deskew.upright(StrokeWidth.normalise(StrokeWidth.fit(digit)))));
     }
 
     /** Stage 2 on every plane. (The stages are package-private for the per-stage benchmark.) */

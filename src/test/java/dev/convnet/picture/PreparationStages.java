@@ -21,7 +21,7 @@ import java.util.Locale;
  */
 public final class PreparationStages {
     private static final String[] STAGES = {"decode", "samples (<= 512 px)", "orientation", "ink (transparency, paper light, polarity, Otsu)",
-        "crop", "stroke width", "MNIST frame"};
+        "crop", "stroke width, upright (deskew)", "MNIST frame"};
 
     private PreparationStages() {
     }
@@ -48,7 +48,7 @@ public final class PreparationStages {
                 long t4 = System.nanoTime();
                 Plane digit = ink == null ? null : DigitCrop.crop(ink);
                 long t5 = System.nanoTime();
-                Plane normalised = digit == null ? null : StrokeWidth.normalise(StrokeWidth.fit(digit));
+                Plane normalised = digit == null ? null : Deskew.upright(StrokeWidth.normalise(StrokeWidth.fit(digit)));
                 long t6 = System.nanoTime();
                 if (normalised != null) {
                     MnistFrame.frame(normalised);
