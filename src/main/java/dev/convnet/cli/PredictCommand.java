@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict the class of PNG, JPEG, GIF or BMP pictures of any size, colour or grey.",
             "Each picture is prepared as MNIST was made: turned upright (EXIF), ink told from paper (transparency, "
-                    + "uneven light), strokes brought to MNIST's width, cropped to the digit, scaled into 20x20 and "
-                    + "centred by centre of mass in 28x28. A picture without a digit says 'no digit found' (exit 1)."})
+                    + "uneven light), strokes brought to MNIST's width, cropped to the digit, stood upright (deskewed), "
+                    + "scaled into 20x20 and centred by centre of mass in 28x28. A picture without a digit says 'no digit found' (exit 1)."})
 public final class PredictCommand implements Callable<Integer> {
     private static final int TOP = PredictionJson.TOP;
     private static final int MAX_BATCH = 256;

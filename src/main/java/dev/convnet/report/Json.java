@@ -104,7 +104,9 @@ public final class Json {
         doc.put("validation_split", state.data().validationSplit());
         doc.put("early_stopping_patience", state.settings().patience());
         doc.put("augment", state.data().augment());
-        doc.put("ema_momentum", state.settings().averagesWeights() ? state.settings().emaMomentum() : null);
+        if (state.settings().averagesWeights()) { // absent otherwise, as in records written before --ema
+            doc.put("ema_momentum", state.settings().emaMomentum());
+        }
         doc.putAll(state.provenance().asMap());
         doc.put("history", history(state.history()));
         return doc;

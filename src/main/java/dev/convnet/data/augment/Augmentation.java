@@ -36,10 +36,10 @@ public record Augmentation(double rotation, double zoom, double shear, double tr
     public static final Augmentation NONE = new Augmentation(0, 0, 0, 0, 0, 0, 0, 4);
 
     /** What {@code --augment} alone uses: measured on the generated real-handwriting set (see README). */
-    public static final Augmentation DEFAULTS = new Augmentation(0.03, 0.12, 0, 0.08, 1.0, 1.0, 0, 4);
+    public static final Augmentation DEFAULTS = new Augmentation(0.03, 0.12, 0.3, 0.08, 1.5, 1.0, 0, 4);
 
     /** {@link #DEFAULTS} as text, a constant for the command line's help (a test checks they agree). */
-    public static final String DEFAULTS_TEXT = "rotation=0.03,zoom=0.12,translation=0.08,stroke=1,blur=1,elastic=0";
+    public static final String DEFAULTS_TEXT = "rotation=0.03,zoom=0.12,shear=0.3,translation=0.08,stroke=1.5,blur=1,elastic=0";
 
     private static final double MAX_STROKE = 3;
     private static final double MAX_BLUR = 3;
