@@ -35,7 +35,7 @@ class ImagesEvaluateIT {
     void badAugmentValuesAreOneLineUsageErrors() {
         for (String[] bad : List.of(new String[] {"rotation=7", "--augment rotation must be between 0 and 0.5, got 7"},
                 new String[] {"zoom=big", "--augment zoom must be a number, got 'big'"},
-                new String[] {"shear=0.2", "--augment unknown key 'shear'"},
+                new String[] {"skew=0.2", "--augment unknown key 'skew'"},
                 new String[] {"stroke", "--augment 'stroke' is not key=value"})) {
             InProcessCli.Run result = run("train", "--augment", bad[0], "-o", tmp.resolve("m.zip").toString());
             assertEquals(2, result.exit(), result.err());
