@@ -185,7 +185,7 @@ public final class TrainingSession {
         boolean finished = saved.provenance().outcome().finished() != null;
         if (total < saved.epochsDone() || total == saved.epochsDone() && finished) {
             throw new InvalidSettingException(Setting.EPOCHS, "must be larger: " + plan.from() + " has already finished "
-                    + saved.epochsDone() + " epochs");
+                    + saved.epochsDone() + (saved.epochsDone() == 1 ? " epoch" : " epochs"));
         }
         Dataset dataset = Dataset.fromId(saved.data().dataset());
         Augmentation augmentation;

@@ -30,6 +30,15 @@ final class ConsoleTraining extends TrainingListener.WithProgress {
                 state.data().augment().equals("none") ? "" : ", augmented",
                 state.settings().averagesWeights() ? ", EMA of the weights (momentum " + state.settings().emaMomentum() + ")" : "",
                 start.engine(), start.nativeBuild());
+        if (state.settings().averagesWeights()) {
+            long steps = (long) Math.ceil(start.trainImages() / (double) state.settings().batch())
+                    * state.settings().epochs(); // the whole run's, resumed or not
+            double reach = 1 / (1 - state.settings().emaMomentum());
+            if (steps < 3 * reach) { // the first weights still weigh in the saved average
+                out.printf(Locale.ROOT, "Note: the average of the weights reaches about %.0f steps back and this run has %d:"
+                        + " a run this short may do better with --no-ema.%n", reach, steps);
+            }
+        }
         out.flush();
     }
 

@@ -85,7 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--augment", paramLabel = "K=V,...", arity = "0..1", fallbackValue = "default",
             description = "Change each training image at random, on a thread of its own, as Keras' preprocessing layers: "
-                    + "rotation (fraction of 2π), zoom, translation (fractions), stroke (px, thicken/thin), blur (sigma, px), "
+                    + "rotation (fraction of 2π), zoom, shear (slant, px per px), translation (fractions), stroke (px, thicken/thin), blur (sigma, px), "
                     + "elastic (Simard's alpha; elastic-sigma). Alone: " + Augmentation.DEFAULTS_TEXT
                     + "; each key given overrides its default, e.g. --augment rotation=0.1,zoom=0.1,stroke=1. Seeded by --seed.")
     String augment;
@@ -336,6 +336,10 @@ public final class TrainCommand implements Callable<Integer> {
     /** The weights' moving average: {@code --ema-momentum}, else Keras' 0.99 with {@code --ema} or {@code --augment}, else 0 (none). */
     private double emaMomentum() {
         if (emaMomentum != null) {
+            if (!(emaMomentum > 0 && emaMomentum < 1)) {
+                throw usage("--ema-momentum must be above 0 and below 1 (Keras' default: 0.99), got " + emaMomentum
+                        + "; --no-ema saves the last step's weights");
+            }
             if (Boolean.FALSE.equals(ema)) {
                 throw usage("--ema-momentum averages the weights, --no-ema does not: give one of them");
             }
@@ -357,13 +361,21 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The option as the command line spelled it: {@code --no-ema} for the negated {@code --ema}. */
+    private String asTyped(String option) {
+        String negated = "--no-" + option.substring(2);
+        return spec.commandLine().getParseResult().originalArgs().stream()
+                .filter(arg -> arg.equals(negated) || arg.startsWith(negated + "="))
+                .findFirst().map(arg -> negated).orElse(option);
+    }
+
     private TrainingPlan resumedPlan(OutputPaths outputs) {
         if (!Files.isRegularFile(resume)) {
             throw usage("checkpoint " + resume + " not found");
         }
         for (String option : FIXED_ON_RESUME) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                throw usage(option + " cannot change when resuming: the checkpoint's value is used");
+                throw usage(asTyped(option) + " cannot be given when resuming: the checkpoint's value is used");
             }
         }
         architectureOptions.given().stream().findFirst().ifPresent(option -> {

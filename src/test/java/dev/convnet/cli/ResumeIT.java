@@ -44,7 +44,7 @@ class ResumeIT {
             InProcessCli.Run changed = InProcessCli.run("train", "--resume", tmp.resolve("half.zip").toString(), "--epochs", "4",
                     "--no-ema", "--data", data.toString(), "--output", tmp.resolve("changed.zip").toString());
             assertEquals(2, changed.exit());
-            assertTrue(changed.err().contains("--ema cannot change when resuming"), changed.err());
+            assertTrue(changed.err().contains("--no-ema cannot be given when resuming"), changed.err());
         }
         InProcessCli.Run resumed = InProcessCli.run("train", "--resume", tmp.resolve("half.zip").toString(), "--epochs", "4",
                 "--data", data.toString(), "--output", tmp.resolve("resumed.zip").toString());
@@ -116,11 +116,11 @@ class ResumeIT {
         InProcessCli.Run changed = InProcessCli.run("train", "--resume", model.toString(), "--epochs", "2", "--batch", "32",
                 "--data", data.toString(), "--output", model.toString());
         assertEquals(2, changed.exit());
-        assertTrue(changed.err().contains("--batch cannot change when resuming"), changed.err());
+        assertTrue(changed.err().contains("--batch cannot be given when resuming"), changed.err());
         InProcessCli.Run done = InProcessCli.run("train", "--resume", model.toString(), "--data", data.toString(),
                 "--output", model.toString());
         assertEquals(2, done.exit());
-        assertTrue(done.err().contains("already finished 1 epochs"), done.err());
+        assertTrue(done.err().contains("already finished 1 epoch"), done.err());
         InProcessCli.Run missing = InProcessCli.run("train", "--resume", tmp.resolve("none.zip").toString());
         assertEquals(2, missing.exit());
     }
