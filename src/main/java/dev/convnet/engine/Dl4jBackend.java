@@ -85,7 +85,9 @@ final class Dl4jBackend implements Backend {
         }
         if (average != null) {
             float momentum = averageFromNextStep ? 0 : averageMomentum;
-            average.muli(momentum).addi(graph.params().mul(1 - momentum));
+            // momentum·average + (1 - momentum)·weights, in place: no copy of the weights a step
+            INDArray weights = graph.params();
+            average.subi(weights).muli(momentum).addi(weights);
             averageFromNextStep = false;
         }
         return new StepResult(graph.score() * rows.length, accuracy.correct());

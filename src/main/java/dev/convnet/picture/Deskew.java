@@ -20,17 +20,17 @@ final class Deskew {
      * itself when it has no ink or no height.
      */
     static Plane upright(Plane ink) {
-        double skew = skew(ink);
+        Slant slant = slant(ink);
+        double skew = slant.skew();
         if (skew == 0) {
             return ink;
         }
         int margin = (int) Math.ceil(Math.abs(skew) * ink.height) + 1; // the centre may lie near one edge
         int w = ink.width + 2 * margin;
-        double centreY = centreY(ink);
         Plane out = new Plane(w, ink.height);
         float[] in = ink.values;
         for (int y = 0; y < ink.height; y++) {
-            double shift = skew * (y - centreY) - margin; // the output pixel x reads the input at x + shift
+            double shift = skew * (y - slant.centreY()) - margin; // the output pixel x reads the input at x + shift
             int row = y * ink.width;
             for (int x = 0; x < w; x++) {
                 double sx = x + shift;
@@ -49,6 +49,14 @@ final class Deskew {
      * per row down, clamped to ±{@link #MAX_SKEW}; 0 without ink.
      */
     static double skew(Plane ink) {
+        return slant(ink).skew();
+    }
+
+    /** The ink's slant and the row of its centre of mass. */
+    private record Slant(double skew, double centreY) {
+    }
+
+    private static Slant slant(Plane ink) {
         double mass = 0;
         double sx = 0;
         double sy = 0;
@@ -61,7 +69,7 @@ final class Deskew {
             }
         }
         if (mass <= 0) {
-            return 0;
+            return new Slant(0, 0);
         }
         double cx = sx / mass;
         double cy = sy / mass;
@@ -74,22 +82,7 @@ final class Deskew {
                 mu02 += v * (y - cy) * (y - cy);
             }
         }
-        if (!(mu02 > 0)) {
-            return 0;
-        }
-        return Math.max(-MAX_SKEW, Math.min(MAX_SKEW, mu11 / mu02));
-    }
-
-    private static double centreY(Plane ink) {
-        double mass = 0;
-        double sy = 0;
-        for (int y = 0; y < ink.height; y++) {
-            for (int x = 0; x < ink.width; x++) {
-                float v = ink.values[y * ink.width + x];
-                mass += v;
-                sy += v * y;
-            }
-        }
-        return sy / mass;
+        double skew = mu02 > 0 ? Math.max(-MAX_SKEW, Math.min(MAX_SKEW, mu11 / mu02)) : 0;
+        return new Slant(skew, cy);
     }
 }

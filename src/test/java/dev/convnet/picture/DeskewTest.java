@@ -22,7 +22,8 @@ class DeskewTest {
             assertEquals(mass(bar(lean)), mass(stood), 1e-3 * mass(stood), "no ink lost or made");
         }
         assertEquals(Deskew.MAX_SKEW, Deskew.skew(bar(3)), 1e-9, "a near-horizontal stroke is not handwriting's slant");
-        assertSame(Deskew.upright(new Plane(5, 5)).values.length, 25);
+        Plane blank = new Plane(5, 5);
+        assertSame(blank, Deskew.upright(blank), "no ink: nothing to do");
     }
 
     /**
@@ -41,8 +42,8 @@ class DeskewTest {
             float[] uprightUnskewed = withoutDeskew(uprightPicture);
             for (double lean : new double[] {-0.35, 0.35}) {
                 java.awt.image.BufferedImage slanted = DigitPictures.rgb(sheared(digit, lean), java.awt.image.BufferedImage.TYPE_INT_RGB);
-                double d = distance(upright, PREPARATION.prepare(slanted).input());
-                double unskewed = distance(uprightUnskewed, withoutDeskew(slanted));
+                double d = TransparencyTest.differingInk(upright, PREPARATION.prepare(slanted).input());
+                double unskewed = TransparencyTest.differingInk(uprightUnskewed, withoutDeskew(slanted));
                 assertTrue(d < 0.6 * unskewed, String.format(java.util.Locale.ROOT,
                         "test digit %d slanted %.2f: %.2f of the ink differs stood upright, %.2f as slanted", i, lean, d, unskewed));
                 with += d;
@@ -56,30 +57,6 @@ class DeskewTest {
     private static float[] withoutDeskew(java.awt.image.BufferedImage picture) {
         Plane ink = DigitPreparation.ink(DigitPreparation.upright(RawSamples.of(picture), 1));
         return MnistFrame.frame(StrokeWidth.normalise(StrokeWidth.fit(DigitCrop.crop(ink))));
-    }
-
-    /** The L1 difference over the first input's ink, at the best of the nine one-pixel shifts. */
-    private static double distance(float[] expected, float[] actual) {
-        double mass = 0;
-        for (float v : expected) {
-            mass += v;
-        }
-        double best = Double.MAX_VALUE;
-        for (int dy = -1; dy <= 1; dy++) {
-            for (int dx = -1; dx <= 1; dx++) {
-                double diff = 0;
-                for (int y = 0; y < 28; y++) {
-                    for (int x = 0; x < 28; x++) {
-                        int sx = x + dx;
-                        int sy = y + dy;
-                        float a = sx < 0 || sy < 0 || sx >= 28 || sy >= 28 ? 0 : actual[sy * 28 + sx];
-                        diff += Math.abs(expected[y * 28 + x] - a);
-                    }
-                }
-                best = Math.min(best, diff);
-            }
-        }
-        return best / mass;
     }
 
     private static Plane bar(double lean) {
