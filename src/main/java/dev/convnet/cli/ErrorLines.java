@@ -6,6 +6,8 @@ import dev.convnet.engine.EngineUnavailableException;
 import dev.convnet.report.Printable;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -59,7 +61,7 @@ final class ErrorLines {
             err.flush();
             return ConvNetCommand.EXIT_USAGE;
         }
-        err.println(name + ": " + Printable.text(ex.getMessage()));
+        err.println(name + ": " + Printable.text(contradiction(ex, args).orElse(ex.getMessage())));
         if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
             err.println("Try '" + name + " --help' for more information.");
         }
@@ -68,6 +70,23 @@ final class ErrorLines {
         }
         err.flush();
         return ConvNetCommand.EXIT_USAGE;
+    }
+
+    /**
+     * For an option given both ways ({@code --ema --no-ema}), which picocli reports as "should be
+     * specified only once": that the two contradict each other.
+     */
+    private static Optional<String> contradiction(ParameterException ex, String[] args) {
+        if (ex instanceof CommandLine.OverwrittenOptionException overwritten
+                && overwritten.getOverwritten() instanceof CommandLine.Model.OptionSpec option && option.negatable()) {
+            String positive = option.longestName();
+            String negative = "--no-" + positive.replaceFirst("^--", "");
+            List<String> given = Arrays.stream(args).map(a -> a.replaceFirst("=.*", "")).toList();
+            if (given.contains(positive) && given.contains(negative)) {
+                return Optional.of(positive + " and " + negative + " contradict each other: give one of them");
+            }
+        }
+        return Optional.empty();
     }
 
     static int failure(Exception ex, CommandLine cmd, boolean verbose) {

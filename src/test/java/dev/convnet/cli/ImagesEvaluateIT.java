@@ -49,7 +49,9 @@ class ImagesEvaluateIT {
         for (String[] bad : List.of(new String[] {"--ema-momentum=1", "--ema-momentum must be above 0 and below 1"},
                 new String[] {"--ema-momentum=-0.5", "--ema-momentum must be above 0 and below 1"},
                 new String[] {"--ema-momentum=0 --augment", "--ema-momentum must be above 0 and below 1"},
-                new String[] {"--ema-momentum=0.9 --no-ema", "--ema-momentum averages the weights, --no-ema does not"})) {
+                new String[] {"--ema-momentum=0.9 --no-ema", "--ema-momentum averages the weights, --no-ema does not"},
+                new String[] {"--ema --no-ema", "--ema and --no-ema contradict each other: give one of them"},
+                new String[] {"--no-ema --augment --ema", "--ema and --no-ema contradict each other: give one of them"})) {
             List<String> args = new java.util.ArrayList<>(List.of("train", "-o", tmp.resolve("m.zip").toString()));
             args.addAll(List.of(bad[0].split(" ")));
             InProcessCli.Run result = run(args.toArray(String[]::new));
