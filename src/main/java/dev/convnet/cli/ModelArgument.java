@@ -1,25 +1,72 @@
 package dev.convnet.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The MODEL argument, first on the command line, of the commands that read one saved model. */
+/**
+ * The MODEL argument, first on the command line, of the commands that read one saved model. Left
+ * out, it is {@code models/model.zip} in convnet's folder, where {@code train} saves by default, so
+ * that {@code train} then {@code evaluate} work from any directory.
+ */
 public final class ModelArgument {
+    /** Names a picture has; a first argument ending so is a picture, not a model ({@code predict seven.png}). */
+    private static final List<String> PICTURE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A convnet model (the .zip 'convnet train' or 'import' saves), or a Keras .keras or .h5 file.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "A convnet model (the .zip 'convnet train' or 'import' saves), or a Keras .keras or .h5 file "
+                    + "(default: models/model.zip in convnet's folder, where 'train' saves).")
     Path file;
 
-    /** The file as given. */
+    /** The file as given, or the default. */
     Path file() {
-        return file;
+        return file != null ? file : Locations.defaultModel();
     }
 
-    /** The file, checked as {@link SavedModelFile#check} checks it: a usage error when it is missing. */
+    /**
+     * For {@code predict}: a first argument that names a picture is the first of the pictures, and
+     * the model is the default one.
+     *
+     * @param pictures the command's pictures, to which such an argument is prepended
+     */
+    void takePictureFirst(List<Path> pictures) {
+        if (file != null && PICTURE_SUFFIXES.stream().anyMatch(file.getFileName().toString().toLowerCase(Locale.ROOT)::endsWith)) {
+            pictures.add(0, file);
+            file = null;
+        }
+    }
+
+    /**
+     * The file, checked as {@link SavedModelFile#check} checks it: a usage error when it is missing,
+     * saying where the default model is when MODEL was left out, or when a relative MODEL is not in
+     * the current directory but in convnet's folder (what {@code train}'s default wrote).
+     */
     Path checked() {
+        if (file == null) {
+            Path standard = Locations.defaultModel();
+            if (!Files.isRegularFile(standard)) {
+                throw new ParameterException(command.commandLine(), "no MODEL given, and " + Locations.display(standard)
+                        + " (where 'convnet train' saves) does not exist yet: train a model first, or name a model file");
+            }
+            return SavedModelFile.check(command, standard);
+        }
+        if (!file.isAbsolute() && !Files.exists(file)) {
+            Path inHome = Locations.home().resolve(file);
+            if (Files.isRegularFile(inHome) && !inHome.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+                throw new ParameterException(command.commandLine(), "model file " + file + " not found in this directory; "
+                        + "convnet's folder has " + Locations.display(inHome) + ": give that path"
+                        + (inHome.toAbsolutePath().normalize().equals(Locations.defaultModel().toAbsolutePath().normalize())
+                        ? ", or leave MODEL out" : ""));
+            }
+        }
         return SavedModelFile.check(command, file);
     }
 }

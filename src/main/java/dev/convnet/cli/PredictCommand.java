@@ -33,7 +33,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet predict MODEL.zip IMAGE...}: what the model sees in pictures, or in a test image. */
+/** {@code convnet predict [MODEL.zip] IMAGE...}: what the model sees in pictures, or in a test image. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict the class of PNG, JPEG, GIF or BMP pictures of any size, colour or grey.",
             "Each picture is prepared as MNIST was made: turned upright (EXIF), ink told from paper (transparency, "
@@ -66,6 +66,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        model.takePictureFirst(images); // 'predict seven.png' means the default model
         if (images.isEmpty() == (index == null)) {
             throw new ParameterException(spec.commandLine(), "give IMAGE files or --index N (one of the two)");
         }

@@ -185,6 +185,36 @@ public class CliIT {
         Run summary = run("summary", model.toString());
         assertEquals(0, summary.exit());
         assertTrue(summary.out().contains("Total params: 104,202"));
+
+        // Left out, MODEL is models/model.zip in convnet's folder (what scripts/convnet passes as convnet.home).
+        Path home = tmp.resolve("home");
+        String before = System.getProperty("convnet.home");
+        System.setProperty("convnet.home", home.toString());
+        try {
+            assertUsageError(run("evaluate", "--data", data.toString()), "no MODEL given, and " + home.resolve("models/model.zip")
+                    + " (where 'convnet train' saves) does not exist yet");
+            Files.createDirectories(home.resolve("models"));
+            Files.copy(model, home.resolve("models/model.zip"));
+            Run byDefault = run("evaluate", "--data", data.toString());
+            assertEquals(0, byDefault.exit(), byDefault.err());
+            assertEquals(testFigures(train.out()), testFigures(byDefault.out()));
+            // a relative MODEL that is in convnet's folder but not in the current directory: the path to give
+            assertUsageError(run("evaluate", "models/model.zip"), "model file models/model.zip not found in this directory; "
+                    + "convnet's folder has " + home.resolve("models/model.zip") + ": give that path, or leave MODEL out");
+            Path picture = tmp.resolve("seven.png");
+            float[] digit = new float[28 * 28];
+            new dev.convnet.data.MnistLoader(data).load(dev.convnet.data.Split.TEST, 1).pixels().get(0, digit);
+            javax.imageio.ImageIO.write(TestData.darkInkOnWhite(digit, 4, 20, 20, java.awt.Color.WHITE), "png", picture.toFile());
+            Run predict = run("predict", picture.toString(), "--data", data.toString());
+            assertEquals(0, predict.exit(), predict.err());
+            assertTrue(predict.out().startsWith(picture.toString()), "a picture first is a picture, not the model: " + predict.out());
+        } finally {
+            if (before == null) {
+                System.clearProperty("convnet.home");
+            } else {
+                System.setProperty("convnet.home", before);
+            }
+        }
     }
 
     @Test
