@@ -67,8 +67,15 @@ public final class ArchitectureOptions {
             throw usage("--dropout is Keras' rate, the probability to drop a unit: at least 0 and below 1 (e.g. 0.5), got "
                     + dropout);
         }
-        if (type == ModelType.DENSE && poolLast) {
-            throw usage("--pool-last applies to the convolutions of --model convnet");
+        if (type == ModelType.DENSE) {
+            // a dense network has no convolutions: these would be silently ignored
+            List<String> convolutional = given().stream()
+                    .filter(List.of("--filters", "--kernel", "--strides", "--padding", "--pool-last")::contains).toList();
+            if (!convolutional.isEmpty()) {
+                throw usage(String.join(", ", convolutional) + (convolutional.size() > 1 ? " apply" : " applies")
+                        + " to the convolutions of --model convnet, "
+                        + "and --model dense has none");
+            }
         }
         Architecture arch = new Architecture(type, filters, kernel, strides, padding, poolLast, dropout, batchNorms());
         try {

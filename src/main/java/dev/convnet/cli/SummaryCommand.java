@@ -8,6 +8,7 @@ import dev.convnet.model.ModelStore;
 import dev.convnet.report.KerasSummary;
 import dev.convnet.report.RunRecordText;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -40,6 +41,11 @@ public final class SummaryCommand implements Callable<Integer> {
             conf = ConvNetModel.configuration(architectureOptions.architecture(),
                     new Hyperparameters(Hyperparameters.DEFAULT_LEARNING_RATE, 0));
         } else {
+            if (!architectureOptions.given().isEmpty()) {
+                List<String> given = architectureOptions.given();
+                throw new ParameterException(spec.commandLine(), String.join(", ", given)
+                        + (given.size() > 1 ? " describe" : " describes") + " a network to build, and " + model + " has its own: give MODEL or the architecture options, not both");
+            }
             SavedModelFile.check(spec, model);
             conf = new SavedModels(new ModelStore()).configuration(model);
         }

@@ -111,6 +111,13 @@ public class CliIT {
                 "dataset folder " + tmp.resolve("nodata") + " does not exist; point --data at a folder with mnist's four IDX files");
         assertUsageError(run("train", "--output", tmp.resolve("no/such/dir/m.zip").toString()), "does not exist");
         assertUsageError(run(), "missing command");
+        // options that would be silently ignored
+        assertUsageError(run("summary", "--model", "dense", "--filters", "8,16"),
+                "--filters applies to the convolutions of --model convnet, and --model dense has none");
+        assertUsageError(run("train", "--model", "dense", "--kernel", "5", "--padding", "same"),
+                "--kernel, --padding apply to the convolutions of --model convnet");
+        assertUsageError(run("summary", tmp.resolve("m.zip").toString(), "--filters", "8", "--padding", "same"),
+                "--filters, --padding describe a network to build, and " + tmp.resolve("m.zip") + " has its own");
     }
 
     @Test
