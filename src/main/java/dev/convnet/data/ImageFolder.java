@@ -54,8 +54,11 @@ public final class ImageFolder {
         for (Path folder : classFolders) {
             int label = classOf(folder.getFileName().toString(), classNames);
             if (label < 0) {
+                boolean numbered = java.util.stream.IntStream.range(0, classNames.size())
+                        .allMatch(i -> classNames.get(i).equals(String.valueOf(i)));
+                // MNIST's class names are its indices: naming both said the same thing twice
                 throw new DataFormatException("folder " + folder + " names no class: use 0 to " + (classNames.size() - 1)
-                        + " or one of " + String.join(", ", classNames));
+                        + (numbered ? "" : " or one of " + String.join(", ", classNames)));
             }
             try (Stream<Path> files = Files.walk(folder)) {
                 for (Path file : (Iterable<Path>) files.filter(p -> !Files.isDirectory(p)).filter(p -> !hidden(p)).sorted()::iterator) {

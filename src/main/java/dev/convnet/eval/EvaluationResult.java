@@ -63,6 +63,22 @@ public record EvaluationResult(double loss, long[][] confusion, int[] predicted)
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
+    /**
+     * Whether class {@code c} is a true or a predicted class of at least one image: the classes
+     * scikit-learn's {@code classification_report} lists and averages over ({@code unique_labels(y_true, y_pred)}).
+     */
+    public boolean occurs(int c) {
+        if (support(c) > 0) {
+            return true;
+        }
+        for (long[] row : confusion) {
+            if (row[c] > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Number of images whose true class is {@code c}. */
     public long support(int c) {
         long actual = 0;

@@ -43,7 +43,11 @@ public final class EvaluationReport {
         return out.toString();
     }
 
-    /** Precision, recall and F1 per class, then macro averages, as scikit-learn's classification report. */
+    /**
+     * Precision, recall and F1 per class, then macro averages, as scikit-learn's classification
+     * report: over the classes that occur as a true or a predicted class (a folder of pictures of a
+     * few digits would otherwise average in zeros for the digits it has none of).
+     */
     public static String perClass(EvaluationResult result, List<String> names) {
         int width = Math.max(12, names.stream().mapToInt(String::length).max().orElse(1) + 2);
         String text = "%-" + width + "s";
@@ -51,8 +55,12 @@ public final class EvaluationReport {
         double sumP = 0;
         double sumR = 0;
         double sumF = 0;
-        int k = result.classes();
-        for (int c = 0; c < k; c++) {
+        int k = 0;
+        for (int c = 0; c < result.classes(); c++) {
+            if (!result.occurs(c)) {
+                continue;
+            }
+            k++;
             out.append(String.format(Locale.ROOT, text + " %9.4f %9.4f %9.4f %,9d%n",
                     names.get(c), result.precision(c), result.recall(c), result.f1(c), result.support(c)));
             sumP += result.precision(c);
@@ -60,7 +68,9 @@ public final class EvaluationReport {
             sumF += result.f1(c);
         }
         out.append(String.format(Locale.ROOT, text + " %9s %9s %9.4f %,9d%n", "accuracy", "", "", result.accuracy(), result.total()));
-        out.append(String.format(Locale.ROOT, text + " %9.4f %9.4f %9.4f %,9d%n", "macro avg", sumP / k, sumR / k, sumF / k, result.total()));
+        int averaged = Math.max(1, k);
+        out.append(String.format(Locale.ROOT, text + " %9.4f %9.4f %9.4f %,9d%n", "macro avg", sumP / averaged, sumR / averaged,
+                sumF / averaged, result.total()));
         return out.toString();
     }
 }

@@ -129,6 +129,8 @@ class ImagesEvaluateIT {
         DataFormatException e = assertThrows(DataFormatException.class,
                 () -> ImageFolder.list(dir, Dataset.FASHION_MNIST.classNames()));
         assertTrue(e.getMessage().contains("cats names no class: use 0 to 9 or one of T-shirt/top, Trouser"), e.getMessage());
+        DataFormatException digits = assertThrows(DataFormatException.class, () -> ImageFolder.list(dir, Dataset.MNIST.classNames()));
+        assertTrue(digits.getMessage().endsWith("names no class: use 0 to 9"), "MNIST's names are its indices: " + digits.getMessage());
         InProcessCli.Run run = run("evaluate", "m.zip", "--images", tmp.resolve("nowhere").toString());
         assertEquals(2, run.exit(), run.err());
         assertTrue(run.err().contains("--images " + tmp.resolve("nowhere") + " is not a folder"), run.err());
