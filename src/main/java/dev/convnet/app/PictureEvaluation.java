@@ -136,7 +136,7 @@ public final class PictureEvaluation {
             return PictureReport.write(dir, model.file().getFileName().toString(), plan.images().toString(), dataset, result,
                     misread, skipped, empty, model.record().orElse(null));
         } catch (IOException e) {
-            throw new ModelFileException("could not write the report to " + dir + " (" + e.getMessage() + ")", e);
+            throw new ModelFileException("could not write the report to " + dir + " (" + dev.convnet.data.FileErrors.describe(e) + ")", e);
         }
     }
 }

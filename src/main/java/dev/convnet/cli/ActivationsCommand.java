@@ -62,6 +62,7 @@ public final class ActivationsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFolder.check(spec, "--out", out);
         SavedModels models = new SavedModels(new ModelStore());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
         MnistLoader loader = dataOptions.testLoader(dataset);

@@ -61,6 +61,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (report != null) {
+            OutputFolder.check(spec, "--report", report);
+        }
         if (images != null) {
             return pictures();
         }

@@ -25,6 +25,9 @@ public final class FileErrors {
         if (e instanceof NotDirectoryException) {
             return "not a folder";
         }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file is in the way";
+        }
         if (e instanceof FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();
         }

@@ -111,6 +111,18 @@ public class CliIT {
                 "dataset folder " + tmp.resolve("nodata") + " does not exist; point --data at a folder with mnist's four IDX files");
         assertUsageError(run("train", "--output", tmp.resolve("no/such/dir/m.zip").toString()), "does not exist");
         assertUsageError(run(), "missing command");
+        // output folders are judged before any work, and a file in the way is named as such
+        Path aFile = tmp.resolve("notes.txt");
+        try {
+            Files.writeString(aFile, "not a folder");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertUsageError(run("evaluate", "m.zip", "--report", aFile.toString()),
+                "--report " + aFile + ": it is a file, not a folder; give a folder (it is made if missing)");
+        assertUsageError(run("activations", "m.zip", "--index", "1", "--out", aFile.resolve("maps").toString()),
+                "--out " + aFile.resolve("maps") + ": " + aFile + " is a file, not a folder");
+        assertUsageError(run("train", "--output", "/proc/m.zip"), "folder /proc is not writable (it takes no new files)");
         // options that would be silently ignored
         assertUsageError(run("summary", "--model", "dense", "--filters", "8,16"),
                 "--filters applies to the convolutions of --model convnet, and --model dense has none");

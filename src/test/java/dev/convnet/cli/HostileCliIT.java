@@ -177,9 +177,9 @@ class HostileCliIT {
 
         Path blocked = Files.writeString(tmp.resolve("a-file"), "x").resolve("sub");
         InProcessCli.Run unwritable = InProcessCli.run("activations", model.toString(), "--out", blocked.toString(), "--data", data.toString());
-        assertEquals(1, unwritable.exit());
-        assertEquals(1, unwritable.err().lines().count(), unwritable.err());
-        assertTrue(unwritable.err().contains("cannot write the pictures to " + blocked), unwritable.err());
+        assertEquals(2, unwritable.exit(), "a usage error, before any work: " + unwritable.err());
+        assertEquals(1, unwritable.err().lines().filter(l -> !l.startsWith("Try '")).count(), unwritable.err());
+        assertTrue(unwritable.err().contains("--out " + blocked + ": " + blocked.getParent() + " is a file, not a folder"), unwritable.err());
         assertFalse(unwritable.err().contains("\tat "), "no stack trace");
     }
 

@@ -79,15 +79,18 @@ class PermissionsIT {
     }
 
     @Test
-    void aReadOnlyOutputFolderIsCaughtBeforeTraining() throws Exception {
+    void aReadOnlyOutputFolderIsCaughtBeforeAnyWork() throws Exception {
         Path readOnly = Files.createDirectories(tmp.resolve("read-only"));
         chmod(readOnly, "r-xr-xr-x");
         CliResult train = convnet("train", "--epochs", "1", "--data", data.toString(), "--output", readOnly.resolve("m.zip").toString());
         assertEquals(2, train.exit, train.output);
         assertOneLine(train, "folder " + readOnly + " is not writable (permission denied)");
         CliResult activations = convnet("activations", model.toString(), "--out", readOnly.toString(), "--data", data.toString());
-        assertEquals(1, activations.exit, activations.output);
-        assertOneLine(activations, "cannot write the pictures to " + readOnly + " (permission denied)");
+        assertEquals(2, activations.exit, activations.output);
+        assertOneLine(activations, "--out " + readOnly + ": cannot write in " + readOnly + " (permission denied); choose a writable folder");
+        CliResult report = convnet("evaluate", model.toString(), "--report", readOnly.resolve("report").toString(), "--data", data.toString());
+        assertEquals(2, report.exit, report.output);
+        assertOneLine(report, "--report " + readOnly.resolve("report") + ": cannot write in " + readOnly + " (permission denied)");
     }
 
     private record CliResult(int exit, String output) {

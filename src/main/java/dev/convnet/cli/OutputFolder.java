@@ -1,0 +1,49 @@
+package dev.convnet.cli;
+
+import dev.convnet.data.FileErrors;
+import dev.convnet.report.Printable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The folder options that receive pictures or a report ({@code evaluate --report}, {@code
+ * activations --out}): checked before any work, so that a wrong one is a usage error at once
+ * (exit 2, as {@code train -o} is) instead of a failure after the evaluation. Nothing is created
+ * here: a missing folder is judged by the nearest folder above it that exists, where it would be made.
+ */
+final class OutputFolder {
+    private OutputFolder() {
+    }
+
+    /**
+     * @param option the option's name, for the message
+     * @throws ParameterException when {@code dir} is a file, sits under a file, or cannot take new files
+     */
+    static Path check(CommandSpec spec, String option, Path dir) {
+        Path existing = dir.toAbsolutePath().normalize();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            throw usage(spec, option, dir, "no part of it exists");
+        }
+        if (!Files.isDirectory(existing)) {
+            throw usage(spec, option, dir, (existing.equals(dir.toAbsolutePath().normalize()) ? "it is" : Printable.path(existing)
+                    + " is") + " a file, not a folder; give a folder (it is made if missing)");
+        }
+        try {
+            Files.delete(Files.createTempFile(existing, ".convnet-write-test", ".tmp"));
+        } catch (IOException e) {
+            throw usage(spec, option, dir, "cannot write in " + Printable.path(existing) + " (" + FileErrors.describe(e)
+                    + "); choose a writable folder");
+        }
+        return dir;
+    }
+
+    private static ParameterException usage(CommandSpec spec, String option, Path dir, String why) {
+        return new ParameterException(spec.commandLine(), option + " " + Printable.path(dir) + ": " + why);
+    }
+}
