@@ -37,7 +37,7 @@ final class OutputFolder {
         try {
             Files.delete(Files.createTempFile(existing, ".convnet-write-test", ".tmp"));
         } catch (IOException e) {
-            throw usage(spec, option, dir, "cannot write in " + Printable.path(existing) + " (" + FileErrors.describe(e)
+            throw usage(spec, option, dir, "cannot write in " + Printable.path(existing) + " (" + FileErrors.describeCreate(e)
                     + "); choose a writable folder");
         }
         return dir;

@@ -34,4 +34,12 @@ public final class FileErrors {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
+
+    /**
+     * As {@link #describe}, for a failure to create a file in a folder that exists: there ENOENT
+     * means the file system takes no new files (/proc, /sys), not that something is missing.
+     */
+    public static String describeCreate(IOException e) {
+        return e instanceof NoSuchFileException ? "it takes no new files" : describe(e);
+    }
 }

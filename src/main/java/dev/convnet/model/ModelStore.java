@@ -83,9 +83,7 @@ public final class ModelStore {
             throw new ModelFileException("cannot save to " + target + ": " + (tooLong
                     ? "the name is too long (" + probe.getFileName().toString().length()
                             + " characters with the temporary suffix); choose a shorter one"
-                    : "folder " + folder + " is not writable ("
-                            // creating a file in an existing folder fails with ENOENT on /proc, /sys and the like
-                            + (e instanceof java.nio.file.NoSuchFileException ? "it takes no new files" : FileErrors.describe(e)) + ")"), e);
+                    : "folder " + folder + " is not writable (" + FileErrors.describeCreate(e) + ")"), e);
         } catch (IOException e) {
             throw new ModelFileException("cannot save to " + target + ": folder " + folder + " is not writable ("
                     + FileErrors.describe(e) + ")", e);
