@@ -16,6 +16,14 @@ final class HttpProblem extends RuntimeException {
         return status;
     }
 
+    /**
+     * Whether this is about one picture (400 not a picture or damaged, 413 too many pixels, 422 no
+     * digit) rather than the server's state (503): in a batch, only that picture's answer.
+     */
+    boolean aboutOnePicture() {
+        return status == 400 || status == 413 || status == 422;
+    }
+
     static HttpProblem badImage(String message) {
         return new HttpProblem(400, message);
     }

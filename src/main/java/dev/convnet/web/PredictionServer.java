@@ -340,23 +340,45 @@ public final class PredictionServer implements AutoCloseable {
         boolean explain = QueryFlag.parse("explain", ctx.queryParam("explain"));
         RequestImages.Images images = requestImages.read(ctx);
         if (images.list()) {
+            // One picture's problem (not an image, no digit, too many pixels) is that picture's answer,
+            // in its place, so the others' predictions are not lost (as batch APIs such as Google
+            // Cloud Vision's annotate answer); a problem of the request as a whole stays its status.
             List<float[]> inputs = new ArrayList<>();
+            List<HttpProblem> problems = new ArrayList<>();
             for (byte[] body : images.images()) {
-                inputs.add(prepare(body));
+                try {
+                    inputs.add(prepare(body));
+                    problems.add(null);
+                } catch (HttpProblem problem) {
+                    if (!problem.aboutOnePicture()) {
+                        throw problem;
+                    }
+                    inputs.add(null);
+                    problems.add(problem);
+                }
             }
             List<CompletableFuture<float[]>> results = new ArrayList<>();
             for (float[] input : inputs) {
-                results.add(worker.submit(input, 0));
+                results.add(input == null ? null : worker.submit(input, 0));
             }
             List<Map<String, Object>> docs = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
-                docs.add(predictions.document(await(results.get(i)), inputs.get(i), explain));
+                docs.add(problems.get(i) != null ? pictureError(problems.get(i))
+                        : predictions.document(await(results.get(i)), inputs.get(i), explain));
             }
             ctx.contentType(JSON).result(json(docs));
         } else {
             float[] input = prepare(images.images().get(0));
             ctx.contentType(JSON).result(json(predictions.document(await(worker.submit(input, 0)), input, explain)));
         }
+    }
+
+    /** A picture's place in a batch answer when it has no prediction: {@code {"error", "status"}}, the status it would have alone. */
+    private static Map<String, Object> pictureError(HttpProblem problem) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("error", problem.getMessage());
+        doc.put("status", problem.status());
+        return doc;
     }
 
     /** The method as the client sent it (FrontDoor hands HEAD to the routes as GET). */

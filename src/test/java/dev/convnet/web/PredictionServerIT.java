@@ -138,6 +138,21 @@ class PredictionServerIT {
             assertEquals(single.get("class"), answers.get(i).get("class"), "part " + i);
             assertEquals(single.get("probability").floatValue(), answers.get(i).get("probability").floatValue(), 1e-4);
         }
+
+        // a bad picture among good ones is answered in its place; the others keep their predictions
+        List<byte[]> mixed = List.of(images.get(0), ServedModel.png(new float[784]), "not a picture".getBytes(StandardCharsets.UTF_8),
+                images.get(1));
+        Response partly = post("/predict", "multipart/form-data; boundary=" + boundary, multipart(boundary, mixed));
+        assertEquals(200, partly.status(), partly.body());
+        JsonNode slots = partly.json();
+        assertEquals(4, slots.size(), partly.body());
+        assertEquals(answers.get(0).get("class"), slots.get(0).get("class"));
+        assertEquals(422, slots.get(1).get("status").asInt(), partly.body());
+        assertTrue(slots.get(1).get("error").asText().startsWith("no digit found"), partly.body());
+        assertEquals(400, slots.get(2).get("status").asInt(), partly.body());
+        assertTrue(slots.get(2).get("error").asText().startsWith("not an image"), partly.body());
+        assertEquals(answers.get(1).get("class"), slots.get(3).get("class"));
+        assertFalse(slots.get(3).has("error"));
     }
 
     @Test
