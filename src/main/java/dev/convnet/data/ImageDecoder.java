@@ -35,16 +35,20 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *     1,000 scans takes 25 s to decode); a PNG's bit depth and colour type must be valid (PNG 1.2
  *     section 11.2.2) and a BMP's bits per pixel one of 1, 4, 8, 16, 24, 32.
  * </ul>
- * Pictures over 16 megapixels are subsampled by the decoder itself, so a 40 MP photo never needs
- * 160 MB of pixels. With {@code concurrentLargeDecodes}, decodes of more than 512x512 pixels take a
+ * Pictures over 16 megapixels are subsampled by the decoder itself, so a 48 MP photo never needs
+ * 192 MB of pixels. With {@code concurrentLargeDecodes}, decodes of more than 512x512 pixels take a
  * permit, so a burst of big photos cannot hold more than a few decoded pictures at once.
  *
  * <p>Thread-safe (immutable apart from the permits). Every failure is an
  * {@link ImageFormatException} with a one-line message a person can act on.
  */
 public final class ImageDecoder {
-    /** 40 megapixels: more than a phone's full-resolution photo; a digit needs 28x28. */
-    public static final long DEFAULT_MAX_PIXELS = 40_000_000;
+    /**
+     * 120 megapixels: more than a 108 MP phone's full-resolution photo (12,000 x 9,000; 48-50 MP
+     * ones are common); a digit needs 28x28. Decoding stays bounded: beyond 16 MP the decoder
+     * subsamples.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 120_000_000;
     /** No picture of a digit needs more bytes than this. */
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
     /** libjpeg's progressive scripts write 6 (grey) to 10 (colour) scans; optimisers a few dozen. */

@@ -40,8 +40,17 @@ class ImageDecoderTest {
         Path bomb = Files.write(tmp.resolve("bomb.png"), ImageBombs.png(40_000, 40_000, 200L << 20));
         assertTrue(Files.size(bomb) < 1 << 20, "small on disk: " + Files.size(bomb));
         ImageFormatException e = assertThrows(ImageFormatException.class, () -> decoder.decode(bomb));
-        assertEquals("40,000 x 40,000 pixels, more than the limit of 40,000,000 pixels; scale it down (a digit needs 28x28)",
+        assertEquals("40,000 x 40,000 pixels, more than the limit of 120,000,000 pixels; scale it down (a digit needs 28x28)",
                 e.getMessage());
+    }
+
+    /** A 48-megapixel phone photo (8,000 x 6,000) is read, subsampled while decoding to at most 16 MP. */
+    @Test
+    void a48MegapixelPictureIsReadSubsampled() throws IOException {
+        Path photo = Files.write(tmp.resolve("phone.png"), ImageBombs.png(8_000, 6_000, Long.MAX_VALUE));
+        BufferedImage decoded = decoder.decode(photo).image();
+        assertEquals(4_000, decoded.getWidth());
+        assertEquals(3_000, decoded.getHeight());
     }
 
     @Test
