@@ -54,6 +54,10 @@ public final class ImportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(source)) {
             throw usage("Keras model file " + source + " not found");
         }
+        if (ModelStore.looksLikeConvnetModel(source)) {
+            throw usage(Printable.path(source) + " is already a convnet model: evaluate, predict, serve and train --resume "
+                    + "read it as it is; import is for Keras .keras and .h5 files");
+        }
         Dataset trainedOn = null;
         if (dataset != null) {
             try {

@@ -304,6 +304,22 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * Whether {@code file} is a zip holding a DL4J network's configuration and coefficients, as
+     * convnet saves them (only the zip's central directory is read; nothing is checked beyond the
+     * names: loading checks the rest).
+     */
+    public static boolean looksLikeConvnetModel(Path file) {
+        if (!Files.isRegularFile(file) || !isZip(file)) {
+            return false;
+        }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            return zip.getEntry(ModelZipCheck.CONFIGURATION) != null && zip.getEntry(ModelZipCheck.COEFFICIENTS) != null;
+        } catch (IOException | RuntimeException e) {
+            return false; // a damaged zip: whoever reads it says what is wrong
+        }
+    }
+
     private static boolean isZip(Path file) {
         try (var in = Files.newInputStream(file)) {
             byte[] magic = in.readNBytes(4);

@@ -123,6 +123,11 @@ class InteropCliIT {
                 + " (Keras 3.15.1 .keras, sha256 "), imported.out());
         assertTrue(imported.out().contains("Total params: 104,202"), imported.out());
 
+        InProcessCli.Run again = InProcessCli.run("import", model.toString(), "-o", tmp.resolve("again.zip").toString());
+        assertEquals(2, again.exit(), again.err());
+        assertTrue(again.err().contains(model + " is already a convnet model: evaluate, predict, serve and train --resume read it"),
+                again.err());
+
         InProcessCli.Run summary = InProcessCli.run("summary", model.toString());
         assertEquals(0, summary.exit(), summary.err());
         assertTrue(summary.out().contains("imported.sha256  " + KerasReader.sha256(KerasFixtures.file("book.keras"))),
