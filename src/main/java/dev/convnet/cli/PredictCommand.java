@@ -162,7 +162,9 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = document("test[" + index + "]", p);
-            doc.put("true", truth);
+            // as "class" and "label" are for the prediction: the index (a number) and the class name
+            doc.put("true_class", test.classes()[index]);
+            doc.put("true_label", truth);
             Map<String, Object> all = new LinkedHashMap<>(); // model first, as for pictures
             all.put("model", model.file().toString());
             all.put("precision", precision.id());

@@ -33,10 +33,15 @@ record InferenceRequest(String id, int count, float[] pixels) {
      */
     static InferenceRequest parse(byte[] body, ObjectMapper mapper, int maxImages) {
         JsonNode root;
+        java.util.Optional<dev.convnet.data.PictureFormat> picture = JsonBodies.picture(body);
+        if (picture.isPresent()) {
+            throw bad("the body is " + JsonBodies.describe(picture.get()) + ", not an inference request: POST pictures to /predict, "
+                    + "or send their pixels here as a tensor");
+        }
         try {
             root = mapper.readTree(body);
         } catch (JacksonException e) {
-            throw bad("the body is not valid JSON (" + e.getOriginalMessage() + "); send an inference request object");
+            throw bad("the body is not valid JSON (" + JsonBodies.reason(e) + "); send an inference request object");
         } catch (java.io.IOException e) { // reading a byte array fails only on malformed input
             throw bad("the body could not be read as JSON; send an inference request object");
         }

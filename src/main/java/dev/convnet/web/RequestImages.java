@@ -60,7 +60,9 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
             return new Images(parts(ctx), true);
         }
         byte[] body = body(ctx);
-        if (type.startsWith("application/json") || type.matches("application/[\\w.+-]*\\+json.*")) {
+        // A picture's bytes under a JSON type are still a picture, as under any other wrong type.
+        if ((type.startsWith("application/json") || type.matches("application/[\\w.+-]*\\+json.*"))
+                && JsonBodies.picture(body).isEmpty()) {
             return json(body);
         }
         // Text is decoded only when it is text: a picture's bytes under a wrong type (curl --data-binary
@@ -112,6 +114,8 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
         JsonNode doc;
         try {
             doc = JSON.readTree(body);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw HttpProblem.badImage("malformed JSON body (" + JsonBodies.reason(e) + "); send {\"image\": \"data:image/png;base64,...\"}");
         } catch (IOException e) {
             throw HttpProblem.badImage("malformed JSON body (" + firstLine(e) + "); send {\"image\": \"data:image/png;base64,...\"}");
         }

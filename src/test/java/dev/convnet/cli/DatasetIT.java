@@ -60,6 +60,14 @@ class DatasetIT {
         assertTrue(evaluate.out().contains("Test accuracy: "), evaluate.out());
         InProcessCli.Run predict = InProcessCli.run("predict", model.toString(), "--index", "0", "--data", data.toString());
         assertEquals(0, predict.exit(), predict.err());
+        InProcessCli.Run json = InProcessCli.run("predict", model.toString(), "--index", "0", "--data", data.toString(), "--json");
+        assertEquals(0, json.exit(), json.err());
+        com.fasterxml.jackson.databind.JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out())
+                .get("predictions").get(0);
+        // Fashion-MNIST's test image 0 is an ankle boot: the truth as the prediction is given, index and name
+        assertTrue(answer.get("true_class").isInt() && answer.get("class").isInt(), json.out());
+        assertEquals(9, answer.get("true_class").asInt(), json.out());
+        assertEquals("Ankle boot", answer.get("true_label").asText(), json.out());
         InProcessCli.Run train = InProcessCli.run("train", "--dataset", "fashion-mnist", "--data", data.toString());
         assertEquals(2, train.exit(), train.err());
         assertTrue(train.err().contains("train-images-idx3-ubyte is missing"), train.err());

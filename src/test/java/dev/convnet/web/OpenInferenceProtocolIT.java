@@ -197,6 +197,11 @@ class OpenInferenceProtocolIT {
     void badTensorsGetTheSpecsErrorObjectSayingWhatToSend() throws Exception {
         assertError(post("v2/models/digits/infer", "{\"inputs\": [ {"), 400, "the body is not valid JSON");
         assertError(post("v2/models/digits/infer", "[1, 2]"), 400, "the body must be a JSON object");
+        assertError(post("v2/models/digits/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 784], \"datatype\": \"FP32\", "
+                + "\"data\": [NaN]}]}"), 400, "the body is not valid JSON (NaN and Infinity are not JSON numbers");
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13};
+        assertError(send(HttpRequest.newBuilder(URI.create(server.url() + "v2/models/digits/infer")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(png))), 400, "the body is a PNG picture, not an inference request");
         float[] two = new float[2 * 784];
         assertError(post("v2/models/digits/infer", body(input("FP64", List.of(2, 784), JSON.valueToTree(two)))), 400,
                 "datatype 'FP64' is not taken: send FP32 (pixels / 255, 0-1) or UINT8 (0-255)");

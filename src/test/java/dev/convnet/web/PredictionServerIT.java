@@ -185,6 +185,9 @@ class PredictionServerIT {
         assertError(post("/predict", "image/png", new byte[0]), 400, "empty body");
         assertError(post("/predict", "image/png", ServedModel.png(new float[784])), 422, "no digit found");
         assertError(post("/predict", "image/tiff", new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0, 0, 0}), 400, "a TIFF image");
+        assertEquals(200, post("/predict", "application/json", digit).status(), "a picture under a JSON type is still a picture");
+        assertError(post("/predict", "application/json", "{\"image\": NaN}".getBytes(StandardCharsets.UTF_8)), 400,
+                "malformed JSON body (NaN and Infinity are not JSON numbers");
         assertError(post("/predict", "multipart/form-data; boundary=b", multipart("b", List.of())), 400, "no 'image' part");
         assertError(post("/predict", "image/png", new byte[(1 << 20) + 1]), 413, "request body too large");
         assertError(postStreamed("/predict", "image/png", new byte[(1 << 20) + 4096]), 413, "request body too large");

@@ -1,0 +1,41 @@
+package dev.convnet.web;
+
+import com.fasterxml.jackson.core.JacksonException;
+import dev.convnet.data.ImageFormatException;
+import dev.convnet.data.PictureFormat;
+import java.util.Locale;
+import java.util.Optional;
+
+/** What to tell a client whose JSON body could not be read, in its words rather than Jackson's. */
+final class JsonBodies {
+    private JsonBodies() {
+    }
+
+    /** The picture format of a body sent as JSON that is a picture (PNG, JPEG, GIF, BMP), if it is one. */
+    static Optional<PictureFormat> picture(byte[] body) {
+        try {
+            return Optional.of(PictureFormat.sniff(body));
+        } catch (ImageFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Why Jackson refused the body: NaN and Infinity named as what they are (JSON has no such numbers,
+     * RFC 8259 section 6; Jackson's own message tells the server's programmer how to allow them),
+     * else Jackson's message without its source location.
+     */
+    static String reason(JacksonException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (message.startsWith("Non-standard token")) {
+            return "NaN and Infinity are not JSON numbers (RFC 8259, section 6): send finite numbers";
+        }
+        int line = message.indexOf('\n');
+        return (line < 0 ? message : message.substring(0, line)).strip();
+    }
+
+    /** E.g. "a PNG picture" for a picture sent where JSON was expected. */
+    static String describe(PictureFormat format) {
+        return "a " + format.name().toUpperCase(Locale.ROOT) + " picture";
+    }
+}
