@@ -150,6 +150,13 @@ public final class ConvNetCommand implements Runnable {
         cli.registerConverter(Padding.class, id -> parse(Padding::fromId, id));
         cli.registerConverter(Optimizer.class, id -> parse(Optimizer::fromId, id));
         cli.registerConverter(dev.convnet.engine.Precision.class, id -> parse(dev.convnet.engine.Precision::fromId, id));
+        // Numbers in words a person uses, not Java's type names ("'five' is not an int").
+        CommandLine.ITypeConverter<Integer> whole = text -> number(Integer::valueOf, text, "a whole number, e.g. 5");
+        CommandLine.ITypeConverter<Long> wholeLong = text -> number(Long::valueOf, text, "a whole number, e.g. 42");
+        CommandLine.ITypeConverter<Double> real = text -> number(Double::valueOf, text, "a number, e.g. 0.001 or 1e-3");
+        cli.registerConverter(Integer.class, whole).registerConverter(int.class, whole);
+        cli.registerConverter(Long.class, wholeLong).registerConverter(long.class, wholeLong);
+        cli.registerConverter(Double.class, real).registerConverter(double.class, real);
         cli.setParameterExceptionHandler(ErrorLines::usageError);
         // An Error passes picocli's handlers by: out of memory (a hostile file's declared sizes got past
         // a check, or a genuine input too large for the heap) becomes one line too.
@@ -180,6 +187,15 @@ public final class ConvNetCommand implements Runnable {
                     : ErrorLines.failure(ex, cmd, verbose);
         });
         return cli;
+    }
+
+    private static <T> T number(java.util.function.Function<String, T> parser, String text, String expected) {
+        try {
+            return parser.apply(text.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is " + (text.strip().matches("[+-]?\\d+")
+                    ? "too large a number" : "not " + expected));
+        }
     }
 
     private static <T> T parse(java.util.function.Function<String, T> fromId, String id) {

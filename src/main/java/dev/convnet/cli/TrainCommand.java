@@ -46,6 +46,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train the convnet on MNIST, evaluate it on the test set and save it.")
 public final class TrainCommand implements Callable<Integer> {
+    /**
+     * {@link Augmentation#DEFAULTS_TEXT} with a space after each comma, so that the help wraps
+     * between settings rather than inside a number ({@code translation=0.} / {@code 08}); an
+     * annotation needs a constant (HelpTextTest checks the two agree).
+     */
+    static final String AUGMENT_DEFAULTS_HELP = "rotation=0.03, zoom=0.12, shear=0.3, translation=0.08, stroke=1.5, blur=1, elastic=0";
+
     /** Settings a resumed run takes from its checkpoint. */
     private static final List<String> FIXED_ON_RESUME = List.of("--batch", "--lr", "--seed", "--limit", "--optimizer",
             "--dataset", "--validation-split", "--early-stopping", "--augment", "--ema", "--ema-momentum");
@@ -86,8 +93,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", paramLabel = "K=V,...", arity = "0..1", fallbackValue = "default",
             description = "Change each training image at random, on a thread of its own, as Keras' preprocessing layers: "
                     + "rotation (fraction of 2π), zoom, shear (slant, px per px), translation (fractions), stroke (px, thicken/thin), blur (sigma, px), "
-                    + "elastic (Simard's alpha; elastic-sigma). Alone: " + Augmentation.DEFAULTS_TEXT
-                    + "; each key given overrides its default, e.g. --augment rotation=0.1,zoom=0.1,stroke=1. Seeded by --seed.")
+                    + "elastic (Simard's alpha; elastic-sigma). Alone: " + AUGMENT_DEFAULTS_HELP
+                    + "; each key given overrides its default, e.g. --augment zoom=0.1,stroke=1 (no spaces). Seeded by --seed.")
     String augment;
 
     @Option(names = "--ema", negatable = true,

@@ -104,7 +104,9 @@ public class CliIT {
         assertUsageError(run("evaluate", "m.zip", "--batch", "0"), "--batch must be at least 1");
         assertUsageError(run("train", "--batch", "-3"), "--batch must be between 1");
         assertUsageError(run("train", "--lr", "0"), "--lr must be greater than 0");
-        assertUsageError(run("train", "--epochs", "five"), "Invalid value for option '--epochs'");
+        assertUsageError(run("train", "--epochs", "five"), "Invalid value for option '--epochs': 'five' is not a whole number");
+        assertUsageError(run("train", "--lr", "1e-3x"), "Invalid value for option '--lr': '1e-3x' is not a number, e.g. 0.001");
+        assertUsageError(run("train", "--epochs", "99999999999"), "'99999999999' is too large a number");
         assertUsageError(run("train", "--frobnicate"), "Unknown option: '--frobnicate'");
         assertUsageError(run("evaluate", tmp.resolve("none.zip").toString()), "not found");
         assertUsageError(run("train", "--data", tmp.resolve("nodata").toString()),

@@ -17,10 +17,10 @@ import picocli.CommandLine;
 class HelpTextTest {
     /**
      * A line ending in a word's dot ("model." or a lone ".") whose next line goes on with the same
-     * text in lower case: a continuation is flush left (a description under the usage line) or
+     * text in lower case or digits ("translation=0." then "08"): a continuation is flush left (a description under the usage line) or
      * indented past the two spaces that start a new option or command.
      */
-    private static final Pattern CUT_AT_DOT = Pattern.compile("(?:[A-Za-z0-9_]\\.|\\s\\.)\\n(?: {3,})?[a-z_]");
+    private static final Pattern CUT_AT_DOT = Pattern.compile("(?:[A-Za-z0-9_]\\.|\\s\\.)\\n(?: {3,})?[a-z_0-9]");
 
     @Test
     void everyCommandsHelpFitsEightyColumnsWithoutCuttingAWordAtItsDot() {
@@ -33,5 +33,11 @@ class HelpTextTest {
             assertTrue(help.lines().allMatch(line -> line.length() <= 80), name + ": a line over 80 columns:\n" + help);
             assertFalse(CUT_AT_DOT.matcher(help).find(), name + ": a word cut at its dot:\n" + help);
         }
+    }
+
+    @Test
+    void theAugmentDefaultsInTrainsHelpAreTheDefaults() {
+        assertTrue(TrainCommand.AUGMENT_DEFAULTS_HELP.replace(", ", ",").equals(dev.convnet.data.augment.Augmentation.DEFAULTS_TEXT),
+                TrainCommand.AUGMENT_DEFAULTS_HELP);
     }
 }
