@@ -32,15 +32,32 @@ public final class ModelArgument {
     }
 
     /**
-     * For {@code predict}: a first argument that names a picture is the first of the pictures, and
-     * the model is the default one.
+     * For {@code predict}: a first argument that is a picture (by its name), a folder of pictures or
+     * {@code -} (standard input) is the first of the pictures, and the model is the default one.
      *
      * @param pictures the command's pictures, to which such an argument is prepended
      */
     void takePictureFirst(List<Path> pictures) {
-        if (file != null && PICTURE_SUFFIXES.stream().anyMatch(file.getFileName().toString().toLowerCase(Locale.ROOT)::endsWith)) {
+        if (file != null && (file.toString().equals("-") || namedAsPicture(file) || folderOfPictures(file))) {
             pictures.add(0, file);
             file = null;
+        }
+    }
+
+    /** Whether {@code file}'s name ends as a picture's does (.png, .jpg, .jpeg, .gif, .bmp; any case). */
+    static boolean namedAsPicture(Path file) {
+        Path name = file.getFileName();
+        return name != null && PICTURE_SUFFIXES.stream().anyMatch(name.toString().toLowerCase(Locale.ROOT)::endsWith);
+    }
+
+    private static boolean folderOfPictures(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> children = Files.list(dir)) {
+            return children.anyMatch(ModelArgument::namedAsPicture);
+        } catch (java.io.IOException e) {
+            return false; // whoever reads it says why it cannot be
         }
     }
 

@@ -17,6 +17,7 @@ import dev.convnet.picture.TerminalImage;
 import dev.convnet.report.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,10 @@ import picocli.CommandLine.Spec;
 public final class PredictCommand implements Callable<Integer> {
     private static final int TOP = PredictionJson.TOP;
     private static final int MAX_BATCH = 256;
+    /** The IMAGE that stands for standard input. */
+    private static final String STDIN = "-";
+    /** Pictures one run reads at most (784 floats each are kept until the predictions are printed). */
+    private static final int MAX_PICTURES = 100_000;
 
     @Spec
     CommandSpec spec;
@@ -49,7 +54,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelArgument model;
 
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "IMAGE", description = "Pictures to classify.")
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "IMAGE",
+            description = "Pictures to classify: files, folders of them, or - for standard input.")
     List<Path> images = new ArrayList<>();
 
     @Option(names = "--index", paramLabel = "N", description = "Predict test image N instead, and draw it in the terminal.")
@@ -70,22 +76,68 @@ public final class PredictCommand implements Callable<Integer> {
         if (images.isEmpty() == (index == null)) {
             throw new ParameterException(spec.commandLine(), "give IMAGE files or --index N (one of the two)");
         }
+        List<Path> files = index == null ? pictureFiles() : List.of();
         dev.convnet.engine.Precision precision = inference.resolve(spec);
         SavedModels models = new SavedModels(new ModelStore());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
         MnistLoader loader = index != null ? dataOptions.testLoader(dataset) : null; // checked before natives load
         LoadedModel loaded = models.load(model.file());
-        int batch = Math.min(MAX_BATCH, Math.max(1, images.size()));
+        int batch = Math.min(MAX_BATCH, Math.max(1, files.size()));
         try (Predictor predictor = new Predictor(loaded, dataset.classNames(), inference.engine(), batch, precision)) {
-            return index != null ? predictTestImage(predictor, loader, dataset, precision) : predictFiles(predictor, precision);
+            return index != null ? predictTestImage(predictor, loader, dataset, precision) : predictFiles(files, predictor, precision);
         }
+    }
+
+    /**
+     * The pictures to read, in order: each file as given, each folder's picture files (by name,
+     * not its sub-folders), {@value #STDIN} for standard input.
+     *
+     * @throws ParameterException for a folder without pictures, or more than {@value #MAX_PICTURES} in all
+     *     (standard input counts once)
+     */
+    private List<Path> pictureFiles() {
+        List<Path> files = new ArrayList<>();
+        for (Path given : images) {
+            if (!Files.isDirectory(given)) {
+                files.add(given);
+                continue;
+            }
+            try (java.util.stream.Stream<Path> children = Files.list(given)) {
+                List<Path> pictures = children.filter(Files::isRegularFile).filter(PredictCommand::namedAsPicture).sorted().toList();
+                if (pictures.isEmpty()) {
+                    throw new ParameterException(spec.commandLine(), "folder " + Printable.path(given)
+                            + " holds no .png, .jpg, .jpeg, .gif or .bmp file");
+                }
+                files.addAll(pictures);
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "cannot list folder " + Printable.path(given) + " ("
+                        + dev.convnet.data.FileErrors.describe(e) + ")");
+            }
+            if (files.size() > MAX_PICTURES) {
+                break;
+            }
+        }
+        if (files.size() > MAX_PICTURES) {
+            throw new ParameterException(spec.commandLine(), "more than " + String.format(Locale.ROOT, "%,d", MAX_PICTURES)
+                    + " pictures in one run; use 'convnet evaluate --images DIR' for a labelled folder, or split them");
+        }
+        return files;
+    }
+
+    private static boolean namedAsPicture(Path file) {
+        return !file.getFileName().toString().startsWith(".") && ModelArgument.namedAsPicture(file);
+    }
+
+    /** Standard input's bytes, at most the decoder's byte limit plus one (so a longer input is refused as such). */
+    private static byte[] standardInput() throws IOException {
+        return System.in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, dev.convnet.data.ImageDecoder.DEFAULT_MAX_BYTES + 1));
     }
 
     /** What a picture given on the command line got: its line is printed in the order they were given. */
     private enum Outcome { ANSWER, NO_DIGIT, ERROR }
 
     /** @param precision what the forward passes run in, for --json (a bf16 asked for may have become float32 here) */
-    private int predictFiles(Predictor predictor, dev.convnet.engine.Precision precision) {
+    private int predictFiles(List<Path> files, Predictor predictor, dev.convnet.engine.Precision precision) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Path> readable = new ArrayList<>();
@@ -94,9 +146,9 @@ public final class PredictCommand implements Callable<Integer> {
         List<Path> blank = new ArrayList<>();
         List<String> blankReasons = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>();
-        for (Path image : images) {
+        for (Path image : files) {
             try {
-                PreparedDigit prepared = Pictures.prepare(image);
+                PreparedDigit prepared = image.toString().equals(STDIN) ? Pictures.prepare(standardInput()) : Pictures.prepare(image);
                 if (prepared.found()) {
                     pixels.add(prepared.input());
                     readable.add(image);

@@ -229,6 +229,28 @@ public class CliIT {
             Run predict = run("predict", picture.toString(), "--data", data.toString());
             assertEquals(0, predict.exit(), predict.err());
             assertTrue(predict.out().startsWith(picture.toString()), "a picture first is a picture, not the model: " + predict.out());
+            // a folder's pictures by name (other files left alone), and - for standard input
+            Path folder = Files.createDirectories(tmp.resolve("pictures"));
+            Files.copy(picture, folder.resolve("b.png"));
+            Files.copy(picture, folder.resolve("a.png"));
+            Files.writeString(folder.resolve("notes.txt"), "not a picture");
+            java.io.InputStream stdin = System.in;
+            Run several;
+            try {
+                System.setIn(new java.io.ByteArrayInputStream(Files.readAllBytes(picture)));
+                several = run("predict", folder.toString(), "-", "--data", data.toString());
+            } finally {
+                System.setIn(stdin);
+            }
+            assertEquals(0, several.exit(), several.err());
+            List<String> lines = several.out().lines().toList();
+            assertEquals(3, lines.size(), several.out());
+            String seven = predict.out().substring(picture.toString().length()).strip();
+            assertTrue(lines.get(0).startsWith(folder.resolve("a.png").toString()) && lines.get(0).endsWith(seven), several.out());
+            assertTrue(lines.get(1).startsWith(folder.resolve("b.png").toString()), several.out());
+            assertTrue(lines.get(2).startsWith("- ") && lines.get(2).endsWith(seven), several.out());
+            assertUsageError(run("predict", home.resolve("models/model.zip").toString(), home.toString()), "folder " + home
+                    + " holds no .png, .jpg, .jpeg, .gif or .bmp file");
         } finally {
             if (before == null) {
                 System.clearProperty("convnet.home");
