@@ -64,7 +64,9 @@ public final class ActivationsCommand implements Callable<Integer> {
     public Integer call() {
         OutputFolder.check(spec, "--out", out);
         SavedModels models = new SavedModels(new ModelStore());
-        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
+        java.util.Optional<dev.convnet.run.RunState> record = models.runRecord(model.checked());
+        dataOptions.noteIfNotTrainedOn(record, model.file());
+        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(record));
         MnistLoader loader = dataOptions.testLoader(dataset);
         LoadedModel loaded = models.load(model.file());
         LabeledImages test = loader.load(Split.TEST, 0);

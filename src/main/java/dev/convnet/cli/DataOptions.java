@@ -37,6 +37,23 @@ public final class DataOptions {
         }
     }
 
+    /**
+     * Says on standard error when --dataset names another dataset than the one the model's run
+     * record says it was trained on: the figures that follow are then of a model on data it never saw.
+     */
+    void noteIfNotTrainedOn(Optional<dev.convnet.run.RunState> record, Path model) {
+        if (dataset == null || record.isEmpty()) {
+            return;
+        }
+        Dataset asked = dataset(Dataset.MNIST);
+        String trained = record.get().data().dataset();
+        if (!asked.id().equals(trained)) {
+            spec.commandLine().getErr().println("Note: " + dev.convnet.report.Printable.path(model) + " was trained on " + trained
+                    + "; this runs it on " + asked.id() + ", whose classes it never saw");
+            spec.commandLine().getErr().flush();
+        }
+    }
+
     /** The dataset asked for with --dataset, if any. */
     Optional<Dataset> datasetIfGiven() {
         return dataset == null ? Optional.empty() : Optional.of(dataset(Dataset.MNIST));

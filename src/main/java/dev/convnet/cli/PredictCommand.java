@@ -79,7 +79,9 @@ public final class PredictCommand implements Callable<Integer> {
         List<Path> files = index == null ? pictureFiles() : List.of();
         dev.convnet.engine.Precision precision = inference.resolve(spec);
         SavedModels models = new SavedModels(new ModelStore());
-        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(models.runRecord(model.checked())));
+        java.util.Optional<dev.convnet.run.RunState> record = models.runRecord(model.checked());
+        dataOptions.noteIfNotTrainedOn(record, model.file());
+        Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(record));
         MnistLoader loader = index != null ? dataOptions.testLoader(dataset) : null; // checked before natives load
         LoadedModel loaded = models.load(model.file());
         int batch = Math.min(MAX_BATCH, Math.max(1, files.size()));

@@ -2,6 +2,7 @@ package dev.convnet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convnet.TestData;
@@ -44,6 +45,13 @@ class DatasetIT {
         InProcessCli.Run evaluate = InProcessCli.run("evaluate", model.toString(), "--data", data.toString());
         assertEquals(0, evaluate.exit(), evaluate.err());
         assertTrue(evaluate.out().contains("Ankle boot") && evaluate.out().contains("T-shirt/top"), evaluate.out());
+        assertFalse(evaluate.err().contains("Note:"), evaluate.err());
+
+        InProcessCli.Run elsewhere = InProcessCli.run("evaluate", model.toString(), "--dataset", "mnist", "--data",
+                TestData.mnist().toString());
+        assertEquals(0, elsewhere.exit(), elsewhere.err());
+        assertTrue(elsewhere.err().contains("Note: " + model + " was trained on fashion-mnist; this runs it on mnist, "
+                + "whose classes it never saw"), elsewhere.err());
     }
 
     @Test
