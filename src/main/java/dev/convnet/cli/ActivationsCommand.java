@@ -65,7 +65,7 @@ public final class ActivationsCommand implements Callable<Integer> {
         OutputFolder.check(spec, "--out", out);
         SavedModels models = new SavedModels(new ModelStore());
         java.util.Optional<dev.convnet.run.RunState> record = models.runRecord(model.checked());
-        dataOptions.noteIfNotTrainedOn(record, model.file());
+        dataOptions.noteIfNotTrainedOn(() -> record, model.file());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(record));
         MnistLoader loader = dataOptions.testLoader(dataset);
         LoadedModel loaded = models.load(model.file());

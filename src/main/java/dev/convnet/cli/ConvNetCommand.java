@@ -194,7 +194,7 @@ public final class ConvNetCommand implements Runnable {
             return parser.apply(text.strip());
         } catch (NumberFormatException e) {
             throw new CommandLine.TypeConversionException("'" + text + "' is " + (text.strip().matches("[+-]?\\d+")
-                    ? "too large a number" : "not " + expected));
+                    ? "out of range" : "not " + expected));
         }
     }
 

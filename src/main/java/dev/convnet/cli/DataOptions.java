@@ -40,9 +40,16 @@ public final class DataOptions {
     /**
      * Says on standard error when --dataset names another dataset than the one the model's run
      * record says it was trained on: the figures that follow are then of a model on data it never saw.
+     *
+     * @param records reads the model's run record, only when --dataset was given
      */
-    void noteIfNotTrainedOn(Optional<dev.convnet.run.RunState> record, Path model) {
-        if (dataset == null || record.isEmpty()) {
+    void noteIfNotTrainedOn(java.util.function.Supplier<Optional<dev.convnet.run.RunState>> records, Path model) {
+        // a Keras file read directly has no record of its own: the one convnet assumes for it says mnist
+        if (dataset == null || dev.convnet.interop.KerasReader.isKerasFile(model)) {
+            return;
+        }
+        Optional<dev.convnet.run.RunState> record = records.get();
+        if (record.isEmpty()) {
             return;
         }
         Dataset asked = dataset(Dataset.MNIST);

@@ -70,7 +70,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         EvaluationPlan plan = new EvaluationPlan(model.file(), dataOptions.datasetIfGiven(), dataOptions::testLoader,
                 inference.engine(), batch, Optional.ofNullable(report), inference.resolve(spec));
         model.checked();
-        dataOptions.noteIfNotTrainedOn(new SavedModels(new ModelStore()).runRecord(model.file()), model.file());
+        dataOptions.noteIfNotTrainedOn(() -> new SavedModels(new ModelStore()).runRecord(model.file()), model.file());
         EvaluationOutcome outcome = new ModelEvaluation(new SavedModels(new ModelStore())).run(plan);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -109,7 +109,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         PictureEvaluation.Plan plan = new PictureEvaluation.Plan(model.file(), images, dataOptions.datasetIfGiven(), inference.engine(),
                 batch, Optional.ofNullable(report), inference.resolve(spec));
         model.checked();
-        dataOptions.noteIfNotTrainedOn(new SavedModels(new ModelStore()).runRecord(model.file()), model.file());
+        dataOptions.noteIfNotTrainedOn(() -> new SavedModels(new ModelStore()).runRecord(model.file()), model.file());
         PictureEvaluation.Outcome outcome = new PictureEvaluation(new SavedModels(new ModelStore())).run(plan);
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = outcome.dataset().classNames();

@@ -50,15 +50,35 @@ public final class ModelArgument {
         return name != null && PICTURE_SUFFIXES.stream().anyMatch(name.toString().toLowerCase(Locale.ROOT)::endsWith);
     }
 
+    /** A picture file {@code predict} reads from a folder: a regular, visible file named as a picture. */
+    static boolean pictureInFolder(Path file) {
+        return Files.isRegularFile(file) && !file.getFileName().toString().startsWith(".") && namedAsPicture(file);
+    }
+
+    /**
+     * A folder with pictures and no model files: {@code models/} holds its training charts
+     * ({@code X.history.png}) beside the models, and stays a (wrong) MODEL that is answered so.
+     */
     private static boolean folderOfPictures(Path dir) {
         if (!Files.isDirectory(dir)) {
             return false;
         }
         try (java.util.stream.Stream<Path> children = Files.list(dir)) {
-            return children.anyMatch(ModelArgument::namedAsPicture);
+            List<Path> files = children.toList();
+            return files.stream().anyMatch(ModelArgument::pictureInFolder) && files.stream().noneMatch(ModelArgument::namedAsModel);
         } catch (java.io.IOException e) {
             return false; // whoever reads it says why it cannot be
         }
+    }
+
+    private static boolean namedAsModel(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".zip") || name.endsWith(".keras") || name.endsWith(".h5") || name.endsWith(".hdf5");
+    }
+
+    /** Whether MODEL was given (else the default is used). */
+    boolean given() {
+        return file != null;
     }
 
     /**

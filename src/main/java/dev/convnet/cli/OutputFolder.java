@@ -4,6 +4,7 @@ import dev.convnet.data.FileErrors;
 import dev.convnet.report.Printable;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -23,16 +24,20 @@ final class OutputFolder {
      * @throws ParameterException when {@code dir} is a file, sits under a file, or cannot take new files
      */
     static Path check(CommandSpec spec, String option, Path dir) {
-        Path existing = dir.toAbsolutePath().normalize();
-        while (existing != null && !Files.exists(existing)) {
+        // not normalised: 'link/..' is the link's target's parent, which only the file system knows
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
         }
         if (existing == null) {
             throw usage(spec, option, dir, "no part of it exists");
         }
+        String which = existing.equals(dir.toAbsolutePath()) ? "it is" : Printable.path(existing) + " is";
+        if (Files.isSymbolicLink(existing) && !Files.exists(existing)) {
+            throw usage(spec, option, dir, which + " a symbolic link to nothing; give a folder (it is made if missing)");
+        }
         if (!Files.isDirectory(existing)) {
-            throw usage(spec, option, dir, (existing.equals(dir.toAbsolutePath().normalize()) ? "it is" : Printable.path(existing)
-                    + " is") + " a file, not a folder; give a folder (it is made if missing)");
+            throw usage(spec, option, dir, which + " a file, not a folder; give a folder (it is made if missing)");
         }
         try {
             Files.delete(Files.createTempFile(existing, ".convnet-write-test", ".tmp"));

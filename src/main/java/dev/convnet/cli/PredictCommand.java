@@ -72,15 +72,23 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        model.takePictureFirst(images); // 'predict seven.png' means the default model
+        if (index == null) {
+            model.takePictureFirst(images); // 'predict seven.png' means the default model
+        }
+        if (images.isEmpty() && index == null && model.given()) {
+            model.checked(); // 'predict photo.heic' took the picture as MODEL: say that file is no model
+        }
         if (images.isEmpty() == (index == null)) {
             throw new ParameterException(spec.commandLine(), "give IMAGE files or --index N (one of the two)");
+        }
+        if (images.stream().filter(p -> p.toString().equals(STDIN)).count() > 1) {
+            throw new ParameterException(spec.commandLine(), "- (standard input) given twice; a file named - is ./-");
         }
         List<Path> files = index == null ? pictureFiles() : List.of();
         dev.convnet.engine.Precision precision = inference.resolve(spec);
         SavedModels models = new SavedModels(new ModelStore());
         java.util.Optional<dev.convnet.run.RunState> record = models.runRecord(model.checked());
-        dataOptions.noteIfNotTrainedOn(record, model.file());
+        dataOptions.noteIfNotTrainedOn(() -> record, model.file());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(record));
         MnistLoader loader = index != null ? dataOptions.testLoader(dataset) : null; // checked before natives load
         LoadedModel loaded = models.load(model.file());
@@ -105,7 +113,7 @@ public final class PredictCommand implements Callable<Integer> {
                 continue;
             }
             try (java.util.stream.Stream<Path> children = Files.list(given)) {
-                List<Path> pictures = children.filter(Files::isRegularFile).filter(PredictCommand::namedAsPicture).sorted().toList();
+                List<Path> pictures = children.filter(ModelArgument::pictureInFolder).sorted().toList();
                 if (pictures.isEmpty()) {
                     throw new ParameterException(spec.commandLine(), "folder " + Printable.path(given)
                             + " holds no .png, .jpg, .jpeg, .gif or .bmp file");
@@ -126,9 +134,6 @@ public final class PredictCommand implements Callable<Integer> {
         return files;
     }
 
-    private static boolean namedAsPicture(Path file) {
-        return !file.getFileName().toString().startsWith(".") && ModelArgument.namedAsPicture(file);
-    }
 
     /** Standard input's bytes, at most the decoder's byte limit plus one (so a longer input is refused as such). */
     private static byte[] standardInput() throws IOException {

@@ -44,7 +44,7 @@ public final class SummaryCommand implements Callable<Integer> {
             if (!architectureOptions.given().isEmpty()) {
                 List<String> given = architectureOptions.given();
                 throw new ParameterException(spec.commandLine(), String.join(", ", given)
-                        + (given.size() > 1 ? " describe" : " describes") + " a network to build, and " + model + " has its own: give MODEL or the architecture options, not both");
+                        + (given.size() > 1 ? " describe" : " describes") + " a network to build, and " + dev.convnet.report.Printable.path(model) + " has its own: give MODEL or the architecture options, not both");
             }
             SavedModelFile.check(spec, model);
             conf = new SavedModels(new ModelStore()).configuration(model);

@@ -53,8 +53,14 @@ public final class ImageDecoder {
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
     /** libjpeg's progressive scripts write 6 (grey) to 10 (colour) scans; optimisers a few dozen. */
     public static final int MAX_JPEG_SCANS = 100;
-    /** A JPEG's scans times its pixels may be at most this many times the pixel limit. */
+    /** A JPEG's scans times its pixels may be at most this many times the pixel limit (or {@link #WORK_PIXELS}). */
     public static final int MAX_SCANS_PER_PIXEL_LIMIT = 10;
+    /**
+     * The pixels the JPEG work bound counts with when the pixel limit is higher: a progressive JPEG
+     * keeps every coefficient of the full picture while it decodes (about 6 bytes a pixel in colour),
+     * whatever the subsampling, so its bound did not grow when the limit went from 40 to 120 MP.
+     */
+    static final long WORK_PIXELS = 40_000_000;
     /** Decoded pictures beyond this are subsampled while decoding: more than any digit needs. */
     private static final long SUBSAMPLE_ABOVE = 16_000_000;
     /** Pictures up to this many pixels decode without a permit: they cost about a megabyte. */
@@ -142,11 +148,12 @@ public final class ImageDecoder {
         }
         checkPixels(jpeg.width(), jpeg.height());
         long work = (long) jpeg.scans() * jpeg.width() * jpeg.height();
-        if (jpeg.scans() > MAX_JPEG_SCANS || work > MAX_SCANS_PER_PIXEL_LIMIT * maxPixels) {
+        long workPixels = Math.min(maxPixels, WORK_PIXELS);
+        if (jpeg.scans() > MAX_JPEG_SCANS || work > MAX_SCANS_PER_PIXEL_LIMIT * workPixels) {
             throw ImageFormatException.overLimit(String.format(Locale.ROOT,
                     "JPEG with %,d scans over %,d x %,d pixels, more work than the limit (%d scans, %d passes over %,d pixels);"
                             + " save it as a baseline JPEG or a PNG", jpeg.scans(), jpeg.width(), jpeg.height(),
-                    MAX_JPEG_SCANS, MAX_SCANS_PER_PIXEL_LIMIT, maxPixels));
+                    MAX_JPEG_SCANS, MAX_SCANS_PER_PIXEL_LIMIT, workPixels));
         }
     }
 

@@ -45,6 +45,9 @@ public final class HtmlReport {
         h.append("<h2>Per class</h2>\n<table><tr><th>class</th><th class=n>precision</th><th class=n>recall</th>"
                 + "<th class=n>F1</th><th class=n>support</th></tr>\n");
         for (int c = 0; c < result.classes(); c++) {
+            if (!result.occurs(c)) {
+                continue; // as the text report and scikit-learn's: a class neither true nor predicted has no figures
+            }
             h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td class=n>%.4f</td><td class=n>%.4f</td>"
                     + "<td class=n>%.4f</td><td class=n>%,d</td></tr>%n", esc(names.get(c)), result.precision(c),
                     result.recall(c), result.f1(c), result.support(c)));

@@ -106,7 +106,7 @@ public class CliIT {
         assertUsageError(run("train", "--lr", "0"), "--lr must be greater than 0");
         assertUsageError(run("train", "--epochs", "five"), "Invalid value for option '--epochs': 'five' is not a whole number");
         assertUsageError(run("train", "--lr", "1e-3x"), "Invalid value for option '--lr': '1e-3x' is not a number, e.g. 0.001");
-        assertUsageError(run("train", "--epochs", "99999999999"), "'99999999999' is too large a number");
+        assertUsageError(run("train", "--epochs", "99999999999"), "'99999999999' is out of range");
         assertUsageError(run("train", "--frobnicate"), "Unknown option: '--frobnicate'");
         assertUsageError(run("evaluate", tmp.resolve("none.zip").toString()), "not found");
         assertUsageError(run("train", "--data", tmp.resolve("nodata").toString()),
@@ -125,6 +125,13 @@ public class CliIT {
         assertUsageError(run("activations", "m.zip", "--index", "1", "--out", aFile.resolve("maps").toString()),
                 "--out " + aFile.resolve("maps") + ": " + aFile + " is a file, not a folder");
         assertUsageError(run("train", "--output", "/proc/m.zip"), "folder /proc is not writable (it takes no new files)");
+        Path dangling = tmp.resolve("gone");
+        try {
+            Files.createSymbolicLink(dangling, tmp.resolve("nowhere"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertUsageError(run("evaluate", "m.zip", "--report", dangling.toString()), "--report " + dangling + ": it is a symbolic link to nothing");
         // options that would be silently ignored
         assertUsageError(run("summary", "--model", "dense", "--filters", "8,16"),
                 "--filters applies to the convolutions of --model convnet, and --model dense has none");
@@ -249,6 +256,12 @@ public class CliIT {
             assertTrue(lines.get(0).startsWith(folder.resolve("a.png").toString()) && lines.get(0).endsWith(seven), several.out());
             assertTrue(lines.get(1).startsWith(folder.resolve("b.png").toString()), several.out());
             assertTrue(lines.get(2).startsWith("- ") && lines.get(2).endsWith(seven), several.out());
+            // models/ holds the training charts beside the models: still a wrong MODEL, not a folder of pictures
+            Files.copy(picture, home.resolve("models/model.history.png"));
+            assertUsageError(run("predict", home.resolve("models").toString(), picture.toString()),
+                    "model file " + home.resolve("models") + " is a directory");
+            assertUsageError(run("predict", "-", "-"), "- (standard input) given twice; a file named - is ./-");
+            assertUsageError(run("predict", tmp.resolve("photo.heic").toString()), "model file " + tmp.resolve("photo.heic") + " not found");
             assertUsageError(run("predict", home.resolve("models/model.zip").toString(), home.toString()), "folder " + home
                     + " holds no .png, .jpg, .jpeg, .gif or .bmp file");
         } finally {
