@@ -120,7 +120,11 @@ public final class PredictionServer implements AutoCloseable {
                 server.setErrorHandler(new JsonErrorHandler());
                 server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
             });
-            config.requestLogger.http((ctx, ms) -> metrics.request(method(ctx), route(ctx), ctx.statusCode(), ms));
+            config.requestLogger.http((ctx, ms) -> {
+                if (!warmUpToken.equals(ctx.header(WARM_UP_HEADER))) { // our own start-up request is no client's
+                    metrics.request(method(ctx), route(ctx), ctx.statusCode(), ms);
+                }
+            });
             assets.forEach((path, asset) -> config.routes.get(path, ctx -> ctx.header("Cache-Control", "no-cache")
                     .contentType(asset.contentType()).result(asset.bytes())));
             config.routes.post("/predict", this::predict);
@@ -205,6 +209,10 @@ public final class PredictionServer implements AutoCloseable {
         return server;
     }
 
+    /** Marks {@link #warmUpHttp}'s request, with a value no client can guess, so /metrics does not count it. */
+    private static final String WARM_UP_HEADER = "X-Convnet-Warm-Up";
+    private final String warmUpToken = java.util.UUID.randomUUID().toString();
+
     /**
      * One request to ourselves before we say we serve: a cold JVM takes seconds (under load) to
      * load the classes of its first request, and a stop in that time would refuse a request
@@ -216,8 +224,8 @@ public final class PredictionServer implements AutoCloseable {
             InetAddress address = InetAddress.getByName(host);
             try (Socket socket = new Socket(address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address, port())) {
                 socket.setSoTimeout(30_000);
-                socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: localhost\r\n" + WARM_UP_HEADER + ": " + warmUpToken
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 socket.getInputStream().readAllBytes();
             }
         } catch (IOException e) {

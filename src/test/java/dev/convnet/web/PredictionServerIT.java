@@ -226,6 +226,9 @@ class PredictionServerIT {
         try (PredictionServer served = PredictionServer.start(
                 PredictorClassifier.source(new SavedModels(new ModelStore()).load(model), Engine.AUTO), ServerSettings.defaults(0))) {
             URI base = URI.create("http://127.0.0.1:" + served.port());
+            // the server's own start-up request to /health is no client's: a fresh server has counted none
+            String fresh = send(HttpRequest.newBuilder(base.resolve("/metrics")).GET()).body();
+            assertFalse(fresh.contains("path=\"/health\""), fresh);
             JsonNode info = send(HttpRequest.newBuilder(base.resolve("/model")).GET()).json();
             assertEquals("fashion-mnist", info.get("dataset").asText());
             assertEquals(Dataset.FASHION_MNIST.classNames().get(9), info.get("class_names").get(9).asText());
