@@ -31,7 +31,8 @@ public final class ExportCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = {"onnx or keras (default: from the output's name:", ".onnx, .keras or .weights.h5)."})
+            description = {"onnx or keras (default: from the output's name:", ".onnx, .keras or .weights.h5; a name",
+                "without an ending gets the format's)."})
     FormatOption format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
@@ -40,9 +41,15 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String fileName = output.getFileName() == null ? "" : output.getFileName().toString();
+        if (format != null && !fileName.isEmpty() && !fileName.contains(".")) {
+            // '-o book --format onnx': the format names the file's type, so the name gets its ending
+            output = output.resolveSibling(fileName + (format == FormatOption.ONNX ? ".onnx" : ".keras"));
+        }
         ModelExport.Format byName = ModelExport.Format.of(output).orElse(null);
         if (byName == null) {
-            throw usage("name the output NAME.onnx, NAME.keras or NAME.weights.h5; got " + Printable.path(output));
+            throw usage("name the output NAME.onnx, NAME.keras or NAME.weights.h5 (or NAME with --format); got "
+                    + Printable.path(output));
         }
         boolean keras = byName != ModelExport.Format.ONNX;
         if (format != null && (format == FormatOption.KERAS) != keras) {

@@ -150,6 +150,9 @@ class InteropCliIT {
         try (OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx.toString(), new OrtSession.SessionOptions())) {
             assertEquals(OnnxWriter.INPUT, session.getInputNames().iterator().next());
         }
+        InProcessCli.Run unnamed = InProcessCli.run("export", tuned.toString(), "--format", "onnx", "-o", tmp.resolve("plain").toString());
+        assertEquals(0, unnamed.exit(), unnamed.err());
+        assertTrue(Files.isRegularFile(tmp.resolve("plain.onnx")) && !Files.exists(tmp.resolve("plain")), "a name without an ending gets .onnx");
         Path keras = tmp.resolve("tuned.keras");
         InProcessCli.Run kerasExport = InProcessCli.run("export", tuned.toString(), "-o", keras.toString());
         assertEquals(0, kerasExport.exit(), kerasExport.err());
