@@ -82,7 +82,7 @@ public final class PictureEvaluation {
         List<Skipped> unreadable = new ArrayList<>();
         List<Path> noDigit = new ArrayList<>();
         for (ImageFolder.Picture picture : pictures) {
-            PicturePreparation.Result prepared = PicturePreparation.prepare(picture.file());
+            PicturePreparation.Result prepared = PicturePreparation.prepare(picture.file(), dataset);
             if (prepared instanceof PicturePreparation.Result.Input input) {
                 files.add(picture.file());
                 labels.add(picture.label());

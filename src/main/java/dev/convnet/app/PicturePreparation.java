@@ -32,10 +32,11 @@ final class PicturePreparation {
         }
     }
 
-    static Result prepare(Path file) {
+    /** @param dataset what the model reads: digits or Fashion-MNIST's garments (see {@link Pictures}) */
+    static Result prepare(Path file, dev.convnet.data.Dataset dataset) {
         dev.convnet.picture.PreparedDigit prepared;
         try {
-            prepared = Pictures.prepare(file);
+            prepared = Pictures.prepare(file, dataset);
         } catch (IOException e) {
             return new Result.Unreadable(String.valueOf(e.getMessage()));
         } catch (RuntimeException e) { // a decoder's bug on a hostile file is that file's problem, not the run's

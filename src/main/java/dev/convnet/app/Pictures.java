@@ -1,5 +1,7 @@
 package dev.convnet.app;
 
+import dev.convnet.data.ImageDecoder;
+import dev.convnet.data.Dataset;
 import dev.convnet.data.ImageFormatException;
 import dev.convnet.picture.DigitPreparation;
 import dev.convnet.picture.PreparedDigit;
@@ -14,24 +16,27 @@ import java.nio.file.Path;
  * digit is not a failure but a {@link PreparedDigit} that says so.
  */
 public final class Pictures {
-    private static final DigitPreparation PREPARATION = new DigitPreparation(); // immutable: limits only
+    // immutable: limits only
+    private static final java.util.Map<Dataset, DigitPreparation> PREPARATIONS = java.util.Map.of(
+            Dataset.MNIST, new DigitPreparation(new ImageDecoder(), Dataset.MNIST),
+            Dataset.FASHION_MNIST, new DigitPreparation(new ImageDecoder(), Dataset.FASHION_MNIST));
 
     private Pictures() {
     }
 
-    /** A picture file as model input, or "no digit found". */
-    public static PreparedDigit prepare(Path file) throws IOException {
+    /** A picture file as input of a model of {@code dataset}, or "no digit found" ("nothing found"). */
+    public static PreparedDigit prepare(Path file, Dataset dataset) throws IOException {
         try {
-            return PREPARATION.prepare(file);
+            return PREPARATIONS.get(dataset).prepare(file);
         } catch (ImageFormatException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
 
-    /** An uploaded picture as model input, or "no digit found". */
-    public static PreparedDigit prepare(byte[] bytes) throws IOException {
+    /** A picture's bytes as input of a model of {@code dataset}, or "no digit found" ("nothing found"). */
+    public static PreparedDigit prepare(byte[] bytes, Dataset dataset) throws IOException {
         try {
-            return PREPARATION.prepare(bytes);
+            return PREPARATIONS.get(dataset).prepare(bytes);
         } catch (ImageFormatException e) {
             throw new IOException(e.getMessage(), e);
         }

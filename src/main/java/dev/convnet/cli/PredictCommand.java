@@ -94,7 +94,8 @@ public final class PredictCommand implements Callable<Integer> {
         LoadedModel loaded = models.load(model.file());
         int batch = Math.min(MAX_BATCH, Math.max(1, files.size()));
         try (Predictor predictor = new Predictor(loaded, dataset.classNames(), inference.engine(), batch, precision)) {
-            return index != null ? predictTestImage(predictor, loader, dataset, precision) : predictFiles(files, predictor, precision);
+            return index != null ? predictTestImage(predictor, loader, dataset, precision)
+                    : predictFiles(files, dataset, predictor, precision);
         }
     }
 
@@ -144,7 +145,7 @@ public final class PredictCommand implements Callable<Integer> {
     private enum Outcome { ANSWER, NO_DIGIT, ERROR }
 
     /** @param precision what the forward passes run in, for --json (a bf16 asked for may have become float32 here) */
-    private int predictFiles(List<Path> files, Predictor predictor, dev.convnet.engine.Precision precision) {
+    private int predictFiles(List<Path> files, Dataset dataset, Predictor predictor, dev.convnet.engine.Precision precision) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Path> readable = new ArrayList<>();
@@ -155,7 +156,8 @@ public final class PredictCommand implements Callable<Integer> {
         List<Outcome> outcomes = new ArrayList<>();
         for (Path image : files) {
             try {
-                PreparedDigit prepared = image.toString().equals(STDIN) ? Pictures.prepare(standardInput()) : Pictures.prepare(image);
+                PreparedDigit prepared = image.toString().equals(STDIN) ? Pictures.prepare(standardInput(), dataset)
+                        : Pictures.prepare(image, dataset);
                 if (prepared.found()) {
                     pixels.add(prepared.input());
                     readable.add(image);

@@ -1,5 +1,6 @@
 package dev.convnet.picture;
 
+import dev.convnet.data.Dataset;
 import dev.convnet.data.DecodedImage;
 import dev.convnet.data.ImageDecoder;
 import java.awt.image.BufferedImage;
@@ -14,18 +15,28 @@ import java.nio.file.Path;
  * width ({@link StrokeWidth}) → upright ({@link Deskew}) → MNIST's 20x20 fit and centre of mass in
  * 28x28 ({@link MnistFrame}).
  *
+ * <p>For a Fashion-MNIST model the pictures are garments and shoes, made as Fashion-MNIST's were
+ * ({@link ObjectFit}) after the same decoding and EXIF orientation.
+ *
  * <p>Thread-safe: stateless apart from the decoder's limits and permits.
  */
 public final class DigitPreparation {
     private final ImageDecoder decoder;
+    private final Dataset dataset;
 
-    /** With the default limits ({@link ImageDecoder#DEFAULT_MAX_PIXELS}, {@link ImageDecoder#DEFAULT_MAX_BYTES}). */
+    /** With the default limits ({@link ImageDecoder#DEFAULT_MAX_PIXELS}, {@link ImageDecoder#DEFAULT_MAX_BYTES}), for MNIST. */
     public DigitPreparation() {
         this(new ImageDecoder());
     }
 
     public DigitPreparation(ImageDecoder decoder) {
+        this(decoder, Dataset.MNIST);
+    }
+
+    /** @param dataset what the model reads: MNIST's digits, or Fashion-MNIST's garments */
+    public DigitPreparation(ImageDecoder decoder, Dataset dataset) {
         this.decoder = decoder;
+        this.dataset = dataset;
     }
 
     /**
@@ -56,7 +67,12 @@ public final class DigitPreparation {
         return prepare(image, 1);
     }
 
-    private static PreparedDigit prepare(BufferedImage image, int orientation) {
+    private PreparedDigit prepare(BufferedImage image, int orientation) {
+        if (dataset == Dataset.FASHION_MNIST) {
+            float[] input = ObjectFit.fit(upright(RawSamples.of(image), orientation));
+            return input == null ? PreparedDigit.nothing("the picture is blank or nearly so; photograph a garment or shoe")
+                    : PreparedDigit.of(input);
+        }
         Plane ink = ink(upright(RawSamples.of(image), orientation));
         Plane digit = ink == null ? null : DigitCrop.crop(ink);
         if (digit == null) {

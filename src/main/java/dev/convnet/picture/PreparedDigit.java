@@ -23,6 +23,11 @@ public record PreparedDigit(float[] input, String noDigit) {
         return new PreparedDigit(null, "no digit found: " + why);
     }
 
+    /** As {@link #none}, for a picture that should hold a garment or shoe (Fashion-MNIST). */
+    static PreparedDigit nothing(String why) {
+        return new PreparedDigit(null, "nothing found: " + why);
+    }
+
     /** Whether there is a digit to predict. */
     public boolean found() {
         return input != null;

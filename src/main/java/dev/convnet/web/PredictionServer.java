@@ -86,7 +86,7 @@ public final class PredictionServer implements AutoCloseable {
         this.worker = workers.values().iterator().next();
         this.info = worker.info();
         this.decoder = new UploadDecoder(settings.maxPixels(), settings.maxBodyBytes(),
-                Math.max(2, Runtime.getRuntime().availableProcessors()));
+                Math.max(2, Runtime.getRuntime().availableProcessors()), datasetOf(info));
         this.requestImages = new RequestImages(settings.maxBodyBytes(), settings.verbose(), timeouts);
         this.predictions = new Predictions(info.classNames());
         this.assets = Map.of(
@@ -378,6 +378,15 @@ public final class PredictionServer implements AutoCloseable {
         } else {
             float[] input = prepare(images.images().get(0));
             ctx.contentType(JSON).result(json(predictions.document(await(worker.submit(input, 0)), input, explain)));
+        }
+    }
+
+    /** The dataset /predict's pictures are prepared for; MNIST's digits for a model whose record names none convnet knows. */
+    private static dev.convnet.data.Dataset datasetOf(ModelInfo info) {
+        try {
+            return dev.convnet.data.Dataset.fromId(info.dataset());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return dev.convnet.data.Dataset.MNIST;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.convnet.web;
 
+import dev.convnet.data.Dataset;
 import dev.convnet.data.ImageDecoder;
 import dev.convnet.data.ImageFormatException;
 import dev.convnet.data.NotAnImageException;
@@ -16,8 +17,9 @@ import dev.convnet.picture.PreparedDigit;
 final class UploadDecoder {
     private final DigitPreparation preparation;
 
-    UploadDecoder(long maxPixels, long maxBytes, int concurrentLargeDecodes) {
-        this.preparation = new DigitPreparation(new ImageDecoder(maxPixels, maxBytes, concurrentLargeDecodes));
+    /** @param dataset what /predict's model reads: digits, or Fashion-MNIST's garments (prepared as those were made) */
+    UploadDecoder(long maxPixels, long maxBytes, int concurrentLargeDecodes, Dataset dataset) {
+        this.preparation = new DigitPreparation(new ImageDecoder(maxPixels, maxBytes, concurrentLargeDecodes), dataset);
     }
 
     /** 784 values in [0, 1]; throws {@link HttpProblem} (413, 400 or 422) otherwise. */

@@ -1,0 +1,95 @@
+package dev.convnet.picture;
+
+/**
+ * A picture of a garment or shoe made as Fashion-MNIST's pictures were, instead of the digit
+ * stages (a digit's crop to the ink, 20x20 box, deskew and stroke width squeeze a boot into a
+ * sneaker). Zalando's conversion (the Fashion-MNIST README, "How to generate"): trim the edges
+ * close to the corners' colour, resize the longest edge to 28, extend the shortest to 28 with the
+ * object centred, negate. Their product photos had white backgrounds: a transparent picture is laid
+ * on white first, and one that is already light on dark (a Fashion-MNIST image itself) is not negated.
+ */
+final class ObjectFit {
+    static final int SIDE = 28;
+    /** Zalando's trim: edges within 5 % of the intensity range of the corners' colour are background. */
+    private static final float TRIM = 0.05f;
+
+    private ObjectFit() {
+    }
+
+    /** The model's input, 784 values in [0, 1], object bright on 0; null when nothing stands out of the background. */
+    static float[] fit(RawSamples samples) {
+        Plane grey = onWhite(samples);
+        float background = cornerLevel(grey);
+        boolean negate = background > 0.5f; // dark object on light paper, as Zalando's photos
+        Plane v = new Plane(grey.width, grey.height);
+        float bg = negate ? 1 - background : background;
+        for (int i = 0; i < v.values.length; i++) {
+            float value = negate ? 1 - grey.values[i] : grey.values[i];
+            v.values[i] = bg >= 1 ? 0 : Math.max(0, (value - bg) / (1 - bg)); // the background to 0, as Fashion-MNIST's
+        }
+        int[] box = box(v);
+        if (box == null) {
+            return null;
+        }
+        Plane object = crop(v, box);
+        float scale = (float) SIDE / Math.max(object.width, object.height);
+        int w = Math.max(1, Math.min(SIDE, Math.round(object.width * scale)));
+        int h = Math.max(1, Math.min(SIDE, Math.round(object.height * scale)));
+        Plane resized = Resample.to(object, w, h);
+        float[] out = new float[SIDE * SIDE];
+        int left = (SIDE - w) / 2;
+        int top = (SIDE - h) / 2;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out[(top + y) * SIDE + left + x] = Math.min(1, Math.max(0, resized.at(x, y)));
+            }
+        }
+        return out;
+    }
+
+    /** The grey plane laid on white where the picture is transparent. */
+    private static Plane onWhite(RawSamples samples) {
+        Plane grey = samples.grey.copy();
+        if (samples.alpha != null) {
+            for (int i = 0; i < grey.values.length; i++) {
+                float a = samples.alpha.values[i];
+                grey.values[i] = a * grey.values[i] + (1 - a); // grey is alpha-averaged colour over the opaque part
+            }
+        }
+        return grey;
+    }
+
+    /** The median of the four corner pixels: the background's level, whatever one corner holds. */
+    private static float cornerLevel(Plane p) {
+        float[] c = {p.at(0, 0), p.at(p.width - 1, 0), p.at(0, p.height - 1), p.at(p.width - 1, p.height - 1)};
+        java.util.Arrays.sort(c);
+        return (c[1] + c[2]) / 2;
+    }
+
+    /** {left, top, right, bottom} (exclusive) of the pixels above the trim level, or null when there are none. */
+    private static int[] box(Plane p) {
+        int left = p.width;
+        int top = p.height;
+        int right = -1;
+        int bottom = -1;
+        for (int y = 0; y < p.height; y++) {
+            for (int x = 0; x < p.width; x++) {
+                if (p.at(x, y) > TRIM) {
+                    left = Math.min(left, x);
+                    right = Math.max(right, x);
+                    top = Math.min(top, y);
+                    bottom = Math.max(bottom, y);
+                }
+            }
+        }
+        return right < 0 ? null : new int[] {left, top, right + 1, bottom + 1};
+    }
+
+    private static Plane crop(Plane p, int[] box) {
+        Plane out = new Plane(box[2] - box[0], box[3] - box[1]);
+        for (int y = 0; y < out.height; y++) {
+            System.arraycopy(p.values, (box[1] + y) * p.width + box[0], out.values, y * out.width, out.width);
+        }
+        return out;
+    }
+}
