@@ -36,6 +36,11 @@ final class OnDisk {
         model = file;
     }
 
+    /** Whether this run has anything of its own on disk: the model, or a checkpoint of at least one epoch. */
+    boolean anything() {
+        return model != null || checkpointEpoch > 0;
+    }
+
     /** E.g. "the checkpoint after epoch 2 is kept in m.checkpoint.zip; resume with: convnet train --resume m.checkpoint.zip". */
     String describe(Function<Path, String> display) {
         if (model != null) {

@@ -78,6 +78,11 @@ public final class TrainingSession {
         return onDisk.describe(display);
     }
 
+    /** Whether the run has saved anything of its own yet (a checkpoint or the model). */
+    public boolean savedAnything() {
+        return onDisk.anything();
+    }
+
     private TrainingOutcome runLocked(TrainingPlan plan, OutputPaths outputs) {
         Start start = plan instanceof TrainingPlan.Fresh fresh ? fresh(fresh) : resumed((TrainingPlan.Resumed) plan);
         RunState state = start.state();

@@ -271,8 +271,9 @@ public final class TrainCommand implements Callable<Integer> {
             return session.onDisk(Locations::display);
         })) {
             outcome = session.run(plan);
-            // the page's Stop is a clean, asked-for end: exit 0; a signal gets the shell's code
-            int stopCode = stoppedFromPage.get() && !signals.received() ? 0 : signals.exitCode();
+            // the page's Stop is a clean, asked-for end: exit 0 when something is saved (1 when not, so that
+            // `train --live && next-step` does not go on without a model); a signal gets the shell's code
+            int stopCode = stoppedFromPage.get() && !signals.received() ? (session.savedAnything() ? 0 : 1) : signals.exitCode();
             String message = null;
             if (outcome instanceof TrainingOutcome.Interrupted stopped) {
                 message = String.format(Locale.ROOT, "Interrupted in epoch %d after step %d. ", stopped.epoch(), stopped.step())

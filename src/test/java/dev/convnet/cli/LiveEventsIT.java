@@ -88,6 +88,38 @@ class LiveEventsIT {
         assertEquals("completed", events.get(events.size() - 1).data().get("outcome").asText());
     }
 
+    /**
+     * The page's Stop before any epoch has ended leaves nothing on disk: not a success (exit 1), so
+     * that {@code train --live && next-step} does not go on without a model.
+     */
+    @Test
+    void aStopBeforeAnyEpochEndedIsNotASuccess() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 6_000, 100, false);
+        Path model = Files.createDirectories(tmp.resolve("models")).resolve("model.zip");
+        int port = freePort();
+        CompletableFuture<InProcessCli.Run> training = CompletableFuture.supplyAsync(() -> InProcessCli.run("train", "--epochs", "2",
+                "--batch", "16", "--seed", "5", "--data", data.toString(), "-o", model.toString(), "--live", "--port",
+                String.valueOf(port)));
+        String answer = null;
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); answer == null; ) {
+            try {
+                answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stop"))
+                        .header("X-Convnet-Action", "stop").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException notYet) {
+                if (training.isDone() || System.nanoTime() > deadline) {
+                    throw new AssertionError("the page never opened: " + (training.isDone() ? training.join().err() : ""));
+                }
+                Thread.sleep(50);
+            }
+        }
+        InProcessCli.Run run = training.get(120, TimeUnit.SECONDS);
+        assertTrue(run.err().contains("Interrupted in epoch 1 ") && run.err().contains("No epoch had finished, so nothing was saved"),
+                "stopped in the first of 375 steps an epoch: " + run.err());
+        assertEquals(1, run.exit(), run.err());
+        assertTrue(!Files.exists(model));
+    }
+
     /** The event stream as a browser reads it, until the run's end event. */
     private static List<Event> readUntilEnd(int port, CompletableFuture<InProcessCli.Run> training) throws Exception {
         HttpResponse<java.io.InputStream> response = null;
