@@ -54,6 +54,9 @@ public final class LiveServer implements AutoCloseable {
         });
     }
 
+    /** Event streams open now: {@link #close} waits (briefly) for them to send their last events. */
+    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+
     /**
      * Serves the page of a run saving to {@code model} on 127.0.0.1:{@code port} (0: any free port);
      * earlier runs are the history files beside {@code model}.
@@ -61,19 +64,30 @@ public final class LiveServer implements AutoCloseable {
      * @param stop what the Stop button does while training runs (ask the session to stop)
      * @throws IllegalStateException with a sentence to show when the port cannot be had
      */
-    /** Event streams open now: {@link #close} waits (briefly) for them to send their last events. */
-    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
-
     public static LiveServer start(java.nio.file.Path model, int port, Runnable stop) {
         java.nio.file.Path folder = model.toAbsolutePath().getParent();
         LiveServer server = new LiveServer(new LiveFeed(), EarlierRuns.json(folder), stop);
         try {
             server.app.start(HOST, port);
         } catch (RuntimeException e) {
+            if (inUse(e)) {
+                throw new IllegalStateException("port " + port + " on " + HOST + " is already in use; stop the other server "
+                        + "or choose another with --port (0: any free port)", e);
+            }
             throw new IllegalStateException("port " + port + " on " + HOST + " cannot be used for the live page ("
                     + e.getMessage() + "); choose another with --port", e);
         }
         return server;
+    }
+
+    /** Whether {@code e} comes from a port another process holds (Jetty's BindException, somewhere in the causes). */
+    private static boolean inUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The listener that turns the run into this page's events. */

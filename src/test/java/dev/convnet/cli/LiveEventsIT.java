@@ -120,6 +120,17 @@ class LiveEventsIT {
         assertTrue(!Files.exists(model));
     }
 
+    @Test
+    void aPortInUseIsOneLineSayingSo() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            InProcessCli.Run run = InProcessCli.run("train", "--epochs", "1", "--data", TestData.mnist().toString(), "-o",
+                    tmp.resolve("m.zip").toString(), "--live", "--port", String.valueOf(taken.getLocalPort()));
+            assertEquals(2, run.exit(), run.err());
+            assertEquals("convnet train: --live: port " + taken.getLocalPort() + " on 127.0.0.1 is already in use; stop the other "
+                    + "server or choose another with --port (0: any free port)", run.err().lines().findFirst().orElse(""), run.err());
+        }
+    }
+
     /** The event stream as a browser reads it, until the run's end event. */
     private static List<Event> readUntilEnd(int port, CompletableFuture<InProcessCli.Run> training) throws Exception {
         HttpResponse<java.io.InputStream> response = null;
