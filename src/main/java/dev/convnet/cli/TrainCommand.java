@@ -56,6 +56,9 @@ public final class TrainCommand implements Callable<Integer> {
     /** Settings a resumed run takes from its checkpoint. */
     private static final List<String> FIXED_ON_RESUME = List.of("--batch", "--lr", "--seed", "--limit", "--optimizer",
             "--dataset", "--validation-split", "--early-stopping", "--augment", "--ema", "--ema-momentum");
+    /** The fine-tune settings {@code convnet import} takes (see ImportCommand). */
+    private static final List<String> SET_AT_IMPORT = List.of("--batch", "--lr", "--seed", "--limit", "--dataset");
+
     /** Keras' default {@code ema_momentum}. */
     static final double DEFAULT_EMA_MOMENTUM = 0.99;
 
@@ -382,12 +385,31 @@ public final class TrainCommand implements Callable<Integer> {
                 .findFirst().map(arg -> negated).orElse(option);
     }
 
+    /** Whether {@code file} is a Keras file, or a model 'convnet import' wrote and nothing has trained since. */
+    private static boolean imported(Path file) {
+        if (dev.convnet.interop.KerasReader.isKerasFile(file)) {
+            return true;
+        }
+        try {
+            return new dev.convnet.app.SavedModels(new ModelStore()).runRecord(file)
+                    .map(r -> r.epochsDone() == 0 && String.valueOf(r.provenance().command()).startsWith("convnet import"))
+                    .orElse(false);
+        } catch (RuntimeException e) {
+            return false; // an unreadable record is reported where the checkpoint is read
+        }
+    }
+
     private TrainingPlan resumedPlan(OutputPaths outputs) {
         if (!Files.isRegularFile(resume)) {
             throw usage("checkpoint " + resume + " not found");
         }
         for (String option : FIXED_ON_RESUME) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                if (SET_AT_IMPORT.contains(option) && imported(resume)) {
+                    // an imported model is no checkpoint to its user: say where the fine-tune's settings come from
+                    throw usage(option + " of a fine-tune is set when importing: convnet import KERAS_FILE " + option
+                            + " VALUE -o MODEL.zip, then convnet train --resume MODEL.zip");
+                }
                 throw usage(asTyped(option) + " cannot be given when resuming: the checkpoint's value is used");
             }
         }

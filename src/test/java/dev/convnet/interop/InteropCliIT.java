@@ -134,6 +134,11 @@ class InteropCliIT {
                 summary.out());
         assertTrue(summary.out().contains("imported.format  Keras 3.15.1 .keras"), summary.out());
 
+        InProcessCli.Run limited = InProcessCli.run("train", "--resume", model.toString(), "--limit", "100", "--data", data.toString());
+        assertEquals(2, limited.exit(), limited.err());
+        assertTrue(limited.err().contains("--limit of a fine-tune is set when importing: convnet import KERAS_FILE --limit VALUE "
+                + "-o MODEL.zip, then convnet train --resume MODEL.zip"), limited.err());
+
         Path tuned = tmp.resolve("tuned.zip");
         InProcessCli.Run train = InProcessCli.run("train", "--resume", model.toString(), "--epochs", "1", "--data", data.toString(),
                 "-o", tuned.toString());
