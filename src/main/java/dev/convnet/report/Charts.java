@@ -45,12 +45,17 @@ public final class Charts {
     public static void confusionHeatMap(EvaluationResult result, List<String> classNames, Path png) throws IOException {
         HeatMapChart chart = new HeatMapChartBuilder().width(HEATMAP_SIZE).height(HEATMAP_SIZE)
                 .title("Confusion matrix").xAxisTitle("predicted").yAxisTitle("true").build();
-        chart.getStyler().setShowValue(true).setMin(0)
-                .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)});
+        // The darkest blue stays light enough for the black counts on the diagonal to be read (1,128
+        // on 0x08306B was not); counts get thousands separators as everywhere else.
+        chart.getStyler().setShowValue(true).setMin(0).setHeatMapValueDecimalPattern("#,##0")
+                .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x9ECAE1), new Color(0x4292C6)});
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         int k = result.classes();
         List<String> labels = classNames.size() == k ? classNames : java.util.stream.IntStream.range(0, k).mapToObj(String::valueOf).toList();
+        if (labels.stream().anyMatch(l -> l.length() > 3)) {
+            chart.getStyler().setXAxisLabelRotation(45); // Fashion-MNIST's names side by side ran into each other
+        }
         List<Number[]> cells = new java.util.ArrayList<>();
         for (int actual = 0; actual < k; actual++) {
             for (int predicted = 0; predicted < k; predicted++) {

@@ -51,8 +51,12 @@ public final class Gallery {
 
     private static BufferedImage captionedImage(List<Tile> tiles, int columns, int side) {
         int cell = side * SCALE;
-        int captionHeight = 18;
         int pad = 10;
+        // Captions wider than a tile wrap at spaces (Fashion-MNIST's "#4: Shirt → Pullover" ran into the next one)
+        java.awt.FontMetrics metrics = captioning(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB)).getFontMetrics();
+        List<List<String>> captions = tiles.stream().map(t -> wrap(t.caption(), metrics, cell + pad - 2)).toList();
+        int lines = captions.stream().mapToInt(List::size).max().orElse(1);
+        int captionHeight = 5 + LINE_HEIGHT * lines;
         BufferedImage image = whiteGrid(tiles.size(), columns, cell, cell + captionHeight, pad);
         Graphics2D g = captioning(image);
         for (int i = 0; i < tiles.size(); i++) {
@@ -60,12 +64,33 @@ public final class Gallery {
             int y = pad + (i / columns) * (cell + captionHeight + pad);
             g.drawImage(grey(tiles.get(i).pixels(), side, side, 1f), x, y, cell, cell, null);
             g.setColor(new Color(0x333333));
-            String caption = tiles.get(i).caption();
-            int w = g.getFontMetrics().stringWidth(caption);
-            g.drawString(caption, x + Math.max(0, (cell - w) / 2), y + cell + 13);
+            List<String> caption = captions.get(i);
+            for (int line = 0; line < caption.size(); line++) {
+                int w = g.getFontMetrics().stringWidth(caption.get(line));
+                g.drawString(caption.get(line), x + (cell - w) / 2, y + cell + 13 + line * LINE_HEIGHT);
+            }
         }
         g.dispose();
         return image;
+    }
+
+    private static final int LINE_HEIGHT = 13;
+
+    /** {@code text} in lines at most {@code width} pixels wide, broken at spaces (a longer word stays whole). */
+    static List<String> wrap(String text, java.awt.FontMetrics metrics, int width) {
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            String longer = line.length() == 0 ? word : line + " " + word;
+            if (line.length() > 0 && metrics.stringWidth(longer) > width) {
+                lines.add(line.toString());
+                line = new StringBuilder(word);
+            } else {
+                line = new StringBuilder(longer);
+            }
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     /** A white picture for {@code count} cells of {@code cellWidth} × {@code cellHeight}, {@code columns} a row, {@code pad} around each. */
