@@ -147,7 +147,11 @@
         return;
       }
       if (!response.ok) {
-        showStatus(answer.error || ("HTTP " + response.status), true);
+        // a file that is no picture: say it as a person would, not the API's reason; hide its broken preview
+        const notAPicture = response.status === 400 && /^(not an image|a [A-Z]+ image|damaged)/.test(answer.error || "");
+        if (notAPicture) { photo.hidden = true; }
+        showStatus(notAPicture ? "That file is not a picture convnet reads: choose a PNG, JPEG, GIF or BMP ("
+            + answer.error + ")" : answer.error || ("HTTP " + response.status), true);
         setState("error");
         return;
       }

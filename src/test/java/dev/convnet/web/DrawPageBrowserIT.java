@@ -120,6 +120,14 @@ class DrawPageBrowserIT {
         JsonNode api = predict(bytes);
         assertEquals(api.get("label").asText(), browser.findElement(By.id("label")).getText());
         assertTrue((Boolean) js("return !document.getElementById('photo').hidden;"), "the picture is shown");
+
+        // a file that is no picture: said as a person would, and no broken picture left on the page
+        Path notes = Files.writeString(tmp.resolve("notes.txt"), "not a picture");
+        browser.findElement(By.id("upload")).sendKeys(notes.toAbsolutePath().toString());
+        waitFor("the error", () -> "error".equals(state()));
+        String status = browser.findElement(By.id("status")).getText();
+        assertTrue(status.startsWith("That file is not a picture convnet reads: choose a PNG, JPEG, GIF or BMP"), status);
+        assertTrue((Boolean) js("return document.getElementById('photo').hidden;"), "no broken picture");
     }
 
     /** The page shows what the API answers for the very drawing on the canvas: label, bars and input. */
