@@ -42,6 +42,9 @@ public final class ModelFiles {
                 }
             } else if (Files.isRegularFile(path)) {
                 files.add(path);
+            } else if (given.isEmpty()) {
+                throw problem.apply("no MODEL given, and " + path + " (where 'convnet train' saves) does not exist yet: "
+                        + "train a model first, or name a model file");
             } else {
                 throw problem.apply("model file " + path + " not found");
             }

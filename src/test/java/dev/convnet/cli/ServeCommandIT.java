@@ -33,6 +33,18 @@ class ServeCommandIT {
     void startupProblemsAreOneLineAndANonZeroExit() throws IOException {
         String model = ServedModel.file().toString();
         assertOneLine(InProcessCli.run("serve", tmp.resolve("missing.zip").toString()), 2, "not found");
+        String before = System.getProperty("convnet.home");
+        System.setProperty("convnet.home", tmp.resolve("home").toString());
+        try {
+            assertOneLine(InProcessCli.run("serve"), 2, "no MODEL given, and " + tmp.resolve("home/models/model.zip")
+                    + " (where 'convnet train' saves) does not exist yet: train a model first, or name a model file");
+        } finally {
+            if (before == null) {
+                System.clearProperty("convnet.home");
+            } else {
+                System.setProperty("convnet.home", before);
+            }
+        }
         Path corrupt = Files.write(tmp.resolve("corrupt.zip"), "PK\u0003\u0004 this is not a model".getBytes(StandardCharsets.ISO_8859_1));
         assertOneLine(InProcessCli.run("serve", corrupt.toString(), "--port", "0"), 1, "corrupt.zip");
         assertOneLine(InProcessCli.run("serve", model, "--max-batch", "0"), 2, "--max-batch must be between 1");
