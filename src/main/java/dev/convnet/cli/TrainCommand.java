@@ -206,11 +206,12 @@ public final class TrainCommand implements Callable<Integer> {
                 page.listener().ended(ending.outcome(), ending.message());
                 if (ending.outcome().equals("completed")) { // the page stays for a look at the finished run
                     page.trainingEnded();
-                    (json ? err : out).println("The live page stays at " + page.url() + " until Ctrl-C (or Close on the page).");
-                    (json ? err : out).flush();
                     // The run succeeded and is saved: Ctrl-C or SIGTERM now only closes the page, and the
                     // exit stays 0 so that `train --live && next-step` goes on (the JVM's default gave 130/143).
+                    // The handler is in place before the line that invites the signal is printed.
                     try (StopOnSignal signals = StopOnSignal.whileServing(page::release, err)) {
+                        (json ? err : out).println("The live page stays at " + page.url() + " until Ctrl-C (or Close on the page).");
+                        (json ? err : out).flush();
                         awaitClose(page);
                     }
                 }
