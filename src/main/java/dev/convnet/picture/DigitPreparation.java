@@ -78,8 +78,25 @@ public final class DigitPreparation {
         if (digit == null) {
             return PreparedDigit.none("the picture is blank or nearly so; draw or photograph a digit");
         }
+        if (isDot(digit)) {
+            return PreparedDigit.none("one dot of ink, not a digit; draw or photograph a digit");
+        }
         return PreparedDigit.of(MnistFrame.frame(Deskew.upright(StrokeWidth.normalise(StrokeWidth.fit(digit)))));
     }
+
+    /**
+     * Whether the cropped ink is a dot rather than a digit: no longer than {@link #DOT_EXTENT} times its
+     * stroke width (a round dot of diameter d has area πd²/4 and outline πd, so
+     * {@link StrokeWidth#estimate} gives d/2 and the ratio is 2; a "1" is ten strokes long, a "0" four
+     * or more across). Blown up to 20x20, a dot became a confident "9" on the draw page.
+     */
+    static boolean isDot(Plane digit) {
+        float width = StrokeWidth.estimate(digit);
+        return width > 0 && Math.max(digit.width, digit.height) <= DOT_EXTENT * width;
+    }
+
+    /** See {@link #isDot}: between a dot's 2 and the 4 or more of the roundest digit. */
+    static final float DOT_EXTENT = 3f;
 
     /** Stage 2 on every plane. (The stages are package-private for the per-stage benchmark.) */
     static RawSamples upright(RawSamples samples, int orientation) {

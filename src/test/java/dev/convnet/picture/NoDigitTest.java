@@ -54,6 +54,31 @@ class NoDigitTest {
         assertNoneJpeg(gradient, "paper lit from one corner");
     }
 
+    /**
+     * A click on the draw page leaves one round dot: blown up to 20x20 it was a confident "9". A dot
+     * of any size is no digit; a short thick stroke (a "1" written with a marker) still is one.
+     */
+    @Test
+    void oneDotOfInkIsNoDigit() {
+        for (int radius : new int[] {6, 12, 40}) {
+            BufferedImage dot = filled(400, 400, Color.WHITE);
+            Graphics2D g = dot.createGraphics();
+            g.setColor(Color.BLACK);
+            g.fillOval(200 - radius, 200 - radius, 2 * radius, 2 * radius);
+            g.dispose();
+            PreparedDigit prepared = PREPARATION.prepare(dot);
+            assertFalse(prepared.found(), "a dot of radius " + radius + " gave a digit");
+            assertTrue(prepared.noDigit().contains("one dot of ink, not a digit"), prepared.noDigit());
+        }
+        BufferedImage one = filled(400, 400, Color.WHITE);
+        Graphics2D g = one.createGraphics();
+        g.setColor(Color.BLACK);
+        g.setStroke(new java.awt.BasicStroke(24, java.awt.BasicStroke.CAP_ROUND, java.awt.BasicStroke.JOIN_ROUND));
+        g.drawLine(200, 130, 200, 270); // 140 px long, 24 px wide
+        g.dispose();
+        assertTrue(PREPARATION.prepare(one).found(), "a marker's short 1");
+    }
+
     @Test
     void aFaintButRealDigitIsFound() {
         PreparedDigit faint = PREPARATION.prepare(DigitPictures.written(3, 600, 400, 8, 205));
