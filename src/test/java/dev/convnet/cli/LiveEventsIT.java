@@ -47,9 +47,7 @@ class LiveEventsIT {
         Path model = Files.createDirectories(tmp.resolve("models")).resolve("model.zip");
         int port = freePort();
         // 640 images in batches of 16: 40 steps an epoch, 2 epochs
-        CompletableFuture<InProcessCli.Run> training = CompletableFuture.supplyAsync(() -> InProcessCli.run("train", "--epochs", "2",
-                "--batch", "16", "--seed", "5", "--data", data.toString(), "-o", model.toString(), "--live", "--port",
-                String.valueOf(port)));
+        CompletableFuture<InProcessCli.Run> training = liveTraining(data, model, port);
         List<Event> events = readUntilEnd(port, training);
         closePage(port);
         InProcessCli.Run run = training.get(120, TimeUnit.SECONDS);
@@ -97,9 +95,7 @@ class LiveEventsIT {
         Path data = TestData.subset(tmp.resolve("data"), 6_000, 100, false);
         Path model = Files.createDirectories(tmp.resolve("models")).resolve("model.zip");
         int port = freePort();
-        CompletableFuture<InProcessCli.Run> training = CompletableFuture.supplyAsync(() -> InProcessCli.run("train", "--epochs", "2",
-                "--batch", "16", "--seed", "5", "--data", data.toString(), "-o", model.toString(), "--live", "--port",
-                String.valueOf(port)));
+        CompletableFuture<InProcessCli.Run> training = liveTraining(data, model, port);
         String answer = null;
         for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); answer == null; ) {
             try {
@@ -129,6 +125,12 @@ class LiveEventsIT {
             assertEquals("convnet train: --live: port " + taken.getLocalPort() + " on 127.0.0.1 is already in use; stop the other "
                     + "server or choose another with --port (0: any free port)", run.err().lines().findFirst().orElse(""), run.err());
         }
+    }
+
+    /** Two epochs in batches of 16 with the live page on {@code port}, on another thread. */
+    private static CompletableFuture<InProcessCli.Run> liveTraining(Path data, Path model, int port) {
+        return CompletableFuture.supplyAsync(() -> InProcessCli.run("train", "--epochs", "2", "--batch", "16", "--seed", "5",
+                "--data", data.toString(), "-o", model.toString(), "--live", "--port", String.valueOf(port)));
     }
 
     /** The event stream as a browser reads it, until the run's end event. */
