@@ -227,8 +227,11 @@ public class CliIT {
             assertEquals(0, byDefault.exit(), byDefault.err());
             assertEquals(testFigures(train.out()), testFigures(byDefault.out()));
             // a relative MODEL that is in convnet's folder but not in the current directory: the path to give
-            assertUsageError(run("evaluate", "models/model.zip"), "model file models/model.zip not found in this directory; "
-                    + "convnet's folder has " + home.resolve("models/model.zip") + ": give that path, or leave MODEL out");
+            // (a name of its own: the working directory may hold a models/model.zip of the README's first command)
+            String name = "models/cli-it-" + java.util.UUID.randomUUID() + ".zip";
+            Files.copy(model, home.resolve(name));
+            assertUsageError(run("evaluate", name), "model file " + name + " not found in this directory; "
+                    + "convnet's folder has " + home.resolve(name) + ": give that path");
             Path picture = tmp.resolve("seven.png");
             float[] digit = new float[28 * 28];
             new dev.convnet.data.MnistLoader(data).load(dev.convnet.data.Split.TEST, 1).pixels().get(0, digit);
