@@ -74,8 +74,7 @@ public final class ActivationsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--index must be between 0 and " + (test.size() - 1));
         }
         try {
-            Files.createDirectories(out);
-            Files.delete(Files.createTempFile(out, ".convnet-write-test", ".tmp"));
+            Files.createDirectories(out); // OutputFolder.check found where it goes writable
         } catch (IOException e) {
             throw new ModelFileException("cannot write the pictures to " + out + " (" + FileErrors.describe(e)
                     + "); choose a writable folder with --out", e);

@@ -1,5 +1,6 @@
 package dev.convnet.cli;
 
+import dev.convnet.interop.KerasReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,8 +73,7 @@ public final class ModelArgument {
     }
 
     private static boolean namedAsModel(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".zip") || name.endsWith(".keras") || name.endsWith(".h5") || name.endsWith(".hdf5");
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip") || KerasReader.isKerasFile(file);
     }
 
     /** Whether MODEL was given (else the default is used). */

@@ -135,7 +135,6 @@ public final class PredictCommand implements Callable<Integer> {
         return files;
     }
 
-
     /** Standard input's bytes, at most the decoder's byte limit plus one (so a longer input is refused as such). */
     private static byte[] standardInput() throws IOException {
         return System.in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, dev.convnet.data.ImageDecoder.DEFAULT_MAX_BYTES + 1));

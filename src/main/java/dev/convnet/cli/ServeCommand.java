@@ -85,12 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        if (!settings.verbose()) {
-            // Javalin logs a failed start (a port in use) as an ERROR with a stack trace before it
-            // throws; we say it in one line instead. slf4j-simple reads this as each logger is made.
-            System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
-            System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
-        }
+        VerboseOption.quietWebServerUnless(settings.verbose());
         if (!(drainSeconds >= 0 && drainSeconds <= 300)) {
             throw usage("--drain-seconds must be between 0 and 300, got " + drainSeconds);
         }

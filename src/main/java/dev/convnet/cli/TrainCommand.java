@@ -238,11 +238,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw usage("--port must be between 0 and 65535, got " + port);
         }
-        if (!VerboseOption.isVerbose(spec)) {
-            // as serve does: Javalin logs a failed start (a port in use) as an ERROR before it throws,
-            // and the one line below says it instead; slf4j-simple reads this as each logger is made
-            System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
-        }
+        VerboseOption.quietWebServerUnless(VerboseOption.isVerbose(spec));
         try {
             return LiveServer.start(outputs.model(), port, stop);
         } catch (IllegalStateException e) {

@@ -34,4 +34,17 @@ public final class VerboseOption {
         }
         return false;
     }
+
+    /**
+     * Without --verbose, Javalin's and Jetty's own log lines stay out of the way: Javalin logs a
+     * failed start (a port in use) as an ERROR with a stack trace before it throws, and the command
+     * says it in one line instead. slf4j-simple reads these as each logger is made, so this runs
+     * before a server is built.
+     */
+    static void quietWebServerUnless(boolean verbose) {
+        if (!verbose) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
+            System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
+        }
+    }
 }

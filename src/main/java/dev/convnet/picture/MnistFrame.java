@@ -14,24 +14,10 @@ final class MnistFrame {
 
     /** 784 values in [0, 1], row after row; all 0 when {@code ink} has none. */
     static float[] frame(Plane ink) {
-        int x0 = ink.width;
-        int y0 = ink.height;
-        int x1 = -1;
-        int y1 = -1;
-        for (int y = 0; y < ink.height; y++) {
-            for (int x = 0; x < ink.width; x++) {
-                if (ink.values[y * ink.width + x] > 0) {
-                    x0 = Math.min(x0, x);
-                    y0 = Math.min(y0, y);
-                    x1 = Math.max(x1, x);
-                    y1 = Math.max(y1, y);
-                }
-            }
-        }
-        if (x1 < 0) {
+        Plane digit = ink.cropAbove(0);
+        if (digit == null) {
             return new float[SIZE * SIZE];
         }
-        Plane digit = ink.crop(x0, y0, x1 + 1, y1 + 1);
         float scale = (float) BOX / Math.max(digit.width, digit.height);
         int w = Math.max(1, Math.min(BOX, Math.round(digit.width * scale)));
         int h = Math.max(1, Math.min(BOX, Math.round(digit.height * scale)));

@@ -27,11 +27,10 @@ final class ObjectFit {
             float value = negate ? 1 - grey.values[i] : grey.values[i];
             v.values[i] = bg >= 1 ? 0 : Math.max(0, (value - bg) / (1 - bg)); // the background to 0, as Fashion-MNIST's
         }
-        int[] box = box(v);
-        if (box == null) {
+        Plane object = v.cropAbove(TRIM);
+        if (object == null) {
             return null;
         }
-        Plane object = crop(v, box);
         float scale = (float) SIDE / Math.max(object.width, object.height);
         int w = Math.max(1, Math.min(SIDE, Math.round(object.width * scale)));
         int h = Math.max(1, Math.min(SIDE, Math.round(object.height * scale)));
@@ -66,30 +65,4 @@ final class ObjectFit {
         return (c[1] + c[2]) / 2;
     }
 
-    /** {left, top, right, bottom} (exclusive) of the pixels above the trim level, or null when there are none. */
-    private static int[] box(Plane p) {
-        int left = p.width;
-        int top = p.height;
-        int right = -1;
-        int bottom = -1;
-        for (int y = 0; y < p.height; y++) {
-            for (int x = 0; x < p.width; x++) {
-                if (p.at(x, y) > TRIM) {
-                    left = Math.min(left, x);
-                    right = Math.max(right, x);
-                    top = Math.min(top, y);
-                    bottom = Math.max(bottom, y);
-                }
-            }
-        }
-        return right < 0 ? null : new int[] {left, top, right + 1, bottom + 1};
-    }
-
-    private static Plane crop(Plane p, int[] box) {
-        Plane out = new Plane(box[2] - box[0], box[3] - box[1]);
-        for (int y = 0; y < out.height; y++) {
-            System.arraycopy(p.values, (box[1] + y) * p.width + box[0], out.values, y * out.width, out.width);
-        }
-        return out;
-    }
 }

@@ -40,6 +40,25 @@ final class Plane {
     }
 
     /** The sub-rectangle [x0, x1) x [y0, y1). */
+    /** The smallest crop holding every value above {@code level}, or null when there is none. */
+    Plane cropAbove(float level) {
+        int x0 = width;
+        int y0 = height;
+        int x1 = -1;
+        int y1 = -1;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                if (values[y * width + x] > level) {
+                    x0 = Math.min(x0, x);
+                    y0 = Math.min(y0, y);
+                    x1 = Math.max(x1, x);
+                    y1 = Math.max(y1, y);
+                }
+            }
+        }
+        return x1 < 0 ? null : crop(x0, y0, x1 + 1, y1 + 1);
+    }
+
     Plane crop(int x0, int y0, int x1, int y1) {
         Plane out = new Plane(x1 - x0, y1 - y0);
         for (int y = y0; y < y1; y++) {
