@@ -8,6 +8,7 @@ import dev.convnet.eval.Evaluator;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
+import dev.convnet.report.Printable;
 import dev.convnet.report.RunRecordText;
 import dev.convnet.app.PictureEvaluation;
 import java.io.PrintWriter;
@@ -163,7 +164,23 @@ public final class EvaluateCommand implements Callable<Integer> {
             });
         }
         out.flush();
-        return 0;
+        return unreadableStatus(outcome);
+    }
+
+    /**
+     * 1 when some pictures could not be read, with one line saying so on standard error (the figures
+     * above cover the others), as grep and rsync answer a partial failure; 0 otherwise.
+     */
+    private int unreadableStatus(PictureEvaluation.Outcome outcome) {
+        if (outcome.unreadable().isEmpty()) {
+            return 0;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(Locale.ROOT, "convnet evaluate: %,d of %,d pictures in %s could not be read (%s); the figures cover the %,d evaluated%n",
+                outcome.unreadable().size(), outcome.pictures(), Printable.path(images),
+                json ? "\"unreadable\" in the JSON" : "listed above", outcome.files().size());
+        err.flush();
+        return 1;
     }
 
     /** Says so when the forward passes ran in bf16 (float32, the default, goes unsaid). */

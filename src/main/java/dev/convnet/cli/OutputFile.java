@@ -32,7 +32,11 @@ final class OutputFile {
         }
     }
 
-    /** A usage error if {@code output}, a convnet model zip, is named like a Keras or ONNX file. */
+    /**
+     * A usage error if {@code output}, a convnet model zip, has an ending other than {@code .zip}: a
+     * Keras or ONNX ending says another format, and any other (m.txt) would put a zip under a name
+     * that no tool opens as one. A name without an ending is left as given.
+     */
     static void namedAsModelZip(CommandSpec spec, Path output) {
         String name = output.getFileName() == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
         for (String ending : FOREIGN_TO_ZIP) {
@@ -41,6 +45,13 @@ final class OutputFile {
                         + " name says " + (ending.equals(".onnx") ? "ONNX" : "Keras") + ", but this writes a convnet model zip; "
                         + "name it NAME.zip (use 'convnet export' for Keras or ONNX)");
             }
+        }
+        int dot = name.lastIndexOf('.');
+        if (dot > 0 && !name.endsWith(".zip")) {
+            String given = output.getFileName().toString();
+            throw new ParameterException(spec.commandLine(), "-o " + Printable.path(output) + ": a convnet model is a zip file; "
+                    + "name it " + Printable.path(Path.of(given.substring(0, dot) + ".zip")) + " (or " + Printable.path(Path.of(given + ".zip"))
+                    + ")");
         }
     }
 

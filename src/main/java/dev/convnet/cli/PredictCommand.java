@@ -117,7 +117,7 @@ public final class PredictCommand implements Callable<Integer> {
                 List<Path> pictures = children.filter(ModelArgument::pictureInFolder).sorted().toList();
                 if (pictures.isEmpty()) {
                     throw new ParameterException(spec.commandLine(), "folder " + Printable.path(given)
-                            + " holds no .png, .jpg, .jpeg, .gif or .bmp file");
+                            + " holds no .png, .jpg, .jpeg, .gif or .bmp file" + subFolderHint(given));
                 }
                 files.addAll(pictures);
             } catch (IOException e) {
@@ -133,6 +133,34 @@ public final class PredictCommand implements Callable<Integer> {
                     + " pictures in one run; use 'convnet evaluate --images DIR' for a labelled folder, or split them");
         }
         return files;
+    }
+
+    /**
+     * Where pictures sit one level down (a class-per-folder layout), how to give them: predict reads
+     * a folder's own files only, so that a folder given is never walked deeper than the user sees.
+     */
+    private static String subFolderHint(Path folder) {
+        try (java.util.stream.Stream<Path> children = Files.list(folder)) {
+            List<String> withPictures = children.filter(Files::isDirectory).filter(PredictCommand::holdsPictures)
+                    .map(p -> Printable.text(p.getFileName().toString())).sorted().toList();
+            if (withPictures.isEmpty()) {
+                return "";
+            }
+            String shown = String.join(", ", withPictures.subList(0, Math.min(5, withPictures.size())))
+                    + (withPictures.size() > 5 ? ", ..." : "");
+            return "; its sub-folders " + shown + " do: give them (" + Printable.path(folder.resolve("*")) + "), or evaluate a folder "
+                    + "of one sub-folder per class with 'convnet evaluate MODEL --images " + Printable.path(folder) + "'";
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
+    }
+
+    private static boolean holdsPictures(Path folder) {
+        try (java.util.stream.Stream<Path> children = Files.list(folder)) {
+            return children.anyMatch(ModelArgument::pictureInFolder);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
     }
 
     /** Standard input's bytes, at most the decoder's byte limit plus one (so a longer input is refused as such). */

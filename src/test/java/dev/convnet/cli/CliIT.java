@@ -267,6 +267,12 @@ public class CliIT {
             assertUsageError(run("predict", tmp.resolve("photo.heic").toString()), "model file " + tmp.resolve("photo.heic") + " not found");
             assertUsageError(run("predict", home.resolve("models/model.zip").toString(), home.toString()), "folder " + home
                     + " holds no .png, .jpg, .jpeg, .gif or .bmp file");
+            Path classes = Files.createDirectories(tmp.resolve("classes/7"));
+            Files.copy(picture, classes.resolve("a.png"));
+            assertUsageError(run("predict", home.resolve("models/model.zip").toString(), classes.getParent().toString()), "folder "
+                    + classes.getParent() + " holds no .png, .jpg, .jpeg, .gif or .bmp file; its sub-folders 7 do: give them ("
+                    + classes.getParent().resolve("*") + "), or evaluate a folder of one sub-folder per class with "
+                    + "'convnet evaluate MODEL --images " + classes.getParent() + "'");
         } finally {
             if (before == null) {
                 System.clearProperty("convnet.home");

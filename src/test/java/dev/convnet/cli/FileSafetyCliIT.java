@@ -88,6 +88,25 @@ class FileSafetyCliIT {
         assertFalse(Files.exists(output));
     }
 
+    @Property(tries = 6)
+    void aConvnetZipIsNeverWrittenUnderAnOtherEnding(@ForAll("otherEndings") String name, @ForAll boolean train) {
+        Path output = dir.resolve(name);
+        InProcessCli.Run run = train ? InProcessCli.run("train", "--epochs", "1", "-o", output.toString())
+                : InProcessCli.run("import", KERAS.resolve("book.h5").toString(), "-o", output.toString());
+        assertEquals(2, run.exit(), run.err());
+        String stem = name.substring(0, name.lastIndexOf('.'));
+        assertTrue(run.err().lines().findFirst().orElse("").contains("a convnet model is a zip file; name it "
+                + dir.resolve(stem + ".zip").getFileName()), run.err());
+        assertFalse(Files.exists(output));
+    }
+
+    @Provide
+    Arbitrary<String> otherEndings() {
+        Arbitrary<String> base = Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12);
+        Arbitrary<String> ext = Arbitraries.of(".txt", ".bin", ".model", ".v2", ".zip.bak", ".pt", ".ZIP2");
+        return net.jqwik.api.Combinators.combine(base, ext).as((b, e) -> b + e);
+    }
+
     @Provide
     Arbitrary<String> hostileNames() {
         // no NUL: no file name can hold one (a layer name could, but then neither name would be tested alike)

@@ -78,7 +78,9 @@ class ImagesEvaluateIT {
         Files.write(pictures.resolve("5/.DS_Store"), new byte[] {1, 2, 3}); // hidden files are not pictures
 
         InProcessCli.Run json = run("evaluate", model.toString(), "--images", pictures.toString(), "--json");
-        assertEquals(0, json.exit(), json.err());
+        assertEquals(1, json.exit(), "a picture could not be read: a partial result, said in the exit code: " + json.err());
+        assertEquals("convnet evaluate: 1 of " + (written + 2) + " pictures in " + pictures + " could not be read (\"unreadable\" in the JSON); "
+                + "the figures cover the " + written + " evaluated", json.err().strip());
         String doc = json.out();
         String compact = doc.replaceAll("\\s", "");
         assertTrue(compact.contains("\"pictures\":" + (written + 2)), doc);
@@ -93,7 +95,7 @@ class ImagesEvaluateIT {
         if (dev.convnet.engine.Precision.BF16.unavailableReason() == null && dev.convnet.engine.Precision.BF16.slowerHereReason() == null) {
             // --precision reaches the pictures' forward passes: bf16 rounds, so its loss is not float32's to the last digit
             InProcessCli.Run bf16 = run("evaluate", model.toString(), "--images", pictures.toString(), "--json", "--precision", "bf16");
-            assertEquals(0, bf16.exit(), bf16.err());
+            assertEquals(1, bf16.exit(), bf16.err());
             assertNotEquals(number(doc, "loss"), number(bf16.out(), "loss"), bf16.out());
             assertEquals(number(doc, "accuracy"), number(bf16.out(), "accuracy"), 0.1, bf16.out());
             assertTrue(bf16.out().replaceAll("\\s", "").contains("\"precision\":\"bf16\""), bf16.out());
@@ -103,13 +105,18 @@ class ImagesEvaluateIT {
 
         Path report = tmp.resolve("report");
         InProcessCli.Run text = run("evaluate", model.toString(), "--images", pictures.toString(), "--report", report.toString());
-        assertEquals(0, text.exit(), text.err());
+        assertEquals(1, text.exit(), text.err());
+        assertTrue(text.err().contains("could not be read (listed above)"), text.err());
         assertTrue(text.out().startsWith((written + 2) + " pictures in "), text.out());
         assertTrue(text.out().contains("Accuracy: "), text.out());
         assertTrue(text.out().contains("Confusion matrix (rows: true class, columns: predicted class)"), text.out());
         assertTrue(text.out().contains("Unreadable pictures (skipped)"), text.out());
         assertTrue(text.out().contains("No digit found on"), text.out());
         String html = Files.readString(report.resolve("index.html"));
+        Files.delete(pictures.resolve("3/broken.png"));
+        InProcessCli.Run readable = run("evaluate", model.toString(), "--images", pictures.toString());
+        assertEquals(0, readable.exit(), readable.err());
+        assertEquals("", readable.err().strip());
         assertTrue(html.contains("misread.png") && html.contains("broken.png") && html.contains("blank.png"), html);
         assertTrue(ImageIO.read(report.resolve("misread.png").toFile()).getWidth() > 100);
         assertTrue(Files.size(report.resolve("confusion.png")) > 1000);
