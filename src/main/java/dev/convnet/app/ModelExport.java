@@ -9,17 +9,18 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 
-/** {@code export}: a saved model (or a Keras file) written as ONNX, a Keras 3 .keras, or Keras weights. */
+/** {@code export}: a saved model (or a Keras file) written as ONNX, a Keras 3 .keras, a legacy Keras .h5, or Keras weights. */
 public final class ModelExport {
     /** What {@code export} writes. */
     public enum Format {
-        ONNX, KERAS, KERAS_WEIGHTS;
+        ONNX, KERAS, KERAS_H5, KERAS_WEIGHTS;
 
-        /** The format a file name asks for: {@code .onnx}, {@code .keras} or {@code .weights.h5}. */
+        /** The format a file name asks for: {@code .onnx}, {@code .keras}, {@code .weights.h5} or {@code .h5}. */
         public static Optional<Format> of(Path file) {
             String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
             return name.endsWith(".onnx") ? Optional.of(ONNX) : name.endsWith(".keras") ? Optional.of(KERAS)
-                    : name.endsWith(".weights.h5") ? Optional.of(KERAS_WEIGHTS) : Optional.empty();
+                    : name.endsWith(".weights.h5") ? Optional.of(KERAS_WEIGHTS)
+                    : name.endsWith(".h5") || name.endsWith(".hdf5") ? Optional.of(KERAS_H5) : Optional.empty();
         }
     }
 
@@ -36,6 +37,7 @@ public final class ModelExport {
             switch (format) {
                 case ONNX -> new OnnxWriter().write(loaded.graph(), target, Versions.convnet());
                 case KERAS -> new KerasWriter().writeKeras(loaded.graph(), target);
+                case KERAS_H5 -> new KerasWriter().writeLegacyH5(loaded.graph(), target);
                 case KERAS_WEIGHTS -> new KerasWriter().writeWeights(loaded.graph(), target);
                 default -> throw new IllegalStateException(format.name());
             }

@@ -17,12 +17,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code convnet export MODEL.zip --format onnx|keras -o FILE}: the model for use outside the JVM. */
+/** {@code convnet export MODEL.zip --format onnx|keras|h5 -o FILE}: the model for use outside the JVM. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a model as ONNX, as a Keras 3 .keras file, or its weights alone (for load_weights).")
+        description = "Write a model as ONNX, as a Keras 3 .keras file, as a legacy Keras .h5 file, or its weights alone (for load_weights).")
 public final class ExportCommand implements Callable<Integer> {
     /** The formats --format names. */
-    public enum FormatOption { ONNX, KERAS }
+    public enum FormatOption { ONNX, KERAS, H5 }
 
     @Spec
     CommandSpec spec;
@@ -31,12 +31,13 @@ public final class ExportCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = {"onnx or keras (default: from the output's name:", ".onnx, .keras or .weights.h5; a name",
-                "without an ending gets the format's)."})
+            description = {"onnx, keras or h5 (default: from the output's", "name: .onnx, .keras, .h5 or .weights.h5; a",
+                "name without an ending gets the format's)."})
     FormatOption format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
-            description = {"The file to write: NAME.onnx, NAME.keras,", "or NAME.weights.h5 (Keras weights only)."})
+            description = {"The file to write: NAME.onnx, NAME.keras, NAME.h5", "(legacy Keras HDF5, as model.save(\"x.h5\")), or",
+                "NAME.weights.h5 (Keras weights only)."})
     Path output;
 
     @Override
@@ -44,17 +45,21 @@ public final class ExportCommand implements Callable<Integer> {
         String fileName = output.getFileName() == null ? "" : output.getFileName().toString();
         if (format != null && !fileName.isEmpty() && !fileName.contains(".")) {
             // '-o book --format onnx': the format names the file's type, so the name gets its ending
-            output = output.resolveSibling(fileName + (format == FormatOption.ONNX ? ".onnx" : ".keras"));
+            output = output.resolveSibling(fileName + switch (format) {
+                case ONNX -> ".onnx";
+                case KERAS -> ".keras";
+                case H5 -> ".h5";
+            });
         }
         ModelExport.Format byName = ModelExport.Format.of(output).orElse(null);
         if (byName == null) {
-            throw usage("name the output NAME.onnx, NAME.keras or NAME.weights.h5 (or NAME with --format); got "
+            throw usage("name the output NAME.onnx, NAME.keras, NAME.h5 or NAME.weights.h5 (or NAME with --format); got "
                     + Printable.path(output));
         }
-        boolean keras = byName != ModelExport.Format.ONNX;
-        if (format != null && (format == FormatOption.KERAS) != keras) {
+        if (format != null && !matches(format, byName)) {
             throw usage("--format " + format.name().toLowerCase(java.util.Locale.ROOT) + " does not match the output's name "
-                    + Printable.text(String.valueOf(output.getFileName())) + " (.onnx for onnx; .keras or .weights.h5 for keras)");
+                    + Printable.text(String.valueOf(output.getFileName()))
+                    + " (.onnx for onnx; .keras or .weights.h5 for keras; .h5 for h5)");
         }
         OutputFile.notAnInput(spec, output, model);
         Path folder = output.toAbsolutePath().getParent();
@@ -69,12 +74,22 @@ public final class ExportCommand implements Callable<Integer> {
                     + "output '%s' [N, 10] (softmax)%n", shown, OnnxWriter.INPUT, OnnxWriter.OUTPUT);
             case KERAS -> out.printf("Wrote %s (Keras %s): keras.models.load_model(\"%s\"), input [N, 28, 28, 1] "
                     + "(pixels / 255)%n", shown, KerasWriter.KERAS_VERSION, Printable.text(String.valueOf(output.getFileName())));
+            case KERAS_H5 -> out.printf("Wrote %s (legacy Keras HDF5, Keras %s): keras.models.load_model(\"%s\"), input "
+                    + "[N, 28, 28, 1] (pixels / 255)%n", shown, KerasWriter.KERAS_VERSION, Printable.text(String.valueOf(output.getFileName())));
             case KERAS_WEIGHTS -> out.printf("Wrote %s (Keras 3 weights): model.load_weights(\"%s\") on the same "
                     + "architecture%n", shown, Printable.text(String.valueOf(output.getFileName())));
             default -> throw new IllegalStateException(byName.name());
         }
         out.flush();
         return 0;
+    }
+
+    private static boolean matches(FormatOption option, ModelExport.Format format) {
+        return switch (option) {
+            case ONNX -> format == ModelExport.Format.ONNX;
+            case KERAS -> format == ModelExport.Format.KERAS || format == ModelExport.Format.KERAS_WEIGHTS;
+            case H5 -> format == ModelExport.Format.KERAS_H5;
+        };
     }
 
     private ParameterException usage(String message) {

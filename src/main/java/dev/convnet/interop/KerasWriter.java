@@ -24,8 +24,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * Writes a convnet model as Keras 3 reads it: a {@code .keras} zip (config.json, metadata.json,
- * model.weights.h5) for {@code keras.models.load_model}, or a {@code .weights.h5} for
- * {@code model.load_weights}. The network is written as the book writes listing 8-1 (a functional
+ * model.weights.h5) or a legacy HDF5 {@code .h5} for {@code keras.models.load_model}, or a
+ * {@code .weights.h5} for {@code model.load_weights}. The network is written as the book writes listing 8-1 (a functional
  * model on a 28x28x1 input, channels last), with the kernels moved into Keras' layouts.
  */
 public final class KerasWriter {
@@ -70,6 +70,53 @@ public final class KerasWriter {
     }
 
     /**
+     * Writes {@code graph} as a legacy Keras HDF5 file ({@code model.save("x.h5")}), atomically: for
+     * Keras 3's and tf.keras' {@code load_model}, and tools that read only HDF5 models. Layout as
+     * Keras' legacy_h5_format writes it: root attributes model_config (the same JSON as a .keras
+     * file's config.json), keras_version and backend; group model_weights with a layer_names
+     * attribute, and per weighted layer NAME a weight_names attribute (NAME/kernel, NAME/bias; a
+     * BatchNormalization's gamma, beta, moving_mean, moving_variance) over datasets
+     * model_weights/NAME/NAME/kernel and so on. Layers without weights are left out of layer_names:
+     * Keras' loader drops them from the list before matching layers in order, and jhdf cannot write
+     * their empty groups (see {@link #writeWeightsFile}).
+     *
+     * @throws InteropException when a layer's name holds a '/' (it would nest HDF5 groups)
+     * @throws InteropWriteException when the file cannot be written (nothing is left at target)
+     */
+    public void writeLegacyH5(ComputationGraph graph, Path target) {
+        NetworkChain chain = NetworkChain.of(graph.getConfiguration());
+        String config = config(chain).toString();
+        List<ChainLayer> weighted = chain.layers().stream().filter(KerasWriter::hasWeights).toList();
+        for (ChainLayer layer : weighted) {
+            if (layer.name().contains("/")) {
+                throw new InteropException("layer name '" + layer.name() + "' holds a '/', which an HDF5 file cannot keep as one name; "
+                        + "export to .keras instead");
+            }
+        }
+        AtomicFile.write(target, tmp -> {
+            try (WritableHdfFile hdf = HdfFile.write(tmp)) {
+                hdf.putAttribute("backend", "tensorflow");
+                hdf.putAttribute("keras_version", KERAS_VERSION);
+                hdf.putAttribute("model_config", config);
+                WritableGroup modelWeights = hdf.putGroup("model_weights");
+                modelWeights.putAttribute("backend", "tensorflow");
+                modelWeights.putAttribute("keras_version", KERAS_VERSION);
+                modelWeights.putAttribute("layer_names", weighted.stream().map(ChainLayer::name).toArray(String[]::new));
+                for (ChainLayer layer : weighted) {
+                    List<String> names = variableNames(layer);
+                    WritableGroup group = modelWeights.putGroup(layer.name());
+                    group.putAttribute("weight_names", names.stream().map(n -> layer.name() + "/" + n).toArray(String[]::new));
+                    WritableGroup values = group.putGroup(layer.name());
+                    List<Object> variables = variables(chain, graph, layer);
+                    for (int i = 0; i < names.size(); i++) {
+                        values.putDataset(names.get(i), variables.get(i));
+                    }
+                }
+            }
+        }, InteropWriteException::new);
+    }
+
+    /**
      * Keras 3's layout: layers/PATH/vars/0 (kernel) and /1 (bias), or BatchNormalization's 0-3
      * (gamma, beta, moving_mean, moving_variance), a "name" attribute with the layer's name on each
      * vars group. PATH is the class name numbered per class (conv2d, conv2d_1, dense,
@@ -94,22 +141,37 @@ public final class KerasWriter {
             for (Map.Entry<String, ChainLayer> entry : byPath.entrySet()) {
                 ChainLayer layer = entry.getValue();
                 WritableGroup vars = vars(layers.putGroup(entry.getKey()), layer.name());
-                if (layer instanceof ChainLayer.BatchNorm b) {
-                    List<float[]> variables = NetworkChain.batchNormVariables(graph, b);
-                    for (int i = 0; i < variables.size(); i++) { // gamma, beta, moving_mean, moving_variance
-                        vars.putDataset(String.valueOf(i), variables.get(i));
-                    }
-                    continue;
+                List<Object> variables = variables(chain, graph, layer);
+                for (int i = 0; i < variables.size(); i++) {
+                    vars.putDataset(String.valueOf(i), variables.get(i));
                 }
-                if (layer instanceof ChainLayer.Conv c) {
-                    vars.putDataset("0", nest4(chain.kerasKernel(graph, c), c.kernel(), c.kernel(), c.inChannels(), c.filters()));
-                } else {
-                    ChainLayer.Dense d = (ChainLayer.Dense) layer;
-                    vars.putDataset("0", nest2(chain.kerasKernel(graph, d), d.inputs(), d.units()));
-                }
-                vars.putDataset("1", NetworkChain.bias(graph, layer));
             }
         }
+    }
+
+    private static boolean hasWeights(ChainLayer layer) {
+        return layer instanceof ChainLayer.Conv || layer instanceof ChainLayer.Dense || layer instanceof ChainLayer.BatchNorm;
+    }
+
+    /** Keras' names of a weighted layer's variables, in its order. */
+    private static List<String> variableNames(ChainLayer layer) {
+        return layer instanceof ChainLayer.BatchNorm ? List.of("gamma", "beta", "moving_mean", "moving_variance")
+                : List.of("kernel", "bias");
+    }
+
+    /** A weighted layer's variables in Keras' layouts and order: kernel (HWIO or [in, out]) and bias, or BatchNormalization's four. */
+    private static List<Object> variables(NetworkChain chain, ComputationGraph graph, ChainLayer layer) {
+        if (layer instanceof ChainLayer.BatchNorm b) {
+            return List.copyOf(NetworkChain.batchNormVariables(graph, b));
+        }
+        Object kernel;
+        if (layer instanceof ChainLayer.Conv c) {
+            kernel = nest4(chain.kerasKernel(graph, c), c.kernel(), c.kernel(), c.inChannels(), c.filters());
+        } else {
+            ChainLayer.Dense d = (ChainLayer.Dense) layer;
+            kernel = nest2(chain.kerasKernel(graph, d), d.inputs(), d.units());
+        }
+        return List.of(kernel, NetworkChain.bias(graph, layer));
     }
 
     private static WritableGroup vars(WritableGroup layerGroup, String name) {

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Models exported by convnet, run in the real thing: Keras 3 (load_model of the .keras, and
- * load_weights of the .weights.h5), onnx.checker and ONNX Runtime (Python, and the Java API in
+ * Models exported by convnet, run in the real thing: Keras 3 (load_model of the .keras and of the
+ * legacy .h5, and load_weights of the .weights.h5), onnx.checker and ONNX Runtime (Python, and the Java API in
  * this JVM). Each must predict what convnet predicts, to 1e-5, on real test images.
  */
 class ExportIT {
@@ -76,6 +76,9 @@ class ExportIT {
             Path onnx = tmp.resolve(model.getKey() + ".onnx");
             new KerasWriter().writeKeras(model.getValue(), keras);
             new KerasWriter().writeWeights(model.getValue(), weights);
+            Path legacy = tmp.resolve(model.getKey() + ".h5");
+            new KerasWriter().writeLegacyH5(model.getValue(), legacy);
+            JOBS.put(model.getKey() + ".h5", new ReferencePython.Job("keras", legacy, null, tmp.resolve(model.getKey() + ".h5.out")));
             new OnnxWriter().write(model.getValue(), onnx, "test");
             JOBS.put(model.getKey() + ".keras", new ReferencePython.Job("keras", keras, null, tmp.resolve(model.getKey() + ".keras.out")));
             JOBS.put(model.getKey() + ".weights.h5", new ReferencePython.Job("weights", keras, weights, tmp.resolve(model.getKey() + ".weights.out")));
@@ -122,11 +125,13 @@ class ExportIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"book.keras", "book.weights.h5", "book.onnx", "strides2.keras", "strides2.weights.h5",
-        "strides2.onnx", "dense.keras", "dense.weights.h5", "dense.onnx", "deep.keras", "deep.weights.h5", "deep.onnx",
-        "regularised.keras", "regularised.weights.h5", "regularised.onnx", "bn-after-relu.keras", "bn-after-relu.weights.h5",
-        "bn-after-relu.onnx", "bn-some.keras", "bn-some.weights.h5", "bn-some.onnx", "bn-dense.keras", "bn-dense.weights.h5",
-        "bn-dense.onnx", "bn-dense-before.keras", "bn-dense-before.weights.h5", "bn-dense-before.onnx"})
+    @ValueSource(strings = {"book.keras", "book.h5", "book.weights.h5", "book.onnx", "strides2.keras", "strides2.h5",
+        "strides2.weights.h5", "strides2.onnx", "dense.keras", "dense.h5", "dense.weights.h5", "dense.onnx", "deep.keras",
+        "deep.h5", "deep.weights.h5", "deep.onnx", "regularised.keras", "regularised.h5", "regularised.weights.h5",
+        "regularised.onnx", "bn-after-relu.keras", "bn-after-relu.h5", "bn-after-relu.weights.h5", "bn-after-relu.onnx",
+        "bn-some.keras", "bn-some.h5", "bn-some.weights.h5", "bn-some.onnx", "bn-dense.keras", "bn-dense.h5",
+        "bn-dense.weights.h5", "bn-dense.onnx", "bn-dense-before.keras", "bn-dense-before.h5", "bn-dense-before.weights.h5",
+        "bn-dense-before.onnx"})
     void theRealThingPredictsWhatConvnetPredicts(String export) throws Exception {
         ComputationGraph graph = MODELS.get(export.substring(0, export.indexOf('.')));
         float[][] ours = KerasFixtures.dl4j(graph, images);
@@ -188,10 +193,11 @@ class ExportIT {
         assertTrue(pythonOutput.contains("bn-after-relu.keras"), pythonOutput);
     }
 
-    @Test
-    void exportedKerasFileImportsBackToTheSameModel() {
+    @ParameterizedTest
+    @ValueSource(strings = {".keras", ".h5"})
+    void exportedKerasFileImportsBackToTheSameModel(String ending) {
         for (var model : MODELS.entrySet()) {
-            KerasModel back = new KerasReader().read(tmp.resolve(model.getKey() + ".keras"));
+            KerasModel back = new KerasReader().read(tmp.resolve(model.getKey() + ending));
             float[][] before = KerasFixtures.dl4j(model.getValue(), images);
             float[][] after = KerasFixtures.dl4j(back.toGraph(), images);
             // BatchNormalization comes back folded into its convolution: rounded once more in float

@@ -158,6 +158,10 @@ class InteropCliIT {
         InProcessCli.Run unnamed = InProcessCli.run("export", tuned.toString(), "--format", "onnx", "-o", tmp.resolve("plain").toString());
         assertEquals(0, unnamed.exit(), unnamed.err());
         assertTrue(Files.isRegularFile(tmp.resolve("plain.onnx")) && !Files.exists(tmp.resolve("plain")), "a name without an ending gets .onnx");
+        InProcessCli.Run legacy = InProcessCli.run("export", tuned.toString(), "--format", "h5", "-o", tmp.resolve("legacy").toString());
+        assertEquals(0, legacy.exit(), legacy.err());
+        assertTrue(legacy.out().startsWith("Wrote " + tmp.resolve("legacy.h5") + " (legacy Keras HDF5, Keras "), legacy.out());
+        assertEquals("convnet 32,64,128 k3 s1 valid", new KerasReader().read(tmp.resolve("legacy.h5")).architecture().describe());
         Path keras = tmp.resolve("tuned.keras");
         InProcessCli.Run kerasExport = InProcessCli.run("export", tuned.toString(), "-o", keras.toString());
         assertEquals(0, kerasExport.exit(), kerasExport.err());

@@ -51,10 +51,12 @@ public final class InteropExactness {
             new KerasWriter().writeKeras(ours, work.resolve("export.keras"));
             new KerasWriter().writeWeights(ours, work.resolve("export.weights.h5"));
             new OnnxWriter().write(ours, work.resolve("export.onnx"), "exactness");
+            new KerasWriter().writeLegacyH5(ours, work.resolve("export.h5"));
             jobs.add(new ReferencePython.Job("keras", work.resolve("export.keras"), null, work.resolve("export.keras.out")));
             jobs.add(new ReferencePython.Job("weights", work.resolve("export.keras"), work.resolve("export.weights.h5"),
                     work.resolve("export.weights.out")));
             jobs.add(new ReferencePython.Job("onnx", work.resolve("export.onnx"), null, work.resolve("export.onnx.out")));
+            jobs.add(new ReferencePython.Job("keras", work.resolve("export.h5"), null, work.resolve("export.h5.out")));
         }
         System.out.print(ReferencePython.run(jobs, IMAGES, work));
         System.out.printf("%-50s %-26s %8s %8s %16s%n", "direction", "file", "convnet", "other", "max |Δ softmax|");
@@ -76,6 +78,7 @@ public final class InteropExactness {
             row("convnet -> Keras load_weights", work.resolve("export.weights.h5"), convnet, jobs.get(n + 1).probabilities(IMAGES), test);
             row("convnet -> ONNX Runtime (Python)", work.resolve("export.onnx"), convnet, jobs.get(n + 2).probabilities(IMAGES), test);
             row("convnet -> ONNX Runtime (Java)", work.resolve("export.onnx"), convnet, onnxJava(work.resolve("export.onnx"), test), test);
+            row("convnet -> Keras load_model (legacy .h5)", work.resolve("export.h5"), convnet, jobs.get(n + 3).probabilities(IMAGES), test);
         }
         System.exit(0);
     }

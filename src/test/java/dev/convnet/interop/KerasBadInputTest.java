@@ -157,7 +157,11 @@ class KerasBadInputTest {
     void exportNeedsAFormatItKnows() throws IOException {
         InProcessCli.Run run = InProcessCli.run("export", KerasFixtures.file("book.keras").toString(), "-o", tmp.resolve("book.txt").toString());
         assertEquals(2, run.exit(), run.err());
-        assertTrue(run.err().startsWith("convnet export: name the output NAME.onnx, NAME.keras or NAME.weights.h5"), run.err());
+        assertTrue(run.err().startsWith("convnet export: name the output NAME.onnx, NAME.keras, NAME.h5 or NAME.weights.h5"), run.err());
+        InProcessCli.Run mismatch = InProcessCli.run("export", KerasFixtures.file("book.keras").toString(), "--format", "h5", "-o",
+                tmp.resolve("book.keras").toString());
+        assertEquals(2, mismatch.exit(), mismatch.err());
+        assertTrue(mismatch.err().startsWith("convnet export: --format h5 does not match the output's name book.keras"), mismatch.err());
     }
 
     /** A DL4J model that is not one of convnet's chains (a sigmoid convolution) is named, not half-written. */
