@@ -1,6 +1,8 @@
 package dev.convnet.cli;
 
+import dev.convnet.data.Dataset;
 import dev.convnet.engine.Precision;
+import dev.convnet.report.Printable;
 import dev.convnet.interop.KerasReader;
 import dev.convnet.web.BindAddress;
 import dev.convnet.web.ModelFiles;
@@ -73,6 +75,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most pixels (width x height) an image may have; larger ones get 413 undecoded (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
+    @Option(names = "--dataset", paramLabel = "NAME",
+            description = {"The classes a Keras file's answers are labelled with: mnist or fashion-mnist (default: mnist).",
+                "A convnet model's run record names its own."})
+    String dataset;
+
     @Mixin
     InferenceOptions inference;
 
@@ -102,7 +109,11 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         List<Path> files = ModelFiles.resolve(models, Locations.defaultModel(), this::usage);
-        List<NamedModel> loaded = ModelFiles.load(files, inference.engine(), running);
+        Optional<Dataset> asked = Optional.ofNullable(dataset).map(this::datasetOption);
+        if (asked.isEmpty()) {
+            noteUnlabelledKerasFiles(files);
+        }
+        List<NamedModel> loaded = ModelFiles.load(files, inference.engine(), running, asked, this::usage);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         boolean finished;
@@ -130,6 +141,26 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("Stopped.");
         out.flush();
         return 0;
+    }
+
+    private Dataset datasetOption(String id) {
+        try {
+            return Dataset.fromId(id);
+        } catch (IllegalArgumentException e) {
+            throw usage("--dataset: " + e.getMessage());
+        }
+    }
+
+    /** A Keras file does not say what it was trained on: one line says which classes its answers get. */
+    private void noteUnlabelledKerasFiles(List<Path> files) {
+        for (Path file : files) {
+            if (KerasReader.isKerasFile(file)) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("note: " + Printable.path(file) + " does not say what it was trained on; its answers are labelled "
+                        + "with MNIST's digits (--dataset fashion-mnist for Fashion-MNIST's classes)");
+                err.flush();
+            }
+        }
     }
 
     private ParameterException usage(String message) {

@@ -1,6 +1,8 @@
 package dev.convnet.web;
 
+import dev.convnet.app.LoadedModel;
 import dev.convnet.app.SavedModels;
+import dev.convnet.data.Dataset;
 import dev.convnet.engine.Engine;
 import dev.convnet.engine.Precision;
 import dev.convnet.model.ModelStore;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -65,12 +68,28 @@ public final class ModelFiles {
         return files;
     }
 
-    /** Loads each model, to be opened on {@code engine} in {@code precision} by the server's inference workers. */
-    public static List<NamedModel> load(List<Path> files, Engine engine, Precision precision) {
+    /**
+     * Loads each model, to be opened on {@code engine} in {@code precision} by the server's inference
+     * workers. A model whose file does not name its dataset (a Keras file) is labelled with {@code dataset}'s
+     * classes when one is given, else MNIST's.
+     *
+     * @throws RuntimeException made by {@code problem} when {@code dataset} is not the dataset a
+     *     convnet model's run record names (its answers would be labelled with another dataset's classes)
+     */
+    public static List<NamedModel> load(List<Path> files, Engine engine, Precision precision, Optional<Dataset> dataset,
+                                        Function<String, RuntimeException> problem) {
         List<NamedModel> models = new ArrayList<>();
         SavedModels saved = new SavedModels(new ModelStore());
         for (Path file : files) {
-            models.add(new NamedModel(NamedModel.nameOf(file), PredictorClassifier.source(saved.load(file), engine, precision)));
+            LoadedModel model = saved.load(file);
+            if (dataset.isPresent() && model.trainedOn() != dataset.get()) {
+                if (!dev.convnet.interop.KerasReader.isKerasFile(file)) { // a convnet model's run record names its dataset
+                    throw problem.apply(file + " was trained on " + model.trainedOn().id() + " (its run record says so); --dataset "
+                            + dataset.get().id() + " would label its answers with another dataset's classes: leave --dataset out");
+                }
+                model = new LoadedModel(model.file(), model.graph(), model.record(), dataset.get());
+            }
+            models.add(new NamedModel(NamedModel.nameOf(file), PredictorClassifier.source(model, engine, precision)));
         }
         return models;
     }

@@ -88,6 +88,39 @@ class ServeCommandIT {
     }
 
     @Test
+    void aKerasFileIsServedUnderItsNameWithTheClassesOfTheDatasetGiven() throws Exception {
+        Path keras = Files.copy(Path.of("src/test/resources/keras/book.keras"), tmp.resolve("book.keras"));
+        assertOneLine(InProcessCli.run("serve", ServedModel.file().toString(), "--dataset", "fashion-mnist", "--port", "0"), 2,
+                "was trained on mnist (its run record says so); --dataset fashion-mnist would label its answers with another");
+        assertOneLine(InProcessCli.run("serve", keras.toString(), "--dataset", "cifar"), 2, "--dataset: unknown dataset 'cifar'");
+        try (ServerSocket taken = new ServerSocket(0)) { // fails after loading: the note is said before that
+            InProcessCli.Run run = InProcessCli.run("serve", keras.toString(), "--port", "" + taken.getLocalPort());
+            assertEquals(1, run.exit(), run.err());
+            assertTrue(run.err().startsWith("note: " + keras + " does not say what it was trained on; its answers are labelled "
+                    + "with MNIST's digits (--dataset fashion-mnist for Fashion-MNIST's classes)"), run.err());
+        }
+        Process server = startChild(keras, List.of(), "--dataset", "fashion-mnist");
+        try {
+            String startup = startupLine(server);
+            assertTrue(startup.contains("book.keras (fashion-mnist, 104,202 parameters, no test accuracy on record"), startup);
+            String v2 = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertTrue(v2.endsWith("/v2/models/book/infer"), "a Keras file's name without its ending: " + v2);
+            byte[] digit = ServedModel.png(ServedModel.pixels(ServedModel.testImages(1), 0));
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port(startup) + "/predict"))
+                            .header("Content-Type", "image/png").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(digit)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            java.util.regex.Matcher label = Pattern.compile("\"label\":\"([^\"]+)\"").matcher(answer.body());
+            assertTrue(label.find() && dev.convnet.data.Dataset.FASHION_MNIST.classNames().contains(label.group(1)), answer.body());
+            server.toHandle().destroy();
+            assertStoppedCleanly(server, 10);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
     void aHostThatCannotBeBoundIsSaidToBeThatNotAPortInUse() {
         String model = ServedModel.file().toString();
         // 999.1.1.1 is no address; .invalid names never resolve (RFC 6761); 203.0.113.0/24 is documentation-only (RFC 5737)
@@ -160,10 +193,14 @@ class ServeCommandIT {
 
     /** {@code convnet serve} of the served model on a free port, in a child JVM started with {@code jvmOptions}; stderr to stderr.txt. */
     private Process startChild(List<String> jvmOptions, String... serveOptions) throws IOException {
+        return startChild(ServedModel.file(), jvmOptions, serveOptions);
+    }
+
+    private Process startChild(Path model, List<String> jvmOptions, String... serveOptions) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet", "serve",
-                ServedModel.file().toString(), "--port", "0"));
+                model.toString(), "--port", "0"));
         command.addAll(List.of(serveOptions));
         return new ProcessBuilder(command).redirectError(tmp.resolve("stderr.txt").toFile()).start();
     }
