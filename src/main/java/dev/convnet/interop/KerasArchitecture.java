@@ -114,8 +114,11 @@ record KerasArchitecture(Architecture architecture, List<Weighted> weighted, Inp
         boolean flat = shape.equals(List.of(size * size));
         boolean startsWithDense = !steps.isEmpty() && steps.get(0).is("Dense");
         if (!(image && !startsWithDense) && !(flat && startsWithDense)) {
+            boolean channelsFirst = shape.equals(List.of(1, size, size));
             throw new InteropException(file + ": the model's input shape is " + describe(shape)
-                    + "; convnet models take 28x28x1 greyscale images (MNIST), shape (28, 28, 1)");
+                    + (channelsFirst ? ", channels first (data_format='channels_first'); convnet reads channels_last models: build it on "
+                        + "keras.Input((28, 28, 1)) with Keras' default data_format and train it again"
+                        : "; convnet models take 28x28x1 greyscale images (MNIST), shape (28, 28, 1)"));
         }
     }
 
@@ -274,14 +277,16 @@ record KerasArchitecture(Architecture architecture, List<Weighted> weighted, Inp
         JsonNode format = layer.config().path("data_format");
         if (!format.isMissingNode() && !format.isNull() && !format.asText().equals("channels_last")) {
             throw new InteropException(file + ": " + layer.name() + " is " + format.asText()
-                    + "; convnet reads Keras models in the default channels_last format");
+                    + "; convnet reads Keras models in the default channels_last format: build it without data_format='"
+                    + format.asText() + "' and train it again");
         }
     }
 
     private static void requireActivation(String file, KerasSpellings.Step step, String expected) {
         if (!step.activation().equals(expected)) {
             throw new InteropException(file + ": " + step.layer().name() + " has activation '" + step.activation()
-                    + "'; convnet expects '" + expected + "' there");
+                    + "'; convnet expects '" + expected + "' there, as listing 8-1 has it: build the model with activation='"
+                    + expected + "' there and train it again");
         }
     }
 

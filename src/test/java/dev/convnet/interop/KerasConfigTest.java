@@ -68,6 +68,16 @@ class KerasConfigTest {
                 e.getMessage());
     }
 
+    @Test
+    void aChannelsFirstInputSaysSoAndWhatToDo() {
+        String config = "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": ["
+                + "{\"class_name\": \"InputLayer\", \"config\": {\"name\": \"in\", \"batch_shape\": [null, 1, 28, 28]}}, "
+                + conv("conv2d", 32, 3, "") + ", " + POOL + ", " + FLATTEN + ", " + OUT + "]}}";
+        InteropException e = assertThrows(InteropException.class, () -> KerasArchitecture.of("cf.keras", KerasConfig.parse("cf.keras", config)));
+        assertEquals("cf.keras: the model's input shape is (1, 28, 28), channels first (data_format='channels_first'); convnet reads "
+                + "channels_last models: build it on keras.Input((28, 28, 1)) with Keras' default data_format and train it again", e.getMessage());
+    }
+
     private static String layer(String className, String config) {
         return "{\"class_name\": \"" + className + "\", \"config\": {" + config + "}}";
     }
@@ -94,7 +104,7 @@ class KerasConfigTest {
             "|| BatchNormalization | \"name\": \"bn\", \"epsilon\": -1 | linear | f.keras: bn has epsilon -1; expected a small positive number",
             "|| BatchNormalization | \"name\": \"bn\", \"momentum\": 7 | linear | f.keras: bn has momentum 7; expected a number from 0 to 1",
             "|| BatchNormalization | \"name\": \"bn\", \"axis\": 1 | linear | f.keras: bn normalises axis 1; convnet folds BatchNormalization over the channels",
-            "|| Activation | \"name\": \"a\", \"activation\": \"tanh\" | linear | f.keras: conv2d has activation 'tanh'; convnet expects 'relu' there",
+            "|| Activation | \"name\": \"a\", \"activation\": \"tanh\" | linear | f.keras: conv2d has activation 'tanh'; convnet expects 'relu' there, as listing 8-1 has it: build the model with activation='relu' there and train it again",
             "|| Activation | \"name\": \"a\", \"activation\": \"relu\" | relu | f.keras: a (Activation) applies relu the output of conv2d after its relu; convnet fuses it only into a Conv2D or Dense whose activation is linear",
             "|| ReLU | \"name\": \"r\", \"max_value\": 6.0 | linear | f.keras: r is ReLU(max_value=6.0, negative_slope=, threshold=); convnet's ReLU is max(x, 0)",
             "|| Softmax | \"name\": \"s\", \"axis\": 1 | linear | f.keras: s is a softmax over axis 1",
