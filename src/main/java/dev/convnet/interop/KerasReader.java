@@ -471,6 +471,9 @@ public final class KerasReader {
                     + chunkBytes(chunked) + " bytes for " + dataset.getSizeInBytes() + " bytes of data; the file is "
                     + "damaged or hostile");
         }
+        if (dataset instanceof ChunkedDataset chunked && !dataset.getFilters().isEmpty()) {
+            ChunkInflation.check(chunked, chunkBytes(chunked), () -> name + ": the " + what + " of " + layer);
+        }
         Class<?> type = dataset.getJavaType();
         if (type != float.class && type != double.class) {
             throw new InteropException(name + ": the " + what + " of " + layer + " holds " + type.getSimpleName()
@@ -505,7 +508,7 @@ public final class KerasReader {
         }
     }
 
-    private static long chunkBytes(ChunkedDataset dataset) {
+    static long chunkBytes(ChunkedDataset dataset) {
         long elements = 1;
         for (int d : dataset.getChunkDimensions()) {
             elements *= Math.max(d, 0);

@@ -168,6 +168,49 @@ class KerasHostileWeightsIT {
         }
     }
 
+    /**
+     * A gzip chunk of the size its dataset declares, whose stream inflates to generated sizes far past
+     * it (written with h5py's write_direct_chunk), in a .h5 and inside a .keras: refused before jhdf
+     * inflates it (it inflated 1 GiB for a 46 kB kernel: 6.3 GB RSS, and served the truncated rest).
+     */
+    @org.junit.jupiter.api.Test
+    void aChunkThatInflatesPastItsDatasetIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        int mebibytes = 32 + new java.util.Random().nextInt(96);
+        String script = String.join("\n",
+                "import h5py, shutil, sys, zlib, zipfile",
+                "source, keras, h5, mib = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])",
+                "def bomb(path):",
+                "    with h5py.File(path, 'r+') as f:",
+                "        names = []",
+                "        f.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) and o.shape == (1152, 10) else None)",
+                "        del f[names[0]]",
+                "        d = f.create_dataset(names[0], shape=(1152, 10), dtype='f4', chunks=(1152, 10), compression='gzip')",
+                "        z = zlib.compressobj(9)",
+                "        d.id.write_direct_chunk((0, 0), b''.join(z.compress(bytes(1 << 20)) for _ in range(mib)) + z.flush(), 0)",
+                "shutil.copy(source + '.h5', h5)",
+                "bomb(h5)",
+                "with zipfile.ZipFile(source + '.keras') as z:",
+                "    z.extractall(keras + '.d')",
+                "bomb(keras + '.d/model.weights.h5')",
+                "with zipfile.ZipFile(keras, 'w') as z:",
+                "    for name in ('metadata.json', 'config.json', 'model.weights.h5'):",
+                "        z.write(keras + '.d/' + name, name)");
+        Path py = dir.resolve("inflate.py");
+        Files.writeString(py, script);
+        String source = KerasFixtures.file("book.h5").toString();
+        Process p = new ProcessBuilder(ReferencePython.python(), py.toString(), source.substring(0, source.length() - 3),
+                dir.resolve("bomb.keras").toString(), dir.resolve("bomb.h5").toString(), String.valueOf(mebibytes))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), output);
+        for (String file : List.of("bomb.h5", "bomb.keras")) {
+            long before = allocatedBytes();
+            assertOneLine(InProcessCli.run("summary", dir.resolve(file).toString()), "summary",
+                    "the kernel of dense has a compressed chunk that expands past the 46080 bytes its dataset declares for a chunk");
+            assertTrue(allocatedBytes() - before < (long) mebibytes << 20, file + ": refused before inflating");
+        }
+    }
+
     private static long allocatedBytes() {
         return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
                 .getThreadAllocatedBytes(Thread.currentThread().getId());

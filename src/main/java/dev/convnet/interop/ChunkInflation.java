@@ -1,0 +1,106 @@
+package dev.convnet.interop;
+
+import io.jhdf.api.dataset.ChunkedDataset;
+import io.jhdf.filter.PipelineFilterWithData;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Checks, before jhdf decompresses a chunked HDF5 dataset, that no chunk expands past the size its
+ * dataset declares for a chunk. jhdf inflates a chunk whole into memory, whatever it turns out to
+ * be: a 1.9 MB gzip chunk of a 46 kB kernel inflated to 1 GiB (6.3 GB RSS) and its excess was
+ * dropped silently. Filter ids are HDF5's (https://portal.hdfgroup.org/documentation, "Filters"):
+ * 1 deflate (gzip), 2 shuffle, 3 fletcher32 (no size change), 32000 LZF (h5py's own).
+ */
+final class ChunkInflation {
+    private static final int DEFLATE = 1;
+    private static final int SHUFFLE = 2;
+    private static final int FLETCHER32 = 3;
+    private static final int LZF = 32000;
+
+    private ChunkInflation() {
+    }
+
+    /**
+     * @param chunkBytes the bytes one chunk holds once decoded (its dimensions × the type's size)
+     * @param what names the dataset at the start of a message, e.g. "book.h5: the kernel of conv2d"
+     * @throws InteropException for a filter other than gzip, shuffle, fletcher32 or LZF, or a chunk that
+     *     is not a gzip stream or would expand past {@code chunkBytes} (an LZF chunk: whose stream is
+     *     longer than that, as LZF expands 88-fold at most); memory used is one 64 kB buffer
+     */
+    static void check(ChunkedDataset dataset, long chunkBytes, Supplier<String> what) {
+        List<PipelineFilterWithData> filters = dataset.getFilters();
+        boolean deflate = false;
+        boolean lzf = false;
+        for (PipelineFilterWithData filter : filters) {
+            switch (filter.getId()) {
+                case DEFLATE -> deflate = true;
+                case LZF -> lzf = true;
+                case SHUFFLE, FLETCHER32 -> { }
+                default -> throw new InteropException(what.get() + " is compressed with HDF5 filter " + filter.getId() + " ("
+                        + filter.getName() + "); convnet reads weights stored plain or with gzip, shuffle, fletcher32 or LZF, "
+                        + "as Keras and h5py write them");
+            }
+        }
+        if (!deflate && !lzf) {
+            return;
+        }
+        int[] dims = dataset.getDimensions();
+        int[] chunk = dataset.getChunkDimensions();
+        int[] offset = new int[dims.length];
+        byte[] scratch = new byte[64 << 10];
+        do {
+            ByteBuffer raw;
+            try {
+                raw = dataset.getRawChunkBuffer(offset.clone());
+            } catch (RuntimeException unallocated) {
+                continue; // a chunk never written reads as the fill value: nothing to inflate
+            }
+            // gzip: count what it inflates to. LZF alone: its stream is no longer than the data
+            // (plus a header), and expands 88-fold at most, so a longer stream is the bomb.
+            boolean tooLarge = deflate ? inflatedSize(raw, chunkBytes, scratch, what) > chunkBytes
+                    : raw.remaining() > chunkBytes + chunkBytes / 100 + 64;
+            if (tooLarge) {
+                throw new InteropException(what.get() + " has a compressed chunk that expands past the " + chunkBytes
+                        + " bytes its dataset declares for a chunk; the file is damaged or hostile");
+            }
+        } while (next(offset, dims, chunk));
+    }
+
+    /** How many bytes {@code raw}'s gzip stream inflates to, counting no further than {@code limit} + 1. */
+    private static long inflatedSize(ByteBuffer raw, long limit, byte[] scratch, Supplier<String> what) {
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(raw.duplicate());
+            long total = 0;
+            while (!inflater.finished() && total <= limit) {
+                int n = inflater.inflate(scratch);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    break; // a truncated stream: jhdf reports it when it reads the chunk
+                }
+                total += n;
+            }
+            return total;
+        } catch (DataFormatException e) {
+            throw new InteropException(what.get() + " has a chunk that is not a valid gzip stream (" + e.getMessage()
+                    + "); the file is damaged", e);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    /** The next chunk's offset in row-major order; false after the last. */
+    private static boolean next(int[] offset, int[] dims, int[] chunk) {
+        for (int d = offset.length - 1; d >= 0; d--) {
+            offset[d] += Math.max(1, chunk[d]);
+            if (offset[d] < dims[d]) {
+                return true;
+            }
+            offset[d] = 0;
+        }
+        return false;
+    }
+}
