@@ -183,6 +183,15 @@ public final class ImageDecoder {
         if (bits != 1 && bits != 4 && bits != 8 && bits != 16 && bits != 24 && bits != 32) {
             throw new ImageFormatException("damaged BMP image: " + bits + " bits per pixel (1, 4, 8, 16, 24 or 32 exist)");
         }
+        int headerSize = (bmp[14] & 0xFF) | (bmp[15] & 0xFF) << 8 | (bmp[16] & 0xFF) << 16 | (bmp[17] & 0xFF) << 24;
+        int compression = bmp.length < 34 || headerSize < 40 ? 0 : (bmp[30] & 0xFF) | (bmp[31] & 0xFF) << 8 | (bmp[32] & 0xFF) << 16
+                | (bmp[33] & 0xFF) << 24;
+        if (compression == 4 || compression == 5) {
+            // BI_JPEG / BI_PNG (a printer format): the picture inside would be decoded without the
+            // JPEG and PNG work bounds (a 434 kB one took 25 s), so it is refused as what it is
+            throw new ImageFormatException("a BMP that wraps a " + (compression == 4 ? "JPEG" : "PNG")
+                    + " (BMP compression " + compression + ") is not read; save the picture as ." + (compression == 4 ? "jpg" : "png"));
+        }
     }
 
     private void checkPixels(long width, long height) {

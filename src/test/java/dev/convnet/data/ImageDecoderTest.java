@@ -14,6 +14,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pictures from anyone: real ones decode, bombs are refused from their header, junk fails in one line. */
@@ -88,6 +90,29 @@ class ImageDecoderTest {
         assertTrue(e.overLimit(), e.getMessage());
         assertTrue(e.getMessage().startsWith("JPEG with 1,000 scans over 4,096 x 4,096 pixels, more work than the limit"), e.getMessage());
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused from its markers, not decoded");
+    }
+
+    /**
+     * A BMP may wrap a JPEG or PNG (compression 4 or 5); the JDK then decodes it without the JPEG and
+     * PNG checks (a 434 kB one took 25 s on the server). Refused from the BMP header, whatever is inside.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {4, 5})
+    void aBmpWrappingAJpegOrPngIsRefusedFromItsHeader(int compression) throws IOException {
+        BufferedImage picture = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
+        ByteArrayOutputStream inner = new ByteArrayOutputStream();
+        ImageIO.write(picture, compression == 4 ? "jpeg" : "png", inner);
+        java.nio.ByteBuffer bmp = java.nio.ByteBuffer.allocate(54 + inner.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bmp.put((byte) 'B').put((byte) 'M').putInt(54 + inner.size()).putInt(0).putInt(54); // file header
+        bmp.putInt(40).putInt(4096).putInt(4096).putShort((short) 1).putShort((short) 24).putInt(compression).putInt(inner.size())
+                .putInt(2835).putInt(2835).putInt(0).putInt(0); // BITMAPINFOHEADER
+        bmp.put(inner.toByteArray());
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> decoder.decode(bmp.array()));
+        assertEquals("a BMP that wraps a " + (compression == 4 ? "JPEG (BMP compression 4) is not read; save the picture as .jpg"
+                : "PNG (BMP compression 5) is not read; save the picture as .png"), e.getMessage());
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        ImageIO.write(picture, "bmp", plain);
+        assertEquals(64, decoder.decode(plain.toByteArray()).image().getWidth(), "an ordinary BMP still decodes");
     }
 
     @Test
