@@ -1,5 +1,7 @@
 package dev.convnet.live;
 
+import dev.convnet.http.HostCheck;
+
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -30,6 +32,7 @@ public final class LiveServer implements AutoCloseable {
      */
     static final long WRITE_INTERVAL_MILLIS = 250;
     static final String STOP_HEADER = "X-Convnet-Action";
+    private static final HostCheck HOSTS = HostCheck.of(HOST, List.of());
 
     private final LiveFeed feed;
     private final Javalin app;
@@ -46,6 +49,7 @@ public final class LiveServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            config.routes.before(this::refuseForeignHost);
             config.routes.get("/", ctx -> ctx.header("Cache-Control", "no-cache").contentType("text/html; charset=utf-8")
                     .result(page));
             config.routes.get("/events", this::events);
@@ -112,6 +116,18 @@ public final class LiveServer implements AutoCloseable {
     /** Waits until the page's Close, {@link #release()} or {@link #close()}. */
     public void awaitClose() throws InterruptedException {
         closed.await();
+    }
+
+    /**
+     * 421 for a Host that is not a loopback name: a page on an attacker's name rebound to 127.0.0.1
+     * (DNS rebinding) could otherwise read the run and press Stop, as {@code serve} refuses it.
+     */
+    private void refuseForeignHost(Context ctx) {
+        if (!HOSTS.accepts(ctx.header("Host"))) {
+            ctx.status(421).contentType("application/json").result("{\"error\":\"this page answers requests for "
+                    + HOSTS.describe() + " only; open it as http://127.0.0.1:PORT/\"}");
+            ctx.skipRemainingHandlers();
+        }
     }
 
     private void stop(Context ctx) {

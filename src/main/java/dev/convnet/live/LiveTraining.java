@@ -1,5 +1,7 @@
 package dev.convnet.live;
 
+import dev.convnet.http.PublicPaths;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.app.TrainingListener;
@@ -66,6 +68,7 @@ public final class LiveTraining implements TrainingListener {
         Map<String, Object> doc = new LinkedHashMap<>();
         Map<String, String> settings = new LinkedHashMap<>(RunRecordText.fields(state));
         settings.keySet().removeIf(k -> k.startsWith("sha256.")); // the record keeps them; the page has no room
+        settings.replaceAll((key, value) -> PublicPaths.strip(value)); // the command's -o and --data: names, not folders
         doc.put("settings", settings);
         doc.put("epochs", state.settings().epochs());
         doc.put("epochsDone", state.epochsDone());

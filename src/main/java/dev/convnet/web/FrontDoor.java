@@ -1,5 +1,7 @@
 package dev.convnet.web;
 
+import dev.convnet.http.HostCheck;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;

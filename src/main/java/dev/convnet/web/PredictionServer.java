@@ -1,5 +1,8 @@
 package dev.convnet.web;
 
+import dev.convnet.http.HostCheck;
+import dev.convnet.http.PublicPaths;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;

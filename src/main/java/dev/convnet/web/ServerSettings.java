@@ -1,5 +1,7 @@
 package dev.convnet.web;
 
+import dev.convnet.http.HostCheck;
+
 import java.util.List;
 
 /**

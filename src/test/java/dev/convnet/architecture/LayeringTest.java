@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The dependency direction, checked on the compiled classes of src/main: the launcher
  * ({@code dev.convnet.ConvNet}) → the command line (cli/) → the HTTP front ends it starts (web/:
  * {@code convnet serve}; live/: the page of {@code train --live}) → application (app/) → services
- * (train/, eval/, report/, interop/) → core (engine/, model/, data/, run/, runtime/, predict/). A
+ * (train/, eval/, report/, interop/, http/: what both servers answer and publish) → core (engine/, model/, data/, run/, runtime/, predict/). A
  * package may use any lower layer, never a higher one, and no two packages may depend on each
  * other in a cycle.
  */
@@ -44,7 +44,7 @@ class LayeringTest {
                 .layer(SERVERS).definedBy("dev.convnet.web..", "dev.convnet.live..")
                 .layer(APPLICATION).definedBy("dev.convnet.app..")
                 .layer(SERVICES).definedBy("dev.convnet.train..", "dev.convnet.eval..", "dev.convnet.report..",
-                        "dev.convnet.interop..")
+                        "dev.convnet.interop..", "dev.convnet.http..")
                 .layer(CORE).definedBy("dev.convnet.engine..", "dev.convnet.model..", "dev.convnet.data..",
                         "dev.convnet.run..", "dev.convnet.platform..", "dev.convnet.picture..")
                 .whereLayer(LAUNCHER).mayNotBeAccessedByAnyLayer()

@@ -49,6 +49,13 @@ class LiveEventsIT {
         // 640 images in batches of 16: 40 steps an epoch, 2 epochs
         CompletableFuture<InProcessCli.Run> training = liveTraining(data, model, port);
         List<Event> events = readUntilEnd(port, training);
+        // a page on another name (DNS rebinding to 127.0.0.1) can neither read the run nor press Stop
+        for (String request : List.of("GET /", "GET /events", "GET /earlier", "POST /stop")) {
+            assertTrue(rawStatusLine(port, request, "attacker.example").startsWith("HTTP/1.1 421"), request);
+        }
+        assertTrue(rawStatusLine(port, "GET /earlier", "localhost:" + port).startsWith("HTTP/1.1 200"));
+        String settings = events.get(0).data().get("settings").toString();
+        assertTrue(settings.contains("-o model.zip") && !settings.contains(tmp.toString()), "names, not folders: " + settings);
         closePage(port);
         InProcessCli.Run run = training.get(120, TimeUnit.SECONDS);
         assertEquals(0, run.exit(), run.err());
@@ -176,6 +183,15 @@ class LiveEventsIT {
             Thread.sleep(100); // the end event goes out a moment before the page turns into a finished run's
         }
         throw new AssertionError("the page never offered to close");
+    }
+
+    /** The status line of {@code request} ("GET /path") sent with the given Host header, over a plain socket (HttpClient sets Host itself). */
+    private static String rawStatusLine(int port, String request, String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: " + host + "\r\nX-Convnet-Action: stop\r\n"
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     private static int freePort() throws IOException {

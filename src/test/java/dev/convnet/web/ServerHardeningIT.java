@@ -1,5 +1,7 @@
 package dev.convnet.web;
 
+import dev.convnet.http.PublicPaths;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,6 +154,8 @@ public class ServerHardeningIT {
         JsonNode run = JSON.readTree(raw(server.port(), "GET /model HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").body()).get("run");
         assertTrue(run.get("command").asText().contains("-o model.zip"), run.toString()); // the name stays, the folder goes
         assertEquals("convnet train -o model.zip --data mnist x=data", PublicPaths.strip("convnet train -o /home/ana/m/model.zip --data /srv/data/mnist/ x=/data"));
+        assertEquals("convnet import b.h5 -ob.zip -d~", PublicPaths.strip("convnet import b.h5 -o/home/ana/leak/b.zip -d~"));
+        assertEquals("convnet train --run-name=a-b/c", PublicPaths.strip("convnet train --run-name=a-b/c"), "a relative path is left");
         assertEquals(Map.of("a", List.of("b.zip", "relative/c.zip")), PublicPaths.strip((Object) Map.of("a", List.of("/x/y/b.zip", "relative/c.zip"))));
     }
 

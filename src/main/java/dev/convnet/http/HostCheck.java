@@ -1,4 +1,4 @@
-package dev.convnet.web;
+package dev.convnet.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * with {@code --allowed-hosts}; bound elsewhere it accepts any Host unless names were given.
  * {@code *} in the list accepts any. A request without Host (HTTP/1.0) is not from a browser and passes.
  */
-final class HostCheck {
+public final class HostCheck {
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
     private final boolean enforced;
@@ -28,7 +28,7 @@ final class HostCheck {
     }
 
     /** The check for a server bound to {@code bindHost} with {@code allowedHosts} from the command line. */
-    static HostCheck of(String bindHost, List<String> allowedHosts) {
+    public static HostCheck of(String bindHost, List<String> allowedHosts) {
         Set<String> names = allowedHosts.stream().map(HostCheck::name).filter(n -> !n.isEmpty()).collect(Collectors.toSet());
         if (names.contains("*")) {
             return new HostCheck(false, names);
@@ -37,7 +37,7 @@ final class HostCheck {
     }
 
     /** Whether a request with this {@code Host} header value (null when absent) may be answered. */
-    boolean accepts(String hostHeader) {
+    public boolean accepts(String hostHeader) {
         if (!enforced || hostHeader == null) {
             return true;
         }
@@ -46,13 +46,13 @@ final class HostCheck {
     }
 
     /** The names accepted, for the error message. */
-    String describe() {
+    public String describe() {
         String extra = allowed.isEmpty() ? "" : ", " + String.join(", ", allowed.stream().sorted().toList());
         return "localhost, 127.0.0.1, [::1]" + extra;
     }
 
     /** The host part of a Host header value, lower case, without port or trailing dot. */
-    static String name(String hostHeader) {
+    public static String name(String hostHeader) {
         String h = hostHeader.strip().toLowerCase(Locale.ROOT);
         if (h.startsWith("[")) {
             int end = h.indexOf(']');

@@ -1,4 +1,4 @@
-package dev.convnet.web;
+package dev.convnet.http;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,16 +13,19 @@ import java.util.regex.Pattern;
  * HTTP each absolute path becomes its last name ({@code model.zip}), so a page that reads
  * {@code /model} learns nothing about the machine's folders or user names.
  */
-final class PublicPaths {
-    /** An absolute path (Unix {@code /a/b}, home {@code ~/a}, Windows {@code C:\a}) at the start of a word or after = or a quote. */
+public final class PublicPaths {
+    /**
+     * An absolute path (Unix {@code /a/b}, home {@code ~/a}, Windows {@code C:\a}) at the start of a
+     * word, after = or a quote, or attached to a short option ({@code -o/a/b}, as picocli reads it).
+     */
     private static final Pattern ABSOLUTE = Pattern.compile(
-            "(^|[\\s=:\"'(,])((?:~|[A-Za-z]:)?[/\\\\][^\\s\"',)]*)");
+            "(^|[\\s=:\"'(,]|(?<=^|\\s)-[A-Za-z])((?:~|[A-Za-z]:)?[/\\\\][^\\s\"',)]*)");
 
     private PublicPaths() {
     }
 
     /** {@code text} with every absolute path replaced by its file name. */
-    static String strip(String text) {
+    public static String strip(String text) {
         Matcher m = ABSOLUTE.matcher(text);
         StringBuilder b = new StringBuilder();
         while (m.find()) {
@@ -33,7 +36,7 @@ final class PublicPaths {
     }
 
     /** A JSON-ready document (maps, lists, strings, numbers) with {@link #strip} applied to every string. */
-    static Object strip(Object document) {
+    public static Object strip(Object document) {
         if (document instanceof String s) {
             return strip(s);
         }
