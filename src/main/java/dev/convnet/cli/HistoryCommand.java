@@ -38,7 +38,7 @@ public final class HistoryCommand implements Callable<Integer> {
     private String columnName(Path model) {
         Path name = model.getFileName();
         boolean repeated = models.stream().filter(m -> m.getFileName().equals(name)).count() > 1;
-        return repeated ? Locations.display(model) : name.toString();
+        return repeated ? Locations.display(model) : dev.convnet.report.Printable.text(name.toString()); // a name may hold a terminal escape
     }
 
     @Override

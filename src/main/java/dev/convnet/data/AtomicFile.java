@@ -79,10 +79,21 @@ public final class AtomicFile {
         try {
             write(target, writer);
         } catch (IOException | RuntimeException e) {
-            throw failure.apply("could not write " + target + " (" + (e instanceof IOException io ? FileErrors.describe(io)
-                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + "); any earlier file there is unchanged", e);
+            throw failure.apply("could not write " + target + " (" + reason(e) + "); any earlier file there is unchanged", e);
         }
+    }
+
+    /**
+     * What went wrong, in a few words: the I/O error under a library's wrapper when there is one
+     * (jhdf reports a full disk as "Exception writing", caused by "No space left on device").
+     */
+    private static String reason(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException io) {
+                return FileErrors.describe(io);
+            }
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.convnet.data.AtomicFile;
 import dev.convnet.model.ConvNetModel;
-import io.jhdf.HdfFile;
-import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,27 +91,25 @@ public final class KerasWriter {
                         + "export to .keras instead");
             }
         }
-        AtomicFile.write(target, tmp -> {
-            try (WritableHdfFile hdf = HdfFile.write(tmp)) {
-                hdf.putAttribute("backend", "tensorflow");
-                hdf.putAttribute("keras_version", KERAS_VERSION);
-                hdf.putAttribute("model_config", config);
-                WritableGroup modelWeights = hdf.putGroup("model_weights");
-                modelWeights.putAttribute("backend", "tensorflow");
-                modelWeights.putAttribute("keras_version", KERAS_VERSION);
-                modelWeights.putAttribute("layer_names", weighted.stream().map(ChainLayer::name).toArray(String[]::new));
-                for (ChainLayer layer : weighted) {
-                    List<String> names = variableNames(layer);
-                    WritableGroup group = modelWeights.putGroup(layer.name());
-                    group.putAttribute("weight_names", names.stream().map(n -> layer.name() + "/" + n).toArray(String[]::new));
-                    WritableGroup values = group.putGroup(layer.name());
-                    List<Object> variables = variables(chain, graph, layer);
-                    for (int i = 0; i < names.size(); i++) {
-                        values.putDataset(names.get(i), variables.get(i));
-                    }
+        AtomicFile.write(target, tmp -> HdfWrite.write(tmp, hdf -> {
+            hdf.putAttribute("backend", "tensorflow");
+            hdf.putAttribute("keras_version", KERAS_VERSION);
+            hdf.putAttribute("model_config", config);
+            WritableGroup modelWeights = hdf.putGroup("model_weights");
+            modelWeights.putAttribute("backend", "tensorflow");
+            modelWeights.putAttribute("keras_version", KERAS_VERSION);
+            modelWeights.putAttribute("layer_names", weighted.stream().map(ChainLayer::name).toArray(String[]::new));
+            for (ChainLayer layer : weighted) {
+                List<String> names = variableNames(layer);
+                WritableGroup group = modelWeights.putGroup(layer.name());
+                group.putAttribute("weight_names", names.stream().map(n -> layer.name() + "/" + n).toArray(String[]::new));
+                WritableGroup values = group.putGroup(layer.name());
+                List<Object> variables = variables(chain, graph, layer);
+                for (int i = 0; i < names.size(); i++) {
+                    values.putDataset(names.get(i), variables.get(i));
                 }
             }
-        }, InteropWriteException::new);
+        }), InteropWriteException::new);
     }
 
     /**
@@ -126,7 +122,7 @@ public final class KerasWriter {
      * are written in name order, as h5py lists them.
      */
     private static void writeWeightsFile(NetworkChain chain, ComputationGraph graph, Path file) {
-        try (WritableHdfFile hdf = HdfFile.write(file)) {
+        HdfWrite.write(file, hdf -> {
             WritableGroup layers = hdf.putGroup("layers");
             Map<String, ChainLayer> byPath = new TreeMap<>();
             Map<String, Integer> perClass = new TreeMap<>();
@@ -146,7 +142,7 @@ public final class KerasWriter {
                     vars.putDataset(String.valueOf(i), variables.get(i));
                 }
             }
-        }
+        });
     }
 
     private static boolean hasWeights(ChainLayer layer) {

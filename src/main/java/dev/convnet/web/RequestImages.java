@@ -178,6 +178,9 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
                     parts.add(part);
                 }
             }
+        } catch (NullPointerException e) { // Javalin reads every part's name, and a part may have none
+            throw HttpProblem.badImage("a part of the multipart/form-data body has no name; send each picture as a part named "
+                    + "'image' (Content-Disposition: form-data; name=\"image\"; filename=\"digit.png\")");
         } catch (Exception e) { // Jetty's parser throws ServletException (checked, yet undeclared) and runtime ones
             if (verbose) {
                 LOG.info("multipart body refused", e);

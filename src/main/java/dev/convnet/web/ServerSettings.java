@@ -33,6 +33,9 @@ public record ServerSettings(String host, int port, int maxBatch, int queueCapac
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("--host is empty; give an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)");
         }
+        if (host.length() > 2 && host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1); // [::1], as written in URLs: the address is ::1
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }

@@ -45,6 +45,17 @@ class HistoryCommandIT {
         return all.toArray(String[]::new);
     }
 
+    /** A model file named with a terminal escape and a newline: shown escaped, the table keeps its lines. */
+    @Test
+    void aHostileFileNameCannotDriveTheTerminal() throws IOException {
+        Path hostile = java.nio.file.Files.copy(b, tmp.resolve("h\u001b[2Jx\nl.zip"));
+        InProcessCli.Run run = InProcessCli.run("history", a.toString(), hostile.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(2 + 3, run.out().lines().count(), run.out());
+        assertTrue(run.out().replace("\n", "").codePoints().noneMatch(c -> c < 0x20 || (c >= 0x7f && c < 0xa0)), run.out());
+        assertTrue(run.out().lines().findFirst().orElse("").contains(dev.convnet.report.Printable.text("h\u001b[2Jx\nl.zip")), run.out());
+    }
+
     @Test
     void printsEachEpochOfEachRunSideBySide() {
         InProcessCli.Run run = InProcessCli.run("history", a.toString(), b.toString());

@@ -129,6 +129,13 @@ public class ServerHardeningIT {
             assertJsonError(a, 421, "does not answer to Host");
             assertFalse(a.body().contains("\"run\""), a.body());
         }
+        ServerSettings bracketed = new ServerSettings("[::1]", 0, 8, 16, 1 << 20, 4_000_000, false);
+        assertEquals("::1", bracketed.host(), "--host [::1], as written in URLs, is the address ::1");
+        try (PredictionServer six = PredictionServer.start(model, bracketed)) {
+            assertEquals("http://[::1]:" + six.port() + "/", six.url());
+        } catch (RuntimeException noIpv6) {
+            assertTrue(String.valueOf(noIpv6.getMessage()).contains("::1"), "only a machine without IPv6 may refuse it: " + noIpv6);
+        }
         try (PredictionServer open = PredictionServer.start(model, new ServerSettings("127.0.0.1", 0, 8, 16, 1 << 20,
                 4_000_000, false, List.of("digits.example", "Other.Example")))) {
             assertEquals(200, raw(open.port(), "GET /health HTTP/1.1\r\nHost: digits.example:8080\r\nConnection: close\r\n\r\n").status());
@@ -188,6 +195,22 @@ public class ServerHardeningIT {
                     + ".png\"\r\nContent-Type: image/png\r\n\r\nxxxx\r\n--b--\r\n";
             Answer a = post(server.port(), "/predict", "multipart/form-data; boundary=b", part.getBytes(StandardCharsets.US_ASCII));
             assertJsonError(a, 400, "a part's headers are too long");
+        }
+    }
+
+    /** Parts without a name (none at all, or only a filename), before or after a good 'image' part. */
+    @Test
+    void aPartWithoutANameIsSaidToBeThat() throws Exception {
+        for (String disposition : List.of("", "Content-Disposition: form-data; filename=\"a.png\"\r\n")) {
+            for (boolean goodFirst : new boolean[] {false, true}) {
+                String nameless = "--b\r\n" + disposition + "Content-Type: image/png\r\n\r\nxxxx\r\n";
+                String good = "--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"d.png\"\r\n"
+                        + "Content-Type: image/png\r\n\r\nyyyy\r\n";
+                String body = (goodFirst ? good + nameless : nameless + good) + "--b--\r\n";
+                Answer a = post(server.port(), "/predict", "multipart/form-data; boundary=b", body.getBytes(StandardCharsets.US_ASCII));
+                assertJsonError(a, 400, "a part of the multipart/form-data body has no name; send each picture as a part named 'image'");
+                assertFalse(a.body().contains("Exception") || a.body().contains("Cannot invoke"), a.body());
+            }
         }
     }
 
