@@ -10,6 +10,7 @@ import dev.convnet.run.RunData;
 import dev.convnet.run.RunSettings;
 import dev.convnet.run.RunState;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -85,14 +86,32 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
     public void started(TrainingStart start) {
         state = start.state();
         probe = start.probe();
-        runDir = dir.resolve(runName(start.model(), state.provenance().outcome().started()));
         guard(() -> {
+            runDir = freshRunDir(dir, runName(start.model(), state.provenance().outcome().started()));
             run = new EventFileWriter(runDir);
             train = new EventFileWriter(runDir.resolve("train"));
             double now = System.currentTimeMillis() / 1000.0;
             run.hparams(hyperparameters(start), runDir.getFileName().toString(), now);
             runRecord();
         });
+    }
+
+    /**
+     * A new folder for this run's events: NAME, or NAME-2, NAME-3, ... when taken. Made with
+     * createDirectory, which neither reuses a folder nor follows a link planted under the run's name
+     * (a link made the run write its events into the folder it pointed to).
+     */
+    private static Path freshRunDir(Path dir, String name) throws IOException {
+        Files.createDirectories(dir);
+        for (int n = 1; ; n++) {
+            try {
+                return Files.createDirectory(dir.resolve(n == 1 ? name : name + "-" + n));
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                if (n >= 1000) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     /** The run record so far, at step {@code epochsDone}, as a Markdown code block (its columns stay aligned). */
@@ -227,6 +246,31 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
             }
         }
         run = train = validation = null;
+        if (problem != null) {
+            removeEmpty(runDir);
+        }
+    }
+
+    /**
+     * After a failure (a full disk), the empty event files and folders it left: nothing TensorBoard
+     * could read. Files with events in them stay; they hold the run up to the failure.
+     */
+    private static void removeEmpty(Path runDir) {
+        if (runDir == null) {
+            return;
+        }
+        for (Path folder : List.of(runDir.resolve("train"), runDir.resolve("validation"), runDir)) {
+            try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+                for (Path file : files.toList()) {
+                    if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(file) == 0) {
+                        Files.delete(file);
+                    }
+                }
+                Files.delete(folder); // only when nothing is left in it
+            } catch (IOException notEmptyOrGone) {
+                // it holds events (or was never made): kept
+            }
+        }
     }
 
     private interface Write {

@@ -178,10 +178,11 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
                     parts.add(part);
                 }
             }
-        } catch (NullPointerException e) { // Javalin reads every part's name, and a part may have none
-            throw HttpProblem.badImage("a part of the multipart/form-data body has no name; send each picture as a part named "
-                    + "'image' (Content-Disposition: form-data; name=\"image\"; filename=\"digit.png\")");
         } catch (Exception e) { // Jetty's parser throws ServletException (checked, yet undeclared) and runtime ones
+            if (namelessPart(e)) { // Javalin reads every part's name, and a part may have none
+                throw HttpProblem.badImage("a part of the multipart/form-data body has no name; send each picture as a part named "
+                        + "'image' (Content-Disposition: form-data; name=\"image\"; filename=\"digit.png\")");
+            }
             if (verbose) {
                 LOG.info("multipart body refused", e);
             }
@@ -204,6 +205,15 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
             bodies.add(text ? DataUrls.decode(new String(bytes, StandardCharsets.ISO_8859_1)) : bytes);
         }
         return bodies;
+    }
+
+    private static boolean namelessPart(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof NullPointerException && String.valueOf(t.getMessage()).contains("getName()")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkCount(int n) {

@@ -178,6 +178,29 @@ class TensorBoardIT {
         assertEquals(1, shortened.get("images").get("test_predictions").size()); // the last record, cut, is lost
     }
 
+    /** Links named as the run's folder would be, for the next minute: none is followed, the run gets a folder of its own. */
+    @Test
+    void aLinkPlantedUnderTheRunsNameIsNotFollowed() throws IOException {
+        Path data = TestData.subset(tmp.resolve("data-planted"), 64, 16, false);
+        Path board = Files.createDirectories(tmp.resolve("planted"));
+        Path victim = Files.createDirectories(tmp.resolve("victim"));
+        java.time.format.DateTimeFormatter name = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now();
+        for (int s = -2; s < 90; s++) {
+            Files.createSymbolicLink(board.resolve("p-" + name.format(now.plusSeconds(s))), victim);
+        }
+        InProcessCli.Run run = InProcessCli.run("train", "--epochs", "1", "-o", tmp.resolve("p.zip").toString(),
+                "--tensorboard", board.toString(), "--data", data.toString());
+        assertEquals(0, run.exit(), run.err());
+        try (java.util.stream.Stream<Path> inVictim = Files.list(victim);
+             java.util.stream.Stream<Path> runs = Files.list(board)) {
+            assertEquals(0, inVictim.count(), "nothing written through a link");
+            List<Path> real = runs.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+            assertEquals(1, real.size(), real.toString());
+            assertTrue(real.get(0).getFileName().toString().matches("p-\\d{8}-\\d{6}-2"), real.toString());
+        }
+    }
+
     @Test
     void anUnwritableLogFolderIsAUsageError() throws IOException {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
