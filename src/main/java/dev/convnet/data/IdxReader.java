@@ -75,6 +75,36 @@ public final class IdxReader {
         return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
     }
 
+    /**
+     * What a header that is no IDX magic says the file is, by the formats' own magic numbers (xz,
+     * bzip2, zstd, zip, 7z; gzip here is a second layer inside the first), or null.
+     */
+    private static String packedAs(byte[] h) {
+        int b0 = h[0] & 0xFF;
+        int b1 = h[1] & 0xFF;
+        int b2 = h[2] & 0xFF;
+        int b3 = h[3] & 0xFF;
+        if (b0 == 0x1F && b1 == 0x8B) {
+            return "gzip data inside gzip data (gzipped twice)";
+        }
+        if (b0 == 0xFD && b1 == '7' && b2 == 'z' && b3 == 'X') {
+            return "xz-compressed data";
+        }
+        if (b0 == 'B' && b1 == 'Z' && b2 == 'h') {
+            return "bzip2-compressed data";
+        }
+        if (b0 == 0x28 && b1 == 0xB5 && b2 == 0x2F && b3 == 0xFD) {
+            return "zstd-compressed data";
+        }
+        if (b0 == 'P' && b1 == 'K' && b2 == 3 && b3 == 4) {
+            return "a zip archive";
+        }
+        if (b0 == '7' && b1 == 'z' && b2 == 0xBC && b3 == 0xAF) {
+            return "a 7-Zip archive";
+        }
+        return null;
+    }
+
     /** {@code fileSize} is the plain file's length, or -1 for gzip, whose inflated length is unknown up front. */
     private static IdxFile parse(String name, InputStream in, long fileSize) throws IOException {
         byte[] header = in.readNBytes(4);
@@ -86,6 +116,12 @@ public final class IdxReader {
         }
         if (header[0] != 0 || header[1] != 0 || (header[2] & 0xFF) != UNSIGNED_BYTE
                 || header[3] < 1 || header[3] > MAX_DIMENSIONS) {
+            String packed = packedAs(header);
+            if (packed != null) {
+                throw new DataFormatException(name.replaceFirst(" \\((plain|gzip) data under a[^)]*\\)$", "")
+                        + ": " + packed + "; convnet reads IDX files plain or gzipped once: " + (packed.startsWith("gzip")
+                        ? "gunzip it once (its inner file is the gzip)" : "unpack it, then give the plain file or gzip it"));
+            }
             throw new DataFormatException(String.format(
                     "%s: not an IDX file of unsigned bytes (magic number 0x%02X%02X%02X%02X; "
                             + "expected 0x00000801 for labels or 0x00000803 for images)",

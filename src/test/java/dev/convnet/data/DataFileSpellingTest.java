@@ -70,6 +70,34 @@ class DataFileSpellingTest {
         }
     }
 
+    /** Packed the ways convnet does not read (gzipped twice, xz, bzip2, zstd, zip, 7z), under either name: each said as what it is. */
+    @Property(tries = 12)
+    void otherPackingsAreNamed(@ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 5) int packing, @ForAll boolean gzName,
+                               @ForAll byte[] rest) throws IOException {
+        Path dir = Files.createTempDirectory("packed");
+        try {
+            byte[][] magics = {null, {(byte) 0xFD, '7', 'z', 'X', 'Z', 0}, {'B', 'Z', 'h', '9'}, {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD},
+                {'P', 'K', 3, 4}, {'7', 'z', (byte) 0xBC, (byte) 0xAF, 0x27, 0x1C}};
+            String[] said = {"gzip data inside gzip data (gzipped twice)", "xz-compressed data", "bzip2-compressed data",
+                "zstd-compressed data", "a zip archive", "a 7-Zip archive"};
+            byte[] labels = Files.readAllBytes(TestData.mnist().resolve("t10k-labels-idx1-ubyte"));
+            byte[] content = packing == 0 ? gzip(gzip(labels)) : concat(magics[packing], rest);
+            Path file = dir.resolve("t10k-labels-idx1-ubyte" + (gzName ? ".gz" : ""));
+            Files.write(file, content);
+            DataFormatException e = assertThrows(DataFormatException.class, () -> new IdxReader().read(file, 1));
+            assertTrue(e.getMessage().startsWith(file + ": " + said[packing] + "; convnet reads IDX files plain or gzipped once"),
+                    e.getMessage());
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static void write(Path dir, String name, int n, int header, int itemBytes, int spelling) throws IOException {
         byte[] idx = TestData.withCount(Arrays.copyOf(Files.readAllBytes(TestData.mnist().resolve(name)), header + n * itemBytes), n);
         String fileName = ((spelling & 1) != 0 ? name.replace("-idx", ".idx") : name) + ((spelling & 2) != 0 ? ".gz" : "");
