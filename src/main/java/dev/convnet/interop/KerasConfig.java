@@ -2,7 +2,6 @@ package dev.convnet.interop;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +24,10 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
     static KerasConfig parse(String file, String json) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(json);
+            // Python's json module writes NaN and Infinity, and Keras saves with it: read them as numbers,
+            // which the layer checks then refuse by name ("sc has scale NaN")
+            root = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build().readTree(json);
         } catch (JsonProcessingException e) {
             throw new InteropException(file + ": the Keras model config is not valid JSON (" + e.getOriginalMessage() + ")", e);
         }

@@ -424,12 +424,6 @@ public final class KerasReader {
     private static KerasModel.BatchNormWeights keptBatchNorm(String name, KerasArchitecture.BatchNorm bn, int channels,
                                                             WeightLocator locator) {
         float[][] v = batchNormVariables(name, bn, channels, locator);
-        for (int c = 0; c < v[3].length; c++) {
-            if (v[3][c] < 0) {
-                throw new InteropException(name + ": the moving_variance of " + bn.name() + " is negative (" + v[3][c]
-                        + " at channel " + c + "); a variance is at least 0: the file is damaged or altered");
-            }
-        }
         return new KerasModel.BatchNormWeights(bn.name(), v[0], v[1], v[2], v[3], bn.momentum(), bn.epsilon());
     }
 
@@ -451,6 +445,12 @@ public final class KerasReader {
                 : new float[channels];
         float[] mean = values(name, bn.name(), "moving_mean", locator.find(bn.name(), bn.savePath(), n++), shape);
         float[] variance = values(name, bn.name(), "moving_variance", locator.find(bn.name(), bn.savePath(), n), shape);
+        for (int c = 0; c < variance.length; c++) { // folded or kept as a layer alike
+            if (variance[c] < 0) {
+                throw new InteropException(name + ": the moving_variance of " + bn.name() + " is negative (" + variance[c]
+                        + " at channel " + c + "); a variance is at least 0: the file is damaged or altered");
+            }
+        }
         return new float[][] {gamma, beta, mean, variance};
     }
 

@@ -18,6 +18,37 @@ public final class Json {
                     .addSerializer(Double.class, new NonFinite<>(Double.class))
                     .addSerializer(Float.class, new NonFinite<>(Float.class)));
 
+    static {
+        MAPPER.getFactory().setCharacterEscapes(new TerminalSafe());
+    }
+
+    /**
+     * JSON escapes only characters below U+0020; a name from a file may also hold C1 controls
+     * (U+0080-U+009F: U+009B starts a terminal escape sequence) or bidirectional overrides
+     * (U+202A-U+202E, U+2066-U+2069), which would reach a terminal raw. Those are written as
+     * \\uXXXX, still the same string to any JSON reader.
+     */
+    private static final class TerminalSafe extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        private final int[] escapes = escapesWithDelete();
+
+        private static int[] escapesWithDelete() {
+            int[] table = standardAsciiEscapesForJSON();
+            table[0x7F] = ESCAPE_STANDARD; // DEL, the one ASCII control JSON leaves raw
+            return table;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return escapes;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+            boolean unsafe = ch >= 0x80 && ch <= 0x9F || ch >= 0x202A && ch <= 0x202E || ch >= 0x2066 && ch <= 0x2069;
+            return unsafe ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04X", ch)) : null;
+        }
+    }
+
     /** A number that is NaN or infinite is written as null: Jackson's default, the string "NaN", is not a number to a reader. */
     private static final class NonFinite<T extends Number> extends com.fasterxml.jackson.databind.ser.std.StdSerializer<T> {
         NonFinite(Class<T> type) {

@@ -113,6 +113,8 @@ class KerasConfigTest {
             "Rescaling | \"name\": \"sc\", \"scale\": 0 | | | relu | f.keras: sc has scale 0: the model ignores its input",
             "Rescaling | \"name\": \"sc\", \"scale\": \"x\" | | | relu | f.keras: sc has scale \"x\"; convnet reads Rescaling with a finite number as scale",
             "Rescaling | \"name\": \"sc\", \"scale\": 1e400 | | | relu | f.keras: sc has scale \"Infinity\"; convnet reads Rescaling with a finite number",
+            "Rescaling | \"name\": \"sc\", \"scale\": NaN | | | relu | f.keras: sc has scale \"NaN\"; convnet reads Rescaling with a finite number",
+            "Rescaling | \"name\": \"sc\", \"scale\": -Infinity | | | relu | f.keras: sc has scale \"-Infinity\"; convnet reads Rescaling with a finite number",
             "Reshape | \"name\": \"r\", \"target_shape\": [7, 7, 16] | | | relu | f.keras: r reshapes (28, 28, 1) to [7,7,16]; convnet reads Reshape((28, 28, 1)) only right after a (28, 28) or (784,) input",
             "|| Dropout | \"name\": \"d\", \"rate\": 1e400 | relu | f.keras: d has rate")
                 .map(row -> org.junit.jupiter.params.provider.Arguments.of((Object[]) row.split(" ?\\| ?", -1)));
