@@ -356,9 +356,9 @@ public final class PredictionServer implements AutoCloseable {
             // Cloud Vision's annotate answer); a problem of the request as a whole stays its status.
             List<float[]> inputs = new ArrayList<>();
             List<HttpProblem> problems = new ArrayList<>();
-            for (byte[] body : images.images()) {
+            for (RequestImages.Picture picture : images.images()) {
                 try {
-                    inputs.add(prepare(body));
+                    inputs.add(prepare(picture.bytesOrThrow()));
                     problems.add(null);
                 } catch (HttpProblem problem) {
                     if (!problem.aboutOnePicture()) {
@@ -379,7 +379,7 @@ public final class PredictionServer implements AutoCloseable {
             }
             ctx.contentType(JSON).result(json(docs));
         } else {
-            float[] input = prepare(images.images().get(0));
+            float[] input = prepare(images.images().get(0).bytesOrThrow());
             ctx.contentType(JSON).result(json(predictions.document(await(worker.submit(input, 0)), input, explain)));
         }
     }

@@ -46,7 +46,34 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
      * @param images each picture's bytes (PNG, JPEG, ...), not yet decoded
      * @param list whether the client sent a list (multipart, JSON "images") and gets a JSON array back
      */
-    record Images(List<byte[]> images, boolean list) {
+    record Images(List<Picture> images, boolean list) {
+    }
+
+    /**
+     * One picture of a request: its bytes, or why the text it was sent as could not be turned into
+     * bytes (bad base64), which is that picture's answer in a list, not the whole request's.
+     */
+    record Picture(byte[] bytes, HttpProblem problem) {
+        /** The bytes; the picture's problem, thrown, when it has one. */
+        byte[] bytesOrThrow() {
+            if (problem != null) {
+                throw problem;
+            }
+            return bytes;
+        }
+
+        static Picture of(byte[] bytes) {
+            return new Picture(bytes, null);
+        }
+
+        /** The picture that {@code text} (a data URL or base64) decodes to, or its problem. */
+        static Picture decoded(String text) {
+            try {
+                return of(DataUrls.decode(text));
+            } catch (HttpProblem e) {
+                return new Picture(null, e);
+            }
+        }
     }
 
     Images read(Context ctx) {
@@ -68,12 +95,12 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
         // Text is decoded only when it is text: a picture's bytes under a wrong type (curl --data-binary
         // sends application/x-www-form-urlencoded unless told) are still a picture.
         if (DataUrls.isDataUrl(body) || type.startsWith("text/plain") && DataUrls.isText(body)) {
-            return new Images(List.of(DataUrls.decode(new String(body, StandardCharsets.ISO_8859_1))), false);
+            return new Images(List.of(Picture.of(DataUrls.decode(new String(body, StandardCharsets.ISO_8859_1)))), false);
         }
         if (type.startsWith("application/x-www-form-urlencoded") && DataUrls.isText(body)) {
             return new Images(formFields(body), false);
         }
-        return new Images(List.of(body), false);
+        return new Images(List.of(Picture.of(body)), false);
     }
 
     /**
@@ -124,7 +151,7 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
             if (!doc.get("image").isTextual()) {
                 throw HttpProblem.badImage("\"image\" must be a string: a data URL or base64" + usage);
             }
-            return new Images(List.of(DataUrls.decode(doc.get("image").asText())), false);
+            return new Images(List.of(Picture.of(DataUrls.decode(doc.get("image").asText()))), false);
         }
         if (doc != null && doc.isObject() && doc.get("images") != null && doc.get("images").isArray()) {
             JsonNode list = doc.get("images");
@@ -132,26 +159,26 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
                 throw HttpProblem.badImage("\"images\" is empty" + usage);
             }
             checkCount(list.size());
-            List<byte[]> images = new ArrayList<>();
+            List<Picture> images = new ArrayList<>();
             for (JsonNode item : list) {
                 if (!item.isTextual()) {
                     throw HttpProblem.badImage("each of \"images\" must be a string: a data URL or base64" + usage);
                 }
-                images.add(DataUrls.decode(item.asText()));
+                images.add(Picture.decoded(item.asText()));
             }
             return new Images(images, true);
         }
         throw HttpProblem.badImage("no \"image\" in the JSON body" + usage);
     }
 
-    private static List<byte[]> formFields(byte[] body) {
-        List<byte[]> images = new ArrayList<>();
+    private static List<Picture> formFields(byte[] body) {
+        List<Picture> images = new ArrayList<>();
         for (String field : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
             int eq = field.indexOf('=');
             String name = eq < 0 ? field : field.substring(0, eq);
             if (decodeForm(name).equals("image")) {
                 checkCount(images.size() + 1);
-                images.add(DataUrls.decode(eq < 0 ? "" : decodeForm(field.substring(eq + 1))));
+                images.add(Picture.of(DataUrls.decode(eq < 0 ? "" : decodeForm(field.substring(eq + 1)))));
             }
         }
         if (images.isEmpty()) {
@@ -169,7 +196,7 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
         }
     }
 
-    private List<byte[]> parts(Context ctx) {
+    private List<Picture> parts(Context ctx) {
         List<Part> parts = new ArrayList<>();
         try {
             ctx.uploadedFiles("image"); // parses the body under Javalin's multipart limits
@@ -192,7 +219,7 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
             throw HttpProblem.badImage("no 'image' part in the multipart/form-data body; name each picture's part 'image'");
         }
         checkCount(parts.size());
-        List<byte[]> bodies = new ArrayList<>();
+        List<Picture> bodies = new ArrayList<>();
         for (Part part : parts) { // in the order sent
             byte[] bytes;
             try (InputStream in = part.getInputStream()) {
@@ -202,7 +229,7 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
             }
             // a data URL anywhere, or base64 text in a form field (no filename); otherwise the picture's own bytes
             boolean text = DataUrls.isDataUrl(bytes) || part.getSubmittedFileName() == null && DataUrls.isText(bytes);
-            bodies.add(text ? DataUrls.decode(new String(bytes, StandardCharsets.ISO_8859_1)) : bytes);
+            bodies.add(text ? Picture.decoded(new String(bytes, StandardCharsets.ISO_8859_1)) : Picture.of(bytes));
         }
         return bodies;
     }

@@ -139,6 +139,13 @@ class BrowserBodiesIT {
         for (JsonNode answer : list) {
             assertSameAnswer(binary, answer, what + " in a JSON list");
         }
+        // text that is no base64 is that picture's answer in a list, as a picture that is no image is
+        JsonNode mixed = JSON.readTree(post(server.port(), "/predict", "application/json",
+                JSON.writeValueAsBytes(Map.of("images", List.of(url, "!!!not base64")))).body());
+        assertEquals(2, mixed.size(), mixed.toString());
+        assertSameAnswer(binary, mixed.get(0), what + " beside a picture that is no base64");
+        assertEquals(400, mixed.get(1).get("status").asInt(), mixed.toString());
+        assertTrue(mixed.get(1).get("error").asText().startsWith("not an image: the text is neither a data URL nor base64"), mixed.toString());
         JsonNode parts = JSON.readTree(post(server.port(), "/predict", "multipart/form-data; boundary=xyz",
                 multipart("xyz", url, png)).body());
         assertEquals(3, parts.size(), parts.toString());
