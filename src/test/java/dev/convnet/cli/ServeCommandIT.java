@@ -101,9 +101,11 @@ class ServeCommandIT {
         }
         Process server = startChild(keras, List.of(), "--dataset", "fashion-mnist");
         try {
-            String startup = startupLine(server);
+            BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String startup = lines.readLine();
+            assertTrue(startup != null, "no startup line; stderr: " + Files.readString(tmp.resolve("stderr.txt")));
             assertTrue(startup.contains("book.keras (fashion-mnist, 104,202 parameters, no test accuracy on record"), startup);
-            String v2 = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            String v2 = lines.readLine(); // one reader for both lines: a second one would find the first's buffer took it
             assertTrue(v2.endsWith("/v2/models/book/infer"), "a Keras file's name without its ending: " + v2);
             byte[] digit = ServedModel.png(ServedModel.pixels(ServedModel.testImages(1), 0));
             java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(

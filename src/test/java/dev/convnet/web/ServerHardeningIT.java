@@ -214,6 +214,29 @@ public class ServerHardeningIT {
         }
     }
 
+    /** 1,100 connections that send nothing (one client): /health still answers at once; at a limit of 1,000 it waited 11 s. */
+    @Test
+    void idleConnectionsDoNotHoldHealthBack() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PredictionServer.MAX_CONNECTIONS > 1_200,
+                "this process may open " + PredictionServer.MAX_CONNECTIONS + " connections only (ulimit -n)");
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1_100; i++) {
+                idle.add(new Socket("127.0.0.1", server.port()));
+            }
+            for (int i = 0; i < 3; i++) {
+                long t = System.nanoTime();
+                Answer health = raw(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+                assertEquals(200, health.status(), health.text());
+                assertTrue(System.nanoTime() - t < 2_000_000_000L, "/health took " + (System.nanoTime() - t) / 1e9 + " s");
+            }
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void slowClientsAreCutOffWhileHealthKeepsAnswering() throws Exception {
         try (PredictionServer guarded = PredictionServer.start(model, ServerSettings.defaults(0), SHORT)) {
