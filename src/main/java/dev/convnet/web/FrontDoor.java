@@ -69,17 +69,23 @@ final class FrontDoor extends Handler.Wrapper {
             return answer(request, response, callback, begin, 421, "this server does not answer to Host '" + printable(host)
                     + "'; it answers to " + hosts.describe() + " (start it with --allowed-hosts NAME to add a name)");
         }
+        if ("*".equals(request.getHttpURI().getPath())) { // OPTIONS * (RFC 9110, 7.1): the server as a whole; Jetty refuses other methods' *
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, POST");
+            return answer(request, response, callback, begin, 200, null);
+        }
         request.setAttribute(METHOD_ATTRIBUTE, method);
         return super.handle(new Deadlined(request, timeouts, "HEAD".equals(method)), response, callback);
     }
 
+    /** Answers here: {@code {"error": message}}, or for a null message the methods the server takes. */
     private boolean answer(Request request, Response response, Callback callback, long begin, int status, String message)
             throws JsonProcessingException {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         // The request's body is not read: close the connection rather than parse whatever follows as a request.
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(Map.of("error", message))), callback);
+        response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(message == null ? Map.of("allow", "GET, HEAD, POST")
+                : Map.of("error", message))), callback);
         // no route matched: the path is the client's own text, so it counts as "other" like any unmatched path
         answered.request(request.getMethod(), null, status, (System.nanoTime() - begin) / 1e6f);
         return true;

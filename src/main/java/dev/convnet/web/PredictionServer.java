@@ -366,7 +366,7 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     private void answerPredict(Context ctx) {
-        boolean explain = QueryFlag.parse("explain", ctx.queryParam("explain"));
+        boolean explain = QueryFlag.parse("explain", ctx.queryParams("explain"));
         RequestImages.Images images = requestImages.read(ctx);
         if (images.list()) {
             // One picture's problem (not an image, no digit, too many pixels) is that picture's answer,

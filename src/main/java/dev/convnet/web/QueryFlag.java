@@ -10,6 +10,20 @@ final class QueryFlag {
     private QueryFlag() {
     }
 
+    /**
+     * The flag's value from every time it is given ({@code ?explain=true&explain=false}): they must
+     * agree, or it is a 400 rather than whichever comes first; {@code false} when absent.
+     */
+    static boolean parse(String name, java.util.List<String> values) {
+        boolean first = parse(name, values.isEmpty() ? null : values.get(0));
+        for (String value : values) {
+            if (parse(name, value) != first) {
+                throw HttpProblem.badImage("?" + name + " is given more than once, as yes and as no; give it once");
+            }
+        }
+        return first;
+    }
+
     /** The flag's value; {@code false} when the parameter is absent. */
     static boolean parse(String name, String value) {
         if (value == null) {

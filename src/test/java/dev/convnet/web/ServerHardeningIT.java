@@ -76,6 +76,11 @@ public class ServerHardeningIT {
             assertTrue(a.header("content-type").startsWith("application/json"), a.text());
             assertTrue(JSON.readTree(a.body()).get("error").isTextual(), a.text());
         }
+        Answer asterisk = raw(server.port(), "OPTIONS * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertEquals(200, asterisk.status(), asterisk.text()); // the server as a whole (RFC 9110, 7.1)
+        assertEquals("GET, HEAD, POST", asterisk.header("allow"), asterisk.text());
+        assertTrue(asterisk.header("content-type").startsWith("application/json"), asterisk.text());
+        assertJsonError(raw(server.port(), "GET * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400, "Bad URI path");
         for (int i = 0; i < 200; i++) {
             String path = "/" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + "/" + i;
             assertEquals(404, raw(server.port(), "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").status());
@@ -182,6 +187,10 @@ public class ServerHardeningIT {
         }
         assertFalse(JSON.readTree(post(server.port(), "/predict", "image/png", digit).body()).has("probabilities"));
         Random random = new Random(5);
+        assertJsonError(post(server.port(), "/predict?explain=true&explain=false", "image/png", digit), 400,
+                "?explain is given more than once, as yes and as no");
+        assertTrue(JSON.readTree(post(server.port(), "/predict?explain=1&explain=yes", "image/png", digit).body()).has("probabilities"),
+                "the same value twice is that value");
         for (int i = 0; i < 10; i++) {
             String junk = Long.toString(random.nextLong() & Long.MAX_VALUE, 36).substring(0, 2 + random.nextInt(6)) + "x";
             assertJsonError(post(server.port(), "/predict?explain=" + junk, "image/png", digit), 400, "is not a yes/no value");
