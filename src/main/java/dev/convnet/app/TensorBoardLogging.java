@@ -233,6 +233,9 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
     @Override
     public void close() {
         if (run == null) {
+            if (problem != null && runDir != null && removeEmpty(runDir)) {
+                runDir = null; // started() failed after making it: nothing of this run is left
+            }
             return;
         }
         guard(() -> run.hparamsEnd(System.currentTimeMillis() / 1000.0));
@@ -246,8 +249,8 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
             }
         }
         run = train = validation = null;
-        if (problem != null) {
-            removeEmpty(runDir);
+        if (problem != null && removeEmpty(runDir)) {
+            runDir = null;
         }
     }
 
@@ -255,9 +258,10 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
      * After a failure (a full disk), the empty event files and folders it left: nothing TensorBoard
      * could read. Files with events in them stay; they hold the run up to the failure.
      */
-    private static void removeEmpty(Path runDir) {
+    /** @return whether the run's folder itself was removed (nothing in it could be read) */
+    private static boolean removeEmpty(Path runDir) {
         if (runDir == null) {
-            return;
+            return false;
         }
         for (Path folder : List.of(runDir.resolve("train"), runDir.resolve("validation"), runDir)) {
             try (java.util.stream.Stream<Path> files = Files.list(folder)) {
@@ -271,6 +275,7 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
                 // it holds events (or was never made): kept
             }
         }
+        return !Files.exists(runDir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     private interface Write {

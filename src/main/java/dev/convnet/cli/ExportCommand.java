@@ -36,8 +36,8 @@ public final class ExportCommand implements Callable<Integer> {
     FormatOption format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
-            description = {"The file to write: NAME.onnx, NAME.keras, NAME.h5", "(legacy Keras HDF5, as model.save(\"x.h5\")), or",
-                "NAME.weights.h5 (Keras weights only)."})
+            description = {"The file to write: NAME.onnx, NAME.keras, NAME.h5", "or .hdf5 (legacy Keras HDF5, as model.save(\"x.h5\")),",
+                "or NAME.weights.h5 (Keras weights only)."})
     Path output;
 
     @Override

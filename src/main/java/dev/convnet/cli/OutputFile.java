@@ -35,7 +35,8 @@ final class OutputFile {
     /**
      * A usage error if {@code output}, a convnet model zip, has an ending other than {@code .zip}: a
      * Keras or ONNX ending says another format, and any other (m.txt) would put a zip under a name
-     * that no tool opens as one. A name without an ending is left as given.
+     * that no tool opens as one. A name without an ending (or one whose last dot is in a number, such
+     * as lr-0.001) is left as given.
      */
     static void namedAsModelZip(CommandSpec spec, Path output) {
         String name = output.getFileName() == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -47,7 +48,9 @@ final class OutputFile {
             }
         }
         int dot = name.lastIndexOf('.');
-        if (dot > 0 && !name.endsWith(".zip")) {
+        String ending = dot > 0 ? name.substring(dot + 1) : "";
+        // an ending is up to 8 letters and digits with a letter (txt, bin, v2); lr-0.001 is a name, not a type
+        if (!ending.isEmpty() && !ending.equals("zip") && ending.matches("[a-z0-9]{1,8}") && ending.matches(".*[a-z].*")) {
             String given = output.getFileName().toString();
             throw new ParameterException(spec.commandLine(), "-o " + Printable.path(output) + ": a convnet model is a zip file; "
                     + "name it " + Printable.path(Path.of(given.substring(0, dot) + ".zip")) + " (or " + Printable.path(Path.of(given + ".zip"))

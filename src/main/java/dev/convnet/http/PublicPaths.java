@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
 public final class PublicPaths {
     /**
      * An absolute path (Unix {@code /a/b}, home {@code ~/a}, Windows {@code C:\a}) at the start of a
-     * word, after = or a quote, or attached to a short option ({@code -o/a/b}, as picocli reads it).
+     * word, after = or a quote, or attached to short options ({@code -o/a/b}, {@code -vo/a/b}, as picocli reads them).
      */
     private static final Pattern ABSOLUTE = Pattern.compile(
-            "(^|[\\s=:\"'(,]|(?<=^|\\s)-[A-Za-z])((?:~|[A-Za-z]:)?[/\\\\][^\\s\"',)]*)");
+            "(^|[\\s=:\"'(,]|(?<=^|\\s)-[A-Za-z]+)((?:~|[A-Za-z]:)?[/\\\\][^\\s\"',)]*)");
 
     private PublicPaths() {
     }

@@ -10,7 +10,7 @@ import java.util.zip.Inflater;
 
 /**
  * Checks, before jhdf decompresses a chunked HDF5 dataset, that no chunk expands past the size its
- * dataset declares for a chunk. jhdf inflates a chunk whole into memory, whatever it turns out to
+ * dataset declares for a chunk (bytes). Reads every chunk's raw bytes once more for it. jhdf inflates a chunk whole into memory, whatever it turns out to
  * be: a 1.9 MB gzip chunk of a 46 kB kernel inflated to 1 GiB (6.3 GB RSS) and its excess was
  * dropped silently. Filter ids are HDF5's (https://portal.hdfgroup.org/documentation, "Filters"):
  * 1 deflate (gzip), 2 shuffle, 3 fletcher32 (no size change), 32000 LZF (h5py's own).
@@ -27,47 +27,68 @@ final class ChunkInflation {
     /**
      * @param chunkBytes the bytes one chunk holds once decoded (its dimensions × the type's size)
      * @param what names the dataset at the start of a message, e.g. "book.h5: the kernel of conv2d"
-     * @throws InteropException for a filter other than gzip, shuffle, fletcher32 or LZF, or a chunk that
-     *     is not a gzip stream or would expand past {@code chunkBytes} (an LZF chunk: whose stream is
-     *     longer than that, as LZF expands 88-fold at most); memory used is one 64 kB buffer
+     * Checks {@code dataset}'s chunks; memory used is one 64 kB buffer.
+     *
+     * @throws InteropException for a filter other than gzip, shuffle, fletcher32 or LZF, two compressions,
+     *     an LZF chunk size beyond {@code chunkBytes}, a chunk that is not a gzip stream or would inflate
+     *     past {@code chunkBytes}, or chunks stored beyond the dataset's shape
      */
     static void check(ChunkedDataset dataset, long chunkBytes, Supplier<String> what) {
         List<PipelineFilterWithData> filters = dataset.getFilters();
+        int compressions = 0;
         boolean deflate = false;
-        boolean lzf = false;
         for (PipelineFilterWithData filter : filters) {
             switch (filter.getId()) {
                 case DEFLATE -> deflate = true;
-                case LZF -> lzf = true;
+                case LZF -> checkLzfSize(filter, chunkBytes, what);
                 case SHUFFLE, FLETCHER32 -> { }
                 default -> throw new InteropException(what.get() + " is compressed with HDF5 filter " + filter.getId() + " ("
                         + filter.getName() + "); convnet reads weights stored plain or with gzip, shuffle, fletcher32 or LZF, "
                         + "as Keras and h5py write them");
             }
+            compressions += filter.getId() == DEFLATE || filter.getId() == LZF ? 1 : 0;
         }
-        if (!deflate && !lzf) {
+        if (compressions > 1) { // each layer multiplies what the one outside it may expand to
+            throw new InteropException(what.get() + " is compressed " + compressions + " times over; Keras and h5py compress once: "
+                    + "the file is damaged or hostile");
+        }
+        if (compressions == 0) {
             return;
         }
         int[] dims = dataset.getDimensions();
         int[] chunk = dataset.getChunkDimensions();
         int[] offset = new int[dims.length];
         byte[] scratch = new byte[64 << 10];
+        long checkedBytes = 0;
         do {
             ByteBuffer raw;
             try {
                 raw = dataset.getRawChunkBuffer(offset.clone());
-            } catch (RuntimeException unallocated) {
+            } catch (io.jhdf.exceptions.HdfException unallocated) {
                 continue; // a chunk never written reads as the fill value: nothing to inflate
             }
-            // gzip: count what it inflates to. LZF alone: its stream is no longer than the data
-            // (plus a header), and expands 88-fold at most, so a longer stream is the bomb.
-            boolean tooLarge = deflate ? inflatedSize(raw, chunkBytes, scratch, what) > chunkBytes
-                    : raw.remaining() > chunkBytes + chunkBytes / 100 + 64;
-            if (tooLarge) {
+            checkedBytes += raw.remaining();
+            // gzip: count what it inflates to. LZF: jhdf allocates the size its filter data declares, checked above.
+            if (deflate && inflatedSize(raw, chunkBytes, scratch, what) > chunkBytes) {
                 throw new InteropException(what.get() + " has a compressed chunk that expands past the " + chunkBytes
                         + " bytes its dataset declares for a chunk; the file is damaged or hostile");
             }
         } while (next(offset, dims, chunk));
+        // jhdf decodes every chunk its index holds, also ones off the grid checked here
+        if (dataset.getStorageInBytes() > checkedBytes) {
+            throw new InteropException(what.get() + " stores " + dataset.getStorageInBytes() + " bytes of chunks, more than the "
+                    + checkedBytes + " of the chunks its shape has; the file is damaged or hostile");
+        }
+    }
+
+    /** jhdf's LZF decoder allocates the chunk size the filter's third value declares, before decoding. */
+    private static void checkLzfSize(PipelineFilterWithData filter, long chunkBytes, Supplier<String> what) {
+        int[] data = filter.getFilterData();
+        if (data == null || data.length < 3 || data[2] <= 0 || data[2] > chunkBytes) {
+            throw new InteropException(what.get() + " declares an LZF chunk size of "
+                    + (data == null || data.length < 3 ? "nothing" : String.valueOf(data[2])) + " bytes for chunks of " + chunkBytes
+                    + "; the file is damaged or hostile");
+        }
     }
 
     /** How many bytes {@code raw}'s gzip stream inflates to, counting no further than {@code limit} + 1. */

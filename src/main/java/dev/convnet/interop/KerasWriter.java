@@ -69,7 +69,7 @@ public final class KerasWriter {
 
     /**
      * Writes {@code graph} as a legacy Keras HDF5 file ({@code model.save("x.h5")}), atomically: for
-     * Keras 3's and tf.keras' {@code load_model}, and tools that read only HDF5 models. Layout as
+     * Keras 3's {@code load_model} (tested with 3.15) and tools that read only HDF5 models. Layout as
      * Keras' legacy_h5_format writes it: root attributes model_config (the same JSON as a .keras
      * file's config.json), keras_version and backend; group model_weights with a layer_names
      * attribute, and per weighted layer NAME a weight_names attribute (NAME/kernel, NAME/bias; a

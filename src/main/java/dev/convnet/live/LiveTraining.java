@@ -174,7 +174,7 @@ public final class LiveTraining implements TrainingListener {
             encoder.shutdown();
             encoder = null;
         }
-        publish("end", Map.of("outcome", outcome, "message", message));
+        publish("end", Map.of("outcome", outcome, "message", PublicPaths.strip(message))); // "saved /home/ana/m.zip": names only
     }
 
     /** The evaluation event: confusion counts and a strip of the first misread digits (off the training thread). */

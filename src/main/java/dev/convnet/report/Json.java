@@ -23,9 +23,9 @@ public final class Json {
     }
 
     /**
-     * JSON escapes only characters below U+0020; a name from a file may also hold C1 controls
-     * (U+0080-U+009F: U+009B starts a terminal escape sequence) or bidirectional overrides
-     * (U+202A-U+202E, U+2066-U+2069), which would reach a terminal raw. Those are written as
+     * JSON escapes only characters below U+0020; a name from a file may also hold what
+     * {@link Printable} escapes in text: C1 controls (U+009B starts a terminal escape sequence) and
+     * direction marks and overrides, which would reach a terminal raw. Those are written as
      * \\uXXXX, still the same string to any JSON reader.
      */
     private static final class TerminalSafe extends com.fasterxml.jackson.core.io.CharacterEscapes {
@@ -44,8 +44,7 @@ public final class Json {
 
         @Override
         public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
-            boolean unsafe = ch >= 0x80 && ch <= 0x9F || ch >= 0x202A && ch <= 0x202E || ch >= 0x2066 && ch <= 0x2069;
-            return unsafe ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04X", ch)) : null;
+            return ch >= 0x80 && Printable.isUnsafe(ch) ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04X", ch)) : null;
         }
     }
 

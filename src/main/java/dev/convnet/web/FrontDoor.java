@@ -36,6 +36,8 @@ final class FrontDoor extends Handler.Wrapper {
     /** The request attribute holding the method as the client sent it (HEAD, which the routes see as GET). */
     static final String METHOD_ATTRIBUTE = "convnet.method";
     /** HTTP's methods (RFC 9110 and RFC 5789); any other is refused before it reaches routing or metrics. */
+    /** The methods the server's routes take, as the Allow header names them. */
+    private static final String ALLOWED = "GET, HEAD, POST";
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     /** Receives the requests this handler answers itself, for the metrics. */
@@ -60,7 +62,7 @@ final class FrontDoor extends Handler.Wrapper {
         long begin = System.nanoTime();
         String method = request.getMethod();
         if (!METHODS.contains(method)) {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, POST");
+            response.getHeaders().put(HttpHeader.ALLOW, ALLOWED);
             return answer(request, response, callback, begin, 405, "unknown HTTP method '" + printable(method)
                     + "' (methods are case-sensitive); use GET, or POST for /predict");
         }
@@ -70,7 +72,7 @@ final class FrontDoor extends Handler.Wrapper {
                     + "'; it answers to " + hosts.describe() + " (start it with --allowed-hosts NAME to add a name)");
         }
         if ("*".equals(request.getHttpURI().getPath())) { // OPTIONS * (RFC 9110, 7.1): the server as a whole; Jetty refuses other methods' *
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, POST");
+            response.getHeaders().put(HttpHeader.ALLOW, ALLOWED);
             return answer(request, response, callback, begin, 200, null);
         }
         request.setAttribute(METHOD_ATTRIBUTE, method);
@@ -84,7 +86,7 @@ final class FrontDoor extends Handler.Wrapper {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         // The request's body is not read: close the connection rather than parse whatever follows as a request.
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(message == null ? Map.of("allow", "GET, HEAD, POST")
+        response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(message == null ? Map.of("allow", ALLOWED)
                 : Map.of("error", message))), callback);
         // no route matched: the path is the client's own text, so it counts as "other" like any unmatched path
         answered.request(request.getMethod(), null, status, (System.nanoTime() - begin) / 1e6f);

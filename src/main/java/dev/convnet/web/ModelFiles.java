@@ -3,6 +3,8 @@ package dev.convnet.web;
 import dev.convnet.app.LoadedModel;
 import dev.convnet.app.SavedModels;
 import dev.convnet.data.Dataset;
+import dev.convnet.interop.KerasReader;
+import dev.convnet.report.Printable;
 import dev.convnet.engine.Engine;
 import dev.convnet.engine.Precision;
 import dev.convnet.model.ModelStore;
@@ -83,8 +85,9 @@ public final class ModelFiles {
         for (Path file : files) {
             LoadedModel model = saved.load(file);
             if (dataset.isPresent() && model.trainedOn() != dataset.get()) {
-                if (!dev.convnet.interop.KerasReader.isKerasFile(file)) { // a convnet model's run record names its dataset
-                    throw problem.apply(file + " was trained on " + model.trainedOn().id() + " (its run record says so); --dataset "
+                boolean named = !KerasReader.isKerasFile(file) && model.record().isPresent(); // a convnet run record names it
+                if (named) {
+                    throw problem.apply(Printable.path(file) + " was trained on " + model.trainedOn().id() + " (its run record says so); --dataset "
                             + dataset.get().id() + " would label its answers with another dataset's classes: leave --dataset out");
                 }
                 model = new LoadedModel(model.file(), model.graph(), model.record(), dataset.get());

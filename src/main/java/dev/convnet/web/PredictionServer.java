@@ -51,16 +51,16 @@ public final class PredictionServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionServer.class);
     /** How long a request waits for its batch; far beyond any real batch, so only a stuck worker reaches it. */
     private static final long INFERENCE_TIMEOUT_SECONDS = 30;
-    /** Most /predict requests handled at once; more wait (without a thread) in Jetty's QoSHandler, so slow bodies cannot take every thread from /health. */
     /**
      * Most open connections; beyond it Jetty stops accepting until some close (each slow one is
-     * closed within its deadlines), /health's too. Half the process's file descriptors, from 1,000 to
-     * 10,000: at 1,000, 1,100 idle connections from one client held /health back for 11 s. An idle
-     * connection costs Jetty a few kB.
+     * closed within its deadlines), /health's too. Half the process's file descriptors (the other half
+     * for jars, native libraries and models), at most 10,000: at a fixed 1,000, 1,100 idle connections
+     * from one client held /health back for 11 s. An idle connection costs Jetty a few kB.
      */
     static final int MAX_CONNECTIONS = connectionLimit();
     /** Connections the kernel holds for Jetty to accept (capped by net.core.somaxconn, 4,096 on current kernels). */
     private static final int ACCEPT_QUEUE = 1_024;
+    /** Most /predict requests handled at once; more wait (without a thread) in Jetty's QoSHandler, so slow bodies cannot take every thread from /health. */
     private static final int MAX_CONCURRENT_PREDICTS = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
     private static final String JSON = "application/json";
     /** Jackson's mapper is thread-safe once configured, and this one is never configured. */
@@ -405,7 +405,7 @@ public final class PredictionServer implements AutoCloseable {
     private static int connectionLimit() {
         long descriptors = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : 2_048;
-        return (int) Math.max(1_000, Math.min(10_000, descriptors / 2));
+        return (int) Math.min(10_000, Math.max(256, descriptors / 2));
     }
 
     /** The dataset /predict's pictures are prepared for; MNIST's digits for a model whose record names none convnet knows. */

@@ -88,6 +88,15 @@ class FileSafetyCliIT {
         assertRefusedOutput(name, train, "a convnet model is a zip file; name it " + name.substring(0, name.lastIndexOf('.')) + ".zip");
     }
 
+    /** A last dot inside a number is no ending: -o runs/lr-0.001 is a name, as -o model is. */
+    @net.jqwik.api.Example
+    void aNumberInTheNameIsNoEnding() {
+        Path output = dir.resolve("lr-0.001");
+        InProcessCli.Run run = InProcessCli.run("import", KERAS.resolve("book.h5").toString(), "-o", output.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(Files.isRegularFile(output));
+    }
+
     /** train or import with -o NAME: a usage error whose first line holds {@code expected}, and no file. */
     private void assertRefusedOutput(String name, boolean train, String expected) {
         Path output = dir.resolve(name);

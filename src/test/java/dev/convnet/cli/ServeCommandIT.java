@@ -90,8 +90,10 @@ class ServeCommandIT {
     @Test
     void aKerasFileIsServedUnderItsNameWithTheClassesOfTheDatasetGiven() throws Exception {
         Path keras = Files.copy(Path.of("src/test/resources/keras/book.keras"), tmp.resolve("book.keras"));
-        assertOneLine(InProcessCli.run("serve", ServedModel.file().toString(), "--dataset", "fashion-mnist", "--port", "0"), 2,
-                "was trained on mnist (its run record says so); --dataset fashion-mnist would label its answers with another");
+        try (ServerSocket taken = new ServerSocket(0)) { // were the refusal gone, the server would fail to start, not hang
+            assertOneLine(InProcessCli.run("serve", ServedModel.file().toString(), "--dataset", "fashion-mnist", "--port",
+                    "" + taken.getLocalPort()), 2, "was trained on mnist (its run record says so); --dataset fashion-mnist would label");
+        }
         assertOneLine(InProcessCli.run("serve", keras.toString(), "--dataset", "cifar"), 2, "--dataset: unknown dataset 'cifar'");
         try (ServerSocket taken = new ServerSocket(0)) { // fails after loading: the note is said before that
             InProcessCli.Run run = InProcessCli.run("serve", keras.toString(), "--port", "" + taken.getLocalPort());

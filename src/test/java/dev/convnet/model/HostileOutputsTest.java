@@ -103,7 +103,8 @@ class HostileOutputsTest {
                 }
             } else {
                 Exception e = assertThrows(Exception.class, () -> write(writer, target)); // each write needs more than the 4 kB left
-                if (e instanceof dev.convnet.interop.InteropWriteException) { // the real cause, under jhdf's "Exception writing"
+                if (writer == Writer.KERAS || writer == Writer.KERAS_H5) { // the real cause, under jhdf's "Exception writing"
+                    assertTrue(e instanceof dev.convnet.interop.InteropWriteException, e.toString());
                     assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
                 }
                 assertArrayEquals(earlier, Files.readAllBytes(target), "the earlier file is unchanged");
