@@ -74,7 +74,7 @@ public final class ImportCommand implements Callable<Integer> {
         } catch (ModelFileException e) {
             throw usage(e.getMessage());
         }
-        String command = "convnet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = RecordedCommand.of(spec);
         KerasImport.Outcome outcome = new KerasImport(store, new KerasReader()).run(source, output,
                 new KerasImport.ImportSettingsChoice(seed, batch, learningRate, limit, trainedOn), command);
         PrintWriter out = spec.commandLine().getOut();

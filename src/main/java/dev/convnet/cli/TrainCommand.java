@@ -342,7 +342,7 @@ public final class TrainCommand implements Callable<Integer> {
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000),
                 dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience, augmentation(), emaMomentum());
         checkWritable(outputs); // after the settings, so that a bad value is the error a user sees first
-        String command = "convnet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = RecordedCommand.of(spec);
         return new TrainingPlan.Fresh(settings, command, dataOptions::loader, engineOption.engine, precision, outputs);
     }
 

@@ -24,8 +24,18 @@ public final class PublicPaths {
     private PublicPaths() {
     }
 
+    /** An absolute path in single or double quotes, which may hold spaces ({@code '/home/Ana Smith/m.zip'}). */
+    private static final Pattern QUOTED = Pattern.compile("(['\"])((?:~|[A-Za-z]:)?[/\\\\][^'\"]*)\\1");
+
     /** {@code text} with every absolute path replaced by its file name. */
     public static String strip(String text) {
+        Matcher quoted = QUOTED.matcher(text);
+        StringBuilder unquoted = new StringBuilder();
+        while (quoted.find()) {
+            quoted.appendReplacement(unquoted, Matcher.quoteReplacement(quoted.group(1) + fileName(quoted.group(2)) + quoted.group(1)));
+        }
+        quoted.appendTail(unquoted);
+        text = unquoted.toString();
         Matcher m = ABSOLUTE.matcher(text);
         StringBuilder b = new StringBuilder();
         while (m.find()) {

@@ -168,6 +168,8 @@ public class ServerHardeningIT {
         assertEquals("convnet train -o model.zip --data mnist x=data", PublicPaths.strip("convnet train -o /home/ana/m/model.zip --data /srv/data/mnist/ x=/data"));
         assertEquals("convnet import b.h5 -ob.zip -d~", PublicPaths.strip("convnet import b.h5 -o/home/ana/leak/b.zip -d~"));
         assertEquals("convnet train -vob.zip", PublicPaths.strip("convnet train -vo/home/ana/b.zip"), "clustered short options");
+        assertEquals("convnet train -o 'm 1.zip' --data x", PublicPaths.strip("convnet train -o '/home/Ana Smith/m 1.zip' --data /d/x"),
+                "a quoted path with spaces");
         assertEquals("convnet train --run-name=a-b/c", PublicPaths.strip("convnet train --run-name=a-b/c"), "a relative path is left");
         assertEquals(Map.of("a", List.of("b.zip", "relative/c.zip")), PublicPaths.strip((Object) Map.of("a", List.of("/x/y/b.zip", "relative/c.zip"))));
     }
