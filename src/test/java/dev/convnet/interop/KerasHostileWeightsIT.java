@@ -151,17 +151,12 @@ class KerasHostileWeightsIT {
                 "        d = g.create_dataset(names[0], shape=data.shape, maxshape=(None, None, None, None), dtype='f4',",
                 "                             chunks=(rows, 3, 1, 32), compression='gzip')",
                 "        d[...] = data");
-        Path py = dir.resolve("chunk.py");
-        Files.writeString(py, script);
-        List<String> command = new java.util.ArrayList<>(List.of(ReferencePython.python(), py.toString(),
-                KerasFixtures.file("book.h5").toString()));
+        List<String> args = new java.util.ArrayList<>(List.of(KerasFixtures.file("book.h5").toString()));
         for (int mib : sizes) {
-            command.add(dir.resolve("chunk-" + mib + ".h5").toString());
-            command.add(String.valueOf(mib));
+            args.add(dir.resolve("chunk-" + mib + ".h5").toString());
+            args.add(String.valueOf(mib));
         }
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), output);
+        runPython(dir.resolve("chunk.py"), script, args);
         for (int mib : sizes) {
             assertOneLine(InProcessCli.run("summary", dir.resolve("chunk-" + mib + ".h5").toString()), "summary",
                     "the kernel of conv2d is stored in chunks of ");
@@ -199,14 +194,9 @@ class KerasHostileWeightsIT {
                 "with zipfile.ZipFile(keras, 'w') as z:",
                 "    for name in ('metadata.json', 'config.json', 'model.weights.h5'):",
                 "        z.write(keras + '.d/' + name, name)");
-        Path py = dir.resolve("inflate.py");
-        Files.writeString(py, script);
         String source = KerasFixtures.file("book.h5").toString();
-        Process p = new ProcessBuilder(ReferencePython.python(), py.toString(), source.substring(0, source.length() - 3),
-                dir.resolve("bomb.keras").toString(), dir.resolve("bomb.h5").toString(), String.valueOf(mebibytes))
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), output);
+        runPython(dir.resolve("inflate.py"), script, List.of(source.substring(0, source.length() - 3),
+                dir.resolve("bomb.keras").toString(), dir.resolve("bomb.h5").toString(), String.valueOf(mebibytes)));
         for (String file : List.of("bomb.h5", "bomb.keras", "bomb.h5.two-chunks.h5")) { // the last: the second of two chunks
             long before = allocatedBytes();
             assertOneLine(InProcessCli.run("summary", dir.resolve(file).toString()), "summary",
@@ -214,6 +204,16 @@ class KerasHostileWeightsIT {
                             + " bytes its dataset declares for a chunk");
             assertTrue(allocatedBytes() - before < (long) mebibytes << 20, file + ": refused before inflating");
         }
+    }
+
+    /** Writes {@code script} to {@code py} and runs it with the reference venv's Python; fails with its output if it fails. */
+    private static void runPython(Path py, String script, List<String> args) throws Exception {
+        Files.writeString(py, script);
+        List<String> command = new java.util.ArrayList<>(List.of(ReferencePython.python(), py.toString()));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), output);
     }
 
     private static long allocatedBytes() {
