@@ -1,7 +1,6 @@
 package dev.convnet.live;
 
 import dev.convnet.http.HostCheck;
-
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;

@@ -1,7 +1,5 @@
 package dev.convnet.live;
 
-import dev.convnet.http.PublicPaths;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.app.TrainingListener;
@@ -10,6 +8,7 @@ import dev.convnet.app.TrainingStart;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.engine.UpdateRatio;
 import dev.convnet.eval.EvaluationResult;
+import dev.convnet.http.PublicPaths;
 import dev.convnet.report.Gallery;
 import dev.convnet.report.Json;
 import dev.convnet.report.RunRecordText;

@@ -1,9 +1,8 @@
 package dev.convnet.web;
 
-import dev.convnet.http.HostCheck;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convnet.http.HostCheck;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Set;

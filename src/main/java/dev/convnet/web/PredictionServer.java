@@ -1,10 +1,9 @@
 package dev.convnet.web;
 
-import dev.convnet.http.HostCheck;
-import dev.convnet.http.PublicPaths;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convnet.http.HostCheck;
+import dev.convnet.http.PublicPaths;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;

@@ -1,7 +1,6 @@
 package dev.convnet.web;
 
 import dev.convnet.http.HostCheck;
-
 import java.util.List;
 
 /**

@@ -1,7 +1,5 @@
 package dev.convnet.web;
 
-import dev.convnet.http.PublicPaths;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.app.SavedModels;
 import dev.convnet.engine.Engine;
+import dev.convnet.http.PublicPaths;
 import dev.convnet.model.ModelStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
