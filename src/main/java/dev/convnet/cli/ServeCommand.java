@@ -37,8 +37,9 @@ public final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "0..*", paramLabel = "MODEL",
-            description = {"A model saved by 'convnet train' (default: models/model.zip), or several, or a folder of them: "
-                + "each is served as /v2/models/<file name without .zip> (Open Inference Protocol); the first also on /predict."})
+            description = {"A model saved by 'convnet train' (default: models/model.zip) or a Keras file, or several, or a folder "
+                + "of models: each is served as /v2/models/<file name without .zip, .keras or .h5> (Open Inference Protocol); "
+                + "the first also on /predict."})
     List<Path> models = new ArrayList<>();
 
     @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "2",
@@ -76,8 +77,8 @@ public final class ServeCommand implements Callable<Integer> {
     long maxPixels;
 
     @Option(names = "--dataset", paramLabel = "NAME",
-            description = {"The classes a Keras file's answers are labelled with: mnist or fashion-mnist (default: mnist).",
-                "A convnet model's run record names its own."})
+            description = "The classes a Keras file's answers are labelled with: mnist or fashion-mnist (default: mnist); "
+                + "a convnet model's run record names its own.")
     String dataset;
 
     @Mixin
