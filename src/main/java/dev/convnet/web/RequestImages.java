@@ -236,7 +236,9 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
 
     private static boolean namelessPart(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof NullPointerException && String.valueOf(t.getMessage()).contains("getName()")) {
+            // the servlet layer compares each part's name with equals(): a nameless part is its NullPointerException
+            // (its message names Part.getName() unless the JVM runs with -XX:-ShowCodeDetailsInExceptionMessages)
+            if (t instanceof NullPointerException && (t.getMessage() == null || t.getMessage().contains("getName()"))) {
                 return true;
             }
         }
