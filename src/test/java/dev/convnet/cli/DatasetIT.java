@@ -63,9 +63,7 @@ class DatasetIT {
     @Test
     void picturesOfGarmentsScoreWhatTheTestImagesScore() throws IOException {
         Path data = fashionSubset(tmp.resolve("fashion"), 2_000, 200);
-        Path model = tmp.resolve("fashion.zip");
-        assertEquals(0, InProcessCli.run("train", "--dataset", "fashion-mnist", "--data", data.toString(), "--epochs", "2",
-                "--seed", "1", "--output", model.toString()).exit());
+        Path model = trainFashion(data, 2);
         LabeledImages test = new MnistLoader(data).load(Split.TEST, 0);
         Path pictures = tmp.resolve("photos");
         for (int i = 0; i < test.size(); i++) {
@@ -97,9 +95,7 @@ class DatasetIT {
     @Test
     void evaluatingNeedsTheTestFilesAlone() throws IOException {
         Path data = fashionSubset(tmp.resolve("fashion"), 640, 300);
-        Path model = tmp.resolve("fashion.zip");
-        assertEquals(0, InProcessCli.run("train", "--dataset", "fashion-mnist", "--data", data.toString(), "--epochs", "1",
-                "--seed", "1", "--output", model.toString()).exit());
+        Path model = trainFashion(data, 1);
         Files.delete(data.resolve("train-images-idx3-ubyte.gz"));
         Files.delete(data.resolve("train-labels-idx1-ubyte.gz"));
 
@@ -149,5 +145,14 @@ class DatasetIT {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve(name)))) {
             out.write(head);
         }
+    }
+
+    /** A Fashion-MNIST model trained {@code epochs} epochs (seed 1) on {@code data}, saved as fashion.zip. */
+    private Path trainFashion(Path data, int epochs) {
+        Path model = tmp.resolve("fashion.zip");
+        InProcessCli.Run run = InProcessCli.run("train", "--dataset", "fashion-mnist", "--data", data.toString(), "--epochs",
+                String.valueOf(epochs), "--seed", "1", "--output", model.toString());
+        assertEquals(0, run.exit(), run.err());
+        return model;
     }
 }

@@ -44,10 +44,9 @@ class LiveEventsIT {
     @Test
     void ratiosAndEvaluationsReachThePageBeforeTheEnd() throws Exception {
         Path data = TestData.subset(tmp.resolve("data"), 640, 300, false);
-        Path model = Files.createDirectories(tmp.resolve("models")).resolve("model.zip");
         int port = freePort();
         // 640 images in batches of 16: 40 steps an epoch, 2 epochs
-        CompletableFuture<InProcessCli.Run> training = liveTraining(data, model, port);
+        CompletableFuture<InProcessCli.Run> training = liveTraining(data, port);
         List<Event> events = readUntilEnd(port, training);
         // a page on another name (DNS rebinding to 127.0.0.1) can neither read the run nor press Stop
         for (String request : List.of("GET /", "GET /events", "GET /earlier", "POST /stop")) {
@@ -100,9 +99,8 @@ class LiveEventsIT {
     @Test
     void aStopBeforeAnyEpochEndedIsNotASuccess() throws Exception {
         Path data = TestData.subset(tmp.resolve("data"), 6_000, 100, false);
-        Path model = Files.createDirectories(tmp.resolve("models")).resolve("model.zip");
         int port = freePort();
-        CompletableFuture<InProcessCli.Run> training = liveTraining(data, model, port);
+        CompletableFuture<InProcessCli.Run> training = liveTraining(data, port);
         String answer = null;
         for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); answer == null; ) {
             try {
@@ -120,7 +118,7 @@ class LiveEventsIT {
         assertTrue(run.err().contains("Interrupted in epoch 1 ") && run.err().contains("No epoch had finished, so nothing was saved"),
                 "stopped in the first of 375 steps an epoch: " + run.err());
         assertEquals(1, run.exit(), run.err());
-        assertTrue(!Files.exists(model));
+        assertTrue(!Files.exists(model()));
     }
 
     @Test
@@ -134,10 +132,16 @@ class LiveEventsIT {
         }
     }
 
-    /** Two epochs in batches of 16 with the live page on {@code port}, on another thread. */
-    private static CompletableFuture<InProcessCli.Run> liveTraining(Path data, Path model, int port) {
+    /** Two epochs in batches of 16 into {@link #model()}, with the live page on {@code port}, on another thread. */
+    private CompletableFuture<InProcessCli.Run> liveTraining(Path data, int port) throws IOException {
+        Path model = model();
         return CompletableFuture.supplyAsync(() -> InProcessCli.run("train", "--epochs", "2", "--batch", "16", "--seed", "5",
                 "--data", data.toString(), "-o", model.toString(), "--live", "--port", String.valueOf(port)));
+    }
+
+    /** Where the live runs save: models/model.zip in the test's folder. */
+    private Path model() throws IOException {
+        return Files.createDirectories(tmp.resolve("models")).resolve("model.zip");
     }
 
     /** The event stream as a browser reads it, until the run's end event. */

@@ -135,10 +135,8 @@ public class ServerHardeningIT {
         }
         ServerSettings bracketed = new ServerSettings("[::1]", 0, 8, 16, 1 << 20, 4_000_000, false);
         assertEquals("::1", bracketed.host(), "--host [::1], as written in URLs, is the address ::1");
-        try (PredictionServer six = PredictionServer.start(model, bracketed)) {
+        try (PredictionServer six = PredictionServer.start(model, bracketed)) { // the CI machines have IPv6 loopback
             assertEquals("http://[::1]:" + six.port() + "/", six.url());
-        } catch (RuntimeException noIpv6) {
-            assertTrue(String.valueOf(noIpv6.getMessage()).contains("::1"), "only a machine without IPv6 may refuse it: " + noIpv6);
         }
         try (PredictionServer open = PredictionServer.start(model, new ServerSettings("127.0.0.1", 0, 8, 16, 1 << 20,
                 4_000_000, false, List.of("digits.example", "Other.Example")))) {
@@ -225,14 +223,17 @@ public class ServerHardeningIT {
         }
     }
 
-    /** 1,100 connections that send nothing (one client): /health still answers at once; at a limit of 1,000 it waited 11 s. */
+    /**
+     * 1,100 connections that send nothing (one client): /health still answers at once; at a limit of
+     * 1,000 it waited 11 s. Client and server share this process's descriptors, so a machine with a
+     * low {@code ulimit -n} (a smaller limit) gets fewer, still below the limit.
+     */
     @Test
     void idleConnectionsDoNotHoldHealthBack() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(PredictionServer.MAX_CONNECTIONS >= 2_500, // client and server in one process
-                "this process may open " + PredictionServer.MAX_CONNECTIONS + " connections only (ulimit -n)");
+        int count = Math.min(1_100, PredictionServer.MAX_CONNECTIONS - 200);
         List<Socket> idle = new ArrayList<>();
         try {
-            for (int i = 0; i < 1_100; i++) {
+            for (int i = 0; i < count; i++) {
                 idle.add(new Socket("127.0.0.1", server.port()));
             }
             for (int i = 0; i < 3; i++) {
