@@ -2,7 +2,6 @@ package dev.convnet.cli;
 
 import dev.convnet.app.TrainingListener;
 import dev.convnet.app.TrainingStart;
-import dev.convnet.report.ProgressBar;
 import dev.convnet.run.RunState;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -11,8 +10,8 @@ import java.util.Locale;
 final class ConsoleTraining extends TrainingListener.WithProgress {
     private final PrintWriter out;
 
-    ConsoleTraining(PrintWriter out, boolean terminal) {
-        super(new ProgressBar(out, terminal));
+    ConsoleTraining(PrintWriter out, Terminal terminal) {
+        super(terminal.progressBar(out));
         this.out = out;
     }
 

@@ -19,6 +19,11 @@ record Terminal(boolean console, String term, int columns) {
         return ProgressBar.canRedraw(console, term, columns);
     }
 
+    /** Keras' progress bar for this terminal: redrawn in place, as wide as fits, where it can be; else one line an epoch. */
+    ProgressBar progressBar(java.io.PrintWriter out) {
+        return new ProgressBar(out, canRedraw(), columns);
+    }
+
     /** $COLUMNS when the shell exports it, else what {@code stty size} reports for the terminal, else 0. */
     private static int measureColumns() {
         try {

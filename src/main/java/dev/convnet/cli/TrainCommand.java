@@ -171,7 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
         requireWith("--port", live, "--live");
         requireWith("--tensorboard-every", tensorboard != null, "--tensorboard");
         List<TrainingListener> listeners = new ArrayList<>();
-        listeners.add(json ? TrainingListener.of(ProgressListener.SILENT) : new ConsoleTraining(out, Terminal.detect().canRedraw()));
+        listeners.add(json ? TrainingListener.of(ProgressListener.SILENT) : new ConsoleTraining(out, Terminal.detect()));
         AtomicReference<TrainingSession> current = new AtomicReference<>();
         AtomicBoolean stoppedFromPage = new AtomicBoolean();
         try (TensorBoardLogging board = tensorboard == null ? null : tensorBoard();

@@ -10,20 +10,33 @@ import java.util.Locale;
  * {@code 938/938 [==============================] - 41s 44ms/step - loss: 0.1523 - accuracy: 0.9532}.
  *
  * <p>On a terminal the bar is redrawn in place (at most ten times a second, so drawing costs
- * nothing next to training); elsewhere, a log or a pipe, each epoch prints one final line.
+ * nothing next to training), narrowed from Keras' 30 characters to as few as 10 so that the line
+ * fits the terminal's width (a line that wraps cannot be redrawn in place); elsewhere, a log or a
+ * pipe, each epoch prints one final line with Keras' 30-character bar.
  */
 public final class ProgressBar implements ProgressListener {
     private static final int BAR_WIDTH = 30;
+    private static final int MIN_BAR_WIDTH = 10;
     private static final long REDRAW_NANOS = 100_000_000L;
 
     private final PrintWriter out;
     private final boolean live;
+    private final int columns;
     private int steps;
+    private int barWidth = BAR_WIDTH;
     private long epochStart;
     private long lastDraw;
 
-    /** The widest line redrawn in place: "938/938 [====...] - ETA: 1:02:03 - loss: 0.1234 - accuracy: 0.9876" and a margin. */
-    static final int REDRAW_COLUMNS = 90;
+    /**
+     * What a redrawn line holds besides the bar, for 938 steps: "938/938 [" "] - ETA: 1:02:03" " - loss: 0.1234 -
+     * accuracy: 0.9876" (59 characters), and one column so that the cursor never reaches the last (some terminals wrap there).
+     */
+    private static int redrawnTextWidth(int steps) {
+        return 2 * String.valueOf(steps).length() + 3 + 16 + 34 + 1;
+    }
+
+    /** The narrowest terminal a bar of 938 steps (the book's epoch) is redrawn on: 70 columns. */
+    static final int REDRAW_COLUMNS = redrawnTextWidth(938) + MIN_BAR_WIDTH;
 
     /**
      * Whether a bar redrawn in place will look right: only on a terminal that understands the
@@ -35,14 +48,27 @@ public final class ProgressBar implements ProgressListener {
                 && (columns <= 0 || columns >= REDRAW_COLUMNS);
     }
 
+    /** A bar for a terminal of unknown width, or for a log when {@code live} is false. */
     public ProgressBar(PrintWriter out, boolean live) {
+        this(out, live, 0);
+    }
+
+    /**
+     * @param live whether to redraw in place (see {@link #canRedraw})
+     * @param columns the terminal's width in characters, 0 when unknown (then Keras' 30-character bar)
+     */
+    public ProgressBar(PrintWriter out, boolean live, int columns) {
         this.out = out;
         this.live = live;
+        this.columns = columns;
     }
 
     @Override
     public void epochStarted(int epoch, int epochs, int steps) {
         this.steps = steps;
+        this.barWidth = live && columns > 0
+                ? Math.max(MIN_BAR_WIDTH, Math.min(BAR_WIDTH, columns - redrawnTextWidth(steps)))
+                : BAR_WIDTH;
         this.epochStart = System.nanoTime();
         this.lastDraw = 0;
         out.printf(Locale.ROOT, "Epoch %d/%d%n", epoch, epochs);
@@ -78,12 +104,12 @@ public final class ProgressBar implements ProgressListener {
 
     private String bar(int step) {
         int width = String.valueOf(steps).length();
-        int filled = (int) ((long) BAR_WIDTH * step / steps);
+        int filled = (int) ((long) barWidth * step / steps);
         StringBuilder bar = new StringBuilder(String.format(Locale.ROOT, "%" + width + "d/%d [", step, steps));
         if (filled > 0) {
             bar.append("=".repeat(filled - 1)).append(step < steps ? '>' : '=');
         }
-        return bar.append(".".repeat(BAR_WIDTH - filled)).append(']').toString();
+        return bar.append(".".repeat(barWidth - filled)).append(']').toString();
     }
 
     private static String metrics(double loss, double accuracy) {

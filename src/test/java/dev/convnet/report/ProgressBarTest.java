@@ -33,12 +33,37 @@ class ProgressBarTest {
     }
 
     @Test
+    void narrowsTheBarToFitAnEightyColumnTerminal() {
+        StringWriter text = new StringWriter();
+        ProgressBar bar = new ProgressBar(new PrintWriter(text), true, 80);
+        bar.epochStarted(1, 5, 938);
+        bar.batchFinished(469, 0.1234, 0.9876);
+        String drawn = text.toString();
+        String line = drawn.substring(drawn.lastIndexOf('\r') + 1).replace("\u001B[K", "");
+        assertEquals(true, line.startsWith("469/938 [=========>..........] - ETA: "), line);
+        assertEquals(true, line.length() < 80, line.length() + " characters would wrap on 80 columns: " + line);
+        bar.epochFinished(new EpochRecord(1, 0.15234, 0.95321, 41.3, 938));
+        assertEquals(true, text.toString().endsWith("\r938/938 [====================] - 41s 44ms/step - loss: 0.1523 - accuracy: 0.9532"
+                + "\u001B[K\n"), text.toString());
+    }
+
+    @Test
+    void keepsKerasThirtyCharacterBarOnAWideTerminal() {
+        StringWriter text = new StringWriter();
+        ProgressBar bar = new ProgressBar(new PrintWriter(text), true, 200);
+        bar.epochStarted(1, 5, 938);
+        bar.epochFinished(new EpochRecord(1, 0.15234, 0.95321, 41.3, 938));
+        assertEquals(true, text.toString().contains("938/938 [==============================] - 41s"), text.toString());
+    }
+
+    @Test
     void redrawsOnlyOnATerminalThatKnowsEscapesAndIsWideEnough() {
         assertEquals(true, ProgressBar.canRedraw(true, "xterm-256color", 120));
         assertEquals(true, ProgressBar.canRedraw(true, "xterm", 0), "width unknown: assume a usual terminal");
         assertEquals(false, ProgressBar.canRedraw(true, "dumb", 120), "TERM=dumb shows escape codes literally");
         assertEquals(false, ProgressBar.canRedraw(true, null, 120), "no TERM at all");
-        assertEquals(false, ProgressBar.canRedraw(true, "xterm", 20), "a 20-column terminal would wrap every redraw");
+        assertEquals(true, ProgressBar.canRedraw(true, "xterm", 80), "the usual 80 columns: a narrower bar");
+        assertEquals(false, ProgressBar.canRedraw(true, "xterm", 60), "a 60-column terminal would wrap every redraw");
         assertEquals(false, ProgressBar.canRedraw(false, "xterm", 120), "a pipe or a log");
     }
 
