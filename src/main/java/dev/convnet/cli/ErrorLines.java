@@ -61,15 +61,44 @@ final class ErrorLines {
             err.flush();
             return ConvNetCommand.EXIT_USAGE;
         }
-        err.println(name + ": " + Printable.text(contradiction(ex, args).orElse(ex.getMessage())));
-        if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
-            err.println("Try '" + name + " --help' for more information.");
-        }
+        String message = ex instanceof CommandLine.UnmatchedArgumentException unmatched ? unmatched(unmatched, name)
+                : contradiction(ex, args).orElse(ex.getMessage());
+        err.println(name + ": " + Printable.text(message));
         if (VerboseOption.isVerbose(cmd.getCommandSpec())) {
             ex.printStackTrace(err);
         }
         err.flush();
         return ConvNetCommand.EXIT_USAGE;
+    }
+
+    /**
+     * An unknown option, command or extra argument, with what was probably meant (an option or
+     * command name within a typo or two of it, or starting with it) and where to look: one line,
+     * where picocli prints two or three and suggests by its own measure ({@code --prot}: --precision).
+     */
+    private static String unmatched(CommandLine.UnmatchedArgumentException ex, String name) {
+        CommandLine cmd = ex.getCommandLine();
+        List<String> given = ex.getUnmatched();
+        Optional<String> option = given.stream().filter(a -> a.startsWith("-") && a.length() > 1).findFirst();
+        boolean commands = !cmd.getSubcommands().isEmpty();
+        String what;
+        java.util.Collection<String> known;
+        if (option.isPresent()) { // '--epoch 1': the 1 is the unknown option's value, not a second mistake
+            what = "unknown option '" + option.get().replaceFirst("=.*", "") + "'";
+            known = cmd.getCommandSpec().options().stream().filter(o -> !o.hidden()).map(o -> o.longestName()).toList();
+        } else if (commands && !given.isEmpty()) {
+            what = "unknown command '" + given.get(0) + "'";
+            known = cmd.getSubcommands().keySet();
+        } else {
+            what = "unexpected argument" + (given.size() == 1 ? " '" + given.get(0) + "'" : "s " + given.stream()
+                    .map(a -> "'" + a + "'").collect(java.util.stream.Collectors.joining(", ")));
+            known = List.of();
+        }
+        String typed = option.map(o -> o.replaceFirst("=.*", "")).orElse(given.isEmpty() ? "" : given.get(0));
+        List<String> meant = known.stream().filter(k -> Typos.near(typed, k)).sorted().toList();
+        return what + (meant.isEmpty() ? "" : "; did you mean " + String.join(" or ", meant) + "?")
+                + " (" + name + " --help " + (option.isEmpty() && commands ? "lists the commands" : option.isPresent()
+                ? "lists the options" : "shows what it takes") + ")";
     }
 
     /**

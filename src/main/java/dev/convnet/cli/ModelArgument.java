@@ -72,8 +72,9 @@ public final class ModelArgument {
         }
     }
 
-    private static boolean namedAsModel(Path file) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip") || KerasReader.isKerasFile(file);
+    /** Whether {@code file}'s name is a model's: a convnet .zip, a Keras .keras, .h5 or .hdf5. */
+    static boolean namedAsModel(Path file) {
+        return file.getFileName() != null && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip") || KerasReader.isKerasFile(file);
     }
 
     /** Whether MODEL was given (else the default is used). */

@@ -74,6 +74,15 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         if (index == null) {
             model.takePictureFirst(images); // 'predict seven.png' means the default model
+        } else if (model.given() && ModelArgument.namedAsPicture(model.file())) {
+            throw new ParameterException(spec.commandLine(), Printable.path(model.file()) + " is a picture, and --index N"
+                    + " predicts test image N: give IMAGE files or --index N (one of the two)");
+        }
+        for (Path image : images) { // 'predict seven.png book.zip': the model comes first
+            if (ModelArgument.namedAsModel(image) && Files.isRegularFile(image)) {
+                throw new ParameterException(spec.commandLine(), Printable.path(image) + " is a model file, not a picture:"
+                        + " name the model first, then the pictures (convnet predict MODEL IMAGE...)");
+            }
         }
         if (images.isEmpty() && index == null && model.given()) {
             model.checked(); // 'predict photo.heic' took the picture as MODEL: say that file is no model

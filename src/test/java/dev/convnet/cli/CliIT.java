@@ -107,7 +107,15 @@ public class CliIT {
         assertUsageError(run("train", "--epochs", "five"), "Invalid value for option '--epochs': 'five' is not a whole number");
         assertUsageError(run("train", "--lr", "1e-3x"), "Invalid value for option '--lr': '1e-3x' is not a number, e.g. 0.001");
         assertUsageError(run("train", "--epochs", "99999999999"), "'99999999999' is out of range");
-        assertUsageError(run("train", "--frobnicate"), "Unknown option: '--frobnicate'");
+        assertUsageError(run("train", "--frobnicate"), "unknown option '--frobnicate' (convnet train --help lists the options)");
+        // one line each, with what was probably meant
+        assertUsageError(run("serve", "--prot", "8083"), "unknown option '--prot'; did you mean --port?");
+        assertUsageError(run("train", "--epoch", "1"), "unknown option '--epoch'; did you mean --epochs? (convnet train --help");
+        assertUsageError(run("trian"), "unknown command 'trian'; did you mean train? (convnet --help lists the commands)");
+        assertUsageError(run("evaluate", "m.zip", "extra.zip"), "unexpected argument 'extra.zip' (convnet evaluate --help");
+        for (String[] args : new String[][] {{"serve", "--prot", "8083"}, {"train", "--epochs", "0"}, {"trian"}}) {
+            assertEquals(1, run(args).err().lines().count(), "errors are one line: " + run(args).err());
+        }
         assertUsageError(run("evaluate", tmp.resolve("none.zip").toString()), "not found");
         assertUsageError(run("train", "--data", tmp.resolve("nodata").toString()),
                 "dataset folder " + tmp.resolve("nodata") + " does not exist; point --data at a folder with mnist's four IDX files");
@@ -239,6 +247,11 @@ public class CliIT {
             Run predict = run("predict", picture.toString(), "--data", data.toString());
             assertEquals(0, predict.exit(), predict.err());
             assertTrue(predict.out().startsWith(picture.toString()), "a picture first is a picture, not the model: " + predict.out());
+            // the model named after the pictures, or a picture as the model of --index: the order is wrong, not the files
+            assertUsageError(run("predict", picture.toString(), model.toString(), "--data", data.toString()),
+                    model + " is a model file, not a picture: name the model first, then the pictures");
+            assertUsageError(run("predict", "--index", "0", picture.toString(), "--data", data.toString()),
+                    picture + " is a picture, and --index N predicts test image N");
             // a folder's pictures by name (other files left alone), and - for standard input
             Path folder = Files.createDirectories(tmp.resolve("pictures"));
             Files.copy(picture, folder.resolve("b.png"));
