@@ -57,10 +57,11 @@ public final class PictureEvaluation {
      * @param labels their classes (the folder each was in)
      * @param unreadable the pictures that could not be read, with the reason
      * @param noDigit the pictures on which no digit was found
+     * @param ignored the files not named as pictures, not read (as Keras leaves them)
      */
     public record Outcome(LoadedModel model, Dataset dataset, EvaluationResult result, List<Path> files, int[] labels,
-                          List<Skipped> unreadable, List<Path> noDigit, Optional<Path> report) {
-        /** Every picture in the folder. */
+                          List<Skipped> unreadable, List<Path> noDigit, List<Path> ignored, Optional<Path> report) {
+        /** Every picture in the folder (the files named as pictures). */
         public int pictures() {
             return files.size() + unreadable.size() + noDigit.size();
         }
@@ -69,12 +70,14 @@ public final class PictureEvaluation {
     /**
      * Runs {@code plan}.
      *
-     * @throws dev.convnet.data.DataFormatException when the folder is not in the expected layout
+     * @throws ImageFolder.LayoutException when the folder is not in the expected layout
+     * @throws dev.convnet.data.DataFormatException when no picture could be evaluated
      * @throws dev.convnet.engine.EngineUnavailableException when the plan's engine cannot run the model
      */
     public Outcome run(Plan plan) {
         Dataset dataset = plan.dataset().orElseGet(() -> SavedModels.trainedOn(models.runRecord(plan.model())));
-        List<ImageFolder.Picture> pictures = ImageFolder.list(plan.images(), dataset.classNames());
+        ImageFolder.Listing listing = ImageFolder.list(plan.images(), dataset.classNames());
+        List<ImageFolder.Picture> pictures = listing.pictures();
         LoadedModel model = models.load(plan.model());
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
@@ -95,7 +98,9 @@ public final class PictureEvaluation {
         }
         if (files.isEmpty()) {
             throw new DataFormatException("no picture under " + plan.images() + " could be evaluated (" + pictures.size()
-                    + " files: " + unreadable.size() + " unreadable, " + noDigit.size() + " with no digit found)"
+                    + " pictures: " + unreadable.size() + " unreadable, " + noDigit.size() + " with no digit found"
+                    + (listing.ignored().isEmpty() ? "" : "; " + listing.ignored().size() + " other files ignored, named as no "
+                    + "picture is: .png, .jpg, .jpeg, .gif or .bmp") + ")"
                     + (unreadable.isEmpty() ? "" : "; the first: " + unreadable.get(0).file() + ": " + unreadable.get(0).reason()));
         }
         int[] classes = labels.stream().mapToInt(Integer::intValue).toArray();
@@ -103,7 +108,7 @@ public final class PictureEvaluation {
         Optional<Path> report = plan.reportFolder().map(dir -> writeReport(dir, plan, model, dataset, result, files, classes,
                 inputs, unreadable, noDigit));
         return new Outcome(model, dataset, result, List.copyOf(files), classes, List.copyOf(unreadable), List.copyOf(noDigit),
-                report);
+                listing.ignored(), report);
     }
 
     private static LabeledImages asImages(List<float[]> inputs, int[] classes) {

@@ -111,7 +111,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                 batch, Optional.ofNullable(report), inference.resolve(spec));
         model.checked();
         dataOptions.noteIfNotTrainedOn(() -> new SavedModels(new ModelStore()).runRecord(model.file()), model.file());
-        PictureEvaluation.Outcome outcome = new PictureEvaluation(new SavedModels(new ModelStore())).run(plan);
+        PictureEvaluation.Outcome outcome;
+        try {
+            outcome = new PictureEvaluation(new SavedModels(new ModelStore())).run(plan);
+        } catch (dev.convnet.data.ImageFolder.LayoutException e) { // the folder given is laid out wrongly: a usage error
+            throw new ParameterException(spec.commandLine(), "--images: " + e.getMessage(), e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = outcome.dataset().classNames();
         if (json) {
@@ -126,6 +131,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             doc.put("unreadable", outcome.unreadable().stream().map(s -> Map.of("file", s.file().toString(), "reason", s.reason()))
                     .toList());
             doc.put("no_digit", outcome.noDigit().stream().map(Path::toString).toList());
+            doc.put("ignored", outcome.ignored().stream().map(Path::toString).toList());
             List<Map<String, Object>> predictions = new ArrayList<>();
             for (int i = 0; i < outcome.files().size(); i++) {
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -138,9 +144,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             outcome.model().record().ifPresent(record -> doc.put("run", Json.run(record)));
             out.println(Json.write(doc));
         } else {
-            out.printf(Locale.ROOT, "%,d pictures in %s: %,d evaluated, %,d unreadable (skipped), %,d with no digit found%n",
+            out.printf(Locale.ROOT, "%,d pictures in %s: %,d evaluated, %,d unreadable (skipped), %,d with no digit found%s%n",
                     outcome.pictures(), Locations.display(images), outcome.files().size(), outcome.unreadable().size(),
-                    outcome.noDigit().size());
+                    outcome.noDigit().size(), outcome.ignored().isEmpty() ? "" : String.format(Locale.ROOT,
+                    "; %,d other file%s ignored (not .png, .jpg, .jpeg, .gif or .bmp, e.g. %s)", outcome.ignored().size(),
+                    outcome.ignored().size() == 1 ? "" : "s", Printable.path(images.relativize(outcome.ignored().get(0)))));
             out.printf(Locale.ROOT, "Loss: %.4f%nAccuracy: %.3f (%,d of %,d pictures right)%n", outcome.result().loss(),
                     outcome.result().accuracy(), outcome.result().correct(), outcome.result().total());
             printPrecision(out, plan.precision());

@@ -16,9 +16,6 @@ import picocli.CommandLine.Spec;
  * that {@code train} then {@code evaluate} work from any directory.
  */
 public final class ModelArgument {
-    /** Names a picture has; a first argument ending so is a picture, not a model ({@code predict seven.png}). */
-    private static final List<String> PICTURE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
-
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -45,10 +42,9 @@ public final class ModelArgument {
         }
     }
 
-    /** Whether {@code file}'s name ends as a picture's does (.png, .jpg, .jpeg, .gif, .bmp; any case). */
+    /** Whether {@code file}'s name ends as a picture's does ({@link dev.convnet.data.ImageFolder#namedAsPicture}). */
     static boolean namedAsPicture(Path file) {
-        Path name = file.getFileName();
-        return name != null && PICTURE_SUFFIXES.stream().anyMatch(name.toString().toLowerCase(Locale.ROOT)::endsWith);
+        return dev.convnet.data.ImageFolder.namedAsPicture(file);
     }
 
     /** A picture file {@code predict} reads from a folder: a regular, visible file named as a picture. */

@@ -76,6 +76,7 @@ class ImagesEvaluateIT {
         blank.getGraphics().fillRect(0, 0, 200, 150); // white paper, nothing written
         ImageIO.write(blank, "png", pictures.resolve("5/blank.png").toFile());
         Files.write(pictures.resolve("5/.DS_Store"), new byte[] {1, 2, 3}); // hidden files are not pictures
+        Files.write(pictures.resolve("5/Thumbs.db"), new byte[0]); // named as no picture is: ignored, as Keras does
 
         InProcessCli.Run json = run("evaluate", model.toString(), "--images", pictures.toString(), "--json");
         assertEquals(1, json.exit(), "a picture could not be read: a partial result, said in the exit code: " + json.err());
@@ -92,6 +93,8 @@ class ImagesEvaluateIT {
         assertTrue(compact.contains("\"augment\":\"" + Augmentation.parse("stroke=1,rotation=0.05") + "\""), doc);
         assertTrue(compact.contains("\"ema_momentum\":0.99"), "--augment averages the weights unless --no-ema: " + doc);
         assertFalse(doc.contains(".DS_Store"), doc);
+        assertTrue(compact.contains("\"ignored\":[\"" + pictures.resolve("5/Thumbs.db") + "\"]"), doc);
+        assertFalse(compact.contains("\"file\":\"" + pictures.resolve("5/Thumbs.db")), "not counted unreadable: " + doc);
         if (dev.convnet.engine.Precision.BF16.unavailableReason() == null && dev.convnet.engine.Precision.BF16.slowerHereReason() == null) {
             // --precision reaches the pictures' forward passes: bf16 rounds, so its loss is not float32's to the last digit
             InProcessCli.Run bf16 = run("evaluate", model.toString(), "--images", pictures.toString(), "--json", "--precision", "bf16");
@@ -108,6 +111,8 @@ class ImagesEvaluateIT {
         assertEquals(1, text.exit(), text.err());
         assertTrue(text.err().contains("could not be read (listed above)"), text.err());
         assertTrue(text.out().startsWith((written + 2) + " pictures in "), text.out());
+        assertTrue(text.out().lines().findFirst().orElse("").endsWith("; 1 other file ignored (not .png, .jpg, .jpeg, .gif or .bmp, "
+                + "e.g. 5/Thumbs.db)"), text.out());
         assertTrue(text.out().contains("Accuracy: "), text.out());
         assertTrue(text.out().contains("Confusion matrix (rows: true class, columns: predicted class)"), text.out());
         assertTrue(text.out().contains("Unreadable pictures (skipped)"), text.out());
@@ -129,7 +134,7 @@ class ImagesEvaluateIT {
             Files.createDirectories(dir.resolve(name));
             Files.write(dir.resolve(name).resolve("a.png"), new byte[] {1});
         }
-        List<ImageFolder.Picture> pictures = ImageFolder.list(dir, Dataset.FASHION_MNIST.classNames());
+        List<ImageFolder.Picture> pictures = ImageFolder.list(dir, Dataset.FASHION_MNIST.classNames()).pictures();
         assertEquals(List.of(0, 1, 3, 9), pictures.stream().map(ImageFolder.Picture::label).toList());
 
         Files.createDirectories(dir.resolve("cats"));
@@ -138,6 +143,14 @@ class ImagesEvaluateIT {
         assertTrue(e.getMessage().contains("cats names no class: use 0 to 9 or one of T-shirt/top, Trouser"), e.getMessage());
         DataFormatException digits = assertThrows(DataFormatException.class, () -> ImageFolder.list(dir, Dataset.MNIST.classNames()));
         assertTrue(digits.getMessage().endsWith("names no class: use 0 to 9"), "MNIST's names are its indices: " + digits.getMessage());
+        // a folder laid out wrongly is the user's to fix: a usage error (exit 2), as a wrong option is
+        Path flat = Files.createDirectories(tmp.resolve("flat"));
+        Files.write(flat.resolve("a.png"), new byte[] {1});
+        Path model = Path.of("src/test/resources/keras/book.keras");
+        InProcessCli.Run layout = run("evaluate", model.toString(), "--images", flat.toString());
+        assertEquals(2, layout.exit(), layout.err());
+        assertEquals("convnet evaluate: --images: " + flat + " has no class folders: put each class's pictures in a sub-folder "
+                + "named by its index, 0 to 9", layout.err().strip());
         InProcessCli.Run run = run("evaluate", "m.zip", "--images", tmp.resolve("nowhere").toString());
         assertEquals(2, run.exit(), run.err());
         assertTrue(run.err().contains("--images " + tmp.resolve("nowhere") + " is not a folder"), run.err());
