@@ -5,18 +5,34 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** The run record of a saved model as aligned "key: value" lines, for summary and evaluate. */
+/**
+ * The run record of a saved model as aligned "key: value" lines, for summary and evaluate. A model
+ * imported from Keras and not yet fine-tuned shows where it was trained and what {@code train
+ * --resume} would run, not its fine-tuning defaults as if they were its training.
+ */
 public final class RunRecordText {
+    /** The provenance key {@code import} writes: the Keras format the weights came from. */
+    private static final String IMPORTED_FORMAT = "imported.format";
+
     private RunRecordText() {
     }
 
     public static Map<String, String> fields(RunState state) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("dataset", state.data().dataset());
-        f.put("epochs", state.epochsDone() + " of " + state.settings().epochs());
-        f.put("seed", String.valueOf(state.settings().seed()));
-        f.put("batch", String.valueOf(state.settings().batch()));
-        f.put("learning rate", String.valueOf(state.settings().learningRate()));
+        if (state.epochsDone() == 0 && state.provenance().asMap().containsKey(IMPORTED_FORMAT)) {
+            // an imported model not yet fine-tuned: its settings are what 'train --resume' would use, not how it was trained
+            f.put("trained", "outside convnet (" + state.provenance().asMap().get(IMPORTED_FORMAT) + "): its epochs, batch and "
+                    + "seed are not in the file");
+            f.put("fine-tuning", String.format(Locale.ROOT, "%d epoch%s, batch %d, lr %s, seed %d (what 'train --resume' runs)",
+                    state.settings().epochs(), state.settings().epochs() == 1 ? "" : "s", state.settings().batch(),
+                    state.settings().learningRate(), state.settings().seed()));
+        } else {
+            f.put("epochs", state.epochsDone() + " of " + state.settings().epochs());
+            f.put("seed", String.valueOf(state.settings().seed()));
+            f.put("batch", String.valueOf(state.settings().batch()));
+            f.put("learning rate", String.valueOf(state.settings().learningRate()));
+        }
         if (state.data().limit() > 0) {
             f.put("limit", String.valueOf(state.data().limit()));
         }

@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Run records as convnet 0.1.0 wrote them into model zips on 2026-11-30 (a two-epoch training with
  * validation and augmentation, and a Keras import), with the {@code run} JSON and the summary text
  * that version printed for them: a newer version reads them, prints the same JSON and text, and
- * writes the same keys and values back.
+ * writes the same keys and values back. (One change on purpose, 2026-12-01: an imported model not yet
+ * fine-tuned shows "trained outside convnet" and its fine-tuning settings where 0.1.0 printed
+ * "epochs 0 of 1", "seed 1", which read as an unfinished run.)
  */
 class RunRecordCompatibilityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
