@@ -300,6 +300,11 @@ public final class ModelStore {
     /** One clear error for files that are not zips, damaged zips, and zips without a DL4J network. */
     private static void checkModelZip(Path file) {
         if (!isZip(file)) {
+            String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            if (name.endsWith(".onnx")) {
+                throw new ModelFileException(file + " is an ONNX file: convnet writes ONNX ('convnet export') but reads"
+                        + " only its own .zip models and Keras .keras and .h5 files; give the .zip it was exported from");
+            }
             throw new ModelFileException(file + " is not a convnet model file (not a zip archive)");
         }
     }

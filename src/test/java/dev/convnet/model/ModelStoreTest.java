@@ -79,6 +79,14 @@ class ModelStoreTest {
     }
 
     @Test
+    void anOnnxFileIsNamedAsOneConvnetOnlyWrites() throws IOException {
+        Path file = Files.write(tmp.resolve("book.onnx"), new byte[] {0x08, 0x07, 0x12, 0x04}); // protobuf, as ONNX files begin
+        ModelFileException e = assertThrows(ModelFileException.class, () -> store.load(file));
+        assertTrue(e.getMessage().endsWith("book.onnx is an ONNX file: convnet writes ONNX ('convnet export') but reads only its own"
+                + " .zip models and Keras .keras and .h5 files; give the .zip it was exported from"), e.getMessage());
+    }
+
+    @Test
     void zipThatIsNotAModelIsRejected() throws IOException {
         Path file = tmp.resolve("photos.zip");
         try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
