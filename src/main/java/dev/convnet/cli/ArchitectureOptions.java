@@ -36,7 +36,7 @@ public final class ArchitectureOptions {
             description = "valid (no padding) or same (keep the size) (default: ${DEFAULT-VALUE}).")
     Padding padding;
 
-    @Option(names = "--pool-last", description = {"Also max-pool after the last convolution,", "as the keras.io MNIST example does."})
+    @Option(names = "--pool-last", description = "Also max-pool after the last convolution, as the keras.io MNIST example does.")
     boolean poolLast;
 
     @Option(names = "--dropout", paramLabel = "RATE", defaultValue = "0",
@@ -45,8 +45,8 @@ public final class ArchitectureOptions {
     double dropout;
 
     @Option(names = "--batch-norm", paramLabel = "WHERE", arity = "0..1", fallbackValue = "before-relu",
-            description = {"BatchNormalization on each convolution (on the hidden Dense of --model dense):",
-                    "before-relu (alone: --batch-norm), after-relu, or after-pool."})
+            description = "BatchNormalization on each convolution (on the hidden Dense of --model dense): "
+                    + "before-relu (alone: --batch-norm), after-relu, or after-pool.")
     String batchNorm;
 
     /** The options of this group given on the command line. */

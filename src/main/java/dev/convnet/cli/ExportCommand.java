@@ -31,13 +31,13 @@ public final class ExportCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = {"onnx, keras or h5 (default: from the output's", "name: .onnx, .keras, .h5 or .weights.h5; a",
-                "name without an ending gets the format's)."})
+            description = "onnx, keras or h5 (default: from the output's name, NAME.onnx, NAME.keras, NAME.h5 or "
+                    + "NAME.weights.h5; a name without an ending gets the format's).")
     FormatOption format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
-            description = {"The file to write: NAME.onnx, NAME.keras, NAME.h5", "or .hdf5 (legacy Keras HDF5, as model.save(\"x.h5\")),",
-                "or NAME.weights.h5 (Keras weights only)."})
+            description = "The file to write: NAME.onnx, NAME.keras, NAME.h5 or NAME.hdf5 (legacy Keras HDF5, "
+                    + "as model.save(\"x.h5\")), or NAME.weights.h5 (Keras weights only).")
     Path output;
 
     @Override

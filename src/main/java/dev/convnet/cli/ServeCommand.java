@@ -37,9 +37,9 @@ public final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "0..*", paramLabel = "MODEL",
-            description = {"A model saved by 'convnet train' (default: models/model.zip) or a Keras file, or several, or a folder "
+            description = "A model saved by 'convnet train' (default: models/model.zip) or a Keras file, or several, or a folder "
                 + "of models: each is served as /v2/models/<file name without .zip, .keras or .h5> (Open Inference Protocol); "
-                + "the first also on /predict."})
+                + "the first also on /predict.")
     List<Path> models = new ArrayList<>();
 
     @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "2",

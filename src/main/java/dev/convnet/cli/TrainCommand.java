@@ -115,7 +115,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = {"Where to save the model (default: models/model.zip", "in convnet's folder; with --resume", "X.checkpoint.zip, X.zip beside it)."})
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to save the model (default: models/model.zip "
+            + "in convnet's folder, or for --resume of a checkpoint X.checkpoint.zip, X.zip beside it).")
     Path output;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Train on the first N training images only; 0 means all.")

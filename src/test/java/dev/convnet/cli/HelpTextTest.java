@@ -35,6 +35,23 @@ class HelpTextTest {
         }
     }
 
+    /**
+     * An option's description is one text that picocli wraps, its continuation lines indented two
+     * columns: a second element of the description array starts a line two columns left of them.
+     */
+    @Test
+    void everyOptionsDescriptionWrapsAsOneText() {
+        CommandLine root = ConvNet.commandLine();
+        List<CommandLine> commands = new java.util.ArrayList<>(root.getSubcommands().values());
+        commands.add(root);
+        for (CommandLine command : commands) {
+            for (CommandLine.Model.ArgSpec arg : command.getCommandSpec().args()) {
+                assertTrue(arg.description().length <= 1, command.getCommandName() + " " + (arg instanceof CommandLine.Model.OptionSpec o
+                        ? o.longestName() : arg.paramLabel()) + ": a description of " + arg.description().length + " lines");
+            }
+        }
+    }
+
     @Test
     void theAugmentDefaultsInTrainsHelpAreTheDefaults() {
         assertTrue(TrainCommand.AUGMENT_DEFAULTS_HELP.replace(", ", ",").equals(dev.convnet.data.augment.Augmentation.DEFAULTS_TEXT),
