@@ -44,7 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "2",
             description = "On SIGTERM, how long to keep serving after readiness turns false, so balancers stop "
-                + "sending first (default: ${DEFAULT-VALUE}).")
+                + "sending first (default: ${DEFAULT-VALUE}; Ctrl-C does not wait).")
     double drainSeconds;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "" + ServerSettings.DEFAULT_PORT,
@@ -128,10 +128,15 @@ public final class ServeCommand implements Callable<Integer> {
             out.flush();
             stop.await();
             server.stopBeingReady();
-            out.printf(Locale.ROOT, "Stopping: not ready any more; serving %.1f s more so balancers notice, then finishing the requests in flight ...%n",
-                    drainSeconds);
-            out.flush();
-            Thread.sleep(Math.round(drainSeconds * 1000));
+            if (signals.terminated()) { // a service manager's stop: balancers polling readiness need time to notice
+                out.printf(Locale.ROOT, "Stopping: not ready any more; serving %.1f s more so balancers notice, then finishing the "
+                        + "requests in flight ...%n", drainSeconds);
+                out.flush();
+                Thread.sleep(Math.round(drainSeconds * 1000));
+            } else { // Ctrl-C: a person at a terminal, no balancer to wait for
+                out.println("Stopping: finishing the requests in flight ...");
+                out.flush();
+            }
             finished = server.stop();
         }
         if (!finished) {

@@ -66,6 +66,11 @@ final class StopOnSignal implements AutoCloseable {
         return received != null;
     }
 
+    /** Whether the stop was asked for with SIGTERM (a service manager), not Ctrl-C (a person at a terminal). */
+    boolean terminated() {
+        return "TERM".equals(received);
+    }
+
     /** The exit code a shell expects after the signal received (130 for INT, 143 for TERM). */
     int exitCode() {
         return "TERM".equals(received) ? 143 : 130;

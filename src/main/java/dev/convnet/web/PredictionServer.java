@@ -171,7 +171,7 @@ public final class PredictionServer implements AutoCloseable {
             });
             config.routes.error(404, ctx -> {
                 if (ctx.attribute(ANSWERED) == null) { // a route's own 404 (an unknown V2 model) says more
-                    error(ctx, 404, "no such path: " + ctx.path() + " (try GET /, POST /predict, GET /health, /model or /metrics)");
+                    error(ctx, 404, "no such path: " + ctx.path() + " (try GET /, POST /predict, GET /health, /model, /metrics or /v2)");
                 }
             });
             config.routes.error(405, ctx -> {

@@ -81,7 +81,25 @@ class ServeCommandIT {
                 assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
                 assertTrue(answer.contains("\"class\":7"), answer);
             }
-            assertStoppedCleanly(server, 10);
+            assertTrue(assertStoppedCleanly(server, 10).contains("serving 2.0 s more so balancers notice"), "SIGTERM drains");
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void ctrlCStopsWithoutWaitingForBalancers() throws Exception {
+        // A shell starts background jobs with SIGINT ignored, and the JVM then cannot handle it: perl (Debian's
+        // perl-base is always there) restores the default disposition and execs the server in its place (same pid).
+        Process server = startChild(ServedModel.file(), List.of(), List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die"),
+                "--drain-seconds", "30");
+        try {
+            startupLine(server);
+            Process interrupt = new ProcessBuilder("kill", "-INT", String.valueOf(server.pid())).inheritIO().start();
+            assertEquals(0, interrupt.waitFor());
+            String rest = assertStoppedCleanly(server, 10); // not the 30 s a SIGTERM would drain
+            assertTrue(rest.contains("Stopping: finishing the requests in flight ..."), rest);
+            assertFalse(rest.contains("balancers"), rest);
         } finally {
             server.destroyForcibly();
         }
@@ -201,7 +219,12 @@ class ServeCommandIT {
     }
 
     private Process startChild(Path model, List<String> jvmOptions, String... serveOptions) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        return startChild(model, jvmOptions, List.of(), serveOptions);
+    }
+
+    private Process startChild(Path model, List<String> jvmOptions, List<String> launcher, String... serveOptions) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
+        command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.convnet.ConvNet", "serve",
                 model.toString(), "--port", "0"));
