@@ -36,6 +36,8 @@ public final class KerasReader {
     /** Larger than any model convnet builds with sane filters; bounds what is read into memory. */
     static final long MAX_FILE_BYTES = 512L << 20;
     static final int MAX_CONFIG_BYTES = 8 << 20;
+    /** The most a version string or a layer's list of weight names may declare (HDF5 attributes). */
+    private static final int MAX_NAME_BYTES = 64 << 10;
     /** Chunks up to this size are fine whatever the data: h5py's own chunks for small datasets are this order. */
     private static final long MIN_CHUNK_BYTES = 1 << 20;
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
@@ -155,12 +157,9 @@ public final class KerasReader {
                 List<KerasModel.BatchNormWeights> kept = new ArrayList<>();
                 BatchNormPlacement[] placements = placements(arch);
                 return model(arch, readWeights(name, arch, expected, fineTuning, placements, kept, (layerName, savePath, n) -> {
-                    Node group = layers.getChild(savePath);
-                    Node vars = group instanceof Group g ? g.getChild("vars") : null;
-                    if (!(vars instanceof Group v) || !(v.getChild(String.valueOf(n)) instanceof Dataset d)) {
-                        return null;
-                    }
-                    return d;
+                    Node variable = HdfGuards.childWithinFile(layers, savePath + "/vars/" + n,
+                            () -> name + ": variable " + n + " of " + layerName);
+                    return variable instanceof Dataset d ? d : null;
                 }), new KerasSource(file, "keras", version, sha256), kept, placements);
             } catch (InteropException e) {
                 throw e;
@@ -240,12 +239,12 @@ public final class KerasReader {
     }
 
     private KerasModel readLegacyH5(HdfFile hdf, Path file, String name, String sha256, boolean fineTuning) {
-        String config = stringAttribute(hdf, "model_config");
+        String config = HdfGuards.stringAttribute(hdf, "model_config", MAX_CONFIG_BYTES, name);
         if (config == null) {
             throw new InteropException(name + ": an HDF5 file but not a Keras model (no model_config; a weights-only "
                     + "file? save the whole model with model.save)");
         }
-        String version = stringAttribute(hdf, "keras_version");
+        String version = HdfGuards.stringAttribute(hdf, "keras_version", MAX_NAME_BYTES, name);
         KerasArchitecture arch = KerasArchitecture.of(name, KerasConfig.parse(name, config));
         if (!(hdf.getChild("model_weights") instanceof Group weights)) {
             throw new InteropException(name + ": a Keras model config without weights (no model_weights group)");
@@ -253,14 +252,15 @@ public final class KerasReader {
         List<KerasModel.BatchNormWeights> kept = new ArrayList<>();
         BatchNormPlacement[] placements = placements(arch);
         return model(arch, readWeights(name, arch, weightedLayers(arch), fineTuning, placements, kept, (layerName, savePath, n) -> {
-            if (!(weights.getChild(layerName) instanceof Group group)) {
+            if (!(HdfGuards.childWithinFile(weights, layerName, () -> name + ": the weights of " + layerName) instanceof Group group)) {
                 return null;
             }
-            List<String> names = weightNames(group);
+            List<String> names = weightNames(group, name);
             if (n >= names.size()) {
                 return null;
             }
-            return group.getByPath(names.get(n)) instanceof Dataset d ? d : null;
+            return HdfGuards.childWithinFile(group, names.get(n), () -> name + ": " + layerName + "'s " + names.get(n))
+                    instanceof Dataset d ? d : null;
         }), new KerasSource(file, "h5", version == null ? "unknown" : version, sha256), kept, placements);
     }
 
@@ -305,8 +305,13 @@ public final class KerasReader {
      * In the order Keras keeps them: kernel, bias; BatchNormalization's gamma, beta, moving_mean,
      * moving_variance. Names end in those words (":0" in Keras 2).
      */
-    private static List<String> weightNames(Group group) {
+    private static List<String> weightNames(Group group, String name) {
         Attribute attribute = group.getAttribute("weight_names");
+        if (attribute != null && HdfGuards.declaredBytes(attribute) > MAX_NAME_BYTES) {
+            throw new InteropException(name + ": the weight_names of " + group.getName() + " declare "
+                    + HdfGuards.declaredBytes(attribute) + " bytes, more than the " + MAX_NAME_BYTES + " a layer's need; the file is "
+                    + "damaged or hostile");
+        }
         Object data = attribute == null ? null : attribute.getData();
         List<String> names = new ArrayList<>();
         if (data instanceof String[] strings) {
@@ -326,21 +331,6 @@ public final class KerasReader {
             }
         }
         return WEIGHT_ORDER.size();
-    }
-
-    private static String stringAttribute(Node node, String key) {
-        Attribute attribute = node.getAttribute(key);
-        if (attribute == null) {
-            return null;
-        }
-        Object data = attribute.getData();
-        if (data instanceof String s) {
-            return s;
-        }
-        if (data instanceof String[] array && array.length == 1) {
-            return array[0];
-        }
-        return null;
     }
 
     /** Where a layer's n-th variable lives in one file format (by its name in a .h5, its save path in a .keras); null if absent. */
@@ -471,13 +461,14 @@ public final class KerasReader {
                     + chunkBytes(chunked) + " bytes for " + dataset.getSizeInBytes() + " bytes of data; the file is "
                     + "damaged or hostile");
         }
+        HdfGuards.checkStored(dataset, () -> name + ": the " + what + " of " + layer);
         if (dataset instanceof ChunkedDataset chunked && !dataset.getFilters().isEmpty()) {
             ChunkInflation.check(chunked, chunkBytes(chunked), () -> name + ": the " + what + " of " + layer);
         }
         Class<?> type = dataset.getJavaType();
         if (type != float.class && type != double.class) {
-            throw new InteropException(name + ": the " + what + " of " + layer + " holds " + type.getSimpleName()
-                    + " values; convnet reads float32 (or float64) weights");
+            throw new InteropException(name + ": the " + what + " of " + layer + " holds "
+                    + HdfGuards.describe(dataset.getDataType()) + " values; convnet reads float32 (or float64) weights");
         }
         Object data = dataset.getDataFlat();
         float[] values = null;

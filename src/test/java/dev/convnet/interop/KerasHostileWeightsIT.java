@@ -206,6 +206,80 @@ class KerasHostileWeightsIT {
         }
     }
 
+    /**
+     * HDF5 storage Keras never writes, made with h5py on a generated layer's kernel: what jhdf would
+     * misread (shuffle then Fletcher-32 uncompressed: finite, scrambled weights), a checksum that no
+     * longer matches, links (to a FIFO in another file: jhdf would block on it for ever), a dataset
+     * never written, booleans and complex numbers, a 9 MiB model_config. Each is refused in one line;
+     * what jhdf reads right (the checksum alone, or with shuffle and gzip) gives book.h5's weights.
+     */
+    @org.junit.jupiter.api.Test
+    void hdf5StorageKerasNeverWritesIsRefusedOrReadExactly(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String[] kernels = {"conv2d/conv2d/kernel", "conv2d_1/conv2d_1/kernel", "conv2d_2/conv2d_2/kernel", "dense/dense/kernel"};
+        int pick = new java.util.Random().nextInt(kernels.length);
+        String layer = kernels[pick].substring(0, kernels[pick].indexOf('/'));
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        String script = String.join("\n",
+                "import h5py, json, shutil, sys, numpy as np",
+                "source, out, key, fifo = sys.argv[1], sys.argv[2], 'model_weights/' + sys.argv[3], sys.argv[4]",
+                "def variant(name, make, path=None):",
+                "    target = out + '/' + name + '.h5'",
+                "    shutil.copy(source, target)",
+                "    with h5py.File(target, 'r+') as f:",
+                "        data = f[key][...]",
+                "        del f[key]",
+                "        make(f, data)",
+                "variant('shuffle-fletcher', lambda f, d: f.create_dataset(key, data=d, chunks=True, shuffle=True, fletcher32=True))",
+                "variant('fletcher', lambda f, d: f.create_dataset(key, data=d, chunks=True, fletcher32=True))",
+                "variant('shuffle-gzip-fletcher', lambda f, d: f.create_dataset(key, data=d, chunks=True, shuffle=True,",
+                "        compression='gzip', fletcher32=True))",
+                "def corrupt(f, d):",
+                "    ds = f.create_dataset(key, data=d, chunks=d.shape, fletcher32=True)",
+                "    mask, raw = ds.id.read_direct_chunk((0,) * d.ndim)",
+                "    raw = bytearray(raw); raw[len(raw) // 2] ^= 0x40",
+                "    ds.id.write_direct_chunk((0,) * d.ndim, bytes(raw), mask)",
+                "variant('checksum', corrupt)",
+                "variant('external-fifo', lambda f, d: f.__setitem__(key, h5py.ExternalLink(fifo, '/k')))",
+                "def soft(f, d):",
+                "    f['elsewhere'] = d",
+                "    f[key] = h5py.SoftLink('/elsewhere')",
+                "variant('soft-link', soft)",
+                "variant('never-written', lambda f, d: f.create_dataset(key, shape=d.shape, dtype='f4', fillvalue=0.5))",
+                "variant('bool', lambda f, d: f.create_dataset(key, data=d > 0))",
+                "variant('complex', lambda f, d: f.create_dataset(key, data=d.astype('c8')))",
+                "def big_config(f, d):",
+                "    f[key] = d",
+                "    c = json.loads(f.attrs['model_config']); c['config']['padding'] = 'x' * (9 << 20)",
+                "    f.attrs['model_config'] = json.dumps(c)",
+                "variant('big-config', big_config)");
+        runPython(dir.resolve("storage.py"), script, List.of(KerasFixtures.file("book.h5").toString(), dir.toString(),
+                kernels[pick], fifo.toString()));
+        String of = "the kernel of " + layer;
+        java.util.Map<String, String> refusals = new java.util.LinkedHashMap<>();
+        refusals.put("shuffle-fletcher", of + " is stored with the shuffle filter then a Fletcher-32 checksum and no compression");
+        refusals.put("checksum", of + " fails its Fletcher-32 checksum");
+        refusals.put("external-fifo", "is an HDF5 external link to another file");
+        refusals.put("soft-link", "is an HDF5 link");
+        refusals.put("never-written", of + " was never written");
+        refusals.put("bool", of + " holds enumerated (h5py writes bool so) values");
+        refusals.put("complex", of + " holds compound (h5py writes complex numbers so) values");
+        refusals.put("big-config", "its 'model_config' attribute declares 94"); // 9 MiB and the rest of the config
+        for (var refusal : refusals.entrySet()) {
+            Path file = dir.resolve(refusal.getKey() + ".h5");
+            InProcessCli.Run run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> InProcessCli.run("summary", file.toString()), refusal.getKey() + ": no answer within a minute");
+            assertOneLine(run, "summary", refusal.getValue());
+        }
+        KerasModel book = new KerasReader().read(KerasFixtures.file("book.h5"));
+        for (String readable : List.of("fletcher", "shuffle-gzip-fletcher")) {
+            KerasModel model = new KerasReader().read(dir.resolve(readable + ".h5"));
+            for (int i = 0; i < book.weights().size(); i++) {
+                assertTrue(java.util.Arrays.equals(book.weights().get(i).kernel(), model.weights().get(i).kernel()), readable);
+            }
+        }
+    }
+
     /** Writes {@code script} to {@code py} and runs it with the reference venv's Python; fails with its output if it fails. */
     private static void runPython(Path py, String script, List<String> args) throws Exception {
         Files.writeString(py, script);
