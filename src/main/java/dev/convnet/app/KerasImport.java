@@ -41,6 +41,7 @@ public final class KerasImport {
         ImportSettings chosen = settings.resolve(ImportSettings.defaults(keras));
         NativeRuntime.start();
         ComputationGraph graph = keras.toGraph(chosen.hyperparameters());
+        FiniteOutputs.check(source, graph);
         RunState record = chosen.runState(keras, command);
         store.save(graph, target, record.toText());
         return new Outcome(keras, graph, record);

@@ -8,6 +8,7 @@ import dev.convnet.model.ModelStore;
 import dev.convnet.run.RunState;
 import dev.convnet.platform.NativeRuntime;
 import java.nio.file.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
@@ -59,11 +60,15 @@ public final class SavedModels {
             KerasModel model = keras.read(file);
             Optional<RunState> record = Optional.of(ImportSettings.defaults(model).runState(model, null));
             NativeRuntime.start();
-            return new LoadedModel(file, model.toGraph(), record, Dataset.MNIST);
+            ComputationGraph graph = model.toGraph();
+            FiniteOutputs.check(file, graph);
+            return new LoadedModel(file, graph, record, Dataset.MNIST);
         }
         Optional<RunState> record = runRecord(file);
         NativeRuntime.start();
-        return new LoadedModel(file, store.load(file), record, trainedOn(record));
+        ComputationGraph graph = store.load(file);
+        FiniteOutputs.check(file, graph);
+        return new LoadedModel(file, graph, record, trainedOn(record));
     }
 
     /** The network's configuration, for summary; a Keras file needs no native library for it. */

@@ -147,6 +147,49 @@ class HostileModelTest {
     }
 
     @Test
+    void halfAndBfloat16ValuesAreRefusedBeforeNd4jReadsThem() throws IOException {
+        byte[] coefficients = entries(valid).get("coefficients.bin");
+        byte[] floatType = {0, 5, 'F', 'L', 'O', 'A', 'T'};
+        int at = lastIndexOf(coefficients, floatType); // the data header's type; its values follow
+        ByteBuffer values = ByteBuffer.wrap(coefficients, at + floatType.length, coefficients.length - at - floatType.length);
+        for (String type : new String[] {"HALF", "BFLOAT16"}) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            out.write(coefficients, 0, at);
+            out.writeUTF(type);
+            for (ByteBuffer v = values.duplicate(); v.hasRemaining(); ) {
+                out.writeShort(Float.floatToIntBits(v.getFloat()) >>> 16); // bfloat16's bits: the type is refused, not the values
+            }
+            assertRefused(rewrite(type + ".zip", Map.of("coefficients.bin", bytes.toByteArray())), "coefficients.bin is not valid",
+                    "its values are " + type + "; convnet saves float32 (FLOAT) weights");
+        }
+    }
+
+    @Test
+    void finiteWeightsThatOverflowAreRefusedOnLoad() {
+        ComputationGraph graph = ConvNetModel.create(new Hyperparameters(0.001, 1));
+        long from = graph.params().length() - 1 - new java.util.Random().nextInt(11_530); // somewhere in the dense layer
+        for (long i = from; i < graph.params().length(); i++) {
+            graph.params().putScalar(i, 3e38f);
+        }
+        Path file = tmp.resolve("huge.zip");
+        store.save(graph, file);
+        ModelFileException e = assertThrows(ModelFileException.class,
+                () -> new dev.convnet.app.SavedModels(store).load(file));
+        assertTrue(e.getMessage().startsWith(file + ": the model answers ") && e.getMessage().contains("overflow float32"),
+                e.getMessage());
+    }
+
+    private static int lastIndexOf(byte[] data, byte[] part) {
+        for (int i = data.length - part.length; i >= 0; i--) {
+            if (java.util.Arrays.equals(data, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void devicesFifosAndFoldersAreNeverReplaced() throws Exception {
         ModelFileException device = assertThrows(ModelFileException.class, () -> store.checkWritable(Path.of("/dev/null")));
         assertTrue(device.getMessage().contains("is not a regular file"), device.getMessage());
