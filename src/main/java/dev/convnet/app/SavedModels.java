@@ -41,11 +41,19 @@ public final class SavedModels {
         if (text == null) {
             return Optional.empty();
         }
+        RunState state;
         try {
-            return Optional.of(RunState.fromText(text));
+            state = RunState.fromText(text);
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(file + ": " + e.getMessage(), e);
         }
+        try {
+            Dataset.fromId(state.data().dataset()); // whoever reads the record next asks which dataset it names
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file + ": its run record names the dataset '" + state.data().dataset()
+                    + "', which is none convnet trains on (mnist, fashion-mnist); the record is damaged or was altered", e);
+        }
+        return Optional.of(state);
     }
 
     /** The dataset a model with this record was trained on. */

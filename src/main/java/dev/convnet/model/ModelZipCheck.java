@@ -133,7 +133,7 @@ final class ModelZipCheck {
             configuration = ComputationGraphConfiguration.fromJson(json);
         } catch (RuntimeException e) {
             throw new ModelFileException(file + ": " + CONFIGURATION + " is not a DL4J ComputationGraph configuration ("
-                    + firstLine(e.getMessage()) + ")", e);
+                    + jsonProblem(e) + ")", e);
         }
         long total = 0;
         try {
@@ -253,6 +253,28 @@ final class ModelZipCheck {
     private static String printable(String s) {
         String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
         return cut.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+
+    /**
+     * What is wrong with the JSON, in Jackson's words without the Java class names DL4J wraps them
+     * in ("org.nd4j.shade.jackson...MismatchedInputException: Cannot deserialize value of type
+     * `org.deeplearning4j...ComputationGraphConfiguration` from Array value"): the innermost message's
+     * first line, and where in the text.
+     */
+    static String jsonProblem(Throwable e) {
+        Throwable inner = e;
+        for (int depth = 0; inner.getCause() != null && inner.getCause() != inner && depth < 16; depth++) {
+            inner = inner.getCause();
+        }
+        String text = firstLine(inner.getMessage() != null ? inner.getMessage() : e.getMessage());
+        String where = "";
+        if (inner instanceof org.nd4j.shade.jackson.core.JsonProcessingException json && json.getLocation() != null) {
+            where = " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr();
+            text = json.getOriginalMessage() == null ? text : firstLine(json.getOriginalMessage());
+        }
+        text = text.replaceAll("\\b(?:[a-z][\\w$]*\\.)+([A-Z][\\w$]*)", "$1") // packages off class names
+                .replaceAll("^\\w*(?:Exception|Error): ", "");
+        return text + where;
     }
 
     private static String firstLine(String s) {

@@ -180,6 +180,24 @@ class HostileModelTest {
                 e.getMessage());
     }
 
+    @Test
+    void aRunRecordNamingAnUnknownDatasetIsADamagedRecord() throws IOException {
+        Path file = rewrite("record.zip", Map.of(ModelStore.RUN_RECORD,
+                "epochs.done=0\nepochs.total=1\nseed=1\nbatch=64\nlr=0.001\nlimit=0\ndataset=../../etc\n".getBytes()));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> new dev.convnet.app.SavedModels(store).runRecord(file));
+        assertEquals(file + ": its run record names the dataset '../../etc', which is none convnet trains on (mnist, "
+                + "fashion-mnist); the record is damaged or was altered", e.getMessage());
+    }
+
+    @Test
+    void aConfigurationThatIsNoGraphIsSaidInJsonTermsWithoutJavaClassNames() throws IOException {
+        Path file = rewrite("arrays.zip", Map.of("configuration.json", "[[[1]]]".getBytes()));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> store.load(file));
+        assertTrue(e.getMessage().contains("configuration.json is not a DL4J ComputationGraph configuration (Cannot deserialize")
+                && e.getMessage().contains("at line 1, column 1)"), e.getMessage());
+        assertFalse(e.getMessage().matches(".*\\b[a-z]+\\.[a-z]+\\.[a-z.]+[A-Z].*"), "no package-qualified name: " + e.getMessage());
+    }
+
     private static int lastIndexOf(byte[] data, byte[] part) {
         for (int i = data.length - part.length; i >= 0; i--) {
             if (java.util.Arrays.equals(data, i, i + part.length, part, 0, part.length)) {
