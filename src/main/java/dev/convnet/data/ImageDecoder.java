@@ -25,7 +25,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * The one decoder for every picture that enters convnet (predict, serve, evaluate): PNG, JPEG
  * (baseline, progressive, CMYK), GIF and BMP, recognised by content, nothing else (TIFF, WebP, ...
- * are refused in one line). Bounded before any pixel is decoded:
+ * are refused in one line), with the EXIF orientation of a JPEG's APP1 segment or a PNG's
+ * {@code eXIf} chunk ({@link PngStructure}; GIF and BMP carry none). Bounded before any pixel is
+ * decoded:
  * <ul>
  * <li>bytes: at most {@code maxBytes} are read;
  * <li>pixels: the header's width x height at most {@code maxPixels} (a 1.7 MB PNG can declare
@@ -115,17 +117,19 @@ public final class ImageDecoder {
         checkBytes(bytes.length);
         PictureFormat format = PictureFormat.sniff(bytes.length > 16 ? java.util.Arrays.copyOf(bytes, 16) : bytes);
         JpegStructure jpeg = format == PictureFormat.JPEG ? JpegStructure.of(bytes) : null;
+        PngStructure png = format == PictureFormat.PNG ? PngStructure.of(bytes) : null;
         if (jpeg != null) {
             checkJpeg(jpeg);
-        } else if (format == PictureFormat.PNG) {
-            checkPng(bytes);
+        } else if (png != null) {
+            checkPng(png);
         } else if (format == PictureFormat.BMP) {
             checkBmp(bytes);
         }
         // The bytes are in memory already: ImageIO.createImageInputStream would copy them to a temp file.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             BufferedImage image = read(in, format, jpeg);
-            int orientation = jpeg == null || jpeg.exif() == null ? 1 : orientation(jpeg.exif());
+            byte[] exif = jpeg != null ? jpeg.exif() : png != null ? png.exif() : null;
+            int orientation = exif == null ? 1 : orientation(exif);
             return new DecodedImage(image, orientation, format);
         } catch (IOException e) {
             throw new ImageFormatException("cannot read (" + FileErrors.describe(e) + ")");
@@ -157,12 +161,9 @@ public final class ImageDecoder {
         }
     }
 
-    private static void checkPng(byte[] png) {
-        if (png.length < 8 + 8 + 13 || png[12] != 'I' || png[13] != 'H' || png[14] != 'D' || png[15] != 'R') {
-            throw new ImageFormatException("damaged PNG image: no IHDR chunk first");
-        }
-        int depth = png[24] & 0xFF;
-        int colourType = png[25] & 0xFF;
+    private static void checkPng(PngStructure png) {
+        int depth = png.bitDepth();
+        int colourType = png.colourType();
         boolean valid = switch (colourType) {
             case 0 -> depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
             case 3 -> depth == 1 || depth == 2 || depth == 4 || depth == 8;
@@ -258,7 +259,12 @@ public final class ImageDecoder {
         return readers.next();
     }
 
-    /** The EXIF Orientation (tag 274 of IFD0), 1 when absent or unreadable: a damaged EXIF block does not spoil the picture. */
+    /**
+     * The EXIF Orientation (TIFF 6.0 tag 274 in IFD0) of a TIFF structure, from a JPEG's APP1 or a
+     * PNG's eXIf, read by TwelveMonkeys' TIFF reader (which refuses a value whose offset and count
+     * point past the block rather than allocating what the count says); 1 when absent or
+     * unreadable: a damaged EXIF block does not spoil the picture.
+     */
     private static int orientation(byte[] exif) {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(exif))) {
             Directory ifd0 = new TIFFReader().read(in);

@@ -170,10 +170,11 @@ final class DigitPictures {
 
     /** {@code jpeg} with an EXIF APP1 segment whose IFD0 holds only Orientation (tag 274) = {@code orientation}. */
     static byte[] withExifOrientation(byte[] jpeg, int orientation) {
-        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD0 at 8
-            0, 1, // one entry
-            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // Orientation, SHORT, 1 value
-            0, 0, 0, 0}; // no next IFD
+        return withExif(jpeg, exifOrientation(orientation));
+    }
+
+    /** {@code jpeg} with an APP1 "Exif" segment holding the TIFF structure {@code tiff}. */
+    static byte[] withExif(byte[] jpeg, byte[] tiff) {
         int length = 2 + 6 + tiff.length;
         byte[] app1 = new byte[2 + length];
         app1[0] = (byte) 0xFF;
@@ -183,6 +184,38 @@ final class DigitPictures {
         System.arraycopy(new byte[] {'E', 'x', 'i', 'f', 0, 0}, 0, app1, 4, 6);
         System.arraycopy(tiff, 0, app1, 10, tiff.length);
         return insertAfterSoi(jpeg, app1);
+    }
+
+    /** An EXIF block (a TIFF structure, TIFF 6.0 section 2) whose IFD0 holds only Orientation (tag 274) = {@code orientation}. */
+    static byte[] exifOrientation(int orientation) {
+        return new byte[] {'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD0 at 8
+            0, 1, // one entry
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, (byte) (orientation >> 8), (byte) orientation, 0, 0, // Orientation, SHORT, 1 value
+            0, 0, 0, 0}; // no next IFD
+    }
+
+    /**
+     * {@code png} with an {@code eXIf} chunk holding {@code exif} right after IHDR, as Pillow writes
+     * it ({@code img.save("x.png", exif=...)}): length, type, data, CRC-32 of type and data.
+     */
+    static byte[] withExifChunk(byte[] png, byte[] exif) {
+        return withChunk(png, "eXIf", exif, exif.length, true);
+    }
+
+    /** {@code png} with a chunk after IHDR whose length field says {@code declaredLength}, and a right or wrong CRC. */
+    static byte[] withChunk(byte[] png, String type, byte[] data, long declaredLength, boolean rightCrc) {
+        byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(name);
+        crc.update(data);
+        java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(12 + data.length)
+                .putInt((int) declaredLength).put(name).put(data).putInt((int) crc.getValue() ^ (rightCrc ? 0 : 1));
+        int afterIhdr = 8 + 12 + 13;
+        byte[] out = new byte[png.length + chunk.capacity()];
+        System.arraycopy(png, 0, out, 0, afterIhdr);
+        System.arraycopy(chunk.array(), 0, out, afterIhdr, chunk.capacity());
+        System.arraycopy(png, afterIhdr, out, afterIhdr + chunk.capacity(), png.length - afterIhdr);
+        return out;
     }
 
     private static byte[] insertAfterSoi(byte[] jpeg, byte[] segment) {
