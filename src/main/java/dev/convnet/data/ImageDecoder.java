@@ -32,6 +32,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * <li>bytes: at most {@code maxBytes} are read;
  * <li>pixels: the header's width x height at most {@code maxPixels} (a 1.7 MB PNG can declare
  *     40000x40000 pixels, 6.4 GB once decoded);
+ * <li>sides: width and height each at most {@link #MAX_SIDE}, whatever the area (a 233 kB PNG of
+ *     1 x 120,000,000 pixels took 16 s and 500 MB to decode and prepare, a row at a time);
  * <li>work: a JPEG's samples per pixel at most 4 and its scans at most {@link #MAX_JPEG_SCANS} and
  *     {@link #MAX_SCANS_PER_PIXEL_LIMIT} passes over the pixel limit (a 68 kB progressive JPEG with
  *     1,000 scans takes 25 s to decode); a PNG's bit depth and colour type must be valid (PNG 1.2
@@ -51,6 +53,16 @@ public final class ImageDecoder {
      * subsamples.
      */
     public static final long DEFAULT_MAX_PIXELS = 120_000_000;
+    /**
+     * The longest side a picture may have, 32,768 pixels, checked from the header with the pixel
+     * count: more than any camera writes (a 108 MP phone photo is 12,000 x 9,000, a phone panorama
+     * about 16,000 wide; JPEG itself stops at 65,535, ITU-T T.81 B.2.2). Decoders work a row at a
+     * time, so a thin picture of many pixels costs far more than a square one of the same pixels
+     * (1 x 16,777,216: 2-4 s against 0.2 s for 4096 x 4096), and a row of 120,000,000 16-bit RGBA
+     * pixels (960 MB) is more than a Java raster can index; within this side a row is at most
+     * 256 kB (PNG's widest pixel, 16-bit RGBA, is 8 bytes, PNG 1.2 section 11.2.2).
+     */
+    public static final int MAX_SIDE = 32_768;
     /** No picture of a digit needs more bytes than this. */
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
     /** libjpeg's progressive scripts write 6 (grey) to 10 (colour) scans; optimisers a few dozen. */
@@ -122,8 +134,10 @@ public final class ImageDecoder {
             checkJpeg(jpeg);
         } else if (png != null) {
             checkPng(png);
+            checkPixels(png.width(), png.height());
         } else if (format == PictureFormat.BMP) {
             checkBmp(bytes);
+            checkBmpSize(bytes);
         }
         // The bytes are in memory already: ImageIO.createImageInputStream would copy them to a temp file.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -195,6 +209,24 @@ public final class ImageDecoder {
         }
     }
 
+    /**
+     * A BMP's size from its BITMAPINFOHEADER (or a later one: 40 bytes or more; width and height are
+     * signed 32-bit there, a negative height meaning top-down rows), checked before the JDK's reader
+     * sees it; the 12-byte OS/2 header's 16-bit sizes are checked once the reader has read them.
+     */
+    private void checkBmpSize(byte[] bmp) {
+        int headerSize = int32le(bmp, 14);
+        if (headerSize >= 40 && bmp.length >= 26) {
+            long width = int32le(bmp, 18);
+            long height = Math.abs((long) int32le(bmp, 22));
+            checkPixels(width, height);
+        }
+    }
+
+    private static int int32le(byte[] b, int at) {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
+    }
+
     private void checkPixels(long width, long height) {
         if (width < 1 || height < 1) {
             throw new ImageFormatException("declares an empty picture (" + width + "x" + height + ")");
@@ -203,6 +235,11 @@ public final class ImageDecoder {
             throw ImageFormatException.overLimit(String.format(Locale.ROOT,
                     "%,d x %,d pixels, more than the limit of %,d pixels; scale it down (a digit needs 28x28)",
                     width, height, maxPixels));
+        }
+        if (Math.max(width, height) > MAX_SIDE) {
+            throw ImageFormatException.overLimit(String.format(Locale.ROOT,
+                    "%,d x %,d pixels, a side more than the limit of %,d pixels; crop or scale it down (a digit needs 28x28)",
+                    width, height, MAX_SIDE));
         }
     }
 

@@ -65,11 +65,14 @@ class HostileCliIT {
         Path good = tmp.resolve("good.png");
         ImageIO.write(digit, "png", good.toFile());
         Path bomb = Files.write(tmp.resolve("bomb.png"), ImageBombs.png(40_000, 40_000, 1 << 20));
+        Path thin = Files.write(tmp.resolve("thin.png"), ImageBombs.png(1, 120_000_000, 8, 0, Long.MAX_VALUE)); // 233 kB
         Path junk = Files.writeString(tmp.resolve("junk.png"), "junk");
-        InProcessCli.Run run = InProcessCli.run("predict", model.toString(), bomb.toString(), good.toString(), junk.toString());
+        InProcessCli.Run run = InProcessCli.run("predict", model.toString(), bomb.toString(), thin.toString(), good.toString(),
+                junk.toString());
         assertEquals(1, run.exit(), run.err());
         assertTrue(run.out().startsWith(good.toString()), run.out());
-        assertEquals(2, run.err().lines().count(), run.err());
+        assertEquals(3, run.err().lines().count(), run.err());
+        assertTrue(run.err().contains(thin + ": 1 x 120,000,000 pixels, a side more than the limit of 32,768 pixels;"), run.err());
         assertTrue(run.err().contains(bomb + ": 40,000 x 40,000 pixels, more than the limit"), run.err());
         assertTrue(run.err().contains(junk + ": not a PNG, JPEG, GIF or BMP image"), run.err());
     }

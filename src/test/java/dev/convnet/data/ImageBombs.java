@@ -32,14 +32,31 @@ public final class ImageBombs {
 
     /** A 1-bit greyscale PNG; at most {@code maxRawBytes} of its (zero) scanlines are present. */
     public static byte[] png(int width, int height, long maxRawBytes) {
+        return png(width, height, 1, 0, maxRawBytes);
+    }
+
+    /**
+     * A non-interlaced PNG of {@code bitDepth} and {@code colourType} (0 grey, 2 RGB, 4 grey and
+     * alpha, 6 RGBA: 1, 3, 2, 4 samples a pixel) whose scanlines are all zero (filter 0, black),
+     * deflated in one IDAT; at most {@code maxRawBytes} of them are present (a decoder refusing
+     * the header never reads further). 1 x 120,000,000 8-bit grey is about 233 kB whole.
+     */
+    public static byte[] png(int width, int height, int bitDepth, int colourType, long maxRawBytes) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-            chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 1).put((byte) 0)
+            chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) bitDepth).put((byte) colourType)
                     .put((byte) 0).put((byte) 0).put((byte) 0).array());
+            int samples = switch (colourType) {
+                case 2 -> 3;
+                case 4 -> 2;
+                case 6 -> 4;
+                default -> 1;
+            };
+            long rowBytes = 1 + ((long) width * samples * bitDepth + 7) / 8;
             ByteArrayOutputStream idat = new ByteArrayOutputStream();
             try (DeflaterOutputStream z = new DeflaterOutputStream(idat, new Deflater(9))) {
-                long raw = Math.min(maxRawBytes, (long) height * (1 + (width + 7) / 8));
+                long raw = Math.min(maxRawBytes, height * rowBytes);
                 byte[] zeros = new byte[1 << 16];
                 for (long left = raw; left > 0; left -= zeros.length) {
                     z.write(zeros, 0, (int) Math.min(left, zeros.length));
