@@ -145,6 +145,9 @@ public final class PredictionServer implements AutoCloseable {
                     metrics.request(method(ctx), route(ctx), ctx.statusCode(), ms);
                 }
             });
+            // Before a route reads the body, its content type or a query parameter (each parses the charset);
+            // once matched, so /metrics counts the 415 under its route
+            config.routes.beforeMatched(RequestCharset::check);
             assets.forEach((path, asset) -> config.routes.get(path, ctx -> ctx.header("Cache-Control", "no-cache")
                     .contentType(asset.contentType()).result(asset.bytes())));
             config.routes.post("/predict", this::predict);
@@ -162,6 +165,11 @@ public final class PredictionServer implements AutoCloseable {
                 if (e instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
                     // Jetty's own refusal of a request (a body too slow, a malformed one): the client's problem, not ours
                     error(ctx, http.getCode(), "malformed or too slow request: " + RequestImages.firstLine(e));
+                    return;
+                }
+                HttpProblem charset = RequestCharset.problem(e, "the request"); // a charset named where RequestCharset.check does not look
+                if (charset != null) {
+                    error(ctx, charset.status(), charset.getMessage());
                     return;
                 }
                 if (settings.verbose()) {

@@ -210,6 +210,10 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
                 throw HttpProblem.badImage("a part of the multipart/form-data body has no name; send each picture as a part named "
                         + "'image' (Content-Disposition: form-data; name=\"image\"; filename=\"digit.png\")");
             }
+            HttpProblem charset = RequestCharset.problem(e, "a part of the multipart/form-data body");
+            if (charset != null) {
+                throw charset;
+            }
             if (verbose) {
                 LOG.info("multipart body refused", e);
             }

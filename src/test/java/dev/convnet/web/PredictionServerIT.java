@@ -217,6 +217,49 @@ class PredictionServerIT {
     }
 
     @Test
+    void aCharsetJavaDoesNotKnowIs415NamingItCountedUnderItsRoute() throws Exception {
+        byte[] digit = ServedModel.png(ServedModel.pixels(test, 0));
+        byte[] form = ("image=" + java.net.URLEncoder.encode("data:image/png;base64,"
+                + java.util.Base64.getEncoder().encodeToString(digit), StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+        String[][] sent = {
+            {"image/png; charset=bogus", "bogus"},
+            {"application/octet-stream; charset=x-unknown", "x-unknown"},
+            {"text/plain; charset=ebcdic-xyz", "ebcdic-xyz"},
+            {"application/json; charset=bogus", "bogus"},
+            {"application/x-www-form-urlencoded; charset=bogus", "bogus"},
+            {"multipart/form-data; boundary=b; charset=bogus", "bogus"},
+            {"image/png; charset=\"??\"", "??"}, // not even a legal name: IllegalCharsetNameException
+        };
+        for (String[] c : sent) {
+            byte[] body = c[0].startsWith("multipart") ? multipart("b", List.of(digit)) : c[0].contains("form") ? form : digit;
+            assertError(post("/predict", c[0], body), 415, "unknown charset '" + c[1] + "' in the Content-Type; send the text as UTF-8");
+            assertError(post("/predict?explain=true", c[0], body), 415, "unknown charset '" + c[1] + "'");
+        }
+        assertError(post("/v2/models/model/infer", "application/json; charset=bogus", "{}".getBytes(StandardCharsets.UTF_8)), 415,
+                "unknown charset 'bogus'");
+        // a text part of a multipart body may name one too
+        byte[] textPart = ("--b\r\nContent-Disposition: form-data; name=\"image\"\r\nContent-Type: text/plain; charset=bogus\r\n\r\n"
+                + java.util.Base64.getEncoder().encodeToString(digit) + "\r\n--b--\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertError(post("/predict", "multipart/form-data; boundary=b", textPart), 415,
+                "unknown charset 'bogus' in a part of the multipart/form-data body");
+        // the charsets Java knows still work, and the refusals are counted as what they are
+        assertEquals(200, post("/predict", "image/png; charset=utf-8", digit).status());
+        assertEquals(200, post("/predict", "application/x-www-form-urlencoded; charset=ISO-8859-1", form).status());
+        String metrics = send(HttpRequest.newBuilder(uri("/metrics")).GET()).body();
+        assertTrue(count(metrics, "convnet_http_requests_seconds_count{method=\"POST\",path=\"/predict\",status=\"415\"}")
+                >= 2 * sent.length + 1, metrics);
+        assertTrue(count(metrics, "convnet_http_requests_seconds_count{method=\"POST\",path=\"/v2/models/{name}/infer\",status=\"415\"}")
+                >= 1, metrics);
+        assertFalse(metrics.contains("status=\"500\""), metrics);
+    }
+
+    /** The value of a metric's line, 0 when it has none. */
+    private static double count(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(0);
+    }
+
+    @Test
     void aFashionMnistModelAnswersWithItsClassNames(@TempDir Path tmp) throws Exception {
         Path model = tmp.resolve("fashion.zip");
         InProcessCli.Run train = InProcessCli.run("train", "--dataset", "fashion-mnist", "--data", TestData.fashion().toString(),
