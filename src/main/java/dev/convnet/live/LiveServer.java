@@ -1,5 +1,6 @@
 package dev.convnet.live;
 
+import dev.convnet.http.ConnectionLimit;
 import dev.convnet.http.HostCheck;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -7,9 +8,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * The page of {@code train --live} on 127.0.0.1: {@code GET /} (one self-contained page),
@@ -19,7 +29,8 @@ import java.util.concurrent.CountDownLatch;
  * the page's server).
  *
  * <p>Each page is served by its own request thread, which reads the {@link LiveFeed}; the training
- * thread only appends to it.
+ * thread only appends to it. At most {@link #MAX_STREAMS} event streams are open at once (more get
+ * 503), so a flood of idle streams cannot take every thread from the page and Stop.
  */
 public final class LiveServer implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
@@ -31,6 +42,15 @@ public final class LiveServer implements AutoCloseable {
      */
     static final long WRITE_INTERVAL_MILLIS = 250;
     static final String STOP_HEADER = "X-Convnet-Action";
+    /**
+     * Most event streams open at once; each holds a request thread while it lasts. A person's tabs
+     * need a few; 300 idle ones took all of Jetty's threads and the page and Stop stopped answering.
+     */
+    static final int MAX_STREAMS = 16;
+    /** Most open connections: a flood must not take the file descriptors the run needs to save its checkpoints. */
+    private static final int MAX_CONNECTIONS = ConnectionLimit.forThisProcess();
+    /** Connections the kernel holds for Jetty to accept: Java's default of 50 drops a burst's connections beyond it. */
+    private static final int ACCEPT_QUEUE = 1_024;
     private static final HostCheck HOSTS = HostCheck.of(HOST, List.of());
 
     private final LiveFeed feed;
@@ -40,7 +60,7 @@ public final class LiveServer implements AutoCloseable {
     private final LiveTraining listener;
     private volatile boolean trainingEnded;
 
-    private LiveServer(LiveFeed feed, String earlierJson, Runnable stop) {
+    private LiveServer(LiveFeed feed, String earlierJson, Runnable stop, int port) {
         this.feed = feed;
         this.stop = stop;
         this.listener = new LiveTraining(feed);
@@ -48,6 +68,19 @@ public final class LiveServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            // Our own connector, as Javalin's default one but for its listen backlog (as serve's)
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(HOST);
+                connector.setPort(port);
+                connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                return connector;
+            });
+            config.jetty.modifyServer(server -> {
+                // Javalin attaches its servlet inside this handler
+                server.setHandler(streamLimit());
+                server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
+            });
             config.routes.before(this::refuseForeignHost);
             config.routes.get("/", ctx -> ctx.header("Cache-Control", "no-cache").contentType("text/html; charset=utf-8")
                     .result(page));
@@ -69,7 +102,7 @@ public final class LiveServer implements AutoCloseable {
      */
     public static LiveServer start(java.nio.file.Path model, int port, Runnable stop) {
         java.nio.file.Path folder = model.toAbsolutePath().getParent();
-        LiveServer server = new LiveServer(new LiveFeed(), EarlierRuns.json(folder), stop);
+        LiveServer server = new LiveServer(new LiveFeed(), EarlierRuns.json(folder), stop, port);
         try {
             server.app.start(HOST, port);
         } catch (RuntimeException e) {
@@ -81,6 +114,30 @@ public final class LiveServer implements AutoCloseable {
                     + e.getMessage() + "); choose another with --port", e);
         }
         return server;
+    }
+
+    /**
+     * Jetty's QoSHandler on {@code GET /events}: {@link #MAX_STREAMS} at once, none waiting; the
+     * others are answered at once with 503 and closed, so the refused ones hold neither a thread nor
+     * a connection.
+     */
+    private static QoSHandler streamLimit() {
+        QoSHandler streams = new QoSHandler() {
+            @Override
+            protected void reject(Request request, Response response, Callback callback, int status) {
+                response.setStatus(503);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                response.write(true, ByteBuffer.wrap(("{\"error\":\"too many event streams open (" + MAX_STREAMS
+                        + "); close other tabs of this page, or try again shortly\"}").getBytes(StandardCharsets.UTF_8)), callback);
+            }
+        };
+        streams.includeMethod("GET");
+        streams.includePath("/events");
+        streams.setMaxRequestCount(MAX_STREAMS);
+        streams.setMaxSuspendedRequestCount(0);
+        return streams;
     }
 
     /** Whether {@code e} comes from a port another process holds (Jetty's BindException, somewhere in the causes). */

@@ -2,6 +2,7 @@ package dev.convnet.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convnet.http.ConnectionLimit;
 import dev.convnet.http.HostCheck;
 import dev.convnet.http.PublicPaths;
 import io.javalin.Javalin;
@@ -56,7 +57,7 @@ public final class PredictionServer implements AutoCloseable {
      * for jars, native libraries and models), at most 10,000: at a fixed 1,000, 1,100 idle connections
      * from one client held /health back for 11 s. An idle connection costs Jetty a few kB.
      */
-    static final int MAX_CONNECTIONS = connectionLimit();
+    static final int MAX_CONNECTIONS = ConnectionLimit.forThisProcess();
     /** Connections the kernel holds for Jetty to accept (capped by net.core.somaxconn, 4,096 on current kernels). */
     private static final int ACCEPT_QUEUE = 1_024;
     /** Most /predict requests handled at once; more wait (without a thread) in Jetty's QoSHandler, so slow bodies cannot take every thread from /health. */
@@ -407,12 +408,6 @@ public final class PredictionServer implements AutoCloseable {
             float[] input = prepare(images.images().get(0).bytesOrThrow());
             ctx.contentType(JSON).result(json(predictions.document(await(worker.submit(input, 0)), input, explain)));
         }
-    }
-
-    private static int connectionLimit() {
-        long descriptors = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : 2_048;
-        return (int) Math.min(10_000, Math.max(256, descriptors / 2));
     }
 
     /** The dataset /predict's pictures are prepared for; MNIST's digits for a model whose record names none convnet knows. */

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -85,6 +91,64 @@ class LiveServerIT {
                 assertTrue(next(events, "data:").contains("\"live\""));
             }
         }
+    }
+
+    @Test
+    void aFloodOfIdleEventStreamsIsRefusedWhileThePageAndStopKeepAnswering() throws Exception {
+        AtomicInteger stops = new AtomicInteger();
+        List<Socket> flood = new ArrayList<>();
+        try (LiveServer server = LiveServer.start(tmp.resolve("model.zip"), 0, stops::incrementAndGet)) {
+            int port = URI.create(server.url()).getPort();
+            // connections that never send a request: they hold no thread
+            for (int i = 0; i < 200; i++) {
+                flood.add(new Socket("127.0.0.1", port));
+            }
+            // 300 idle event streams, as the tester's flood: those within the cap are open and never read again
+            int open = 0;
+            int refused = 0;
+            for (int i = 0; i < 300; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                flood.add(s);
+                s.setSoTimeout(60_000);
+                s.getOutputStream().write("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String head = head(s.getInputStream());
+                if (head.startsWith("HTTP/1.1 200")) {
+                    assertTrue(head.contains("text/event-stream"), head);
+                    open++;
+                } else {
+                    assertTrue(head.startsWith("HTTP/1.1 503"), head);
+                    assertTrue(head.contains("\r\nRetry-After: ") && head.contains("application/json"), head);
+                    String body = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // and the server closes it
+                    assertTrue(body.startsWith("{\"error\":\"too many event streams open (" + LiveServer.MAX_STREAMS + ")")
+                            && body.endsWith("}") && !body.contains("\n"), body);
+                    refused++;
+                }
+            }
+            assertEquals(LiveServer.MAX_STREAMS, open);
+            assertEquals(300 - LiveServer.MAX_STREAMS, refused);
+            // the page, earlier runs and Stop still answer
+            assertEquals(200, get(server.url()).statusCode());
+            assertEquals(200, get(server.url() + "earlier").statusCode());
+            assertEquals(202, stop(server).statusCode());
+            assertEquals(1, stops.get());
+        } finally {
+            for (Socket s : flood) {
+                s.close();
+            }
+        }
+    }
+
+    /** A response's status line and headers, read up to the blank line after them. */
+    private static String head(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static String next(BufferedReader reader, String prefix) throws Exception {
