@@ -1,7 +1,10 @@
 package dev.convnet.live;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.http.ConnectionLimit;
 import dev.convnet.http.HostCheck;
+import dev.convnet.http.JsonErrorHandler;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -11,8 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
@@ -30,7 +36,8 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>Each page is served by its own request thread, which reads the {@link LiveFeed}; the training
  * thread only appends to it. At most {@link #MAX_STREAMS} event streams are open at once (more get
- * 503), so a flood of idle streams cannot take every thread from the page and Stop.
+ * 503), so a flood of idle streams cannot take every thread from the page and Stop. Every error
+ * is one JSON line {@code {"error": "..."}}, as {@code serve}'s.
  */
 public final class LiveServer implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
@@ -52,6 +59,12 @@ public final class LiveServer implements AutoCloseable {
     /** Connections the kernel holds for Jetty to accept: Java's default of 50 drops a burst's connections beyond it. */
     private static final int ACCEPT_QUEUE = 1_024;
     private static final HostCheck HOSTS = HostCheck.of(HOST, List.of());
+    /** Each path the page's server has and the method it takes: what a 404 lists and a 405's Allow names. */
+    private static final Map<String, String> ROUTES = Map.of("/", "GET", "/events", "GET", "/earlier", "GET", "/stop", "POST");
+    private static final String PATHS = "GET /, GET /events, GET /earlier or POST /stop";
+    /** HTTP's methods (RFC 9110 and RFC 5789), as serve's; Javalin answers any other with an empty 500. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiveFeed feed;
     private final Javalin app;
@@ -68,6 +81,7 @@ public final class LiveServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            config.http.prefer405over404 = true;
             // Our own connector, as Javalin's default one but for its listen backlog (as serve's)
             config.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -77,9 +91,11 @@ public final class LiveServer implements AutoCloseable {
                 return connector;
             });
             config.jetty.modifyServer(server -> {
-                // Javalin attaches its servlet inside this handler
-                server.setHandler(streamLimit());
+                // Javalin attaches its servlet inside the innermost of these handlers
+                server.setHandler(new KnownMethods(streamLimit()));
                 server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
+                // Jetty's own refusals (a malformed request, headers too large) as JSON, not its HTML page
+                server.setErrorHandler(new JsonErrorHandler("the live page's server is busy; try again shortly"));
             });
             config.routes.before(this::refuseForeignHost);
             config.routes.get("/", ctx -> ctx.header("Cache-Control", "no-cache").contentType("text/html; charset=utf-8")
@@ -87,6 +103,16 @@ public final class LiveServer implements AutoCloseable {
             config.routes.get("/events", this::events);
             config.routes.get("/earlier", ctx -> ctx.contentType("application/json").result(earlierJson));
             config.routes.post("/stop", this::stop);
+            // Every error is one JSON line {"error": "..."}, as serve's
+            config.routes.error(404, ctx -> error(ctx, 404, "no such path: " + printable(ctx.path()) + " (the live page has "
+                    + PATHS + ")"));
+            config.routes.error(405, ctx -> {
+                String allowed = ROUTES.getOrDefault(ctx.path(), "GET");
+                ctx.header("Allow", allowed.equals("GET") ? "GET, HEAD" : allowed); // RFC 9110, 15.5.6
+                error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path() + "; use " + allowed);
+            });
+            config.routes.exception(Exception.class, (e, ctx) ->
+                    error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + "); the page keeps serving"));
         });
     }
 
@@ -116,6 +142,49 @@ public final class LiveServer implements AutoCloseable {
         return server;
     }
 
+    /** {@code {"error": message}} with its status. */
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).contentType("application/json").result(json(message));
+    }
+
+    private static String json(String message) {
+        try {
+            return JSON.writeValueAsString(Map.of("error", message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A client-chosen text as it may appear in a one-line error: at most 60 printable characters. */
+    private static String printable(String text) {
+        String clean = String.valueOf(text).replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > 60 ? clean.substring(0, 60) + "..." : clean;
+    }
+
+    /**
+     * 405 JSON for a method that is not one of HTTP's ({@code get}, {@code FOO1}: methods are
+     * case-sensitive), before Javalin, which answers those with an empty 500.
+     */
+    private static final class KnownMethods extends Handler.Wrapper {
+        KnownMethods(Handler next) {
+            super(next);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (METHODS.contains(request.getMethod())) {
+                return super.handle(request, response, callback);
+            }
+            response.setStatus(405);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, POST");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close"); // its body is not read
+            response.write(true, ByteBuffer.wrap(json("unknown HTTP method '" + printable(request.getMethod())
+                    + "' (methods are case-sensitive); the live page has " + PATHS).getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
+    }
+
     /**
      * Jetty's QoSHandler on {@code GET /events}: {@link #MAX_STREAMS} at once, none waiting; the
      * others are answered at once with 503 and closed, so the refused ones hold neither a thread nor
@@ -129,8 +198,8 @@ public final class LiveServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                response.write(true, ByteBuffer.wrap(("{\"error\":\"too many event streams open (" + MAX_STREAMS
-                        + "); close other tabs of this page, or try again shortly\"}").getBytes(StandardCharsets.UTF_8)), callback);
+                response.write(true, ByteBuffer.wrap(json("too many event streams open (" + MAX_STREAMS
+                        + "); close other tabs of this page, or try again shortly").getBytes(StandardCharsets.UTF_8)), callback);
             }
         };
         streams.includeMethod("GET");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convnet.http.ConnectionLimit;
 import dev.convnet.http.HostCheck;
+import dev.convnet.http.JsonErrorHandler;
 import dev.convnet.http.PublicPaths;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
@@ -138,7 +139,8 @@ public final class PredictionServer implements AutoCloseable {
                 server.setHandler(new GracefulHandler(new FrontDoor(HostCheck.of(settings.host(), settings.allowedHosts()),
                         timeouts, metrics::request, predicts)));
                 server.setStopTimeout(timeouts.stopMillis());
-                server.setErrorHandler(new JsonErrorHandler());
+                // a 503 of Jetty's own: QoSHandler's, a /predict request that waited its whole deadline for a turn
+                server.setErrorHandler(new JsonErrorHandler("the server is busy (too many requests at once); try again shortly"));
                 server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
             });
             config.requestLogger.http((ctx, ms) -> {

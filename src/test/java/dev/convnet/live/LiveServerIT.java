@@ -138,6 +138,47 @@ class LiveServerIT {
         }
     }
 
+    @Test
+    void everyErrorIsOneJsonLineSayingWhatToDo() throws Exception {
+        try (LiveServer server = LiveServer.start(tmp.resolve("model.zip"), 0, () -> { })) {
+            int port = URI.create(server.url()).getPort();
+            HttpResponse<String> missing = get(server.url() + "nope");
+            assertJsonError(missing, 404, "no such path: /nope (the live page has GET /, GET /events, GET /earlier or POST /stop)");
+            HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "earlier"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertJsonError(posted, 405, "POST is not allowed on /earlier; use GET");
+            assertEquals("GET, HEAD", posted.headers().firstValue("Allow").orElse(""));
+            HttpResponse<String> read = get(server.url() + "stop");
+            assertJsonError(read, 405, "GET is not allowed on /stop; use POST");
+            assertEquals("POST", read.headers().firstValue("Allow").orElse(""));
+            // what no HTTP client library sends: an invented method, a malformed header
+            String invented = raw(port, "get / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            assertTrue(invented.startsWith("HTTP/1.1 405") && invented.contains("application/json")
+                    && invented.endsWith("{\"error\":\"unknown HTTP method 'get' (methods are case-sensitive); the live page has "
+                    + "GET /, GET /events, GET /earlier or POST /stop\"}"), invented);
+            String malformed = raw(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\nConnection: close\r\n\r\n");
+            assertTrue(malformed.startsWith("HTTP/1.1 400") && malformed.contains("application/json")
+                    && malformed.endsWith("{\"error\":\"malformed request: Invalid Content-Length Value\"}"), malformed);
+            assertEquals(200, get(server.url()).statusCode(), "and it keeps serving");
+        }
+    }
+
+    private static void assertJsonError(HttpResponse<String> r, int status, String error) throws IOException {
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(error, new ObjectMapper().readTree(r.body()).get("error").asText(), r.body());
+        assertFalse(r.body().contains("\n"), r.body());
+    }
+
+    /** The whole answer to bytes sent as they are. */
+    private static String raw(int port, String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** A response's status line and headers, read up to the blank line after them. */
     private static String head(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();

@@ -1,4 +1,4 @@
-package dev.convnet.web;
+package dev.convnet.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +13,16 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Jetty's own answers to requests that never reach Javalin (a malformed request line, a bad
  * Content-Length, headers over the limit) as the same one-line JSON error as every other
- * answer, instead of Jetty's HTML page.
+ * answer, instead of Jetty's HTML page; both servers ({@code serve} and the live page) use it.
  */
-final class JsonErrorHandler extends ErrorHandler {
+public final class JsonErrorHandler extends ErrorHandler {
+    private final String busy;
+
+    /** @param busy the error of a 503 (Jetty refusing a request it has no room for): what is busy and what to do */
+    public JsonErrorHandler(String busy) {
+        this.busy = busy;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
@@ -32,13 +39,10 @@ final class JsonErrorHandler extends ErrorHandler {
         return ByteBuffer.wrap(body(status, reason));
     }
 
-    private static byte[] body(int code, String message) {
+    private byte[] body(int code, String message) {
         String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
-        String escaped = text.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\x00-\\x1f]", " ");
-        if (code == 503) { // QoSHandler: a /predict request waited its whole deadline for a turn
-            return "{\"error\":\"the server is busy (too many requests at once); try again shortly\"}".getBytes(StandardCharsets.UTF_8);
-        }
-        String prefix = code == 408 ? "request too slow: " : "malformed request: ";
-        return ("{\"error\":\"" + prefix + escaped + "\"}").getBytes(StandardCharsets.UTF_8);
+        String error = code == 503 ? busy : (code == 408 ? "request too slow: " : "malformed request: ") + text;
+        String escaped = error.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\x00-\\x1f]", " ");
+        return ("{\"error\":\"" + escaped + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 }
