@@ -41,6 +41,12 @@ public final class OutputLock implements AutoCloseable {
                     // the link itself (never its target); the file is created afresh below.
                     Files.deleteIfExists(lockFile);
                 }
+                if (Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+                    // not ours to use or to remove: a FIFO there was deleted after a failed write
+                    throw new ModelFileException("cannot lock " + target + " for writing: " + lockFile + " is "
+                            + (Files.isDirectory(lockFile, LinkOption.NOFOLLOW_LINKS) ? "a folder" : "not a regular file (a FIFO, "
+                            + "device or socket)") + ", where convnet keeps its lock file; move it away, or choose another -o");
+                }
                 Object key = fileKey(lockFile); // null the first time: the file is created below, and we go round again
                 try {
                     channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -78,8 +84,10 @@ public final class OutputLock implements AutoCloseable {
                     channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
                 } catch (IOException e) {
                     // e.g. a full disk: the file could be created but not written; remove it while still
-                    // holding it, so no empty lock file is left behind
-                    Files.deleteIfExists(lockFile);
+                    // holding it, so no empty lock file is left behind (only a file: never what replaced it)
+                    if (Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.deleteIfExists(lockFile);
+                    }
                     throw e;
                 }
                 return new OutputLock(lockFile, channel, lock, released);

@@ -253,6 +253,22 @@ class HostileModelTest {
         assertFalse(Files.exists(tmp.resolve(".m.zip.lock")), "no lock file left");
     }
 
+    @Test
+    void aFifoOrAFolderWhereTheLockGoesIsNamedAndLeftAlone() throws Exception {
+        Path target = tmp.resolve("m.zip");
+        Path lock = tmp.resolve(".m.zip.lock");
+        assertEquals(0, new ProcessBuilder("mkfifo", lock.toString()).start().waitFor());
+        ModelFileException fifo = assertThrows(ModelFileException.class, () -> store.lock(target));
+        assertEquals("cannot lock " + target + " for writing: " + lock + " is not a regular file (a FIFO, device or socket), "
+                + "where convnet keeps its lock file; move it away, or choose another -o", fifo.getMessage());
+        assertTrue(Files.exists(lock) && !Files.isRegularFile(lock), "the FIFO is still there");
+        Files.delete(lock);
+        Files.createDirectory(lock);
+        ModelFileException folder = assertThrows(ModelFileException.class, () -> store.lock(target));
+        assertTrue(folder.getMessage().contains(lock + " is a folder, where convnet keeps its lock file"), folder.getMessage());
+        assertTrue(Files.isDirectory(lock));
+    }
+
     private void assertRefused(Path file, String part, String other) {
         ModelFileException e = assertThrows(ModelFileException.class, () -> store.load(file));
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
