@@ -51,8 +51,9 @@ public final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         KerasReader.refuseSavedModel(source);
-        if (!Files.isRegularFile(source)) {
-            throw usage("Keras model file " + source + " not found");
+        String problem = dev.convnet.data.FileErrors.unreadable("Keras model file " + source, source, "a .keras or .h5 file");
+        if (problem != null) {
+            throw usage(problem);
         }
         if (ModelStore.looksLikeConvnetModel(source)) {
             throw usage(Printable.path(source) + " is already a convnet model: evaluate, predict, serve and train --resume "

@@ -20,8 +20,9 @@ final class SavedModelFile {
                     + ".zip, .keras or .h5 file in it (e.g. " + file.resolve("model.zip")
                     + "); 'convnet serve' is the command that takes a folder of models");
         }
-        if (!Files.isRegularFile(file)) {
-            throw new ParameterException(spec.commandLine(), "model file " + file + " not found");
+        String problem = dev.convnet.data.FileErrors.unreadable("model file " + file, file, "a model .zip, .keras or .h5");
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(), problem);
         }
         return file;
     }

@@ -398,8 +398,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingPlan resumedPlan(OutputPaths outputs) {
-        if (!Files.isRegularFile(resume)) {
-            throw usage("checkpoint " + resume + " not found");
+        String problem = dev.convnet.data.FileErrors.unreadable("checkpoint " + resume, resume, "a checkpoint or model .zip");
+        if (problem != null) {
+            throw usage(problem);
         }
         for (String option : FIXED_ON_RESUME) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {

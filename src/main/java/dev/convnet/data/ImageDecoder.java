@@ -107,8 +107,9 @@ public final class ImageDecoder {
     public DecodedImage decode(Path file) {
         byte[] bytes;
         try {
-            if (!Files.isRegularFile(file)) {
-                throw new ImageFormatException(Files.exists(file) ? "not a regular file" : "no such file");
+            String problem = FileErrors.notARegularFile(file);
+            if (problem != null) {
+                throw new ImageFormatException(problem.startsWith("a ") ? problem + ", not a picture file" : problem);
             }
             checkBytes(Files.size(file));
             try (InputStream in = Files.newInputStream(file)) {
@@ -117,7 +118,7 @@ public final class ImageDecoder {
         } catch (AccessDeniedException e) {
             throw new ImageFormatException("permission denied");
         } catch (NoSuchFileException e) {
-            throw new ImageFormatException("no such file");
+            throw new ImageFormatException(FileErrors.describe(e));
         } catch (IOException e) {
             throw new ImageFormatException("cannot read (" + FileErrors.describe(e) + ")");
         }

@@ -129,6 +129,13 @@ public final class MnistLoader {
                 return file;
             }
         }
+        for (String name : new String[] {baseName, baseName + ".gz", dotted, dotted + ".gz"}) {
+            String problem = FileErrors.notARegularFile(directory.resolve(name));
+            if (!"no such file".equals(problem)) { // there, but not a file: saying "missing" sent people looking for it
+                throw new DatasetNotFoundException(directory.resolve(name) + " is " + problem + ", not the IDX file; put the "
+                        + "file itself there");
+            }
+        }
         throw new DatasetNotFoundException(directory.resolve(baseName) + " is missing (looked for " + baseName + " and "
                 + dotted + ", each also with .gz)");
     }

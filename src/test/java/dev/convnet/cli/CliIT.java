@@ -117,6 +117,15 @@ public class CliIT {
             assertEquals(1, run(args).err().lines().count(), "errors are one line: " + run(args).err());
         }
         assertUsageError(run("evaluate", tmp.resolve("none.zip").toString()), "not found");
+        try {
+            Path fifo = tmp.resolve("fifo.zip"); // there, but no file: not "not found", and never read (it would block)
+            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+            assertUsageError(run("summary", fifo.toString()), "model file " + fifo + " is a FIFO, not a file");
+            assertUsageError(run("train", "--resume", fifo.toString()), "checkpoint " + fifo + " is a FIFO, not a file");
+            assertUsageError(run("import", "/dev/zero", "-o", tmp.resolve("z.zip").toString()), "/dev/zero is a device, not a file");
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
         assertUsageError(run("train", "--data", tmp.resolve("nodata").toString()),
                 "dataset folder " + tmp.resolve("nodata") + " does not exist; point --data at a folder with mnist's four IDX files");
         assertUsageError(run("train", "--output", tmp.resolve("no/such/dir/m.zip").toString()), "does not exist");

@@ -103,7 +103,7 @@ class ImageDecoderTest {
         assertEquals("empty file", assertThrows(ImageFormatException.class, () -> decoder.decode(empty)).getMessage());
         Path text = Files.writeString(tmp.resolve("notes.png"), "not a picture");
         assertEquals("not a PNG, JPEG, GIF or BMP image", assertThrows(ImageFormatException.class, () -> decoder.decode(text)).getMessage());
-        assertEquals("not a regular file", assertThrows(ImageFormatException.class, () -> decoder.decode(tmp)).getMessage());
+        assertEquals("a folder, not a picture file", assertThrows(ImageFormatException.class, () -> decoder.decode(tmp)).getMessage());
     }
 
     @Test
