@@ -73,6 +73,16 @@ class RunStateTest {
     }
 
     @Test
+    void aHistoryLongerThanTheEpochsDoneIsAMalformedRecord() {
+        String epochs = "1,0.1581,0.9515,8.3,938,NaN,NaN;".repeat(1 + new java.util.Random().nextInt(5_000));
+        MalformedRunRecordException e = org.junit.jupiter.api.Assertions.assertThrows(MalformedRunRecordException.class,
+                () -> RunState.fromText(OLDER_RECORD.replace("epochs.done=2", "epochs.done=0")
+                        .replaceFirst("history=.*", "history=" + epochs)));
+        assertTrue(e.getMessage().contains("history is " + epochs.split(";").length + " epochs for 0 done"), e.getMessage());
+        assertEquals(2, RunState.fromText(OLDER_RECORD).history().size(), "a record as written still reads");
+    }
+
+    @Test
     void recordsWithoutProvenanceStillRead() {
         RunState bare = RunState.fromText("epochs.done=1\nepochs.total=3\nseed=1\nbatch=32\nlr=0.01\nlimit=100\n");
         assertEquals("mnist", bare.data().dataset());
