@@ -1,6 +1,7 @@
 package dev.convnet.cli;
 
 import dev.convnet.app.OutputPaths;
+import dev.convnet.app.SavedModels;
 import dev.convnet.app.TensorBoardLogging;
 import dev.convnet.live.LiveServer;
 import dev.convnet.app.TrainingListener;
@@ -17,12 +18,15 @@ import dev.convnet.model.ModelStore;
 import dev.convnet.model.Optimizer;
 import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
+import dev.convnet.run.Outcome;
 import dev.convnet.run.ProgressListener;
 import dev.convnet.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +65,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Keras' default {@code ema_momentum}. */
     static final double DEFAULT_EMA_MOMENTUM = 0.99;
+
+    private static final DateTimeFormatter SAVED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
+
+    /** What this run's save replaces, e.g. "It replaced the model saved there before (test accuracy 0.991, saved ...)"; null if nothing. */
+    private String replacing;
 
     @Spec
     CommandSpec spec;
@@ -164,6 +173,7 @@ public final class TrainCommand implements Callable<Integer> {
                 : resume != null ? OutputPaths.modelOfCheckpoint(resume).orElse(Locations.defaultModel())
                 : Locations.defaultModel();
         OutputPaths outputs = OutputPaths.forModel(model);
+        replacing = resume != null && Files.isRegularFile(resume) && isSameFile(resume, model) ? null : earlierModel(model);
         checkPrecision();
         TrainingPlan plan = resume != null ? resumedPlan(outputs) : freshPlan(outputs);
         PrintWriter out = spec.commandLine().getOut();
@@ -445,8 +455,39 @@ public final class TrainCommand implements Callable<Integer> {
             out.print(EvaluationReport.headline(done.test()));
             out.printf("Saved model to %s, history to %s and %s%n", Locations.display(done.outputs().model()),
                     Locations.display(done.outputs().historyCsv()), Locations.display(done.outputs().historyChart()));
+            if (replacing != null) { // train saves over its output, as Keras' model.save does: say what went
+                out.println(replacing);
+            }
         }
         out.flush();
+    }
+
+    /** The sentence saying what a save to {@code model} will replace; null if nothing is there. */
+    private static String earlierModel(Path model) {
+        if (!Files.isRegularFile(model)) {
+            return null;
+        }
+        String what;
+        try {
+            what = new SavedModels(new ModelStore()).runRecord(model).map(record -> {
+                Outcome outcome = record.provenance().outcome();
+                return "the model saved there before (" + (outcome.test() == null ? "not evaluated"
+                        : String.format(Locale.ROOT, "test accuracy %.3f", outcome.test().accuracy()))
+                        + (outcome.finished() == null ? "" : ", saved " + outcome.finished().atZoneSameInstant(ZoneOffset.UTC).format(SAVED_AT))
+                        + ")";
+            }).orElse("the model saved there before");
+        } catch (RuntimeException e) { // not a model convnet can read: say only what was there
+            what = "a file there that convnet could not read as a model";
+        }
+        return "It replaced " + what + "; -o NAME.zip keeps models apart.";
+    }
+
+    private static boolean isSameFile(Path a, Path b) {
+        try {
+            return Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private ParameterException usage(String message) {

@@ -59,6 +59,31 @@ class ResumeIT {
         assertFalse(Files.exists(tmp.resolve("resumed.checkpoint.zip")), "checkpoint removed once the model is saved");
     }
 
+    /** train saves over its output as Keras' model.save does; it says what it replaced, and resuming into itself says nothing. */
+    @Test
+    void trainingAgainToTheSameOutputSaysWhichModelItReplaced() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 500, 200, false);
+        String model = tmp.resolve("same.zip").toString();
+        InProcessCli.Run first = InProcessCli.run("train", "--epochs", "1", "--data", data.toString(), "--output", model);
+        assertEquals(0, first.exit(), first.err());
+        assertFalse(first.out().contains("replaced"), first.out());
+        String accuracy = testFigures(first.out()).replaceAll("(?s).*Test accuracy: ", "");
+
+        InProcessCli.Run second = InProcessCli.run("train", "--epochs", "2", "--data", data.toString(), "--output", model);
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.out().matches("(?s).*It replaced the model saved there before \\(test accuracy " + accuracy.replace(".", "\\.")
+                + ", saved \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\); -o NAME\\.zip keeps models apart\\..*"), second.out());
+        InProcessCli.Run further = InProcessCli.run("train", "--resume", model, "--epochs", "3", "--data", data.toString(), "-o", model);
+        assertEquals(0, further.exit(), further.err());
+        assertTrue(further.out().contains("Saved model to ") && !further.out().contains("replaced"), further.out());
+
+        Files.writeString(tmp.resolve("notes.zip"), "not a model");
+        InProcessCli.Run overNotes = InProcessCli.run("train", "--epochs", "1", "--data", data.toString(), "--output",
+                tmp.resolve("notes.zip").toString());
+        assertEquals(0, overNotes.exit(), overNotes.err());
+        assertTrue(overNotes.out().contains("It replaced a file there that convnet could not read as a model; -o NAME.zip keeps models apart."), overNotes.out());
+    }
+
     @Test
     void sigtermStopsBetweenStepsAndKeepsTheLastCheckpoint() throws Exception {
         Path data = TestData.subset(tmp.resolve("data"), 2_000, 200, false);
