@@ -91,22 +91,31 @@ class FastPathTest {
         return net.kernels(batch, true).stream().anyMatch(k -> k.layer().equals(layer) && k.primitive().equals("matmul backward_weights"));
     }
 
-    /** Two epochs on 1,000 images: bf16 learns as float32 does. */
+    /**
+     * Two epochs on 4,000 images (124 steps): bf16 learns as float32 does. The two runs part after
+     * their first steps (see {@link #assertGradientsClose}), so they compare as two seeds of one
+     * network do, not step by step. On 1,000 images they were still on the steep part of the
+     * learning curve, where seeds differed by 0.04 (Zen 5: float32 0.798, bf16 0.758); at 4,000
+     * seeds 42, 7 and 1 reach 0.919-0.930 in both precisions and differ by at most 0.004, on Intel
+     * AMX and AMD Zen 5 alike. The allowance, 0.02, is twice that spread plus the sampling error
+     * of 1,000 test images (sqrt(0.93 * 0.07 / 1000) = 0.008).
+     */
     @Test
     void bf16TrainsASmallSubsetAsWellAsFloat32() {
-        LabeledImages test = new MnistLoader(TestData.mnist()).load(Split.TEST, 500);
-        double fp32 = accuracyAfterTraining(Precision.FP32, test);
-        double bf16 = accuracyAfterTraining(Precision.BF16, test);
-        assertTrue(bf16 >= 0.75, "bf16 accuracy " + bf16); // 0.790 when written; float32 0.798
-        assertEquals(fp32, bf16, 0.03, "bf16 against float32 accuracy");
+        LabeledImages subset = new MnistLoader(TestData.mnist()).load(Split.TRAIN, 4_000);
+        LabeledImages test = new MnistLoader(TestData.mnist()).load(Split.TEST, 1_000);
+        double fp32 = accuracyAfterTraining(Precision.FP32, subset, test);
+        double bf16 = accuracyAfterTraining(Precision.BF16, subset, test);
+        assertTrue(bf16 >= 0.90, "bf16 accuracy " + bf16);
+        assertEquals(fp32, bf16, 0.02, "bf16 against float32 accuracy");
     }
 
-    private static double accuracyAfterTraining(Precision precision, LabeledImages test) {
+    private static double accuracyAfterTraining(Precision precision, LabeledImages subset, LabeledImages test) {
         OneDnnNetwork net = network(precision, true);
-        int[] rows = java.util.stream.IntStream.range(0, train.size()).toArray();
+        int[] rows = java.util.stream.IntStream.range(0, subset.size()).toArray();
         for (int epoch = 0; epoch < 2; epoch++) {
             for (int from = 0; from + 64 <= rows.length; from += 64) {
-                net.trainStep(train.pixels(), train.classes(), rows, from, from + 64);
+                net.trainStep(subset.pixels(), subset.classes(), rows, from, from + 64);
             }
         }
         float[][] probabilities = net.predict(test.pixels(), 0, test.size());
