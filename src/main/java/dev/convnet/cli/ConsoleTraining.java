@@ -6,7 +6,7 @@ import dev.convnet.run.RunState;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-/** A training run as the console shows it: the summary table, one line on what runs where, Keras' progress bar. */
+/** A training run as the console shows it: the summary table, a line on what trains and one on where, Keras' progress bar. */
 final class ConsoleTraining extends TrainingListener.WithProgress {
     private final PrintWriter out;
 
@@ -19,7 +19,7 @@ final class ConsoleTraining extends TrainingListener.WithProgress {
     public void started(TrainingStart start) {
         RunState state = start.state();
         out.print(SummaryCommand.table(start.network()));
-        out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d%s%s (engine %s; %s)%n",
+        out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d%s%s%nEngine %s; %s%n",
                 state.epochsDone() >= state.settings().epochs()
                         ? "All " + state.settings().epochs() + " epochs are trained: evaluating and saving; trained on"
                         : start.resumed() ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",

@@ -68,7 +68,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter SAVED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
-    /** What this run's save replaces, e.g. "It replaced the model saved there before (test accuracy 0.991, saved ...)"; null if nothing. */
+    /** What this run's save replaces, e.g. "It replaced the earlier model (test accuracy 0.991, saved ...)"; null if nothing. */
     private String replacing;
 
     @Spec
@@ -471,15 +471,15 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             what = new SavedModels(new ModelStore()).runRecord(model).map(record -> {
                 Outcome outcome = record.provenance().outcome();
-                return "the model saved there before (" + (outcome.test() == null ? "not evaluated"
+                return "the earlier model (" + (outcome.test() == null ? "not evaluated"
                         : String.format(Locale.ROOT, "test accuracy %.3f", outcome.test().accuracy()))
                         + (outcome.finished() == null ? "" : ", saved " + outcome.finished().atZoneSameInstant(ZoneOffset.UTC).format(SAVED_AT))
                         + ")";
-            }).orElse("the model saved there before");
+            }).orElse("the earlier model");
         } catch (RuntimeException e) { // not a model convnet can read: say only what was there
-            what = "a file there that convnet could not read as a model";
+            what = "a file there convnet could not read as a model";
         }
-        return "It replaced " + what + "; -o NAME.zip keeps models apart.";
+        return "It replaced " + what + "; next time -o NAME.zip keeps both.";
     }
 
     private static boolean isSameFile(Path a, Path b) {

@@ -310,7 +310,7 @@ public class CliIT {
         Run train = run("train", "--engine", "dl4j", "--epochs", "1", "--seed", "2",
                 "--data", data.toString(), "--output", tmp.resolve("m.zip").toString());
         assertEquals(0, train.exit(), train.err());
-        assertTrue(train.out().contains("engine DL4J"), train.out());
+        assertTrue(train.out().contains("\nEngine DL4J"), train.out());
         assertTrue(train.out().contains("10/10 [=============================="), train.out());
         assertUsageError(run("train", "--engine", "tpu"), "Invalid value for option '--engine'");
     }

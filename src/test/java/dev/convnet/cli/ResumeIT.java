@@ -71,8 +71,8 @@ class ResumeIT {
 
         InProcessCli.Run second = InProcessCli.run("train", "--epochs", "2", "--data", data.toString(), "--output", model);
         assertEquals(0, second.exit(), second.err());
-        assertTrue(second.out().matches("(?s).*It replaced the model saved there before \\(test accuracy " + accuracy.replace(".", "\\.")
-                + ", saved \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\); -o NAME\\.zip keeps models apart\\..*"), second.out());
+        assertTrue(second.out().matches("(?s).*It replaced the earlier model \\(test accuracy " + accuracy.replace(".", "\\.")
+                + ", saved \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\); next time -o NAME\\.zip keeps both\\..*"), second.out());
         InProcessCli.Run further = InProcessCli.run("train", "--resume", model, "--epochs", "3", "--data", data.toString(), "-o", model);
         assertEquals(0, further.exit(), further.err());
         assertTrue(further.out().contains("Saved model to ") && !further.out().contains("replaced"), further.out());
@@ -81,7 +81,7 @@ class ResumeIT {
         InProcessCli.Run overNotes = InProcessCli.run("train", "--epochs", "1", "--data", data.toString(), "--output",
                 tmp.resolve("notes.zip").toString());
         assertEquals(0, overNotes.exit(), overNotes.err());
-        assertTrue(overNotes.out().contains("It replaced a file there that convnet could not read as a model; -o NAME.zip keeps models apart."), overNotes.out());
+        assertTrue(overNotes.out().contains("It replaced a file there convnet could not read as a model; next time -o NAME.zip keeps both."), overNotes.out());
     }
 
     @Test

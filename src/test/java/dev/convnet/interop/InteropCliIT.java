@@ -98,7 +98,7 @@ class InteropCliIT {
         InProcessCli.Run train = InProcessCli.run("train", "--resume", model.toString(), "--epochs", "1", "--data", data.toString(),
                 "-o", tuned.toString());
         assertEquals(0, train.exit(), train.err());
-        assertTrue(train.out().contains("(engine oneDNN;"), train.out());
+        assertTrue(train.out().contains("\nEngine oneDNN;"), train.out());
 
         InProcessCli.Run summary = InProcessCli.run("summary", tuned.toString());
         assertEquals(0, summary.exit(), summary.err());
