@@ -42,7 +42,7 @@ public final class ModelEvaluation {
             return ReportFolder.write(dir, model.file().getFileName().toString(), dataset, result, test,
                     model.record().orElse(null));
         } catch (IOException e) {
-            throw new ModelFileException("could not write the report to " + dir + " (" + dev.convnet.data.FileErrors.describe(e) + ")", e);
+            throw new ModelFileException("could not write the report to " + dir + " (" + dev.convnet.data.FileErrors.describe(e) + "); nothing of it was written", e);
         }
     }
 }

@@ -141,7 +141,7 @@ public final class PictureEvaluation {
             return PictureReport.write(dir, model.file().getFileName().toString(), plan.images().toString(), dataset, result,
                     misread, skipped, empty, model.record().orElse(null));
         } catch (IOException e) {
-            throw new ModelFileException("could not write the report to " + dir + " (" + dev.convnet.data.FileErrors.describe(e) + ")", e);
+            throw new ModelFileException("could not write the report to " + dir + " (" + dev.convnet.data.FileErrors.describe(e) + "); nothing of it was written", e);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.convnet.app.Predictor;
 import dev.convnet.app.SavedModels;
 import dev.convnet.data.Dataset;
 import dev.convnet.data.FileErrors;
+import dev.convnet.data.StagedFiles;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
@@ -60,6 +61,16 @@ public final class ActivationsCommand implements Callable<Integer> {
     @Mixin
     EngineOption engineOption;
 
+    /** The staging folder for the pictures, in {@code --out} (created if needed; OutputFolder.check found where it goes writable). */
+    private StagedFiles staged() {
+        try {
+            return StagedFiles.in(out);
+        } catch (IOException e) {
+            throw new ModelFileException("cannot write the pictures to " + out + " (" + FileErrors.describe(e)
+                    + "); choose a writable folder with --out", e);
+        }
+    }
+
     @Override
     public Integer call() {
         OutputFolder.check(spec, "--out", out);
@@ -73,12 +84,6 @@ public final class ActivationsCommand implements Callable<Integer> {
         if (index < 0 || index >= test.size()) {
             throw new ParameterException(spec.commandLine(), "--index must be between 0 and " + (test.size() - 1));
         }
-        try {
-            Files.createDirectories(out); // OutputFolder.check found where it goes writable
-        } catch (IOException e) {
-            throw new ModelFileException("cannot write the pictures to " + out + " (" + FileErrors.describe(e)
-                    + "); choose a writable folder with --out", e);
-        }
         float[] image = test.image(index);
         Prediction prediction;
         try (Predictor predictor = new Predictor(loaded, dataset.classNames(), engineOption.engine, 1)) {
@@ -89,18 +94,30 @@ public final class ActivationsCommand implements Callable<Integer> {
         text.printf(Locale.ROOT, "Test image %d (%s; predicted %s, %.1f%%): feature maps of each layer%n", index,
                 dataset.classNames().get(test.classes()[index]), prediction.best().label(),
                 100 * prediction.best().probability());
-        int n = 0;
-        for (FeatureMaps layer : layers) {
-            Path png = out.resolve(String.format(Locale.ROOT, "%02d-%s.png", ++n, fileNameFor(layer.layer())));
-            try {
-                Gallery.featureMaps(String.format(Locale.ROOT, "%s (%s): %d maps of %dx%d", layer.layer(), layer.kind(),
-                        layer.maps().length, layer.height(), layer.width()), layer.maps(), layer.height(), layer.width(), png);
-            } catch (IOException e) {
-                throw new ModelFileException("cannot write " + png + " (" + FileErrors.describe(e) + ")", e);
+        // Every picture or none: a full disk after the third leaves no three new pictures of seven.
+        List<String> lines = new java.util.ArrayList<>();
+        try (StagedFiles files = staged()) {
+            int n = 0;
+            for (FeatureMaps layer : layers) {
+                String name = String.format(Locale.ROOT, "%02d-%s.png", ++n, fileNameFor(layer.layer()));
+                Path png = out.resolve(name);
+                try {
+                    Gallery.featureMaps(String.format(Locale.ROOT, "%s (%s): %d maps of %dx%d", layer.layer(), layer.kind(),
+                            layer.maps().length, layer.height(), layer.width()), layer.maps(), layer.height(), layer.width(),
+                            files.staging().resolve(name));
+                } catch (IOException e) {
+                    throw new ModelFileException("cannot write " + png + " (" + FileErrors.describe(e) + "); nothing was written", e);
+                }
+                lines.add(String.format(Locale.ROOT, "  %-18s %3d maps of %2dx%-2d  %s", dev.convnet.report.Printable.text(layer.layer()),
+                        layer.maps().length, layer.height(), layer.width(), Locations.display(png)));
             }
-            text.printf(Locale.ROOT, "  %-18s %3d maps of %2dx%-2d  %s%n", dev.convnet.report.Printable.text(layer.layer()), layer.maps().length,
-                    layer.height(), layer.width(), Locations.display(png));
+            try {
+                files.commit("");
+            } catch (IOException e) {
+                throw new ModelFileException("cannot write the pictures to " + out + " (" + FileErrors.describe(e) + ")", e);
+            }
         }
+        lines.forEach(text::println);
         if (layers.isEmpty()) {
             text.println("  (this model has no convolution or pooling layers: nothing to draw)");
         }

@@ -34,7 +34,8 @@ public final class PictureReport {
     }
 
     /**
-     * Writes confusion.png, misread.png and index.html into {@code dir} (created if needed).
+     * Writes confusion.png, misread.png and index.html into {@code dir} (created if needed): all
+     * three or, when one cannot be written, none ({@link dev.convnet.data.StagedFiles}).
      *
      * @param unreadable one line per picture that could not be read ("path: reason")
      * @param noDigit the pictures on which no digit was found
@@ -44,7 +45,16 @@ public final class PictureReport {
     public static Path write(Path dir, String modelName, String folder, Dataset dataset, EvaluationResult result,
                              List<Misread> misread, List<String> unreadable, List<String> noDigit, RunState record)
             throws IOException {
-        Files.createDirectories(dir);
+        try (dev.convnet.data.StagedFiles files = dev.convnet.data.StagedFiles.in(dir)) {
+            writeFiles(files.staging(), modelName, folder, dataset, result, misread, unreadable, noDigit, record);
+            files.commit("index.html");
+        }
+        return dir.resolve("index.html");
+    }
+
+    private static void writeFiles(Path dir, String modelName, String folder, Dataset dataset, EvaluationResult result,
+                                   List<Misread> misread, List<String> unreadable, List<String> noDigit, RunState record)
+            throws IOException {
         Charts.confusionHeatMap(result, dataset.classNames(), dir.resolve("confusion.png"));
         List<Gallery.Pair> pairs = new ArrayList<>();
         for (Misread m : misread) {
@@ -70,7 +80,6 @@ public final class PictureReport {
         HtmlReport.runRecord(h, record);
         h.append("</body></html>\n");
         dev.convnet.data.AtomicFile.writeString(dir.resolve("index.html"), h.toString());
-        return dir.resolve("index.html");
     }
 
     private static void list(StringBuilder h, String title, List<String> lines) {

@@ -5,7 +5,6 @@ import dev.convnet.data.LabeledImages;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.run.RunState;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +18,23 @@ public final class ReportFolder {
     }
 
     /**
-     * Writes the report for {@code result} on {@code test} into {@code dir} (created if needed).
+     * Writes the report for {@code result} on {@code test} into {@code dir} (created if needed):
+     * all three files or, when one cannot be written, none ({@link dev.convnet.data.StagedFiles}).
      *
      * @param record the model's run record, or null
      * @return the index page
      */
     public static Path write(Path dir, String modelName, Dataset dataset, EvaluationResult result, LabeledImages test,
                              RunState record) throws IOException {
-        Files.createDirectories(dir);
+        try (dev.convnet.data.StagedFiles files = dev.convnet.data.StagedFiles.in(dir)) {
+            writeFiles(files.staging(), modelName, dataset, result, test, record);
+            files.commit("index.html");
+        }
+        return dir.resolve("index.html");
+    }
+
+    private static void writeFiles(Path dir, String modelName, Dataset dataset, EvaluationResult result, LabeledImages test,
+                                   RunState record) throws IOException {
         Charts.confusionHeatMap(result, dataset.classNames(), dir.resolve("confusion.png"));
         List<Gallery.Tile> tiles = new ArrayList<>();
         for (int i = 0; i < test.size() && tiles.size() < GALLERY_MAX; i++) {
@@ -39,6 +47,5 @@ public final class ReportFolder {
         int side = (int) test.images().size(2);
         Gallery.captioned(tiles, dataset == Dataset.MNIST ? 10 : 6, side, dir.resolve("misclassified.png"));
         HtmlReport.write(dir, modelName, dataset.id(), result, dataset.classNames(), tiles.size(), record);
-        return dir.resolve("index.html");
     }
 }

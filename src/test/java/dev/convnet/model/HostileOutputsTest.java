@@ -115,6 +115,69 @@ class HostileOutputsTest {
         }
     }
 
+    /**
+     * A set of pictures and the page naming them ({@code evaluate --report}, {@code activations}),
+     * on a disk with room for some of them: either every new file is there, whole, and a link
+     * planted at one name was replaced, or the folder is exactly as it was (its earlier page
+     * unchanged, nothing new, no staging folder) and, if the run made the folder, not even that.
+     */
+    @Property(tries = 24)
+    void aFullDiskMidwayThroughASetOfFilesLeavesTheFolderAsItWas(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 6) int pictures,
+                                                                  @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 320) int roomKb,
+                                                                  @ForAll boolean folderExisted) throws IOException, InterruptedException {
+        Path disk = Files.createTempDirectory(root, "set");
+        assertTrue(mount(disk, 512), "mounting a tmpfs needs root, as the CI runs");
+        try {
+            Path folder = disk.resolve("report");
+            Path victim = Files.writeString(root.resolve("victim-" + System.nanoTime()), "victim");
+            byte[] earlier = "<p>an earlier report</p>".getBytes(StandardCharsets.US_ASCII);
+            if (folderExisted) {
+                Files.createDirectory(folder);
+                Files.write(folder.resolve("index.html"), earlier);
+                Files.createSymbolicLink(folder.resolve("01.png"), victim);
+            }
+            long free = Files.getFileStore(disk).getUsableSpace();
+            try {
+                Files.write(disk.resolve("filler"), new byte[(int) Math.max(0, free - roomKb * 1024L)]);
+            } catch (IOException full) {
+                // tmpfs counts pages: the filler took what there was
+            }
+            Set<String> names = new TreeSet<>(Set.of("index.html"));
+            boolean written;
+            try (dev.convnet.data.StagedFiles files = dev.convnet.data.StagedFiles.in(folder)) {
+                for (int i = 1; i <= pictures; i++) { // 32 maps of 26x26 noise: about 40 kB each
+                    Gallery.featureMaps("maps " + i, noise(32 + i, 26 * 26), 26, 26, files.staging().resolve(String.format("%02d.png", i)));
+                    names.add(String.format("%02d.png", i));
+                }
+                AtomicFile.writeString(files.staging().resolve("index.html"), "<p>the new report</p>");
+                files.commit("index.html");
+                written = true;
+            } catch (IOException full) {
+                assertTrue(full.getMessage() == null || !full.getMessage().isEmpty(), full.toString());
+                written = false;
+            }
+            assertEquals("victim", Files.readString(victim), "nothing was written through the planted link");
+            net.jqwik.api.statistics.Statistics.collect(written ? "every file written" : "disk full: none");
+            if (written) {
+                assertEquals(names, leftovers(folder, Set.of()), "every file of the set");
+                for (String name : names) {
+                    assertTrue(Files.isRegularFile(folder.resolve(name), LinkOption.NOFOLLOW_LINKS), name + " is a file, not the link");
+                    if (name.endsWith(".png")) {
+                        assertNotNull(ImageIO.read(folder.resolve(name).toFile()), name + " is a whole PNG");
+                    }
+                }
+                assertEquals("<p>the new report</p>", Files.readString(folder.resolve("index.html")));
+            } else if (folderExisted) {
+                assertEquals(Set.of("01.png", "index.html"), leftovers(folder, Set.of()), "nothing new, no staging folder");
+                assertArrayEquals(earlier, Files.readAllBytes(folder.resolve("index.html")), "the earlier page is unchanged");
+            } else {
+                assertFalse(Files.exists(folder), "the folder this run made is gone again");
+            }
+        } finally {
+            new ProcessBuilder("umount", disk.toString()).start().waitFor();
+        }
+    }
+
     @Provide
     Arbitrary<Integer> diskSizes() {
         return Arbitraries.integers().between(16, 400);
