@@ -84,19 +84,19 @@ public final class ActivationsCommand implements Callable<Integer> {
         if (index < 0 || index >= test.size()) {
             throw new ParameterException(spec.commandLine(), "--index must be between 0 and " + (test.size() - 1));
         }
-        float[] image = test.image(index);
-        Prediction prediction;
-        try (Predictor predictor = new Predictor(loaded, dataset.classNames(), engineOption.engine, 1)) {
-            prediction = predictor.predict(image);
-        }
-        List<FeatureMaps> layers = LayerActivations.of(loaded, image);
-        PrintWriter text = spec.commandLine().getOut();
-        text.printf(Locale.ROOT, "Test image %d (%s; predicted %s, %.1f%%): feature maps of each layer%n", index,
-                dataset.classNames().get(test.classes()[index]), prediction.best().label(),
-                100 * prediction.best().probability());
-        // Every picture or none: a full disk after the third leaves no three new pictures of seven.
         List<String> lines = new java.util.ArrayList<>();
-        try (StagedFiles files = staged()) {
+        try (StagedFiles files = staged()) { // made first: an --out that cannot be made fails before any work
+            float[] image = test.image(index);
+            Prediction prediction;
+            try (Predictor predictor = new Predictor(loaded, dataset.classNames(), engineOption.engine, 1)) {
+                prediction = predictor.predict(image);
+            }
+            List<FeatureMaps> layers = LayerActivations.of(loaded, image);
+            PrintWriter text = spec.commandLine().getOut();
+            text.printf(Locale.ROOT, "Test image %d (%s; predicted %s, %.1f%%): feature maps of each layer%n", index,
+                    dataset.classNames().get(test.classes()[index]), prediction.best().label(),
+                    100 * prediction.best().probability());
+            // Every picture or none: a full disk after the third leaves no three new pictures of seven.
             int n = 0;
             for (FeatureMaps layer : layers) {
                 String name = String.format(Locale.ROOT, "%02d-%s.png", ++n, fileNameFor(layer.layer()));
@@ -114,14 +114,15 @@ public final class ActivationsCommand implements Callable<Integer> {
             try {
                 files.commit("");
             } catch (IOException e) {
-                throw new ModelFileException("cannot write the pictures to " + out + " (" + FileErrors.describe(e) + ")", e);
+                throw new ModelFileException("cannot write the pictures to " + out + " (" + FileErrors.describe(e)
+                        + "); nothing was written", e);
             }
+            lines.forEach(text::println);
+            if (layers.isEmpty()) {
+                text.println("  (this model has no convolution or pooling layers: nothing to draw)");
+            }
+            text.flush();
         }
-        lines.forEach(text::println);
-        if (layers.isEmpty()) {
-            text.println("  (this model has no convolution or pooling layers: nothing to draw)");
-        }
-        text.flush();
         return 0;
     }
 }

@@ -3,22 +3,33 @@ package dev.convnet.data;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Files that appear in a folder together or not at all (a report's pictures and its page, a set
- * of feature-map pictures): each is written into a hidden staging folder inside the target folder,
- * and only when every one is written are they renamed into place, the page last, so it never
- * names a picture that is missing. A failure (a full disk, say) leaves the folder as it was: no
- * partial or half-set of new files, earlier files untouched, and a folder that this run created
- * removed again. Renames replace links planted at the names instead of writing through them, as
- * {@link AtomicFile} does for one file.
+ * of feature-map pictures). Each is written into a hidden staging folder inside the target folder;
+ * only when every one is written are they renamed into place, the page last, so that it never
+ * names a missing picture. Files they replace are first renamed aside into the staging folder, so
+ * a rename that fails midway (a folder in the way, say) puts every earlier file back. A failure
+ * therefore leaves the folder as it was: no new file, earlier files untouched, and the folders this
+ * run created removed again. Renames replace links planted at the names instead of writing through
+ * them, as {@link AtomicFile} does for one file. A staging folder left by a killed process (its
+ * name carries the process id) is removed by the next run that writes into the same folder.
+ *
+ * <p>The price of all-or-nothing: the disk must hold the whole new set before the old one goes.
  *
  * <pre>{@code
  * try (StagedFiles files = StagedFiles.in(dir)) {
@@ -29,32 +40,52 @@ import java.util.List;
  * }</pre>
  */
 public final class StagedFiles implements AutoCloseable {
+    private static final String PREFIX = ".convnet-staging-";
+    private static final Pattern STAGING = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-\\d+");
+    private static final String ASIDE = ".replaced-";
+
     private final Path folder;
     private final Path staging;
-    private final boolean createdFolder;
+    private final Object stagingKey;
+    private final List<Path> created; // folders this run made, deepest first
     private boolean committed;
 
-    private StagedFiles(Path folder, Path staging, boolean createdFolder) {
+    private StagedFiles(Path folder, Path staging, Object stagingKey, List<Path> created) {
         this.folder = folder;
         this.staging = staging;
-        this.createdFolder = createdFolder;
+        this.stagingKey = stagingKey;
+        this.created = created;
     }
 
     /**
-     * Creates {@code folder} if it is missing, and an empty hidden staging folder in it
-     * ({@code .convnet-<random>.tmp}, made with O_EXCL semantics: never an existing one or a link).
+     * Creates {@code folder} (and missing parents) if need be, removes staging folders of
+     * processes that are gone, and makes an empty hidden staging folder
+     * ({@code .convnet-staging-<pid>-<n>}, with {@code mkdir}'s exclusive semantics: never an
+     * existing folder or a link).
      *
-     * @throws IOException if either cannot be created (the folder is left as it was)
+     * @throws IOException if either cannot be created (folders made here are removed again)
      */
     public static StagedFiles in(Path folder) throws IOException {
-        boolean existed = Files.isDirectory(folder);
-        Files.createDirectories(folder);
+        List<Path> created = new ArrayList<>();
+        for (Path p = folder.toAbsolutePath().normalize(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+            created.add(p); // deepest first; whichever of these createDirectories makes
+        }
         try {
-            return new StagedFiles(folder, Files.createTempDirectory(folder, ".convnet-"), !existed);
-        } catch (IOException e) {
-            if (!existed) {
-                Files.deleteIfExists(folder);
+            Files.createDirectories(folder);
+            removeAbandoned(folder);
+            long pid = ProcessHandle.current().pid();
+            for (int n = 0; ; n++) {
+                Path staging = folder.resolve(PREFIX + pid + "-" + n);
+                try {
+                    Files.createDirectory(staging);
+                } catch (FileAlreadyExistsException taken) {
+                    continue; // another report of this process, or anything planted under the name
+                }
+                Object key = Files.readAttributes(staging, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+                return new StagedFiles(folder, staging, key, created);
             }
+        } catch (IOException e) {
+            removeEmpty(created, e);
             throw e;
         }
     }
@@ -66,11 +97,14 @@ public final class StagedFiles implements AutoCloseable {
 
     /**
      * Renames every file written into {@link #staging()} into the target folder, replacing files
-     * (or links) of the same names there; {@code last} (e.g. the page that names the others) goes last.
+     * (or links) of the same names there; {@code last} (e.g. the page that names the others) goes
+     * last. When a rename fails, the files renamed before it are taken out again and the ones they
+     * replaced put back.
      *
-     * @throws IOException if a rename fails (files renamed before it stay: each is whole)
+     * @throws IOException if a rename fails (the folder then holds what it held before)
      */
     public void commit(String last) throws IOException {
+        checkStaging();
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> written = Files.newDirectoryStream(staging)) {
             for (Path file : written) {
@@ -80,38 +114,127 @@ public final class StagedFiles implements AutoCloseable {
             }
         }
         files.sort(Comparator.comparing((Path p) -> p.getFileName().toString().equals(last)).thenComparing(Path::toString));
-        for (Path file : files) {
-            Path target = folder.resolve(file.getFileName().toString());
-            try {
-                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+        Deque<Path[]> done = new ArrayDeque<>(); // {target now holding a new file, the file it replaced (aside) or null}
+        try {
+            for (Path file : files) {
+                Path target = folder.resolve(file.getFileName().toString());
+                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException(target + " is a folder");
+                }
+                Path aside = null;
+                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    aside = staging.resolve(ASIDE + file.getFileName());
+                    rename(target, aside);
+                }
+                try {
+                    rename(file, target);
+                } catch (IOException e) {
+                    if (aside != null) {
+                        undo(new ArrayDeque<>(List.<Path[]>of(new Path[] {target, aside})), e);
+                    }
+                    throw e;
+                }
+                done.push(new Path[] {target, aside});
             }
+        } catch (IOException e) {
+            undo(done, e);
+            throw e;
         }
         committed = true;
     }
 
-    /** Deletes the staging folder and whatever is left in it; the target folder too if this run made it and nothing was committed. */
+    /** Takes the new files out again and renames the ones they replaced back, newest first. */
+    private static void undo(Deque<Path[]> done, IOException failure) {
+        while (!done.isEmpty()) {
+            Path[] step = done.pop();
+            try {
+                if (step[1] != null) {
+                    rename(step[1], step[0]); // replaces the new file, if it got there
+                } else {
+                    Files.deleteIfExists(step[0]);
+                }
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    private static void rename(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The staging folder must still be the one made here, not a link or folder put under its name. */
+    private void checkStaging() throws IOException {
+        BasicFileAttributes now = Files.readAttributes(staging, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!now.isDirectory() || !Objects.equals(now.fileKey(), stagingKey)) {
+            throw new IOException(staging + " was replaced while convnet wrote into it");
+        }
+    }
+
+    /**
+     * Deletes the staging folder with what is left in it (unwritten files, or the ones the commit
+     * replaced), and, when nothing was committed, the folders this run made if they are empty.
+     */
     @Override
     public void close() {
-        try (DirectoryStream<Path> left = Files.newDirectoryStream(staging)) {
+        try {
+            checkStaging();
+            deleteFolder(staging);
+        } catch (IOException ignored) {
+            // best effort: the staging folder is hidden, says convnet, and goes with the next run here
+        }
+        if (!committed) {
+            removeEmpty(created, null);
+        }
+    }
+
+    private static void deleteFolder(Path dir) throws IOException {
+        try (DirectoryStream<Path> left = Files.newDirectoryStream(dir)) {
             for (Path file : left) {
                 Files.deleteIfExists(file);
             }
-        } catch (IOException ignored) {
-            // best effort below
         }
-        try {
-            Files.deleteIfExists(staging);
-            if (createdFolder && !committed && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-                try (DirectoryStream<Path> rest = Files.newDirectoryStream(folder)) {
-                    if (!rest.iterator().hasNext()) {
-                        Files.delete(folder);
-                    }
+        Files.deleteIfExists(dir);
+    }
+
+    /** Staging folders of processes that no longer run (killed mid-report): gone. */
+    private static void removeAbandoned(Path folder) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, PREFIX + "*")) {
+            for (Path entry : entries) {
+                Matcher m = STAGING.matcher(entry.getFileName().toString());
+                if (m.matches() && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+                        && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    deleteFolder(entry);
                 }
             }
-        } catch (IOException ignored) {
-            // best effort: the staging folder is hidden and says convnet
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: a leftover stays hidden
+        }
+    }
+
+    /** Removes the folders this run made, deepest first, while they are empty. */
+    private static void removeEmpty(List<Path> created, IOException failure) {
+        for (Path dir : created) {
+            try {
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
+                    if (rest.iterator().hasNext()) {
+                        return;
+                    }
+                }
+                Files.delete(dir);
+            } catch (IOException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                }
+                return;
+            }
         }
     }
 }

@@ -117,24 +117,43 @@ class HostileOutputsTest {
 
     /**
      * A set of pictures and the page naming them ({@code evaluate --report}, {@code activations}),
-     * on a disk with room for some of them: either every new file is there, whole, and a link
-     * planted at one name was replaced, or the folder is exactly as it was (its earlier page
-     * unchanged, nothing new, no staging folder) and, if the run made the folder, not even that.
+     * on a disk with room for some of them, or with a folder in the way of the last picture: either
+     * every new file is there, whole, and a link planted at one name was replaced, or the folder is
+     * exactly as it was (its earlier page and link back in place, nothing new, no staging folder)
+     * and the folders the run made (two levels) are gone. With room for the whole set (measured by
+     * writing it elsewhere first) it must be written; without room for it, it must not.
      */
-    @Property(tries = 24)
-    void aFullDiskMidwayThroughASetOfFilesLeavesTheFolderAsItWas(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 6) int pictures,
-                                                                  @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 320) int roomKb,
-                                                                  @ForAll boolean folderExisted) throws IOException, InterruptedException {
+    @Property(tries = 40, seed = "20261202") // fixed: the coverage check below must not depend on luck
+    void aFullDiskOrAFolderInTheWayLeavesTheFolderAsItWas(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 6) int pictures,
+                                                          @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 700) int roomKb,
+                                                          @ForAll boolean folderExisted, @ForAll boolean folderInTheWay)
+            throws IOException, InterruptedException {
+        long needed = 0; // tmpfs pages the set takes
+        Path measure = Files.createTempDirectory(root, "measure");
+        for (int i = 1; i <= pictures; i++) {
+            Path png = measure.resolve(i + ".png");
+            Gallery.featureMaps("maps " + i, noise(32 + i, 26 * 26), 26, 26, png);
+            needed += (Files.size(png) + 4095) / 4096 * 4096;
+        }
+        needed += 4096; // the page
+        boolean blocked = folderExisted && folderInTheWay && pictures >= 2;
         Path disk = Files.createTempDirectory(root, "set");
-        assertTrue(mount(disk, 512), "mounting a tmpfs needs root, as the CI runs");
+        assertTrue(mount(disk, 1024), "mounting a tmpfs needs root, as the CI runs");
         try {
-            Path folder = disk.resolve("report");
+            Path folder = folderExisted ? disk.resolve("report") : disk.resolve("a").resolve("b");
             Path victim = Files.writeString(root.resolve("victim-" + System.nanoTime()), "victim");
             byte[] earlier = "<p>an earlier report</p>".getBytes(StandardCharsets.US_ASCII);
+            Set<String> before = new TreeSet<>();
             if (folderExisted) {
                 Files.createDirectory(folder);
                 Files.write(folder.resolve("index.html"), earlier);
                 Files.createSymbolicLink(folder.resolve("01.png"), victim);
+                before.addAll(Set.of("index.html", "01.png"));
+                if (blocked) {
+                    Path dir = Files.createDirectory(folder.resolve(String.format("%02d.png", pictures)));
+                    Files.writeString(dir.resolve("keep"), "a folder in the way");
+                    before.add(dir.getFileName().toString());
+                }
             }
             long free = Files.getFileStore(disk).getUsableSpace();
             try {
@@ -142,22 +161,37 @@ class HostileOutputsTest {
             } catch (IOException full) {
                 // tmpfs counts pages: the filler took what there was
             }
+            long room = Files.getFileStore(disk).getUsableSpace();
             Set<String> names = new TreeSet<>(Set.of("index.html"));
             boolean written;
+            String outcome = "written";
             try (dev.convnet.data.StagedFiles files = dev.convnet.data.StagedFiles.in(folder)) {
-                for (int i = 1; i <= pictures; i++) { // 32 maps of 26x26 noise: about 40 kB each
+                for (int i = 1; i <= pictures; i++) {
                     Gallery.featureMaps("maps " + i, noise(32 + i, 26 * 26), 26, 26, files.staging().resolve(String.format("%02d.png", i)));
                     names.add(String.format("%02d.png", i));
                 }
                 AtomicFile.writeString(files.staging().resolve("index.html"), "<p>the new report</p>");
                 files.commit("index.html");
                 written = true;
-            } catch (IOException full) {
-                assertTrue(full.getMessage() == null || !full.getMessage().isEmpty(), full.toString());
+            } catch (IOException e) {
+                outcome = e.getMessage().contains("is a folder") ? "folder in the way" : "disk full";
+                assertTrue(e.getMessage().contains("No space left on device") || blocked && outcome.equals("folder in the way"), e.toString());
                 written = false;
             }
+            net.jqwik.api.statistics.Statistics.label("outcome").collect(outcome);
+            net.jqwik.api.statistics.Statistics.label("outcome").coverage(checker -> { // the tries meet each outcome
+                checker.check("written").count(c -> c > 0);
+                checker.check("disk full").count(c -> c > 0);
+                checker.check("folder in the way").count(c -> c > 0);
+            });
             assertEquals("victim", Files.readString(victim), "nothing was written through the planted link");
-            net.jqwik.api.statistics.Statistics.collect(written ? "every file written" : "disk full: none");
+            if (blocked) {
+                assertFalse(written, "a folder in the way of a picture stops the set");
+            } else if (room >= needed + 64 * 1024) { // the staging folder and AtomicFile's temporary copies take a few pages
+                assertTrue(written, "room " + room + " for a set of " + needed + " bytes");
+            } else if (room < needed) {
+                assertFalse(written, "room " + room + " for a set of " + needed + " bytes");
+            }
             if (written) {
                 assertEquals(names, leftovers(folder, Set.of()), "every file of the set");
                 for (String name : names) {
@@ -168,10 +202,11 @@ class HostileOutputsTest {
                 }
                 assertEquals("<p>the new report</p>", Files.readString(folder.resolve("index.html")));
             } else if (folderExisted) {
-                assertEquals(Set.of("01.png", "index.html"), leftovers(folder, Set.of()), "nothing new, no staging folder");
+                assertEquals(before, leftovers(folder, Set.of()), "nothing new, no staging folder");
                 assertArrayEquals(earlier, Files.readAllBytes(folder.resolve("index.html")), "the earlier page is unchanged");
+                assertTrue(Files.isSymbolicLink(folder.resolve("01.png")), "the link it would have replaced is back");
             } else {
-                assertFalse(Files.exists(folder), "the folder this run made is gone again");
+                assertFalse(Files.exists(disk.resolve("a")), "the two folders this run made are gone again");
             }
         } finally {
             new ProcessBuilder("umount", disk.toString()).start().waitFor();
