@@ -79,7 +79,7 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("#0");
-        chart.getStyler().setYAxisDecimalPattern("0.0##"); // XChart's default wrote 0.08 as ".08"
+        chart.getStyler().setYAxisDecimalPattern("0.0#####"); // XChart's default wrote 0.08 as ".08"; six places for close ticks
         return chart;
     }
 

@@ -93,12 +93,14 @@ class FastPathTest {
 
     /**
      * Two epochs on 4,000 images (124 steps): bf16 learns as float32 does. The two runs part after
-     * their first steps (see {@link #assertGradientsClose}), so they compare as two seeds of one
-     * network do, not step by step. On 1,000 images they were still on the steep part of the
-     * learning curve, where seeds differed by 0.04 (Zen 5: float32 0.798, bf16 0.758); at 4,000
-     * seeds 42, 7 and 1 reach 0.919-0.930 in both precisions and differ by at most 0.004, on Intel
-     * AMX and AMD Zen 5 alike. The allowance, 0.02, is twice that spread plus the sampling error
-     * of 1,000 test images (sqrt(0.93 * 0.07 / 1000) = 0.008).
+     * their first steps (see {@link #assertGradientsClose}), so their accuracies differ as two seeds
+     * of one network do, not by rounding. On 1,000 images they were still on the steep part of the
+     * learning curve (Zen 5, seed 42: float32 0.798, bf16 0.758). On 4,000, seeds 42, 7 and 1 gave
+     * float32 0.927, 0.919, 0.930 and bf16 0.926, 0.917, 0.930 on Zen 5: a standard deviation
+     * across seeds of about 0.006 in each precision, so the difference of two such runs has about
+     * sqrt(2) * 0.006 = 0.009, and the allowance, 0.03, is over three of those. (Both are scored on
+     * the same 1,000 test images, so their sampling error mostly cancels in the difference.) The
+     * floor, 0.89, is the lowest of the six less three deviations.
      */
     @Test
     void bf16TrainsASmallSubsetAsWellAsFloat32() {
@@ -106,8 +108,8 @@ class FastPathTest {
         LabeledImages test = new MnistLoader(TestData.mnist()).load(Split.TEST, 1_000);
         double fp32 = accuracyAfterTraining(Precision.FP32, subset, test);
         double bf16 = accuracyAfterTraining(Precision.BF16, subset, test);
-        assertTrue(bf16 >= 0.90, "bf16 accuracy " + bf16);
-        assertEquals(fp32, bf16, 0.02, "bf16 against float32 accuracy");
+        assertTrue(bf16 >= 0.89, "bf16 accuracy " + bf16);
+        assertEquals(fp32, bf16, 0.03, "bf16 against float32 accuracy");
     }
 
     private static double accuracyAfterTraining(Precision precision, LabeledImages subset, LabeledImages test) {

@@ -38,8 +38,8 @@ class NativeVariantIT {
         String avx2 = run(data, true);
         assertTrue(avx2.contains("linux-x86_64-onednn-avx2"), avx2);
         assertTrue(avx2.contains("isa avx2"), avx2);
-        System.out.println("native: " + native512.lines().filter(l -> l.startsWith("Training on") || l.startsWith("Test")).toList());
-        System.out.println("avx2:   " + avx2.lines().filter(l -> l.startsWith("Training on") || l.startsWith("Test")).toList());
+        System.out.println("native: " + native512.lines().filter(l -> l.startsWith("Training on") || l.startsWith("Engine") || l.startsWith("Test")).toList());
+        System.out.println("avx2:   " + avx2.lines().filter(l -> l.startsWith("Training on") || l.startsWith("Engine") || l.startsWith("Test")).toList());
         double a = accuracy(native512);
         double b = accuracy(avx2);
         // Same seed and data; only rounding differs between instruction sets.
