@@ -165,6 +165,9 @@ public final class ImageDecoder {
         if (jpeg.components() > 4) {
             throw new ImageFormatException("damaged JPEG image: " + jpeg.components() + " samples per pixel (at most 4 exist)");
         }
+        if (jpeg.cutShort() || jpeg.scans() == 0) { // ends inside a segment, or after the headers (a file of headers only is no picture either)
+            throw new ImageFormatException("damaged JPEG image: " + CUT_SHORT);
+        }
         checkPixels(jpeg.width(), jpeg.height());
         long work = (long) jpeg.scans() * jpeg.width() * jpeg.height();
         long workPixels = Math.min(maxPixels, WORK_PIXELS);
@@ -262,11 +265,18 @@ public final class ImageDecoder {
                 largeDecodes.acquireUninterruptibly();
             }
             try {
+                // A JPEG cut short decodes without an exception: libjpeg warns "Premature end of JPEG
+                // file" and fills the rest with grey, which a model reads with confidence.
+                java.util.List<String> warnings = new java.util.ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage image = jpeg != null && jpeg.components() == 4
                         ? Cmyk.toRgb(reader.readRaster(0, param), jpeg.adobeTransform())
                         : reader.read(0, param);
                 if (image == null) {
                     throw new ImageFormatException("no picture inside");
+                }
+                if (warnings.stream().anyMatch(ImageDecoder::saysCutShort)) {
+                    throw new ImageFormatException("damaged " + format + " image: " + CUT_SHORT);
                 }
                 return image;
             } finally {
@@ -313,7 +323,25 @@ public final class ImageDecoder {
         }
     }
 
+    /**
+     * Whether a JPEG decoder's warning says data is missing: "Corrupt JPEG data: premature end of
+     * data segment" (libjpeg's JWRN_JPEG_EOF family), or "Invalid SOS parameters" when the cut falls
+     * in the scan header. Not "Missing EOI marker" alone, which a whole picture without its last two
+     * bytes also gets, nor "extraneous bytes before marker", common in cameras' files.
+     */
+    private static boolean saysCutShort(String warning) {
+        String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+        return w.contains("premature end") || w.contains("invalid sos");
+    }
+
+    private static final String CUT_SHORT = "the file ends before the picture does (cut short, as by an unfinished upload or copy); send the whole file";
+
     private static String message(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.EOFException) {
+                return CUT_SHORT;
+            }
+        }
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
             return e.getClass().getSimpleName();

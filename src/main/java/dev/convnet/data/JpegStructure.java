@@ -17,9 +17,11 @@ import java.util.Arrays;
  * @param scans the number of SOS segments
  * @param adobeTransform the Adobe APP14 transform (0 CMYK/RGB, 1 YCbCr, 2 YCCK), -1 without one
  * @param exif the TIFF structure of the APP1 "Exif" segment, or null
+ * @param cutShort whether the bytes end inside a marker segment (its declared length runs past
+ *     them): a file cut short, which a JPEG decoder may still decode from the scans it got
  */
 record JpegStructure(int width, int height, int components, boolean progressive, int scans, int adobeTransform,
-        byte[] exif) {
+        byte[] exif, boolean cutShort) {
 
     /** Reads the structure of {@code jpeg}, stopping at the end of image or of the bytes. */
     static JpegStructure of(byte[] jpeg) {
@@ -30,6 +32,7 @@ record JpegStructure(int width, int height, int components, boolean progressive,
         int scans = 0;
         int adobe = -1;
         byte[] exif = null;
+        boolean cutShort = false;
         int i = 2; // after SOI
         int n = jpeg.length;
         while (i + 1 < n) {
@@ -42,10 +45,15 @@ record JpegStructure(int width, int height, int components, boolean progressive,
                 i += marker == 0xFF ? 1 : 2; // fill byte, stuffed zero, restart marker, TEM: no length
                 continue;
             }
-            if (marker == 0xD9 || i + 3 >= n) { // EOI
+            if (marker == 0xD9) { // EOI
+                break;
+            }
+            if (i + 3 >= n) { // a marker without its length
+                cutShort = true;
                 break;
             }
             int length = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
+            cutShort = i + 2 + length > n;
             int body = i + 4;
             int end = Math.min(n, i + 2 + length);
             if (isStartOfFrame(marker) && end - body >= 6) {
@@ -62,7 +70,7 @@ record JpegStructure(int width, int height, int components, boolean progressive,
             }
             i = Math.max(end, i + 2);
         }
-        return new JpegStructure(width, height, components, progressive, scans, adobe, exif);
+        return new JpegStructure(width, height, components, progressive, scans, adobe, exif, cutShort);
     }
 
     private static boolean isStartOfFrame(int marker) {

@@ -37,6 +37,47 @@ class ImageDecoderTest {
         assertEquals(60, decoder.decode(png.toByteArray()).image().getWidth());
     }
 
+    /**
+     * A picture cut short (an unfinished upload or copy) is damaged, in every format: a JPEG
+     * decoded without an exception, libjpeg filling what was missing with grey, which a model
+     * read as a confident "1".
+     */
+    @Property(tries = 40)
+    void aPictureCutShortIsDamaged(@ForAll @IntRange(min = 0, max = 3) int kind, @ForAll @IntRange(min = 80, max = 600) int side,
+                                   @ForAll @IntRange(min = 20, max = 90) int percentKept, @ForAll long seed) throws IOException {
+        BufferedImage picture = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D g = picture.createGraphics();
+        java.util.Random random = new java.util.Random(seed);
+        g.setColor(new java.awt.Color(230, 230, 230));
+        g.fillRect(0, 0, side, side);
+        g.setColor(java.awt.Color.DARK_GRAY);
+        g.setStroke(new java.awt.BasicStroke(side / 12f));
+        for (int stroke = 0; stroke < 3; stroke++) {
+            g.drawLine(random.nextInt(side), random.nextInt(side), random.nextInt(side), random.nextInt(side));
+        }
+        g.dispose();
+        ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+        String format = new String[] {"jpeg", "jpeg", "png", "bmp"}[kind];
+        if (kind == 1) { // progressive: the scans refine the whole picture, the last ones missing
+            javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(encoded)) {
+                writer.setOutput(out);
+                writer.write(null, new javax.imageio.IIOImage(picture, null, null), param);
+            }
+            writer.dispose();
+        } else {
+            ImageIO.write(picture, format, encoded);
+        }
+        byte[] whole = encoded.toByteArray();
+        assertEquals(side, decoder.decode(whole).image().getWidth(), "the whole file decodes");
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length * percentKept / 100);
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> decoder.decode(cut), format + " cut to " + percentKept + " %");
+        assertTrue(e.getMessage().startsWith("damaged " + (kind < 2 ? "JPEG" : format.toUpperCase(java.util.Locale.ROOT)) + " image: "),
+                e.getMessage()); // mostly "the file ends before the picture does"; a cut inside a scan's header says what is wrong there
+    }
+
     @Test
     void a40000By40000PngIsRefusedFromItsHeader() throws IOException {
         Path bomb = Files.write(tmp.resolve("bomb.png"), ImageBombs.png(40_000, 40_000, 200L << 20));
