@@ -36,9 +36,30 @@ public final class ModelArgument {
      * @param pictures the command's pictures, to which such an argument is prepended
      */
     void takePictureFirst(List<Path> pictures) {
-        if (file != null && (file.toString().equals("-") || namedAsPicture(file) || folderOfPictures(file))) {
+        if (file != null && (file.toString().equals("-") || namedAsPicture(file) || folderOfPictures(file)
+                || pictures.isEmpty() && !mayBeModel(file))) {
             pictures.add(0, file);
             file = null;
+        }
+    }
+
+    /**
+     * Whether a lone argument of {@code predict} may be the model: named as one, a folder, or a
+     * file that starts as a zip or an HDF5 file does. Anything else ({@code seven.webp}, a PNG
+     * without an ending, a file not there) is the picture, so that what is wrong with it is said
+     * instead of "give IMAGE files".
+     */
+    private static boolean mayBeModel(Path file) {
+        if (namedAsModel(file) || Files.isDirectory(file)) {
+            return true;
+        }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(8);
+            boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+            boolean hdf5 = head.length == 8 && (head[0] & 0xFF) == 0x89 && head[1] == 'H' && head[2] == 'D' && head[3] == 'F';
+            return zip || hdf5;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // not there or unreadable: the picture reader says which
         }
     }
 

@@ -85,7 +85,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
         }
         if (images.isEmpty() && index == null && model.given()) {
-            model.checked(); // 'predict photo.heic' took the picture as MODEL: say that file is no model
+            model.checked(); // a lone model and no pictures: a broken model is said first, then what is missing
         }
         if (images.isEmpty() == (index == null)) {
             throw new ParameterException(spec.commandLine(), "give IMAGE files or --index N (one of the two)");

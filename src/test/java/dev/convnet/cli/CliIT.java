@@ -286,7 +286,19 @@ public class CliIT {
             assertUsageError(run("predict", home.resolve("models").toString(), picture.toString()),
                     "model file " + home.resolve("models") + " is a directory");
             assertUsageError(run("predict", "-", "-"), "- (standard input) given twice; a file named - is ./-");
-            assertUsageError(run("predict", tmp.resolve("photo.heic").toString()), "model file " + tmp.resolve("photo.heic") + " not found");
+            // a lone argument that is no model by name or content is the picture: what is wrong with it is said
+            Run heic = run("predict", tmp.resolve("photo.heic").toString(), "--data", data.toString());
+            assertEquals(1, heic.exit(), heic.err());
+            assertTrue(heic.err().contains(tmp.resolve("photo.heic") + ": no such file"), heic.err());
+            Path unnamed = Files.copy(picture, tmp.resolve("seven-without-ending"));
+            Run bare = run("predict", unnamed.toString(), "--data", data.toString());
+            assertEquals(0, bare.exit(), bare.err());
+            assertTrue(bare.out().startsWith(unnamed.toString()) && bare.out().strip().endsWith(seven), bare.out());
+            Path webp = Files.write(tmp.resolve("seven.webp"), "RIFF\0\0\0\0WEBPVP8 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Run webpRun = run("predict", webp.toString(), "--data", data.toString());
+            assertTrue(webpRun.err().contains("a WebP image, not a PNG, JPEG, GIF or BMP image"), webpRun.err());
+            Path modelWithoutEnding = Files.copy(model, tmp.resolve("my-model"));
+            assertUsageError(run("predict", modelWithoutEnding.toString()), "give IMAGE files or --index N (one of the two)");
             assertUsageError(run("predict", home.resolve("models/model.zip").toString(), home.toString()), "folder " + home
                     + " holds no .png, .jpg, .jpeg, .gif or .bmp file");
             Path classes = Files.createDirectories(tmp.resolve("classes/7"));
