@@ -66,6 +66,7 @@ public final class ExportCommand implements Callable<Integer> {
         if (folder == null || !Files.isDirectory(folder)) {
             throw usage("cannot write " + output + ": folder " + folder + " does not exist");
         }
+        OutputFolder.check(spec, "-o", folder); // read-only or full of permissions: a usage error before the export, as train -o
         new ModelExport(new SavedModels(new ModelStore())).run(SavedModelFile.check(spec, model), byName, output);
         PrintWriter out = spec.commandLine().getOut();
         String shown = Locations.display(output);

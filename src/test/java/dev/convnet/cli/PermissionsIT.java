@@ -91,6 +91,9 @@ class PermissionsIT {
         CliResult report = convnet("evaluate", model.toString(), "--report", readOnly.resolve("report").toString(), "--data", data.toString());
         assertEquals(2, report.exit, report.output);
         assertOneLine(report, "--report " + readOnly.resolve("report") + ": cannot write in " + readOnly + " (permission denied)");
+        CliResult export = convnet("export", model.toString(), "-o", readOnly.resolve("m.onnx").toString()); // was exit 1 after the work
+        assertEquals(2, export.exit, export.output);
+        assertOneLine(export, "-o " + readOnly + ": cannot write in " + readOnly + " (permission denied); choose a writable folder");
     }
 
     private record CliResult(int exit, String output) {
