@@ -76,6 +76,7 @@ public final class ImportCommand implements Callable<Integer> {
             throw usage(e.getMessage());
         }
         String command = RecordedCommand.of(spec);
+        String replacing = ReplacedModel.before(output);
         KerasImport.Outcome outcome = new KerasImport(store, new KerasReader()).run(source, output,
                 new KerasImport.ImportSettingsChoice(seed, batch, learningRate, limit, trainedOn), command);
         PrintWriter out = spec.commandLine().getOut();
@@ -95,6 +96,9 @@ public final class ImportCommand implements Callable<Integer> {
                         + "convnet train --resume %s -o %s%n", Locations.display(output),
                 images > 0 ? String.format(Locale.ROOT, " on the first %,d images", images) : "", outcome.record().settings().batch(),
                 outcome.record().settings().learningRate(), outcome.record().settings().seed(), Locations.display(output), Locations.display(output));
+        if (replacing != null) {
+            out.println(replacing);
+        }
         out.flush();
         return 0;
     }

@@ -18,15 +18,12 @@ import dev.convnet.model.ModelStore;
 import dev.convnet.model.Optimizer;
 import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
-import dev.convnet.run.Outcome;
 import dev.convnet.run.ProgressListener;
 import dev.convnet.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +62,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Keras' default {@code ema_momentum}. */
     static final double DEFAULT_EMA_MOMENTUM = 0.99;
-
-    private static final DateTimeFormatter SAVED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
     /** What this run's save replaces, e.g. "It replaced the earlier model (test accuracy 0.991, saved ...)"; null if nothing. */
     private String replacing;
@@ -173,7 +168,7 @@ public final class TrainCommand implements Callable<Integer> {
                 : resume != null ? OutputPaths.modelOfCheckpoint(resume).orElse(Locations.defaultModel())
                 : Locations.defaultModel();
         OutputPaths outputs = OutputPaths.forModel(model);
-        replacing = resume != null && Files.isRegularFile(resume) && isSameFile(resume, model) ? null : earlierModel(model);
+        replacing = resume != null && Files.isRegularFile(resume) && isSameFile(resume, model) ? null : ReplacedModel.before(model);
         checkPrecision();
         TrainingPlan plan = resume != null ? resumedPlan(outputs) : freshPlan(outputs);
         PrintWriter out = spec.commandLine().getOut();
@@ -460,26 +455,6 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         out.flush();
-    }
-
-    /** The sentence saying what a save to {@code model} will replace; null if nothing is there. */
-    private static String earlierModel(Path model) {
-        if (!Files.isRegularFile(model)) {
-            return null;
-        }
-        String what;
-        try {
-            what = new SavedModels(new ModelStore()).runRecord(model).map(record -> {
-                Outcome outcome = record.provenance().outcome();
-                return "the earlier model (" + (outcome.test() == null ? "not evaluated"
-                        : String.format(Locale.ROOT, "test accuracy %.3f", outcome.test().accuracy()))
-                        + (outcome.finished() == null ? "" : ", saved " + outcome.finished().atZoneSameInstant(ZoneOffset.UTC).format(SAVED_AT))
-                        + ")";
-            }).orElse("the earlier model");
-        } catch (RuntimeException e) { // not a model convnet can read: say only what was there
-            what = "a file there convnet could not read as a model";
-        }
-        return "It replaced " + what + "; next time -o NAME.zip keeps both.";
     }
 
     private static boolean isSameFile(Path a, Path b) {

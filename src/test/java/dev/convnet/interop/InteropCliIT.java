@@ -1,6 +1,7 @@
 package dev.convnet.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
@@ -93,6 +94,10 @@ class InteropCliIT {
         Path model = tmp.resolve("bn.zip");
         InProcessCli.Run imported = InProcessCli.run("import", KerasFixtures.file(fixture).toString(), "-o", model.toString());
         assertEquals(0, imported.exit(), imported.err());
+        assertFalse(imported.out().contains("It replaced"), imported.out());
+        InProcessCli.Run over = InProcessCli.run("import", KerasFixtures.file(fixture).toString(), "-o", model.toString());
+        assertEquals(0, over.exit(), over.err()); // saving over a model, as train does, says what went
+        assertTrue(over.out().endsWith("It replaced the earlier model (not evaluated); next time -o NAME.zip keeps both.\n"), over.out());
 
         Path tuned = tmp.resolve("bn-tuned.zip");
         InProcessCli.Run train = InProcessCli.run("train", "--resume", model.toString(), "--epochs", "1", "--data", data.toString(),
