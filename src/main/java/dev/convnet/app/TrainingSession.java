@@ -90,6 +90,11 @@ public final class TrainingSession {
                 state.epochsDone());
         onDisk = disk;
         LabeledImages train = start.loader().load(Split.TRAIN, state.data().limit());
+        if (state.data().limit() > train.size()) { // else the record would say 70,000 of a set of 60,000
+            throw new InvalidSettingException(Setting.LIMIT, String.format(java.util.Locale.ROOT,
+                    "%d is more than the %,d training images there are; give at most %d, or 0 for all",
+                    state.data().limit(), train.size(), train.size()));
+        }
         LabeledImages validation = null;
         if (state.data().validationSplit() > 0) {
             int keep = train.size() - (int) Math.round(train.size() * state.data().validationSplit());

@@ -93,6 +93,14 @@ public class CliIT {
     }
 
     @Test
+    void aLimitBeyondTheTrainingImagesIsAUsageError() throws IOException {
+        Path data = TestData.subset(tmp.resolve("data"), 640, 200, false); // was trained on all 640, recorded as 641
+        assertUsageError(run("train", "--limit", "641", "--data", data.toString(), "-o", tmp.resolve("m.zip").toString()),
+                "--limit 641 is more than the 640 training images there are; give at most 640, or 0 for all");
+        assertFalse(Files.exists(tmp.resolve("m.zip")));
+    }
+
+    @Test
     void invalidValuesAreUsageErrorsOnOneLine() {
         assertUsageError(run("train", "--epochs", "0"), "--epochs must be between 1");
         assertUsageError(run("train", "--epochs", "1000000"), "--epochs must be between 1");
