@@ -25,8 +25,9 @@ public final class HistoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "MODEL", description = "Saved models or checkpoints (.zip).")
-    List<Path> models;
+    @Parameters(arity = "0..*", paramLabel = "MODEL",
+            description = "Saved models or checkpoints (.zip) (default: models/model.zip in convnet's folder, where 'train' saves).")
+    List<Path> models = new ArrayList<>();
 
     @Option(names = "--json", description = "Print one JSON document: per model its file, settings and history.")
     boolean json;
@@ -43,6 +44,9 @@ public final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (models.isEmpty()) { // as evaluate, summary and predict: the model train saved last
+            models.add(ModelArgument.defaultModel(spec));
+        }
         SavedModels saved = new SavedModels(new ModelStore());
         List<HistoryTable.Run> runs = new ArrayList<>();
         List<Map<String, Object>> docs = new ArrayList<>();

@@ -100,18 +100,27 @@ public final class ModelArgument {
     }
 
     /**
+     * {@code models/model.zip} in convnet's folder, checked, for a command given no MODEL.
+     *
+     * @throws ParameterException when it is not there yet (train saves it) or is no model
+     */
+    static Path defaultModel(CommandSpec command) {
+        Path standard = Locations.defaultModel();
+        if (!Files.isRegularFile(standard)) {
+            throw new ParameterException(command.commandLine(), "no MODEL given, and " + Locations.display(standard)
+                    + " (where 'convnet train' saves) does not exist yet: train a model first, or name a model file");
+        }
+        return SavedModelFile.check(command, standard);
+    }
+
+    /**
      * The file, checked as {@link SavedModelFile#check} checks it: a usage error when it is missing,
      * saying where the default model is when MODEL was left out, or when a relative MODEL is not in
      * the current directory but in convnet's folder (what {@code train}'s default wrote).
      */
     Path checked() {
         if (file == null) {
-            Path standard = Locations.defaultModel();
-            if (!Files.isRegularFile(standard)) {
-                throw new ParameterException(command.commandLine(), "no MODEL given, and " + Locations.display(standard)
-                        + " (where 'convnet train' saves) does not exist yet: train a model first, or name a model file");
-            }
-            return SavedModelFile.check(command, standard);
+            return defaultModel(command);
         }
         if (!file.isAbsolute() && !Files.exists(file)) {
             Path inHome = Locations.home().resolve(file);

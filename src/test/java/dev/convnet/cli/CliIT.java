@@ -251,6 +251,9 @@ public class CliIT {
             Run byDefault = run("evaluate", "--data", data.toString());
             assertEquals(0, byDefault.exit(), byDefault.err());
             assertEquals(testFigures(train.out()), testFigures(byDefault.out()));
+            Run historyByDefault = run("history"); // as evaluate: the model train saved last
+            assertEquals(0, historyByDefault.exit(), historyByDefault.err());
+            assertTrue(historyByDefault.out().startsWith("        model.zip\nepoch "), historyByDefault.out());
             // a relative MODEL that is in convnet's folder but not in the current directory: the path to give
             // (a name of its own: the working directory may hold a models/model.zip of the README's first command)
             String name = "models/cli-it-" + java.util.UUID.randomUUID() + ".zip";
