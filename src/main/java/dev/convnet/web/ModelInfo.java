@@ -18,7 +18,8 @@ public record ModelInfo(String file, String dataset, List<String> classNames, lo
                         String engine, Map<String, Object> runRecord) {
     public ModelInfo {
         classNames = List.copyOf(classNames);
-        runRecord = Map.copyOf(runRecord);
+        // in the record's own order (settings, then provenance, then history), as the CLI prints it; Map.copyOf shuffles
+        runRecord = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(runRecord));
     }
 
     public boolean hasTestAccuracy() {
