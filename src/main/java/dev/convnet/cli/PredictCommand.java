@@ -207,7 +207,8 @@ public final class PredictCommand implements Callable<Integer> {
                 outcomes.add(Outcome.ERROR);
                 errors.add(Map.of("source", image.toString(), "error", e.getMessage()));
                 if (!json) {
-                    err.println("convnet predict: " + Printable.path(image) + ": " + Printable.text(e.getMessage()));
+                    err.println("convnet predict: " + (image.toString().equals(STDIN) ? "standard input" : Printable.path(image))
+                            + ": " + Printable.text(e.getMessage()));
                 }
             }
         }
