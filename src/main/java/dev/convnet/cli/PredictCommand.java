@@ -278,7 +278,7 @@ public final class PredictCommand implements Callable<Integer> {
             String rule = "─".repeat(predictor.inputShape().width());
             out.println("┌" + rule + "┐");
             for (int i = 0; i < picture.size(); i++) {
-                out.println("│" + picture.get(i) + "│  " + (i < text.size() ? text.get(i) : ""));
+                out.println("│" + picture.get(i) + "│" + (i < text.size() && !text.get(i).isEmpty() ? "  " + text.get(i) : "")); // no trailing blanks
             }
             out.println("└" + rule + "┘");
         }
