@@ -198,6 +198,10 @@ public final class ImageDecoder {
         if (bmp.length < 30) {
             throw new ImageFormatException("damaged BMP image: the header is cut short");
         }
+        long declared = int32le(bmp, 2) & 0xFFFFFFFFL; // bfSize: the whole file; 0 where a writer left it out
+        if (declared > bmp.length || bmp.length >= 34 && !rleEnds(bmp)) { // an RLE picture cut short decodes, its rest black
+            throw new ImageFormatException("damaged BMP image: " + CUT_SHORT);
+        }
         int bits = (bmp[28] & 0xFF) | (bmp[29] & 0xFF) << 8;
         if (bits != 1 && bits != 4 && bits != 8 && bits != 16 && bits != 24 && bits != 32) {
             throw new ImageFormatException("damaged BMP image: " + bits + " bits per pixel (1, 4, 8, 16, 24 or 32 exist)");
@@ -225,6 +229,37 @@ public final class ImageDecoder {
             long height = Math.abs((long) int32le(bmp, 22));
             checkPixels(width, height);
         }
+    }
+
+    /**
+     * Whether a run-length-encoded BMP's pixel data (BI_RLE8 = 1, BI_RLE4 = 2) reaches its
+     * end-of-bitmap escape (0, 1) within the file; true for other compressions. Escapes, from
+     * Microsoft's BMP documentation: 0 0 end of line, 0 1 end of bitmap, 0 2 dx dy delta, 0 n
+     * (n >= 3) an absolute run of n pixels, padded to 16 bits.
+     */
+    private static boolean rleEnds(byte[] bmp) {
+        int compression = int32le(bmp, 30);
+        if (compression != 1 && compression != 2) {
+            return true;
+        }
+        long at = int32le(bmp, 10) & 0xFFFFFFFFL; // bfOffBits
+        while (at + 1 < bmp.length) {
+            int count = bmp[(int) at] & 0xFF;
+            int code = bmp[(int) at + 1] & 0xFF;
+            at += 2;
+            if (count > 0) {
+                continue; // an encoded run
+            }
+            if (code == 1) {
+                return true;
+            } else if (code == 2) {
+                at += 2;
+            } else if (code >= 3) {
+                int bytes = compression == 1 ? code : (code + 1) / 2;
+                at += bytes + (bytes & 1);
+            }
+        }
+        return false;
     }
 
     private static int int32le(byte[] b, int at) {
@@ -334,7 +369,8 @@ public final class ImageDecoder {
         return w.contains("premature end") || w.contains("invalid sos");
     }
 
-    private static final String CUT_SHORT = "the file ends before the picture does (cut short, as by an unfinished upload or copy); send the whole file";
+    private static final String CUT_SHORT = "the picture data stops short (a file cut short, as by an unfinished upload or copy,"
+            + " or damaged); send the whole file";
 
     private static String message(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
