@@ -40,7 +40,7 @@ public final class ModelEvaluation {
                                     LabeledImages test) {
         try {
             return ReportFolder.write(dir, model.file().getFileName().toString(), dataset, result, test,
-                    model.record().orElse(null));
+                    model.record().orElse(null), model.file());
         } catch (IOException e) {
             throw new ModelFileException("could not write the report to " + dir + " (" + dev.convnet.data.FileErrors.describe(e) + "); nothing of it was written", e);
         }

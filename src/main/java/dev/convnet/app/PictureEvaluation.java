@@ -139,7 +139,7 @@ public final class PictureEvaluation {
         List<String> empty = noDigit.stream().map(p -> plan.images().relativize(p).toString()).toList();
         try {
             return PictureReport.write(dir, model.file().getFileName().toString(), plan.images().toString(), dataset, result,
-                    misread, skipped, empty, model.record().orElse(null));
+                    misread, skipped, empty, model.record().orElse(null), model.file());
         } catch (IOException e) {
             throw new ModelFileException("could not write the report to " + dir + " (" + dev.convnet.data.FileErrors.describe(e) + "); nothing of it was written", e);
         }

@@ -64,7 +64,7 @@ public final class ActivationsCommand implements Callable<Integer> {
     /** The staging folder for the pictures, in {@code --out} (created if needed; OutputFolder.check found where it goes writable). */
     private StagedFiles staged() {
         try {
-            return StagedFiles.in(out);
+            return StagedFiles.in(out, model.file());
         } catch (IOException e) {
             throw new ModelFileException("cannot write the pictures to " + out + " (" + FileErrors.describe(e)
                     + "); choose a writable folder with --out", e);

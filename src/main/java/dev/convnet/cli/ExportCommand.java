@@ -67,6 +67,10 @@ public final class ExportCommand implements Callable<Integer> {
             throw usage("cannot write " + output + ": folder " + folder + " does not exist");
         }
         OutputFolder.check(spec, "-o", folder); // read-only or full of permissions: a usage error before the export, as train -o
+        String kept = dev.convnet.data.AtomicFile.whyNotReplaceable(output);
+        if (kept != null) { // a FIFO, device or read-only file there stays, as for train -o and import -o
+            throw usage("cannot write " + Printable.path(output) + ": " + kept);
+        }
         new ModelExport(new SavedModels(new ModelStore())).run(SavedModelFile.check(spec, model), byName, output);
         PrintWriter out = spec.commandLine().getOut();
         String shown = Locations.display(output);

@@ -35,6 +35,31 @@ public final class AtomicFile {
         void run() throws IOException;
     }
 
+    /**
+     * Why {@code target} must not be replaced, or null when it may: a rename would put a file in
+     * place of a FIFO, device or socket, and replace a read-only file that says "keep me" (its
+     * owner's write bit cleared; root may write anything). A link is replaced, never followed.
+     *
+     * @return e.g. "it is a FIFO", "the file is read-only; make it writable (chmod u+w) to replace it, or choose another name"
+     */
+    public static String whyNotReplaceable(Path target) {
+        if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(target)) {
+            return null;
+        }
+        String kind = FileErrors.notARegularFile(target);
+        if (kind != null) {
+            return "it is " + kind + ", not a file convnet may replace; choose a file name";
+        }
+        try {
+            if (!Files.getPosixFilePermissions(target).contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)) {
+                return "the file is read-only; make it writable (chmod u+w) to replace it, or choose another name";
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return null; // no POSIX permissions to go by: the rename decides
+        }
+        return null;
+    }
+
     /** The name {@code target} is written under before its rename: hidden, in the same folder, per process. */
     public static Path temporaryFor(Path target) {
         Path folder = target.toAbsolutePath().getParent();

@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
  * a rename that fails midway (a folder in the way, say) puts every earlier file back. A failure
  * therefore leaves the folder as it was: no new file, earlier files untouched, and the folders this
  * run created removed again. Renames replace links planted at the names instead of writing through
- * them, as {@link AtomicFile} does for one file. A staging folder left by a killed process (its
- * name carries the process id) is removed by the next run that writes into the same folder.
+ * them, as {@link AtomicFile} does for one file; a FIFO, device, socket or read-only file at a
+ * name, or the command's own input, stops the set. A staging folder left by a killed process (its
+ * name carries the process id; untouched for ten minutes, so that a run of another PID namespace
+ * sharing the folder keeps its own) is removed by the next run that writes into the same folder.
  *
  * <p>The price of all-or-nothing: the disk must hold the whole new set before the old one goes.
  *
@@ -43,18 +45,22 @@ public final class StagedFiles implements AutoCloseable {
     private static final String PREFIX = ".convnet-staging-";
     private static final Pattern STAGING = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-\\d+");
     private static final String ASIDE = ".replaced-";
+    /** A staging folder this old whose process id is not running here: not one of another PID namespace at work. */
+    private static final java.time.Duration ABANDONED_AFTER = java.time.Duration.ofMinutes(10);
 
     private final Path folder;
     private final Path staging;
     private final Object stagingKey;
     private final List<Path> created; // folders this run made, deepest first
+    private final List<Path> inputs;
     private boolean committed;
 
-    private StagedFiles(Path folder, Path staging, Object stagingKey, List<Path> created) {
+    private StagedFiles(Path folder, Path staging, Object stagingKey, List<Path> created, List<Path> inputs) {
         this.folder = folder;
         this.staging = staging;
         this.stagingKey = stagingKey;
         this.created = created;
+        this.inputs = inputs;
     }
 
     /**
@@ -63,9 +69,10 @@ public final class StagedFiles implements AutoCloseable {
      * ({@code .convnet-staging-<pid>-<n>}, with {@code mkdir}'s exclusive semantics: never an
      * existing folder or a link).
      *
+     * @param inputs the command's input files (its model), which no file of the set may replace
      * @throws IOException if either cannot be created (folders made here are removed again)
      */
-    public static StagedFiles in(Path folder) throws IOException {
+    public static StagedFiles in(Path folder, Path... inputs) throws IOException {
         List<Path> created = new ArrayList<>();
         for (Path p = folder.toAbsolutePath().normalize(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
             created.add(p); // deepest first; whichever of these createDirectories makes
@@ -82,7 +89,7 @@ public final class StagedFiles implements AutoCloseable {
                     continue; // another report of this process, or anything planted under the name
                 }
                 Object key = Files.readAttributes(staging, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-                return new StagedFiles(folder, staging, key, created);
+                return new StagedFiles(folder, staging, key, created, List.of(inputs));
             }
         } catch (IOException e) {
             removeEmpty(created, e);
@@ -120,6 +127,15 @@ public final class StagedFiles implements AutoCloseable {
                 Path target = folder.resolve(file.getFileName().toString());
                 if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                     throw new IOException(target + " is a folder");
+                }
+                String kept = AtomicFile.whyNotReplaceable(target);
+                if (kept != null) {
+                    throw new IOException(target + ": " + kept);
+                }
+                for (Path input : inputs) {
+                    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.exists(input) && Files.isSameFile(target, input)) {
+                        throw new IOException(target + " is the command's input " + input + "; choose another folder");
+                    }
                 }
                 Path aside = null;
                 if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -207,7 +223,9 @@ public final class StagedFiles implements AutoCloseable {
             for (Path entry : entries) {
                 Matcher m = STAGING.matcher(entry.getFileName().toString());
                 if (m.matches() && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
-                        && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                        && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()
+                        && Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant()
+                                .isBefore(java.time.Instant.now().minus(ABANDONED_AFTER))) {
                     deleteFolder(entry);
                 }
             }

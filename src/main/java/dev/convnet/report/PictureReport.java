@@ -40,12 +40,13 @@ public final class PictureReport {
      * @param unreadable one line per picture that could not be read ("path: reason")
      * @param noDigit the pictures on which no digit was found
      * @param record the model's run record, or null
+     * @param model the model file, which the report never replaces
      * @return the index page
      */
     public static Path write(Path dir, String modelName, String folder, Dataset dataset, EvaluationResult result,
-                             List<Misread> misread, List<String> unreadable, List<String> noDigit, RunState record)
+                             List<Misread> misread, List<String> unreadable, List<String> noDigit, RunState record, Path model)
             throws IOException {
-        try (dev.convnet.data.StagedFiles files = dev.convnet.data.StagedFiles.in(dir)) {
+        try (dev.convnet.data.StagedFiles files = dev.convnet.data.StagedFiles.in(dir, model)) {
             writeFiles(files.staging(), modelName, folder, dataset, result, misread, unreadable, noDigit, record);
             files.commit("index.html");
         }

@@ -22,11 +22,12 @@ public final class ReportFolder {
      * all three files or, when one cannot be written, none ({@link dev.convnet.data.StagedFiles}).
      *
      * @param record the model's run record, or null
+     * @param model the model file, which the report never replaces
      * @return the index page
      */
     public static Path write(Path dir, String modelName, Dataset dataset, EvaluationResult result, LabeledImages test,
-                             RunState record) throws IOException {
-        try (dev.convnet.data.StagedFiles files = dev.convnet.data.StagedFiles.in(dir)) {
+                             RunState record, Path model) throws IOException {
+        try (dev.convnet.data.StagedFiles files = dev.convnet.data.StagedFiles.in(dir, model)) {
             writeFiles(files.staging(), modelName, dataset, result, test, record);
             files.commit("index.html");
         }

@@ -118,6 +118,10 @@ class ImagesEvaluateIT {
         assertTrue(text.out().contains("Unreadable pictures (skipped)"), text.out());
         assertTrue(text.out().contains("No digit found on"), text.out());
         String html = Files.readString(report.resolve("index.html"));
+        // a report inside the pictures would replace them and be read as pictures next time
+        InProcessCli.Run inside = run("evaluate", model.toString(), "--images", pictures.toString(), "--report", pictures.resolve("7").toString());
+        assertEquals(2, inside.exit(), inside.err());
+        assertTrue(inside.err().contains("is inside the --images folder"), inside.err());
         Files.delete(pictures.resolve("3/broken.png"));
         InProcessCli.Run readable = run("evaluate", model.toString(), "--images", pictures.toString());
         assertEquals(0, readable.exit(), readable.err());

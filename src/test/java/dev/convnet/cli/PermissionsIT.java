@@ -94,6 +94,12 @@ class PermissionsIT {
         CliResult export = convnet("export", model.toString(), "-o", readOnly.resolve("m.onnx").toString()); // was exit 1 after the work
         assertEquals(2, export.exit, export.output);
         assertOneLine(export, "-o " + readOnly + ": cannot write in " + readOnly + " (permission denied); choose a writable folder");
+        Path keep = Files.writeString(tmp.resolve("keep.onnx"), "keep me"); // a read-only file in a writable folder: kept
+        chmod(keep, "r--r--r--");
+        CliResult overKeep = convnet("export", model.toString(), "-o", keep.toString());
+        assertEquals(2, overKeep.exit, overKeep.output);
+        assertOneLine(overKeep, "cannot write " + keep + ": the file is read-only; make it writable (chmod u+w) to replace it");
+        assertEquals("keep me", Files.readString(keep));
     }
 
     private record CliResult(int exit, String output) {

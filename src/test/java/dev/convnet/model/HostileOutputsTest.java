@@ -213,6 +213,43 @@ class HostileOutputsTest {
         }
     }
 
+    /**
+     * A FIFO, a read-only file or the command's own input (its model, under a picture's name) at
+     * one name of a set stops the set, and the folder stays as it was: an adversarial pass found
+     * export, reports and activations replacing each of them (and evaluate's model named index.html).
+     */
+    @Property(tries = 12)
+    void aSetNeverReplacesAFifoAReadOnlyFileOrItsInput(@ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 2) int what,
+                                                       @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 3) int at)
+            throws IOException, InterruptedException {
+        Path folder = Files.createTempDirectory(root, "kept");
+        Path input = root.resolve("model-" + System.nanoTime() + ".zip");
+        Files.writeString(input, "the model");
+        Path name = folder.resolve(String.format("%02d.png", at));
+        switch (what) {
+            case 0 -> assertEquals(0, new ProcessBuilder("mkfifo", name.toString()).start().waitFor());
+            case 1 -> {
+                Files.writeString(name, "keep me");
+                Files.setPosixFilePermissions(name, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+            }
+            default -> Files.createLink(name, input);
+        }
+        IOException e = assertThrows(IOException.class, () -> {
+            try (dev.convnet.data.StagedFiles files = dev.convnet.data.StagedFiles.in(folder, input)) {
+                for (int i = 1; i <= 3; i++) {
+                    Gallery.featureMaps("maps " + i, noise(8, 26 * 26), 26, 26, files.staging().resolve(String.format("%02d.png", i)));
+                }
+                files.commit("");
+            }
+        });
+        assertTrue(e.getMessage().contains(new String[] {"a FIFO", "read-only", "the command's input"}[what]), e.getMessage());
+        assertEquals(Set.of(name.getFileName().toString()), leftovers(folder, Set.of()), "nothing new, no staging folder");
+        assertEquals("the model", Files.readString(input));
+        if (what != 0) {
+            assertEquals(what == 1 ? "keep me" : "the model", Files.readString(name));
+        }
+    }
+
     @Provide
     Arbitrary<Integer> diskSizes() {
         return Arbitraries.integers().between(16, 400);
