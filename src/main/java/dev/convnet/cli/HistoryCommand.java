@@ -26,7 +26,7 @@ public final class HistoryCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "0..*", paramLabel = "MODEL",
-            description = "Saved models or checkpoints (.zip) (default: models/model.zip in convnet's folder, where 'train' saves).")
+            description = "Saved models or checkpoints (.zip); without one, the model 'train' saved last.")
     List<Path> models = new ArrayList<>();
 
     @Option(names = "--json", description = "Print one JSON document: per model its file, settings and history.")
