@@ -165,7 +165,9 @@ public final class ImageDecoder {
         if (jpeg.components() > 4) {
             throw new ImageFormatException("damaged JPEG image: " + jpeg.components() + " samples per pixel (at most 4 exist)");
         }
-        if (jpeg.cutShort() || jpeg.scans() == 0) { // ends inside a segment, or after the headers (a file of headers only is no picture either)
+        // Ends inside a segment, or after the headers (a file of headers only is no picture either), or a
+        // progressive one without its end: cut between two scans, it decodes from the coarser ones without a warning.
+        if (jpeg.cutShort() || jpeg.scans() == 0 || jpeg.progressive() && !jpeg.ended()) {
             throw new ImageFormatException("damaged JPEG image: " + CUT_SHORT);
         }
         checkPixels(jpeg.width(), jpeg.height());

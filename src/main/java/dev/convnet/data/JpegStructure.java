@@ -19,9 +19,10 @@ import java.util.Arrays;
  * @param exif the TIFF structure of the APP1 "Exif" segment, or null
  * @param cutShort whether the bytes end inside a marker segment (its declared length runs past
  *     them): a file cut short, which a JPEG decoder may still decode from the scans it got
+ * @param ended whether the end-of-image marker (EOI) was reached
  */
 record JpegStructure(int width, int height, int components, boolean progressive, int scans, int adobeTransform,
-        byte[] exif, boolean cutShort) {
+        byte[] exif, boolean cutShort, boolean ended) {
 
     /** Reads the structure of {@code jpeg}, stopping at the end of image or of the bytes. */
     static JpegStructure of(byte[] jpeg) {
@@ -33,6 +34,7 @@ record JpegStructure(int width, int height, int components, boolean progressive,
         int adobe = -1;
         byte[] exif = null;
         boolean cutShort = false;
+        boolean ended = false;
         int i = 2; // after SOI
         int n = jpeg.length;
         while (i + 1 < n) {
@@ -46,6 +48,7 @@ record JpegStructure(int width, int height, int components, boolean progressive,
                 continue;
             }
             if (marker == 0xD9) { // EOI
+                ended = true;
                 break;
             }
             if (i + 3 >= n) { // a marker without its length
@@ -70,7 +73,7 @@ record JpegStructure(int width, int height, int components, boolean progressive,
             }
             i = Math.max(end, i + 2);
         }
-        return new JpegStructure(width, height, components, progressive, scans, adobe, exif, cutShort);
+        return new JpegStructure(width, height, components, progressive, scans, adobe, exif, cutShort, ended);
     }
 
     private static boolean isStartOfFrame(int marker) {
