@@ -142,7 +142,7 @@ public final class ImageDecoder {
         }
         // The bytes are in memory already: ImageIO.createImageInputStream would copy them to a temp file.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            BufferedImage image = read(in, format, jpeg);
+            BufferedImage image = read(in, format, jpeg, bytes);
             byte[] exif = jpeg != null ? jpeg.exif() : png != null ? png.exif() : null;
             int orientation = exif == null ? 1 : orientation(exif);
             return new DecodedImage(image, orientation, format);
@@ -284,13 +284,19 @@ public final class ImageDecoder {
         }
     }
 
-    private BufferedImage read(ImageInputStream in, PictureFormat format, JpegStructure jpeg) {
+    private BufferedImage read(ImageInputStream in, PictureFormat format, JpegStructure jpeg, byte[] bytes) {
         ImageReader reader = readerFor(format);
         try {
             reader.setInput(in, true, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             checkPixels(width, height);
+            if (format == PictureFormat.GIF) { // Java's reader leaves missing or damaged data blank, silently
+                String problem = GifStructure.problem(bytes);
+                if (problem != null) {
+                    throw new ImageFormatException("damaged GIF image: " + problem + "; send the whole file");
+                }
+            }
             long pixels = (long) width * height;
             ImageReadParam param = reader.getDefaultReadParam();
             int step = (int) Math.ceil(Math.sqrt((double) pixels / SUBSAMPLE_ABOVE));

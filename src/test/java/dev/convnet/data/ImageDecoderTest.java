@@ -40,10 +40,11 @@ class ImageDecoderTest {
     /**
      * A picture cut short (an unfinished upload or copy) is damaged, in every format: a JPEG
      * decoded without an exception, libjpeg filling what was missing with grey, which a model
-     * read as a confident "1".
+     * read as a confident "1"; Java's GIF and RLE BMP readers leave the rest blank. A GIF cut short
+     * but given its trailer back (3B) is cut short all the same.
      */
     @Property(tries = 40)
-    void aPictureCutShortIsDamaged(@ForAll @IntRange(min = 0, max = 4) int kind, @ForAll @IntRange(min = 80, max = 600) int side,
+    void aPictureCutShortIsDamaged(@ForAll @IntRange(min = 0, max = 5) int kind, @ForAll @IntRange(min = 80, max = 600) int side,
                                    @ForAll @IntRange(min = 20, max = 90) int percentKept, @ForAll long seed) throws IOException {
         BufferedImage picture = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
         java.awt.Graphics2D g = picture.createGraphics();
@@ -57,7 +58,7 @@ class ImageDecoderTest {
         }
         g.dispose();
         ByteArrayOutputStream encoded = new ByteArrayOutputStream();
-        String format = new String[] {"jpeg", "jpeg", "png", "bmp", "bmp"}[kind];
+        String format = new String[] {"jpeg", "jpeg", "png", "bmp", "bmp", "gif"}[kind];
         if (kind == 4) { // run-length encoded, 8 bits: a cut one decodes, the rest black
             BufferedImage indexed = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_INDEXED);
             indexed.getGraphics().drawImage(picture, 0, 0, null);
@@ -88,7 +89,12 @@ class ImageDecoderTest {
         if (kind == 4 && cut.length >= 6) { // its header made to agree with the cut (bfSize): only the data can tell
             java.nio.ByteBuffer.wrap(cut).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(2, cut.length);
         }
-        ImageFormatException e = assertThrows(ImageFormatException.class, () -> decoder.decode(cut), format + " cut to " + percentKept + " %");
+        if (kind == 5 && seed % 2 == 0) { // the sub-block and the file closed again: only the LZW codes can tell
+            cut = java.util.Arrays.copyOf(cut, cut.length + 2);
+            cut[cut.length - 1] = 0x3B;
+        }
+        byte[] given = cut;
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> decoder.decode(given), format + " cut to " + percentKept + " %");
         assertTrue(e.getMessage().startsWith("damaged " + (kind < 2 ? "JPEG" : format.toUpperCase(java.util.Locale.ROOT)) + " image: "),
                 e.getMessage()); // mostly "the file ends before the picture does"; a cut inside a scan's header says what is wrong there
     }
