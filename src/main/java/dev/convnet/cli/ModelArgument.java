@@ -53,14 +53,7 @@ public final class ModelArgument {
         if (namedAsModel(file) || Files.isDirectory(file)) {
             return true;
         }
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(8);
-            boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
-            boolean hdf5 = head.length == 8 && (head[0] & 0xFF) == 0x89 && head[1] == 'H' && head[2] == 'D' && head[3] == 'F';
-            return zip || hdf5;
-        } catch (java.io.IOException | RuntimeException e) {
-            return false; // not there or unreadable: the picture reader says which
-        }
+        return KerasReader.startsAsModelFile(file); // not there or unreadable: false, and the picture reader says which
     }
 
     /** Whether {@code file}'s name ends as a picture's does ({@link dev.convnet.data.ImageFolder#namedAsPicture}). */

@@ -524,6 +524,19 @@ public final class KerasReader {
         return new InteropException(name + ": damaged or truncated HDF5 file (" + detail + ")", e);
     }
 
+    /**
+     * Whether {@code file} starts as a model file does: a zip (a .keras archive or a convnet model)
+     * or an HDF5 file (a legacy .h5); false when it cannot be read.
+     */
+    public static boolean startsAsModelFile(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(HDF5_MAGIC.length);
+            return startsWith(head, ZIP_MAGIC) || startsWith(head, HDF5_MAGIC);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static boolean startsWith(byte[] head, byte[] magic) {
         return head.length >= magic.length && Arrays.equals(Arrays.copyOf(head, magic.length), magic);
     }
