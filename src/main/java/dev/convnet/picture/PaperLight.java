@@ -57,23 +57,56 @@ final class PaperLight {
             for (int c = 0; c < channels.length; c++) {
                 paper[c].row(y, paperRow[c], 0);
             }
-            for (int x = 0; x < w; x++) {
-                int i = y * w + x;
-                // one scale for every channel: the paper's brightest (ratio) or the room left above its darkest
-                float scale = lightPaper ? 0 : 1;
-                for (float[] p : paperRow) {
-                    scale = lightPaper ? Math.max(scale, p[x]) : Math.min(scale, p[x]);
-                }
-                scale = lightPaper ? Math.max(scale, 1e-3f) : Math.max(1 - scale, 1e-3f);
-                float v = 0;
-                for (int c = 0; c < channels.length; c++) {
-                    float d = channels[c].values[i] - paperRow[c][x];
-                    v = Math.max(v, (lightPaper ? -d : d) / scale);
-                }
-                out.values[i] = Math.min(1f, v);
+            if (channels.length == 1) {
+                greyContrast(channels[0].values, paperRow[0], out.values, y * w, lightPaper);
+            } else {
+                colourContrast(channels, paperRow, out.values, y * w, lightPaper);
             }
         }
         return out;
+    }
+
+    /**
+     * One row of a grey picture's contrast, from {@code at}: {@link #colourContrast}'s arithmetic for
+     * one channel, in a loop of its own with the polarity decided outside it (a third of the time).
+     */
+    private static void greyContrast(float[] grey, float[] paper, float[] out, int at, boolean lightPaper) {
+        int w = paper.length;
+        if (lightPaper) {
+            for (int x = 0; x < w; x++) {
+                float p = paper[x];
+                float scale = Math.max(Math.max(0, p), 1e-3f);
+                float d = grey[at + x] - p;
+                out[at + x] = Math.min(1f, Math.max(0, -d / scale));
+            }
+        } else {
+            for (int x = 0; x < w; x++) {
+                float p = paper[x];
+                float scale = Math.max(1 - Math.min(1, p), 1e-3f);
+                float d = grey[at + x] - p;
+                out[at + x] = Math.min(1f, Math.max(0, d / scale));
+            }
+        }
+    }
+
+    /** One row of a coloured picture's contrast, from {@code at}: each pixel's strongest over R, G and B. */
+    private static void colourContrast(Plane[] channels, float[][] paperRow, float[] out, int at, boolean lightPaper) {
+        int w = paperRow[0].length;
+        for (int x = 0; x < w; x++) {
+            int i = at + x;
+            // one scale for every channel: the paper's brightest (ratio) or the room left above its darkest
+            float scale = lightPaper ? 0 : 1;
+            for (float[] p : paperRow) {
+                scale = lightPaper ? Math.max(scale, p[x]) : Math.min(scale, p[x]);
+            }
+            scale = lightPaper ? Math.max(scale, 1e-3f) : Math.max(1 - scale, 1e-3f);
+            float v = 0;
+            for (int c = 0; c < channels.length; c++) {
+                float d = channels[c].values[i] - paperRow[c][x];
+                v = Math.max(v, (lightPaper ? -d : d) / scale);
+            }
+            out[i] = Math.min(1f, v);
+        }
     }
 
     /** The paper under one channel, from that channel at the estimate's size (at most {@link #ESTIMATE_SIDE} on the longer side). */

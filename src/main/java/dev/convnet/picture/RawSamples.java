@@ -101,8 +101,18 @@ final class RawSamples {
                 }
                 addAcross(v, factor, sums[c], oy);
             }
-            addAcross(rowAlpha, factor, alphaSum, oy);
+            if (hasAlpha) {
+                addAcross(rowAlpha, factor, alphaSum, oy);
+            }
             coloured = coloured || colourful && differ(row, rowAlpha);
+        }
+        if (!hasAlpha) { // every alpha is 1: each cell's sum is its number of pixels, as adding them up gives it
+            for (int oy = 0; oy < oh; oy++) {
+                int rows = Math.min(factor, h - oy * factor);
+                for (int ox = 0; ox < ow; ox++) {
+                    alphaSum[oy * ow + ox] = rows * Math.min(factor, w - ox * factor);
+                }
+            }
         }
         Plane alpha = hasAlpha ? new Plane(ow, oh) : null;
         if (alpha != null) {
