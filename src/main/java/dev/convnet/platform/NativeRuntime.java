@@ -90,6 +90,26 @@ public final class NativeRuntime {
         Nd4j.factory().blas().setMaxThreads(1);
     }
 
+    /**
+     * How many threads the parallel regions that the calling thread starts from now on may use
+     * (oneDNN's primitives, ND4J's ops): OpenMP's {@code omp_set_num_threads}, which sets the
+     * nthreads-var of the calling thread alone (OpenMP 5.1, section 3.2.1), through ND4J's native ops
+     * (libnd4j and our oneDNN share one OpenMP runtime). Other threads keep theirs.
+     *
+     * @throws IllegalArgumentException when {@code threads} is under 1
+     */
+    public static void setThreadsOfThisThread(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    }
+
+    /** The threads a parallel region started by the calling thread would use now ({@code omp_get_max_threads}). */
+    public static int threadsOfThisThread() {
+        return org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    }
+
     /** The instruction set our oneDNN kernels use, e.g. {@code avx512_core_bf16} (DNNL_MAX_CPU_ISA can lower it). */
     public static String oneDnnIsa() {
         int code = org.bytedeco.dnnl.global.dnnl.dnnl_get_effective_cpu_isa();
