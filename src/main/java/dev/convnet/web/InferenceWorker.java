@@ -33,8 +33,9 @@ final class InferenceWorker implements AutoCloseable {
      * second thread waits more than it works: on 2 cores (AMD Zen 5) a batch of 1 took 0.11 ms on 2
      * threads and 0.05 ms on one, batches of 8 and 16 the same time either way (0.25 and 0.40 ms),
      * so 2 threads spent twice the CPU for nothing while the request threads, which decode and
-     * prepare the pictures, needed the core. (Only a full batch of 64 is faster on two: 1.2 against
-     * 2.3 ms.)
+     * prepare the pictures, needed the core. Set after the model is opened: opening builds the
+     * full batch's plan, and oneDNN fixes most kernels' thread counts when it creates them, so a full
+     * batch of 64 keeps every core (0.96 ms, against 1.2 on 2 threads throughout and 2.3 on one).
      */
     static final int INFERENCE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 4);
 
@@ -114,7 +115,7 @@ final class InferenceWorker implements AutoCloseable {
         Classifier classifier;
         try {
             classifier = source.open(maxBatch);
-            NativeRuntime.setThreadsOfThisThread(INFERENCE_THREADS);
+            NativeRuntime.setThreadsOfThisThread(INFERENCE_THREADS); // after open: see INFERENCE_THREADS
             warmUp(classifier);
         } catch (RuntimeException | Error e) {
             accepting = false;
