@@ -10,6 +10,7 @@ import dev.convnet.app.SavedModels;
 import dev.convnet.data.LabeledImages;
 import dev.convnet.engine.Engine;
 import dev.convnet.model.ModelStore;
+import dev.convnet.platform.NativeRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,8 @@ class InferenceWorkerIT {
         assertEquals(1, source.threads.size(), "threads that used the model: " + source.threads);
         Thread owner = source.threads.iterator().next();
         assertEquals("convnet-inference", owner.getName());
+        // the worker narrows its forward passes to INFERENCE_THREADS (1 on up to 4 cores), this thread keeps its own
+        assertEquals(Set.of(InferenceWorker.INFERENCE_THREADS), source.parallelism, "threads a forward pass could use");
         assertFalse(owner.isAlive(), "the worker ends when closed");
     }
 
@@ -93,6 +96,8 @@ class InferenceWorkerIT {
     /** A real model source that notes every thread that opens or runs the model. */
     private static final class ThreadRecordingSource implements ModelSource {
         final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        /** The OpenMP threads each forward pass could use, as the worker's thread had them set. */
+        final Set<Integer> parallelism = ConcurrentHashMap.newKeySet();
         private final ModelSource real;
 
         ThreadRecordingSource(ModelSource real) {
@@ -112,6 +117,7 @@ class InferenceWorkerIT {
                 @Override
                 public float[][] classify(float[] pixels, int count) {
                     threads.add(Thread.currentThread());
+                    parallelism.add(NativeRuntime.threadsOfThisThread());
                     return opened.classify(pixels, count);
                 }
 
