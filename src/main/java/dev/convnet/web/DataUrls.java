@@ -73,8 +73,9 @@ final class DataUrls {
             return clean.indexOf('-') >= 0 || clean.indexOf('_') >= 0
                     ? Base64.getUrlDecoder().decode(clean) : Base64.getDecoder().decode(clean);
         } catch (IllegalArgumentException e) {
-            throw HttpProblem.badImage("not an image: the text is neither a data URL nor base64 (" + e.getMessage()
-                    + "); send the picture's bytes, or what canvas.toDataURL() returns");
+            // (not the decoder's own words, e.g. "Last unit does not have enough valid bits": the text was never base64)
+            throw HttpProblem.badImage("not an image: the text is neither a data URL nor base64; "
+                    + "send the picture's bytes, or what canvas.toDataURL() returns");
         }
     }
 

@@ -25,13 +25,19 @@ final class JsonBodies {
      * RFC 8259 section 6; Jackson's own message tells the server's programmer how to allow them),
      * else Jackson's message without its source location.
      */
+    private static final java.util.regex.Pattern START_MARKER =
+            java.util.regex.Pattern.compile("\\(start marker at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]\\)");
+
     static String reason(JacksonException e) {
         String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (message.startsWith("Non-standard token")) {
             return "NaN and Infinity are not JSON numbers (RFC 8259, section 6): send finite numbers";
         }
         int line = message.indexOf('\n');
-        return (line < 0 ? message : message.substring(0, line)).strip();
+        // Jackson names where an unclosed array or object began as "(start marker at [Source: REDACTED
+        // (`StreamReadFeature...` disabled); line: 1, column: 12])": the place is what a person needs
+        return START_MARKER.matcher(line < 0 ? message : message.substring(0, line))
+                .replaceAll("(it began at line $1, column $2)").strip();
     }
 
     /** E.g. "a PNG picture" for a picture sent where JSON was expected. */

@@ -193,9 +193,11 @@ public final class PredictionServer implements AutoCloseable {
                     ctx.attribute(REFUSED_ROUTE, ctx.path());
                 }
                 // RFC 9110, 15.5.6: a 405 lists the methods the resource takes
-                ctx.header("Allow", ctx.path().equals("/predict") || ctx.path().endsWith("/infer") ? "POST" : "GET, HEAD");
-                error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path()
-                        + (ctx.path().equals("/predict") ? "; send the image with POST" : "; use GET"));
+                boolean predict = ctx.path().equals("/predict");
+                boolean infer = ctx.path().startsWith("/v2/") && ctx.path().endsWith("/infer");
+                ctx.header("Allow", predict || infer ? "POST" : "GET, HEAD");
+                error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path() + (predict ? "; send the image with POST"
+                        : infer ? "; send the inference request with POST" : "; use GET"));
             });
         });
     }

@@ -195,7 +195,9 @@ class OpenInferenceProtocolIT {
 
     @Test
     void badTensorsGetTheSpecsErrorObjectSayingWhatToSend() throws Exception {
-        assertError(post("v2/models/digits/infer", "{\"inputs\": [ {"), 400, "the body is not valid JSON");
+        // where the unclosed array began, in Jackson's words less its "[Source: REDACTED (`StreamReadFeature...` disabled)"
+        assertError(post("v2/models/digits/infer", "{\"inputs\": ["), 400, "the body is not valid JSON (Unexpected end-of-input: "
+                + "expected close marker for Array (it began at line 1, column 12)); send an inference request object");
         assertError(post("v2/models/digits/infer", "[1, 2]"), 400, "the body must be a JSON object");
         assertError(post("v2/models/digits/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 784], \"datatype\": \"FP32\", "
                 + "\"data\": [NaN]}]}"), 400, "the body is not valid JSON (NaN and Infinity are not JSON numbers");
@@ -220,7 +222,9 @@ class OpenInferenceProtocolIT {
         request.putArray("inputs").add(input("FP32", List.of(1, 784), JSON.valueToTree(new float[784])));
         request.putArray("outputs").addObject().put("name", "logits");
         assertError(post("v2/models/digits/infer", request.toString()), 400, "unknown output 'logits'");
-        assertError(get("v2/models/digits/infer"), 405, "GET is not allowed");
+        HttpResponse<String> wrongMethod = get("v2/models/digits/infer");
+        assertError(wrongMethod, 405, "GET is not allowed on /v2/models/digits/infer; send the inference request with POST");
+        assertEquals("POST", wrongMethod.headers().firstValue("Allow").orElse(""), "what the 405 says and Allow agree");
     }
 
     @Test
