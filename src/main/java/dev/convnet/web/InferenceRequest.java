@@ -1,9 +1,10 @@
 package dev.convnet.web;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Iterator;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +40,12 @@ record InferenceRequest(String id, int count, float[] pixels) {
                     + "or send their pixels here as a tensor");
         }
         try {
-            root = mapper.readTree(body);
+            // one JSON value and nothing after it: '{"inputs": [...]} xyz' is not a request either
+            root = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
+        } catch (MismatchedInputException e) {
+            throw bad(e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token")
+                    ? "the body goes on after its JSON object; send one inference request object"
+                    : "the body is not valid JSON (" + JsonBodies.reason(e) + "); send an inference request object");
         } catch (JacksonException e) {
             throw bad("the body is not valid JSON (" + JsonBodies.reason(e) + "); send an inference request object");
         } catch (java.io.IOException e) { // reading a byte array fails only on malformed input
@@ -66,14 +72,21 @@ record InferenceRequest(String id, int count, float[] pixels) {
         if (!input.isObject()) {
             throw bad("each input must be an object with name, shape, datatype and data");
         }
-        String name = input.path("name").asText(null);
+        if (!input.path("name").isTextual()) {
+            throw bad("the input has no \"name\"; this model's input is named '" + INPUT + "'");
+        }
+        String name = input.get("name").asText();
         if (!INPUT.equals(name)) {
             throw bad("unknown input '" + name + "': this model's input is named '" + INPUT + "'");
         }
         requireParameters(input, "input '" + INPUT + "'");
-        String datatype = input.path("datatype").asText("");
+        String taken = ": send FP32 (pixels / 255, 0-1) or UINT8 (0-255)";
+        if (!input.path("datatype").isTextual()) {
+            throw bad("input '" + INPUT + "' has no \"datatype\"" + taken);
+        }
+        String datatype = input.get("datatype").asText();
         if (!datatype.equals("FP32") && !datatype.equals("UINT8")) {
-            throw bad("datatype '" + datatype + "' is not taken: send FP32 (pixels / 255, 0-1) or UINT8 (0-255)");
+            throw bad("datatype '" + datatype + "' is not taken" + taken);
         }
         int count = count(input.get("shape"), maxImages);
         checkOutputs(root.get("outputs"));
@@ -82,10 +95,11 @@ record InferenceRequest(String id, int count, float[] pixels) {
             throw bad("input '" + INPUT + "' has no \"data\" array");
         }
         float[] pixels = new float[count * PIXELS];
-        int filled = fill(data, pixels, 0, datatype.equals("UINT8"), 0);
-        if (filled != pixels.length) {
-            throw bad("\"data\" holds " + filled + " elements; the shape needs " + pixels.length);
+        long elements = elements(data, 0); // the size first: a short "data" is told so, whatever its values
+        if (elements != pixels.length) {
+            throw bad("\"data\" holds " + elements + " elements; the shape needs " + pixels.length);
         }
+        fill(data, pixels, 0, datatype.equals("UINT8"));
         return new InferenceRequest(id, count, pixels);
     }
 
@@ -114,8 +128,11 @@ record InferenceRequest(String id, int count, float[] pixels) {
     /** N from {@code [N, 1, 28, 28]} or {@code [N, 784]}. */
     private static int count(JsonNode shape, int maxImages) {
         String expected = "; send [N, 1, 28, 28] (NCHW) or [N, 784]";
-        if (shape == null || !shape.isArray() || shape.isEmpty()) {
+        if (shape == null) {
             throw bad("input '" + INPUT + "' needs a \"shape\"" + expected);
+        }
+        if (!shape.isArray() || shape.isEmpty()) {
+            throw bad("\"shape\" must be an array of dimensions, got " + abbreviate(shape) + expected);
         }
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
@@ -139,21 +156,26 @@ record InferenceRequest(String id, int count, float[] pixels) {
         return (int) dims[0];
     }
 
-    /** Copies nested or flat {@code data} into {@code pixels} from {@code at}; returns where it stopped. */
-    private static int fill(JsonNode data, float[] pixels, int at, boolean uint8, int depth) {
+    /** How many values nested or flat {@code data} holds (at most 4 levels deep, as the deepest shape). */
+    private static long elements(JsonNode data, int depth) {
         if (depth > 4) {
             throw bad("\"data\" is nested deeper than the shape");
         }
-        for (Iterator<JsonNode> it = data.elements(); it.hasNext(); ) {
-            JsonNode e = it.next();
+        long n = 0;
+        for (JsonNode e : data) {
+            n += e.isArray() ? elements(e, depth + 1) : 1;
+        }
+        return n;
+    }
+
+    /** Copies nested or flat {@code data}, as many values as {@code pixels} holds ({@link #elements}), into it from {@code at}. */
+    private static int fill(JsonNode data, float[] pixels, int at, boolean uint8) {
+        for (JsonNode e : data) {
             if (e.isArray()) {
-                at = fill(e, pixels, at, uint8, depth + 1);
-                continue;
+                at = fill(e, pixels, at, uint8);
+            } else {
+                pixels[at++] = uint8 ? uint8(e) : fp32(e);
             }
-            if (at >= pixels.length) {
-                throw bad("\"data\" holds more elements than the shape's " + pixels.length);
-            }
-            pixels[at++] = uint8 ? uint8(e) : fp32(e);
         }
         return at;
     }

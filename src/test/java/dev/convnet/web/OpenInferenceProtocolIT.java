@@ -214,8 +214,24 @@ class OpenInferenceProtocolIT {
         two[5] = 255;
         assertError(post("v2/models/digits/infer", body(input("FP32", List.of(2, 784), JSON.valueToTree(two)))), 400,
                 "FP32 pixels must lie in [0, 1] (pixels / 255), got 255.0; send 0-255 values as UINT8");
-        assertError(post("v2/models/digits/infer", body(input("UINT8", List.of(2, 784), JSON.valueToTree(new int[] {256})))), 400,
+        int[] tooBright = new int[2 * 784];
+        tooBright[7] = 256;
+        assertError(post("v2/models/digits/infer", body(input("UINT8", List.of(2, 784), JSON.valueToTree(tooBright)))), 400,
                 "UINT8 data must be integers from 0 to 255, got 256");
+        // the size is checked before the values: a short "data" is told it is short, whatever it holds
+        assertError(post("v2/models/digits/infer", body(input("FP32", List.of(1, 784), JSON.valueToTree(new int[] {1, 2, 3})))), 400,
+                "\"data\" holds 3 elements; the shape needs 784");
+        // fields missing or of the wrong kind are named as such
+        ObjectNode nameless = input("FP32", List.of(1, 784), JSON.valueToTree(new float[784]));
+        nameless.remove("name");
+        assertError(post("v2/models/digits/infer", body(nameless)), 400, "the input has no \"name\"; this model's input is named 'input'");
+        ObjectNode untyped = input("FP32", List.of(1, 784), JSON.valueToTree(new float[784]));
+        untyped.remove("datatype");
+        assertError(post("v2/models/digits/infer", body(untyped)), 400, "input 'input' has no \"datatype\": send FP32");
+        ObjectNode textShape = input("FP32", List.of(1, 784), JSON.valueToTree(new float[784]));
+        textShape.put("shape", "1,784");
+        assertError(post("v2/models/digits/infer", body(textShape)), 400, "\"shape\" must be an array of dimensions, got \"1,784\"");
+        assertError(post("v2/models/digits/infer", "{\"inputs\": []} {}"), 400, "the body goes on after its JSON object");
         assertError(post("v2/models/digits/infer", body(input("FP32", List.of(101, 784), JSON.valueToTree(new float[0])))), 413,
                 "too many images: N = 101 in one request, the limit is 100");
         ObjectNode request = JSON.createObjectNode();
