@@ -65,8 +65,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (report != null) {
             OutputFolder.check(spec, "--report", report);
             if (images != null && report.toAbsolutePath().normalize().startsWith(images.toAbsolutePath().normalize())) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--report " + dev.convnet.report.Printable.path(report)
-                        + " is inside the --images folder " + dev.convnet.report.Printable.path(images)
+                throw new ParameterException(spec.commandLine(), "--report " + Printable.path(report)
+                        + " is inside the --images folder " + Printable.path(images)
                         + ": its pictures would be read as pictures to evaluate next time; choose a folder outside it");
             }
         }

@@ -50,14 +50,19 @@ public final class AtomicFile {
         if (kind != null) {
             return "it is " + kind + ", not a file convnet may replace; choose a file name";
         }
+        return isReadOnly(target) ? READ_ONLY : null;
+    }
+
+    /** What {@link #whyNotReplaceable} says of a read-only file. */
+    public static final String READ_ONLY = "the file is read-only; make it writable (chmod u+w) to replace it, or choose another name";
+
+    /** Write permission as the owner set it: root may write anything, but a 0444 file says "keep me". */
+    public static boolean isReadOnly(Path file) {
         try {
-            if (!Files.getPosixFilePermissions(target).contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)) {
-                return "the file is read-only; make it writable (chmod u+w) to replace it, or choose another name";
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            return null; // no POSIX permissions to go by: the rename decides
+            return !Files.getPosixFilePermissions(file).contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        } catch (UnsupportedOperationException | IOException e) {
+            return !Files.isWritable(file);
         }
-        return null;
     }
 
     /** The name {@code target} is written under before its rename: hidden, in the same folder, per process. */

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -388,18 +387,8 @@ public final class ModelStore {
             throw new ModelFileException("cannot save to " + target + ": it exists and is not a regular file "
                     + "(a device, FIFO, socket or broken link); choose a file name");
         }
-        if (Files.isRegularFile(target) && isReadOnly(target)) {
-            throw new ModelFileException("cannot save to " + target + ": the file is read-only; "
-                    + "make it writable (chmod u+w) to replace it, or choose another name");
-        }
-    }
-
-    /** Write permission as the owner set it: root may write anything, but a 0444 file says "keep me". */
-    private static boolean isReadOnly(Path file) {
-        try {
-            return !Files.getPosixFilePermissions(file).contains(PosixFilePermission.OWNER_WRITE);
-        } catch (UnsupportedOperationException | IOException e) {
-            return !Files.isWritable(file);
+        if (Files.isRegularFile(target) && AtomicFile.isReadOnly(target)) {
+            throw new ModelFileException("cannot save to " + target + ": " + AtomicFile.READ_ONLY);
         }
     }
 

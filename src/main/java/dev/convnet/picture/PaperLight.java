@@ -68,7 +68,7 @@ final class PaperLight {
 
     /**
      * One row of a grey picture's contrast, from {@code at}: {@link #colourContrast}'s arithmetic for
-     * one channel, in a loop of its own with the polarity decided outside it (a third of the time).
+     * one channel, in a loop of its own with the polarity decided outside it.
      */
     private static void greyContrast(float[] grey, float[] paper, float[] out, int at, boolean lightPaper) {
         int w = paper.length;

@@ -20,14 +20,15 @@ final class JsonBodies {
         }
     }
 
+    /** Where Jackson says an unclosed array or object began; see {@link #reason}. */
+    private static final java.util.regex.Pattern START_MARKER =
+            java.util.regex.Pattern.compile("\\(start marker at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]\\)");
+
     /**
      * Why Jackson refused the body: NaN and Infinity named as what they are (JSON has no such numbers,
      * RFC 8259 section 6; Jackson's own message tells the server's programmer how to allow them),
      * else Jackson's message without its source location.
      */
-    private static final java.util.regex.Pattern START_MARKER =
-            java.util.regex.Pattern.compile("\\(start marker at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]\\)");
-
     static String reason(JacksonException e) {
         String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (message.startsWith("Non-standard token")) {
