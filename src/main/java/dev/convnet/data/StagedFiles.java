@@ -1,6 +1,7 @@
 package dev.convnet.data;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -8,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +35,13 @@ import java.util.regex.Pattern;
  * name carries the process id; untouched for ten minutes, so that a run of another PID namespace
  * sharing the folder keeps its own) is removed by the next run that writes into the same folder.
  *
+ * <p>Two runs writing into the same folder at once (two terminals, a script in parallel) commit one
+ * after the other, so the folder ends with one run's whole set, never a mix: each holds a lock
+ * ({@link FileChannel#lock()}, a {@code fcntl} record lock the kernel drops if the process dies)
+ * on one of 64 files chosen by the folder's real path, in the user's own folder under
+ * {@code java.io.tmpdir} ({@code convnet-<user>-locks}): a lock file in the target folder would
+ * be one more file there.
+ *
  * <p>The price of all-or-nothing: the disk must hold the whole new set before the old one goes.
  *
  * <pre>{@code
@@ -45,6 +56,14 @@ public final class StagedFiles implements AutoCloseable {
     private static final String PREFIX = ".convnet-staging-";
     private static final Pattern STAGING = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-\\d+");
     private static final String ASIDE = ".replaced-";
+    /**
+     * How many lock files folders share, by a hash of their path: a bounded number of files that
+     * never need deleting (deleting a lock file others wait on would let two runs in at once);
+     * two folders that share one merely commit in turn, which takes milliseconds.
+     */
+    private static final int LOCK_FILES = 64;
+    /** Threads of this process take turns here: a process cannot hold one file's lock twice. */
+    private static final Object COMMITS = new Object();
     /** A staging folder this old whose process id is not running here: not one of another PID namespace at work. */
     private static final java.time.Duration ABANDONED_AFTER = java.time.Duration.ofMinutes(10);
 
@@ -108,9 +127,53 @@ public final class StagedFiles implements AutoCloseable {
      * last. When a rename fails, the files renamed before it are taken out again and the ones they
      * replaced put back.
      *
+     * <p>Waits while another run commits into the same folder (see the class comment).
+     *
      * @throws IOException if a rename fails (the folder then holds what it held before)
      */
     public void commit(String last) throws IOException {
+        synchronized (COMMITS) {
+            try (FileChannel lock = lockFolder(folder)) {
+                commitLocked(last);
+            }
+        }
+    }
+
+    /**
+     * The folder's lock file, locked; null where it cannot be had (a lock folder that is not this
+     * user's own, a file system without locks): the commit then goes ahead unlocked, as it did
+     * before there was a lock. Never follows a link planted at either name.
+     */
+    static FileChannel lockFolder(Path folder) {
+        try {
+            Path locks = Path.of(System.getProperty("java.io.tmpdir"), "convnet-" + System.getProperty("user.name") + "-locks");
+            if (!Files.exists(locks, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(locks, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            if (!Files.isDirectory(locks, LinkOption.NOFOLLOW_LINKS)
+                    || !Files.getOwner(locks, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))) {
+                return null; // another user's folder, or a link: no lock rather than a file written through it
+            }
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(folder.toRealPath().toString().getBytes(StandardCharsets.UTF_8));
+            Path file = locks.resolve(String.format("commit-%02d.lock", (hash[0] & 0xff) % LOCK_FILES));
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            try {
+                channel.lock();
+                return channel;
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                return null;
+            }
+        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void commitLocked(String last) throws IOException {
         checkStaging();
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> written = Files.newDirectoryStream(staging)) {
