@@ -1,5 +1,7 @@
 package dev.convnet.http;
 
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
@@ -9,13 +11,17 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Jetty's own answers to requests that never reach Javalin (a malformed request line, a bad
  * Content-Length, headers over the limit) as the same one-line JSON error as every other
  * answer, instead of Jetty's HTML page; both servers ({@code serve} and the live page) use it.
+ * {@link #answerJavaLangError} does the same for a {@link java.lang.Error} a route throws.
  */
 public final class JsonErrorHandler extends ErrorHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonErrorHandler.class);
     private final String busy;
 
     /** @param busy the error of a 503 (Jetty refusing a request it has no room for): what is busy and what to do */
@@ -37,6 +43,27 @@ public final class JsonErrorHandler extends ErrorHandler {
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
         return ByteBuffer.wrap(body(status, reason));
+    }
+
+    /**
+     * A route's {@link java.lang.Error} (an OutOfMemoryError, a StackOverflowError), as Javalin's
+     * {@code router.javaLangErrorHandler}: a 500 with the same one-line JSON error as every other
+     * answer (Javalin's default sends an empty body), and the error in the log.
+     */
+    public static void answerJavaLangError(HttpServletResponse response, Error error) {
+        LOG.error("a request failed with {}", error.toString(), error);
+        if (response.isCommitted()) {
+            return; // part of an answer went out already: nothing can be put in front of it
+        }
+        try {
+            response.resetBuffer();
+            response.setStatus(500);
+            response.setContentType("application/json");
+            response.getOutputStream().write(("{\"error\":\"internal error (" + error.getClass().getSimpleName()
+                    + "); the server keeps serving\"}").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | IllegalStateException e) {
+            error.addSuppressed(e); // the client went away; the status is set
+        }
     }
 
     private byte[] body(int code, String message) {

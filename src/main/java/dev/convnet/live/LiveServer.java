@@ -97,6 +97,7 @@ public final class LiveServer implements AutoCloseable {
                 // Jetty's own refusals (a malformed request, headers too large) as JSON, not its HTML page
                 server.setErrorHandler(new JsonErrorHandler("the live page's server is busy; try again shortly"));
             });
+            config.router.javaLangErrorHandler(JsonErrorHandler::answerJavaLangError);
             config.routes.before(this::refuseForeignHost);
             config.routes.get("/", ctx -> ctx.header("Cache-Control", "no-cache").contentType("text/html; charset=utf-8")
                     .result(page));

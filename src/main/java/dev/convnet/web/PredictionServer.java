@@ -159,6 +159,7 @@ public final class PredictionServer implements AutoCloseable {
             v2.register(config.routes);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
+            config.router.javaLangErrorHandler(JsonErrorHandler::answerJavaLangError);
             config.routes.exception(HttpProblem.class, (e, ctx) -> {
                 ctx.attribute(ANSWERED, true);
                 error(ctx, e.status(), e.getMessage());
