@@ -95,7 +95,7 @@ record InferenceRequest(String id, int count, float[] pixels) {
             throw bad("input '" + INPUT + "' has no \"data\" array");
         }
         float[] pixels = new float[count * PIXELS];
-        long elements = elements(data, 0); // the size first: a short "data" is told so, whatever its values
+        long elements = elements(data); // the size first: a short "data" is told so, whatever its values
         if (elements != pixels.length) {
             throw bad("\"data\" holds " + elements + " elements; the shape needs " + pixels.length);
         }
@@ -156,14 +156,35 @@ record InferenceRequest(String id, int count, float[] pixels) {
         return (int) dims[0];
     }
 
-    /** How many values nested or flat {@code data} holds (at most 4 levels deep, as the deepest shape). */
-    private static long elements(JsonNode data, int depth) {
+    /**
+     * How many values nested or flat {@code data} holds (at most 4 levels deep, as the deepest
+     * shape). Nested data must be rectangular, as a tensor is: every array at one depth as long as
+     * the others, and numbers and arrays never side by side (a ragged image of 783 and 785 values
+     * would otherwise pass as the right total, shifted by a pixel).
+     */
+    private static long elements(JsonNode data) {
+        long[] lengths = {-1, -1, -1, -1, -1};
+        return elements(data, 0, lengths);
+    }
+
+    private static long elements(JsonNode data, int depth, long[] lengths) {
         if (depth > 4) {
             throw bad("\"data\" is nested deeper than the shape");
         }
+        if (lengths[depth] < 0) {
+            lengths[depth] = data.size();
+        } else if (lengths[depth] != data.size()) {
+            throw bad("\"data\" is not rectangular: an array at depth " + depth + " holds " + data.size()
+                    + " elements, another " + lengths[depth] + "; send a flat array or one nested as the shape");
+        }
         long n = 0;
+        boolean arrays = data.size() > 0 && data.get(0).isArray();
         for (JsonNode e : data) {
-            n += e.isArray() ? elements(e, depth + 1) : 1;
+            if (e.isArray() != arrays) {
+                throw bad("\"data\" mixes numbers and arrays at depth " + depth
+                        + "; send a flat array or one nested as the shape");
+            }
+            n += arrays ? elements(e, depth + 1, lengths) : 1;
         }
         return n;
     }

@@ -221,6 +221,14 @@ class OpenInferenceProtocolIT {
         // the size is checked before the values: a short "data" is told it is short, whatever it holds
         assertError(post("v2/models/digits/infer", body(input("FP32", List.of(1, 784), JSON.valueToTree(new int[] {1, 2, 3})))), 400,
                 "\"data\" holds 3 elements; the shape needs 784");
+        // nested data is a tensor: ragged rows of the right total, or numbers beside arrays, are refused
+        float[][] ragged = {new float[783], new float[785]};
+        assertError(post("v2/models/digits/infer", body(input("FP32", List.of(2, 784), JSON.valueToTree(ragged)))), 400,
+                "\"data\" is not rectangular: an array at depth 1 holds 785 elements, another 783");
+        com.fasterxml.jackson.databind.node.ArrayNode mixed = JSON.createArrayNode().add(0f);
+        mixed.add(JSON.valueToTree(new float[783]));
+        assertError(post("v2/models/digits/infer", body(input("FP32", List.of(1, 784), mixed))), 400,
+                "\"data\" mixes numbers and arrays at depth 0");
         // fields missing or of the wrong kind are named as such
         ObjectNode nameless = input("FP32", List.of(1, 784), JSON.valueToTree(new float[784]));
         nameless.remove("name");
