@@ -67,17 +67,18 @@ public final class ModelArgument {
     }
 
     /**
-     * A folder with pictures and no model files: {@code models/} holds its training charts
-     * ({@code X.history.png}) beside the models, and stays a (wrong) MODEL that is answered so.
+     * A folder without model files, whatever else it holds: the pictures argument, so that one of
+     * class sub-folders or of WebP files is told what predict reads rather than "a directory is no
+     * model". {@code models/} holds its training charts ({@code X.history.png}) beside the models,
+     * and stays a (wrong) MODEL that is answered so.
      */
     private static boolean folderOfPictures(Path dir) {
         if (!Files.isDirectory(dir)) {
             return false;
         }
         try (java.util.stream.Stream<Path> children = Files.list(dir)) {
-            List<Path> files = children.toList();
-            return files.stream().anyMatch(ModelArgument::pictureInFolder) && files.stream().noneMatch(ModelArgument::namedAsModel);
-        } catch (java.io.IOException e) {
+            return children.noneMatch(ModelArgument::namedAsModel);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
             return false; // whoever reads it says why it cannot be
         }
     }

@@ -123,12 +123,15 @@ public final class PredictCommand implements Callable<Integer> {
                 continue;
             }
             try (java.util.stream.Stream<Path> children = Files.list(given)) {
-                List<Path> pictures = children.filter(ModelArgument::pictureInFolder).sorted().toList();
+                List<Path> entries = children.sorted().toList();
+                List<Path> pictures = entries.stream().filter(ModelArgument::pictureInFolder).toList();
                 if (pictures.isEmpty()) {
                     throw new ParameterException(spec.commandLine(), "folder " + Printable.path(given)
                             + " holds no .png, .jpg, .jpeg, .gif or .bmp file" + subFolderHint(given));
                 }
                 files.addAll(pictures);
+                noteIgnored(given, entries.stream().filter(Files::isRegularFile)
+                        .filter(f -> !f.getFileName().toString().startsWith(".") && !ModelArgument.pictureInFolder(f)).toList());
             } catch (IOException e) {
                 throw new ParameterException(spec.commandLine(), "cannot list folder " + Printable.path(given) + " ("
                         + dev.convnet.data.FileErrors.describe(e) + ")");
@@ -142,6 +145,16 @@ public final class PredictCommand implements Callable<Integer> {
                     + " pictures in one run; use 'convnet evaluate --images DIR' for a labelled folder, or split them");
         }
         return files;
+    }
+
+    /** Says on standard error (not with --json) which files of a folder are not read, as evaluate --images does. */
+    private void noteIgnored(Path folder, List<Path> ignored) {
+        if (ignored.isEmpty() || json) {
+            return;
+        }
+        spec.commandLine().getErr().printf(Locale.ROOT, "convnet predict: %,d other file%s in %s ignored (not .png, .jpg, .jpeg,"
+                        + " .gif or .bmp, e.g. %s)%n", ignored.size(), ignored.size() == 1 ? "" : "s", Printable.path(folder),
+                Printable.text(ignored.get(0).getFileName().toString()));
     }
 
     /**

@@ -292,6 +292,8 @@ public class CliIT {
             assertTrue(lines.get(0).startsWith(folder.resolve("a.png").toString()) && lines.get(0).endsWith(seven), several.out());
             assertTrue(lines.get(1).startsWith(folder.resolve("b.png").toString()), several.out());
             assertTrue(lines.get(2).startsWith("- ") && lines.get(2).endsWith(seven), several.out());
+            assertTrue(several.err().contains("convnet predict: 1 other file in " + folder + " ignored (not .png, .jpg, .jpeg, .gif"
+                    + " or .bmp, e.g. notes.txt)"), several.err());
             // models/ holds the training charts beside the models: still a wrong MODEL, not a folder of pictures
             Files.copy(picture, home.resolve("models/model.history.png"));
             assertUsageError(run("predict", home.resolve("models").toString(), picture.toString()),
@@ -318,6 +320,9 @@ public class CliIT {
                     + classes.getParent() + " holds no .png, .jpg, .jpeg, .gif or .bmp file; its sub-folders 7 do: give them ("
                     + classes.getParent().resolve("*") + "), or evaluate a folder of one sub-folder per class with "
                     + "'convnet evaluate MODEL --images " + classes.getParent() + "'");
+            // the same folder alone (no model files in it) is the pictures, for the default model: told the same
+            assertUsageError(run("predict", classes.getParent().toString()), "folder " + classes.getParent()
+                    + " holds no .png, .jpg, .jpeg, .gif or .bmp file; its sub-folders 7 do");
         } finally {
             if (before == null) {
                 System.clearProperty("convnet.home");
