@@ -66,7 +66,7 @@ public final class ExportCommand implements Callable<Integer> {
         if (folder == null || !Files.isDirectory(folder)) {
             throw usage("cannot write " + output + ": folder " + folder + " does not exist");
         }
-        OutputFolder.check(spec, "-o", folder); // read-only or full of permissions: a usage error before the export, as train -o
+        OutputFolder.check(spec, "-o", output, folder); // read-only or full of permissions: a usage error before the export, as train -o
         String kept = dev.convnet.data.AtomicFile.whyNotReplaceable(output);
         if (kept != null) { // a FIFO, device or read-only file there stays, as for train -o and import -o
             throw usage("cannot write " + Printable.path(output) + ": " + kept);

@@ -24,31 +24,39 @@ final class OutputFolder {
      * @throws ParameterException when {@code dir} is a file, sits under a file, or cannot take new files
      */
     static Path check(CommandSpec spec, String option, Path dir) {
+        return check(spec, option, dir, dir);
+    }
+
+    /**
+     * As above, for the folder of an output file: {@code given} (the file, as typed) is what the
+     * message names after the option.
+     */
+    static Path check(CommandSpec spec, String option, Path given, Path dir) {
         // not normalised: 'link/..' is the link's target's parent, which only the file system knows
         Path existing = dir.toAbsolutePath();
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
         }
         if (existing == null) {
-            throw usage(spec, option, dir, "no part of it exists");
+            throw usage(spec, option, given, "no part of it exists");
         }
-        String which = existing.equals(dir.toAbsolutePath()) ? "it is" : Printable.path(existing) + " is";
+        String which = existing.equals(given.toAbsolutePath()) ? "it is" : Printable.path(existing) + " is";
         if (Files.isSymbolicLink(existing) && !Files.exists(existing)) {
-            throw usage(spec, option, dir, which + " a symbolic link to nothing; give a folder (it is made if missing)");
+            throw usage(spec, option, given, which + " a symbolic link to nothing; give a folder (it is made if missing)");
         }
         if (!Files.isDirectory(existing)) {
-            throw usage(spec, option, dir, which + " a file, not a folder; give a folder (it is made if missing)");
+            throw usage(spec, option, given, which + " a file, not a folder; give a folder (it is made if missing)");
         }
         try {
             Files.delete(Files.createTempFile(existing, ".convnet-write-test", ".tmp"));
         } catch (IOException e) {
-            throw usage(spec, option, dir, "cannot write in " + Printable.path(existing) + " (" + FileErrors.describeCreate(e)
+            throw usage(spec, option, given, "cannot write in " + Printable.path(existing) + " (" + FileErrors.describeCreate(e)
                     + "); choose a writable folder");
         }
         return dir;
     }
 
-    private static ParameterException usage(CommandSpec spec, String option, Path dir, String why) {
-        return new ParameterException(spec.commandLine(), option + " " + Printable.path(dir) + ": " + why);
+    private static ParameterException usage(CommandSpec spec, String option, Path given, String why) {
+        return new ParameterException(spec.commandLine(), option + " " + Printable.path(given) + ": " + why);
     }
 }

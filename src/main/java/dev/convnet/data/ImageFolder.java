@@ -56,6 +56,10 @@ public final class ImageFolder {
      * @throws DataFormatException when a folder cannot be listed
      */
     public static Listing list(Path dir, List<String> classNames) {
+        if (!Files.exists(dir)) {
+            throw new LayoutException(dir + " does not exist: give a folder with one sub-folder per class "
+                    + "(0, 1, ... or class names), as Keras' image_dataset_from_directory reads");
+        }
         if (!Files.isDirectory(dir)) {
             throw new LayoutException(dir + " is not a folder: give a folder with one sub-folder per class "
                     + "(0, 1, ... or class names), as Keras' image_dataset_from_directory reads");

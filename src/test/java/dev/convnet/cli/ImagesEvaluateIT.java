@@ -157,7 +157,7 @@ class ImagesEvaluateIT {
                 + "named by its index, 0 to 9", layout.err().strip());
         InProcessCli.Run run = run("evaluate", "m.zip", "--images", tmp.resolve("nowhere").toString());
         assertEquals(2, run.exit(), run.err());
-        assertTrue(run.err().contains("--images " + tmp.resolve("nowhere") + " is not a folder"), run.err());
+        assertTrue(run.err().contains("--images " + tmp.resolve("nowhere") + " does not exist"), run.err());
     }
 
     /** MNIST test digits, dark ink on white paper at 4× size, in one folder per label; returns how many. */
