@@ -237,7 +237,9 @@
       list.append(info("dataset", model.dataset));
       list.append(info("parameters", model.parameters.toLocaleString("en-US")));
       list.append(info("test accuracy", model.test_accuracy == null ? "not recorded" : model.test_accuracy.toFixed(4)));
-      if (run.epochs !== undefined) { list.append(info("epochs", String(run.epochs))); }
+      if (run.epochs === 0 && run["imported.format"]) { // imported, not fine-tuned: the file does not say how it was trained
+        list.append(info("trained", "outside convnet (" + run["imported.format"] + ")"));
+      } else if (run.epochs !== undefined) { list.append(info("epochs", String(run.epochs))); }
       if (run.architecture) { list.append(info("architecture", run.architecture)); }
       if (run.optimizer) { list.append(info("optimizer", run.optimizer + (run.learning_rate ? ", lr " + run.learning_rate : ""))); }
       if (run.finished) { list.append(info("trained", run.finished.replace("T", " ").replace("Z", " UTC"))); }
