@@ -115,6 +115,7 @@ public final class ServeCommand implements Callable<Integer> {
             noteUnlabelledKerasFiles(files);
         }
         List<NamedModel> loaded = ModelFiles.load(files, inference.engine(), running, asked, this::usage);
+        BindAddress.refuseTakenPort(host, port); // before the workers open and warm up the models (seconds)
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
         boolean finished;

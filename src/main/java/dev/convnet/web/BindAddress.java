@@ -46,6 +46,35 @@ public final class BindAddress {
         return Optional.empty();
     }
 
+    /**
+     * Refuses a port another server holds before the models load, so that the user hears it at once
+     * instead of after seconds of loading and warming up: binds it (with SO_REUSEADDR, as Jetty
+     * does, so a port in TIME_WAIT passes) and lets go. Port 0 (any free one) and a bind that fails
+     * for another reason are left to the server's own start, which says why.
+     *
+     * @throws ServerStartException when the port is in use, in the words the server's start uses
+     */
+    public static void refuseTakenPort(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.net.BindException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+                throw new ServerStartException(portInUse(host, port), e);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the server's own bind says what this is
+        }
+    }
+
+    /** The line for a port another program holds. */
+    static String portInUse(String host, int port) {
+        return "port " + port + " on " + host + " is already in use; stop the other server or choose another with --port";
+    }
+
     private static String localAddresses() {
         List<String> found = new ArrayList<>();
         try {

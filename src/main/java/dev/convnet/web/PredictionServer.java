@@ -519,7 +519,7 @@ public final class PredictionServer implements AutoCloseable {
         // Javalin says "port already in use" for any failed bind: read the JDK's own reason instead.
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof BindException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
-                return "port " + settings.port() + " on " + settings.host() + " is already in use; stop the other server or choose another with --port";
+                return BindAddress.portInUse(settings.host(), settings.port());
             }
             if (t instanceof BindException || t instanceof SocketException) {
                 return "could not listen on " + settings.host() + ":" + settings.port() + " (" + t.getMessage() + ")";
