@@ -25,6 +25,12 @@ def takes_raw_pixels(model):
     after its input and augmentation is Rescaling (the book's habit from section 8.2 on)."""
     for layer in model.layers:
         name = type(layer).__name__
+        if name == "Sequential":  # a nested block (the book's data_augmentation): its layers count as the model's
+            if any(type(inner).__name__ == "Rescaling" for inner in layer.layers):
+                return True
+            if all(type(inner).__name__.startswith("Random") for inner in layer.layers):
+                continue
+            return False
         if name != "InputLayer" and not name.startswith("Random"):
             return name == "Rescaling"
     return False

@@ -12,8 +12,8 @@ here, and unsupported.keras, a small model with layers convnet does not build.
 The spellings of listing 8-1 found in the wild (issue 18), each a small network (8 and 16 filters,
 a few kB) trained for one epoch on 4,000 images so that the suite stays fast: keras-io-dropout,
 dropout-anywhere, rescaling, rescaling-offset, reshape, reshape-sequential, activations, logits,
-batchnorm, batchnorm-after-relu, batchnorm-some, batchnorm-dense (1.6 MB: chapter 2's 512 units), augmentation
-(SPELLINGS below). A model whose first layer is Rescaling takes raw 0-255
+batchnorm, batchnorm-after-relu, batchnorm-some, batchnorm-dense (1.6 MB: chapter 2's 512 units), augmentation,
+nested-augmentation (the book's listing 8-14), relu-after-pool (SPELLINGS below). A model whose first layer is Rescaling takes raw 0-255
 pixels; a model that ends in logits has its softmax written to NAME.predictions.csv. Also
 keras2.1.h5 and keras2.2.4.h5 (the keras.io example as Keras 2.1 and 2.2.4 wrote Sequential
 models: the config a bare list of layers; h5py, no Keras 2 here) and savedmodel/, a TensorFlow
@@ -212,6 +212,22 @@ def augmentation():
     return keras.Model(inputs, x)
 
 
+def nested_augmentation():
+    """The book's listing 8-14: augmentation layers in a nested Sequential named data_augmentation, then Rescaling."""
+    augment = keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1), layers.RandomZoom(0.2)],
+                               name="data_augmentation")
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = chain(augment(inputs), [layers.Rescaling(1.0 / 255)] + body(layers.Dense(10, activation="softmax")))
+    return keras.Model(inputs, x)
+
+
+def relu_after_pool():
+    """Conv2D without activation, MaxPooling2D, then Activation("relu"): the same function as ReLU before the pooling."""
+    return keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3), layers.MaxPooling2D(2),
+                             layers.Activation("relu"), layers.Conv2D(16, 3), layers.MaxPooling2D(2), layers.ReLU(),
+                             layers.Flatten(), layers.Dense(10, activation="softmax")])
+
+
 # name, builder, file formats, compile's loss
 SPELLINGS = [("keras-io-dropout", keras_io_dropout, ("keras",)), ("dropout-anywhere", dropout_anywhere, ("keras", "h5")),
              ("rescaling", rescaling, ("keras",)), ("rescaling-offset", rescaling_offset, ("keras",)),
@@ -219,7 +235,8 @@ SPELLINGS = [("keras-io-dropout", keras_io_dropout, ("keras",)), ("dropout-anywh
              ("activations", activations, ("h5",)), ("logits", logits, ("keras",)),
              ("batchnorm", batchnorm, ("keras", "h5")), ("batchnorm-after-relu", batchnorm_after_relu, ("keras",)),
              ("batchnorm-some", batchnorm_some, ("keras", "h5")), ("batchnorm-dense", batchnorm_dense, ("keras",)),
-             ("augmentation", augmentation, ("keras",))]
+             ("augmentation", augmentation, ("keras",)), ("nested-augmentation", nested_augmentation, ("keras", "h5")),
+             ("relu-after-pool", relu_after_pool, ("keras", "h5"))]
 SPELLING_IMAGES = 4000
 
 

@@ -48,6 +48,7 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
                     + "(neither {\"layers\": [...]} nor, as Keras 2.2.4 and older wrote it, a bare list)");
         }
         List<KerasLayer> all = new ArrayList<>();
+        java.util.Map<String, String> inlined = new java.util.HashMap<>(); // a nested model's name -> its last layer's
         for (JsonNode layer : layers) {
             String className = layer.path("class_name").asText("");
             JsonNode layerConfig = layer.path("config");
@@ -57,7 +58,17 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
             }
             List<String> inbound = new ArrayList<>();
             collectInbound(layer.path("inbound_nodes"), inbound);
+            inbound.replaceAll(n -> inlined.getOrDefault(n, n));
+            if (className.equals("Sequential") && !all.isEmpty()) {
+                List<KerasLayer> inner = inline(file, name, layerConfig, sequential ? List.of(all.get(all.size() - 1).name()) : inbound);
+                all.addAll(inner);
+                inlined.put(name, inner.isEmpty() ? (inbound.isEmpty() ? name : inbound.get(0)) : inner.get(inner.size() - 1).name());
+                continue;
+            }
             all.add(new KerasLayer(name, className, layerConfig, inbound));
+        }
+        for (KerasLayer layer : all) {
+            refuseBfloat16(file, layer);
         }
         List<Integer> inputShape = inputShape(file, config, all);
         List<KerasLayer> body = all.isEmpty() || !all.get(0).className().equals("InputLayer") ? all : all.subList(1, all.size());
@@ -66,6 +77,58 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
         }
         return new KerasConfig(inputShape, body);
     }
+
+    /**
+     * A Sequential nested in the model, as the book's listing 8-14 writes its data_augmentation
+     * block: its layers, read as the model's own, each taking the one before (the first, the nested
+     * model's input). Only blocks without weights are inlined (augmentation, Rescaling, Dropout,
+     * Reshape, activations), since Keras files a nested layer's weights under the block's name;
+     * one holding a layer with weights is refused saying so.
+     */
+    private static List<KerasLayer> inline(String file, String name, JsonNode config, List<String> inbound) {
+        JsonNode layers = config.path("layers");
+        if (!layers.isArray()) {
+            throw new InteropException(file + ": the nested model " + name + " (Sequential) has no list of layers");
+        }
+        List<KerasLayer> inner = new ArrayList<>();
+        List<String> from = inbound;
+        for (JsonNode layer : layers) {
+            String className = layer.path("class_name").asText("");
+            JsonNode layerConfig = layer.path("config");
+            String innerName = layerConfig.path("name").asText(layer.path("name").asText(""));
+            if (className.equals("InputLayer")) {
+                continue;
+            }
+            if (!WITHOUT_WEIGHTS.contains(className) && !className.startsWith("Random")) {
+                throw new InteropException(file + ": the nested model " + name + " (Sequential) holds " + innerName + " ("
+                        + className + "); convnet reads nested blocks of augmentation, Rescaling, Dropout, Reshape and "
+                        + "activation layers (the book's data_augmentation): put " + className + " in the model itself");
+            }
+            inner.add(new KerasLayer(innerName, className, layerConfig, from));
+            from = List.of(innerName);
+        }
+        return inner;
+    }
+
+    /**
+     * A model saved under Keras' {@code bfloat16} dtype policy stores its weights as an opaque
+     * 2-byte HDF5 type (h5py's {@code |V2} with a dtype attribute) that the HDF5 reader cannot
+     * parse: said as what it is, instead of "damaged HDF5 file". ({@code mixed_bfloat16} keeps
+     * float32 weights and reads as any model.)
+     */
+    private static void refuseBfloat16(String file, KerasLayer layer) {
+        JsonNode dtype = layer.config().path("dtype");
+        String policy = dtype.isTextual() ? dtype.asText() : dtype.path("config").path("name").asText("");
+        if (policy.equals("bfloat16")) {
+            throw new InteropException(file + ": " + layer + " was saved under Keras' bfloat16 dtype policy, whose weights "
+                    + "the file stores in a type convnet cannot read; in Keras, set keras.mixed_precision.set_global_policy("
+                    + "\"float32\"), build the model again, copy the weights in (set_weights(model.get_weights())) and save that");
+        }
+    }
+
+    /** Layers without weights that a nested block may hold (besides Keras' Random* augmentation layers). */
+    private static final java.util.Set<String> WITHOUT_WEIGHTS = java.util.Set.of("Rescaling", "Dropout", "SpatialDropout2D",
+            "Reshape", "Activation", "ReLU", "Softmax");
 
     /** Keras 3: {"args": [{"config": {"keras_history": [name, 0, 0]}}]}; Keras 2: [[[name, 0, 0, {}]]]. */
     private static void collectInbound(JsonNode node, List<String> names) {

@@ -386,7 +386,8 @@ public final class KerasReader {
                     }
                     if (layers.get(i) instanceof ChainLayer.Conv c && c.same() && affine.shift()[ch] != 0) {
                         throw new UnfoldableBatchNormException(where + ": " + w.name() + " pads 'same' and the normalisation shifts "
-                                + "channel " + ch + " by " + affine.shift()[ch] + ", which would change its zero border");
+                                + "channel " + ch + " by " + affine.shift()[ch] + ", which would change its zero border; give that "
+                                + "convolution padding 'valid', or leave the BatchNormalization out");
                     }
                 }
                 layer = Folding.inputAffine(where, layer, affine);

@@ -136,8 +136,15 @@ final class KerasSpellings {
                 identity.add(layer.name() + " (Reshape to " + KerasArchitecture.describe(shape) + ")");
             } else if (kind.equals("Activation") || kind.equals("ReLU") || kind.equals("Softmax")) {
                 String activation = activationOf(file, layer);
-                if (!activation.equals("linear")) {
-                    Step last = lastWeightedAndLinear(file, layer, steps, "applies " + activation);
+                int pooled = steps.size() - 2; // a ReLU after Conv2D, MaxPooling2D: max pooling commutes with it
+                if (activation.equals("relu") && pooled >= 0 && steps.get(pooled + 1).is("MaxPooling2D")
+                        && steps.get(pooled).weighted() && steps.get(pooled).activation().equals("linear")) {
+                    Step conv = steps.get(pooled);
+                    steps.set(pooled, new Step(conv.layer(), activation, conv.batchNorm(), conv.inputNorm()));
+                    folded.add(layer.name() + " (relu) into " + conv.layer().name() + ", before "
+                            + steps.get(pooled + 1).layer().name() + " (max pooling and ReLU commute)");
+                } else if (!activation.equals("linear")) {
+                    Step last = lastWeightedAndLinear(file, layer, steps, "applies " + activation + " to");
                     steps.set(steps.size() - 1, new Step(last.layer(), activation, last.batchNorm(), last.inputNorm()));
                     folded.add(layer.name() + " (" + activation + ") into " + last.layer().name());
                 }
@@ -260,10 +267,14 @@ final class KerasSpellings {
         boolean toImage = target.isArray() && target.size() == 3 && target.get(0).asInt() == side
                 && target.get(1).asInt() == side && target.get(2).asInt() == 1 && target.get(0).isIntegralNumber();
         boolean fromPixels = shape.equals(List.of(side, side)) || shape.equals(List.of(side * side)) || shape.equals(image);
-        if (!steps.isEmpty() || !toImage || !fromPixels) {
+        if (!steps.isEmpty()) { // the shape known here is the model's input, not what the layers before made of it
+            throw new InteropException(file + ": " + layer.name() + " reshapes the output of " + steps.get(steps.size() - 1).layer().name()
+                    + " to " + target + "; convnet reads Reshape((28, 28, 1)) only right after a (28, 28) or (784,) input, "
+                    + "and Flatten() before the Dense layers");
+        }
+        if (!toImage || !fromPixels) {
             throw new InteropException(file + ": " + layer.name() + " reshapes " + KerasArchitecture.describe(shape) + " to "
-                    + target + (steps.isEmpty() ? "" : " after " + steps.get(steps.size() - 1).layer().name())
-                    + "; convnet reads Reshape((28, 28, 1)) only right after a (28, 28) or (784,) input");
+                    + target + "; convnet reads Reshape((28, 28, 1)) only right after a (28, 28) or (784,) input");
         }
         return image;
     }

@@ -60,6 +60,32 @@ class KerasConfigTest {
     }
 
     @Test
+    void aNestedBlockWithWeightsIsRefusedNamingTheLayer() {
+        // Keras files a nested layer's weights under the block's name: only weightless blocks (augmentation) are inlined
+        String config = "{\"class_name\": \"Functional\", \"config\": {\"name\": \"m\", \"layers\": ["
+                + "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_shape\": [null, 28, 28, 1]}, \"inbound_nodes\": []},"
+                + "{\"class_name\": \"Sequential\", \"name\": \"features\", \"config\": {\"name\": \"features\", \"layers\": ["
+                + "{\"class_name\": \"RandomFlip\", \"config\": {\"name\": \"flip\"}}, " + conv("c", 8, 3, "") + "]},"
+                + " \"inbound_nodes\": [[[\"in\", 0, 0, {}]]]}"
+                + "], \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"features\", 0, 0]]}}";
+        InteropException e = assertThrows(InteropException.class, () -> KerasConfig.parse("nested.keras", config));
+        assertEquals("nested.keras: the nested model features (Sequential) holds c (Conv2D); convnet reads nested blocks of "
+                + "augmentation, Rescaling, Dropout, Reshape and activation layers (the book's data_augmentation): put Conv2D "
+                + "in the model itself", e.getMessage());
+    }
+
+    @Test
+    void aBfloat16PolicyModelIsToldWhatToDoNotCalledDamaged() {
+        String policy = ", \"dtype\": {\"module\": \"keras\", \"class_name\": \"DTypePolicy\", \"config\": {\"name\": \"bfloat16\"}}";
+        String config = "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": ["
+                + conv("conv2d", 8, 3, ", \"batch_input_shape\": [null, 28, 28, 1]" + policy) + ", " + FLATTEN + ", " + OUT + "]}}";
+        InteropException e = assertThrows(InteropException.class, () -> KerasConfig.parse("bf16.keras", config));
+        assertTrue(e.getMessage().startsWith("bf16.keras: conv2d (Conv2D) was saved under Keras' bfloat16 dtype policy"), e.getMessage());
+        String mixed = config.replace("\"bfloat16\"", "\"mixed_bfloat16\""); // float32 weights: read as any model
+        assertEquals("convnet 8 k3 s1 valid", KerasArchitecture.of("m.keras", KerasConfig.parse("m.keras", mixed)).architecture().describe());
+    }
+
+    @Test
     void somethingThatIsNotAModelConfigSaysSo() {
         InteropException e = assertThrows(InteropException.class, () -> KerasConfig.parse("x.keras", "[1, 2"));
         assertTrue(e.getMessage().startsWith("x.keras: the Keras model config is not valid JSON"), e.getMessage());
@@ -105,10 +131,10 @@ class KerasConfigTest {
             "|| BatchNormalization | \"name\": \"bn\", \"momentum\": 7 | linear | f.keras: bn has momentum 7; expected a number from 0 to 1",
             "|| BatchNormalization | \"name\": \"bn\", \"axis\": 1 | linear | f.keras: bn normalises axis 1; convnet folds BatchNormalization over the channels",
             "|| Activation | \"name\": \"a\", \"activation\": \"tanh\" | linear | f.keras: conv2d has activation 'tanh'; convnet expects 'relu' there, as listing 8-1 has it: build the model with activation='relu' there and train it again",
-            "|| Activation | \"name\": \"a\", \"activation\": \"relu\" | relu | f.keras: a (Activation) applies relu the output of conv2d after its relu; convnet fuses it only into a Conv2D or Dense whose activation is linear",
+            "|| Activation | \"name\": \"a\", \"activation\": \"relu\" | relu | f.keras: a (Activation) applies relu to the output of conv2d after its relu; convnet fuses it only into a Conv2D or Dense whose activation is linear",
             "|| ReLU | \"name\": \"r\", \"max_value\": 6.0 | linear | f.keras: r is ReLU(max_value=6.0, negative_slope=, threshold=); convnet's ReLU is max(x, 0)",
             "|| Softmax | \"name\": \"s\", \"axis\": 1 | linear | f.keras: s is a softmax over axis 1",
-            "|| Reshape | \"name\": \"r\", \"target_shape\": [100000, 100000, 1] | relu | f.keras: r reshapes (28, 28, 1) to [100000,100000,1] after conv2d",
+            "|| Reshape | \"name\": \"r\", \"target_shape\": [100000, 100000, 1] | relu | f.keras: r reshapes the output of conv2d to [100000,100000,1]",
             "|| Rescaling | \"name\": \"sc\", \"scale\": 2.0 | relu | f.keras: sc (Rescaling) comes after conv2d; convnet folds Rescaling only when it comes before the first Conv2D or Dense",
             "Rescaling | \"name\": \"sc\", \"scale\": 0 | | | relu | f.keras: sc has scale 0: the model ignores its input",
             "Rescaling | \"name\": \"sc\", \"scale\": \"x\" | | | relu | f.keras: sc has scale \"x\"; convnet reads Rescaling with a finite number as scale",

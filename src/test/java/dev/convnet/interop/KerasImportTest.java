@@ -81,6 +81,10 @@ class KerasImportTest {
         "batchnorm-some.h5 | batchnorm-some | convnet 8,16,16 k3 s1 valid | 3.15.1 | imported.folded | batch_normalization_1 into the input of dense",
         "batchnorm-dense.keras | batchnorm-dense | dense 512 | 3.15.1 | imported.folded | batch_normalization into the input of dense_1",
         "augmentation.keras | augmentation | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.augmentation | RandomRotation(factor=[-0.1,0.1], fill_mode=reflect, interpolation=bilinear, fill_value=0.0), RandomZoom(height_factor=0.2",
+        "nested-augmentation.keras | nested-augmentation | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.augmentation | RandomFlip(mode=horizontal",
+        "nested-augmentation.h5 | nested-augmentation | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.augmentation | RandomFlip(mode=horizontal",
+        "relu-after-pool.keras | relu-after-pool | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.folded | activation (relu) into conv2d, before max_pooling2d (max pooling and ReLU commute), re_lu (relu) into conv2d_1, before max_pooling2d_1",
+        "relu-after-pool.h5 | relu-after-pool | convnet 8,16 k3 s1 valid pool-last | 3.15.1 | imported.folded | (max pooling and ReLU commute)",
         "keras2.1.h5 | keras2 | convnet 8,16 k3 s1 valid pool-last dropout 0.5 | 2.1.6 | imported.dropout | dropout_1 (rate 0.5) kept before dense_1",
         "keras2.2.4.h5 | keras2 | convnet 8,16 k3 s1 valid pool-last dropout 0.5 | 2.2.4 | imported.dropout | dropout_1 (rate 0.5)"})
     void spellingsPredictWhatKerasPredicted(String file, String model, String architecture, String version, String noteKey,
