@@ -51,6 +51,9 @@ public final class Charts {
                 .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x9ECAE1), new Color(0x4292C6)});
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        // XChart sizes the cells from 92 % of the plot (its default content size) but draws them from its
+        // top-left corner: an empty band was left right of the last column and under the last row
+        chart.getStyler().setPlotContentSize(1.0);
         int k = result.classes();
         List<String> labels = classNames.size() == k ? classNames : java.util.stream.IntStream.range(0, k).mapToObj(String::valueOf).toList();
         if (labels.stream().anyMatch(l -> l.length() > 3)) {
