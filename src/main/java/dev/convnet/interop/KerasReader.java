@@ -241,9 +241,14 @@ public final class KerasReader {
     private KerasModel readLegacyH5(HdfFile hdf, Path file, String name, String sha256, boolean fineTuning) {
         String config = HdfGuards.stringAttribute(hdf, "model_config", MAX_CONFIG_BYTES, name);
         if (config == null) {
-            throw new InteropException(name + ": an HDF5 file of weights only, not a whole Keras model (no model_config: "
-                    + "what Keras' save_weights and 'convnet export -o X.weights.h5' write); give the file model.save wrote "
-                    + "(.keras or .h5), or the convnet .zip the weights were exported from");
+            // Keras 3's save_weights (and convnet's .weights.h5 export) write a "layers" group; Keras 2's, a layer_names attribute
+            if (hdf.getChild("layers") instanceof Group || hdf.getAttribute("layer_names") != null) {
+                throw new InteropException(name + ": an HDF5 file of weights only, not a whole Keras model (no model_config: "
+                        + "what Keras' save_weights and 'convnet export -o X.weights.h5' write); give the file model.save wrote "
+                        + "(.keras or .h5), or the convnet .zip the weights were exported from");
+            }
+            throw new InteropException(name + ": an HDF5 file but not a Keras model (no model_config); give a model saved "
+                    + "with model.save (.keras or .h5)");
         }
         String version = HdfGuards.stringAttribute(hdf, "keras_version", MAX_NAME_BYTES, name);
         KerasArchitecture arch = KerasArchitecture.of(name, KerasConfig.parse(name, config));

@@ -100,6 +100,12 @@ class KerasBadInputTest {
             hdf.putDataset("temperatures", new float[] {20.5f, 21.0f});
         }
         assertFails("predict", h5, "measurements.h5: an HDF5 file but not a Keras model (no model_config");
+        // Keras 3's save_weights layout (a "layers" group), as convnet's own .weights.h5 export writes it
+        Path weights = tmp.resolve("book.weights.h5");
+        try (WritableHdfFile hdf = HdfFile.write(weights)) {
+            hdf.putGroup("layers").putDataset("values", new float[] {1f});
+        }
+        assertFails("predict", weights, "book.weights.h5: an HDF5 file of weights only, not a whole Keras model");
     }
 
     @Test
