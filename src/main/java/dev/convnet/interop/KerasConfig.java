@@ -53,13 +53,16 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
             String className = layer.path("class_name").asText("");
             JsonNode layerConfig = layer.path("config");
             String name = layer.hasNonNull("name") ? layer.path("name").asText() : layerConfig.path("name").asText("");
+            if (name.isEmpty() && className.equals("Sequential") && layerConfig.isArray()) {
+                name = "sequential"; // Keras 2's bare list of a nested block's layers carries no name
+            }
             if (className.isEmpty() || name.isEmpty()) {
                 throw new InteropException(file + ": the Keras model config has a layer without a class or a name");
             }
             List<String> inbound = new ArrayList<>();
             collectInbound(layer.path("inbound_nodes"), inbound);
             inbound.replaceAll(n -> inlined.getOrDefault(n, n));
-            if (className.equals("Sequential") && !all.isEmpty()) {
+            if (className.equals("Sequential")) {
                 List<KerasLayer> inner = inline(file, name, layerConfig, sequential ? List.of(all.get(all.size() - 1).name()) : inbound);
                 all.addAll(inner);
                 inlined.put(name, inner.isEmpty() ? (inbound.isEmpty() ? name : inbound.get(0)) : inner.get(inner.size() - 1).name());
@@ -73,7 +76,7 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
         List<Integer> inputShape = inputShape(file, config, all);
         List<KerasLayer> body = all.isEmpty() || !all.get(0).className().equals("InputLayer") ? all : all.subList(1, all.size());
         if (!sequential) {
-            checkChain(file, all, config);
+            checkChain(file, all, config, inlined);
         }
         return new KerasConfig(inputShape, body);
     }
@@ -81,12 +84,13 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
     /**
      * A Sequential nested in the model, as the book's listing 8-14 writes its data_augmentation
      * block: its layers, read as the model's own, each taking the one before (the first, the nested
-     * model's input). Only blocks without weights are inlined (augmentation, Rescaling, Dropout,
-     * Reshape, activations), since Keras files a nested layer's weights under the block's name;
-     * one holding a layer with weights is refused saying so.
+     * model's input). Only blocks of augmentation, Rescaling, Dropout, Reshape and activation layers
+     * are inlined: Keras files a nested layer's weights under the block's name, so a block holding
+     * any other layer is refused naming it. Keras 2 may write the block's config as the bare list
+     * of its layers, as it wrote a Sequential model's.
      */
     private static List<KerasLayer> inline(String file, String name, JsonNode config, List<String> inbound) {
-        JsonNode layers = config.path("layers");
+        JsonNode layers = config.isArray() ? config : config.path("layers");
         if (!layers.isArray()) {
             throw new InteropException(file + ": the nested model " + name + " (Sequential) has no list of layers");
         }
@@ -149,7 +153,7 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
     }
 
     /** Functional models: every layer must read the one before it, and the model's output is the last. */
-    private static void checkChain(String file, List<KerasLayer> all, JsonNode config) {
+    private static void checkChain(String file, List<KerasLayer> all, JsonNode config, java.util.Map<String, String> inlined) {
         for (int i = 1; i < all.size(); i++) {
             KerasLayer layer = all.get(i);
             if (!layer.inbound().equals(List.of(all.get(i - 1).name()))) {
@@ -159,6 +163,7 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
         }
         List<String> outputs = new ArrayList<>();
         collectInbound(config.path("output_layers"), outputs);
+        outputs.replaceAll(n -> inlined.getOrDefault(n, n)); // a model ending in a nested block ends in its last layer
         if (!all.isEmpty() && !outputs.isEmpty() && !outputs.equals(List.of(all.get(all.size() - 1).name()))) {
             throw new InteropException(file + ": the model's outputs " + outputs + " are not its last layer; "
                     + "convnet reads models with one output at the end of one straight chain");

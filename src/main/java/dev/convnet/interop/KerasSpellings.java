@@ -19,7 +19,8 @@ import java.util.Set;
  * <li>{@code Rescaling(scale, offset)} first: the model takes raw 0-255 pixels; 1/255 is convnet's
  *     own scaling, anything else is folded into the first weighted layer;
  * <li>{@code Reshape((28, 28, 1))} after a (28, 28) or (784,) input is the identity;
- * <li>{@code Activation}, {@code ReLU}, {@code Softmax} after a linear Conv2D or Dense are fused into it;
+ * <li>{@code Activation}, {@code ReLU}, {@code Softmax} after a linear Conv2D or Dense are fused into it,
+ *     a ReLU right after a linear Conv2D's MaxPooling2D too (max pooling and ReLU commute);
  * <li>{@code BatchNormalization} right after a linear Conv2D or Dense is folded into its weights;
  * <li>a last Dense without softmax (logits) gets one.
  * </ul>
@@ -136,8 +137,10 @@ final class KerasSpellings {
                 identity.add(layer.name() + " (Reshape to " + KerasArchitecture.describe(shape) + ")");
             } else if (kind.equals("Activation") || kind.equals("ReLU") || kind.equals("Softmax")) {
                 String activation = activationOf(file, layer);
-                int pooled = steps.size() - 2; // a ReLU after Conv2D, MaxPooling2D: max pooling commutes with it
-                if (activation.equals("relu") && pooled >= 0 && steps.get(pooled + 1).is("MaxPooling2D")
+                // a ReLU right after Conv2D, MaxPooling2D: max pooling commutes with it (not with a
+                // BatchNormalization between them, which waits in pending for the next layer's input)
+                int pooled = steps.size() - 2;
+                if (activation.equals("relu") && pending == null && pooled >= 0 && steps.get(pooled + 1).is("MaxPooling2D")
                         && steps.get(pooled).weighted() && steps.get(pooled).activation().equals("linear")) {
                     Step conv = steps.get(pooled);
                     steps.set(pooled, new Step(conv.layer(), activation, conv.batchNorm(), conv.inputNorm()));

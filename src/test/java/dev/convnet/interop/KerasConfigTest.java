@@ -86,6 +86,37 @@ class KerasConfigTest {
     }
 
     @Test
+    void aReluAfterPoolingFoldsBeforeItButNotAcrossABatchNormalization() {
+        String linear = "\"activation\": \"relu\"";
+        String relu = "{\"class_name\": \"ReLU\", \"config\": {\"name\": \"r\"}}";
+        String plain = "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": ["
+                + conv("c", 8, 3, ", \"batch_input_shape\": [null, 28, 28, 1]").replace(linear, "\"activation\": \"linear\"")
+                + ", " + POOL + ", " + relu + ", " + FLATTEN + ", " + OUT + "]}}";
+        KerasArchitecture folded = KerasArchitecture.of("p.keras", KerasConfig.parse("p.keras", plain));
+        assertEquals("convnet 8 k3 s1 valid pool-last", folded.architecture().describe());
+        // relu(BN(pool(conv))) is not pool(relu(conv)) then BN: refused as before, not folded wrongly
+        String bn = "{\"class_name\": \"BatchNormalization\", \"config\": {\"name\": \"bn\", \"axis\": -1, \"epsilon\": 0.001, "
+                + "\"momentum\": 0.99, \"center\": true, \"scale\": true}}";
+        String between = plain.replace(POOL + ", " + relu, POOL + ", " + bn + ", " + relu);
+        InteropException e = assertThrows(InteropException.class, () -> KerasArchitecture.of("b.keras", KerasConfig.parse("b.keras", between)));
+        assertTrue(e.getMessage().startsWith("b.keras: r (ReLU) applies relu to the output of pool (MaxPool2D)"), e.getMessage());
+    }
+
+    @Test
+    void aModelEndingInANestedBlockEndsInItsLastLayer() {
+        String config = "{\"class_name\": \"Functional\", \"config\": {\"name\": \"m\", \"layers\": ["
+                + "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_shape\": [null, 28, 28, 1]}, \"inbound_nodes\": []},"
+                + conv("c", 8, 3, "").replaceFirst("\\}\\}$", "}, \"inbound_nodes\": [[[\"in\", 0, 0, {}]]]}") + ","
+                + FLATTEN.replaceFirst("\\}\\}$", "}, \"inbound_nodes\": [[[\"c\", 0, 0, {}]]]}") + ","
+                + OUT.replace("\"softmax\"", "\"linear\"").replaceFirst("\\}\\}$", "}, \"inbound_nodes\": [[[\"flatten\", 0, 0, {}]]]}") + ","
+                + "{\"class_name\": \"Sequential\", \"name\": \"head\", \"config\": {\"name\": \"head\", \"layers\": ["
+                + "{\"class_name\": \"Softmax\", \"config\": {\"name\": \"softmax\"}}]}, \"inbound_nodes\": [[[\"dense\", 0, 0, {}]]]}"
+                + "], \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"head\", 0, 0]]}}";
+        KerasArchitecture arch = KerasArchitecture.of("head.keras", KerasConfig.parse("head.keras", config));
+        assertEquals("convnet 8 k3 s1 valid", arch.architecture().describe());
+    }
+
+    @Test
     void somethingThatIsNotAModelConfigSaysSo() {
         InteropException e = assertThrows(InteropException.class, () -> KerasConfig.parse("x.keras", "[1, 2"));
         assertTrue(e.getMessage().startsWith("x.keras: the Keras model config is not valid JSON"), e.getMessage());
