@@ -51,19 +51,22 @@ public final class JsonErrorHandler extends ErrorHandler {
      * answer (Javalin's default sends an empty body), and the error in the log.
      */
     public static void answerJavaLangError(HttpServletResponse response, Error error) {
+        if (!response.isCommitted()) { // else part of an answer went out already: nothing can be put in front of it
+            try {
+                response.resetBuffer();
+                response.setStatus(500);
+                response.setContentType("application/json");
+                response.getOutputStream().write(("{\"error\":\"" + internalError(error) + "\"}").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException | IllegalStateException e) { // the client went away, or the route used the writer
+                error.addSuppressed(e);
+            }
+        }
         LOG.error("a request failed with {}", error.toString(), error);
-        if (response.isCommitted()) {
-            return; // part of an answer went out already: nothing can be put in front of it
-        }
-        try {
-            response.resetBuffer();
-            response.setStatus(500);
-            response.setContentType("application/json");
-            response.getOutputStream().write(("{\"error\":\"internal error (" + error.getClass().getSimpleName()
-                    + "); the server keeps serving\"}").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException | IllegalStateException e) {
-            error.addSuppressed(e); // the client went away; the status is set
-        }
+    }
+
+    /** The error of a 500: what failed, by class name, and that the server goes on. */
+    public static String internalError(Throwable failure) {
+        return "internal error (" + failure.getClass().getSimpleName() + "); the server keeps serving";
     }
 
     private byte[] body(int code, String message) {

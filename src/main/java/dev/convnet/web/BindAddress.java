@@ -62,12 +62,17 @@ public final class BindAddress {
             probe.setReuseAddress(true);
             probe.bind(new java.net.InetSocketAddress(host, port));
         } catch (java.net.BindException e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+            if (isInUse(e)) {
                 throw new ServerStartException(portInUse(host, port), e);
             }
         } catch (java.io.IOException | RuntimeException e) {
             // the server's own bind says what this is
         }
+    }
+
+    /** Whether a bind failed because another socket holds the address (the JDK's "Address already in use"). */
+    static boolean isInUse(java.net.BindException e) {
+        return String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use");
     }
 
     /** The line for a port another program holds. */

@@ -95,7 +95,7 @@ record InferenceRequest(String id, int count, float[] pixels) {
             throw bad("input '" + INPUT + "' has no \"data\" array");
         }
         float[] pixels = new float[count * PIXELS];
-        long elements = elements(data); // the size first: a short "data" is told so, whatever its values
+        long elements = elements(data, input.get("shape")); // the size first: a short "data" is told so, whatever its values
         if (elements != pixels.length) {
             throw bad("\"data\" holds " + elements + " elements; the shape needs " + pixels.length);
         }
@@ -157,17 +157,31 @@ record InferenceRequest(String id, int count, float[] pixels) {
     }
 
     /**
-     * How many values nested or flat {@code data} holds (at most 4 levels deep, as the deepest
-     * shape). Nested data must be rectangular, as a tensor is: every array at one depth as long as
-     * the others, and numbers and arrays never side by side (a ragged image of 783 and 785 values
-     * would otherwise pass as the right total, shifted by a pixel).
+     * How many values nested or flat {@code data} holds. Nested data must be nested as the shape
+     * is, as a tensor is: every array at one depth as long as {@code shape} says, numbers at the
+     * deepest level only (a ragged image of 783 and 785 values, or [784][2] for [2, 784], would
+     * otherwise pass as the right total, its pixels shifted or transposed).
      */
-    private static long elements(JsonNode data) {
+    private static long elements(JsonNode data, JsonNode shape) {
         long[] lengths = {-1, -1, -1, -1, -1};
-        return elements(data, 0, lengths);
+        int[] numbersAt = {-1};
+        long n = elements(data, 0, lengths, numbersAt);
+        if (numbersAt[0] > 0) { // nested: as the shape, level by level
+            java.util.List<Long> nesting = new java.util.ArrayList<>();
+            for (int d = 0; d <= numbersAt[0]; d++) {
+                nesting.add(lengths[d]);
+            }
+            java.util.List<Long> dims = new java.util.ArrayList<>();
+            shape.forEach(d -> dims.add(d.asLong()));
+            if (!nesting.equals(dims)) {
+                throw bad("\"data\" is nested as " + nesting + ", the shape is " + dims
+                        + "; send a flat array or one nested as the shape");
+            }
+        }
+        return n;
     }
 
-    private static long elements(JsonNode data, int depth, long[] lengths) {
+    private static long elements(JsonNode data, int depth, long[] lengths, int[] numbersAt) {
         if (depth > 4) {
             throw bad("\"data\" is nested deeper than the shape");
         }
@@ -178,13 +192,17 @@ record InferenceRequest(String id, int count, float[] pixels) {
                     + " elements, another " + lengths[depth] + "; send a flat array or one nested as the shape");
         }
         long n = 0;
-        boolean arrays = data.size() > 0 && data.get(0).isArray();
         for (JsonNode e : data) {
-            if (e.isArray() != arrays) {
-                throw bad("\"data\" mixes numbers and arrays at depth " + depth
+            if (e.isArray()) {
+                n += elements(e, depth + 1, lengths, numbersAt);
+                continue;
+            }
+            if (numbersAt[0] >= 0 && numbersAt[0] != depth) {
+                throw bad("\"data\" mixes numbers and arrays at depth " + Math.min(depth, numbersAt[0])
                         + "; send a flat array or one nested as the shape");
             }
-            n += arrays ? elements(e, depth + 1, lengths) : 1;
+            numbersAt[0] = depth;
+            n++;
         }
         return n;
     }

@@ -59,7 +59,7 @@ final class OpenInferenceProtocol {
                 served(ctx);
                 ctx.status(ready.getAsBoolean() ? 200 : 400);
             });
-            routes.post(base + "/infer", this::infer);
+            routes.post(base + "/infer", ctx -> PredictionServer.answeringOutOfMemoryAsOverloaded(() -> infer(ctx)));
         }
     }
 

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -179,7 +178,7 @@ public final class PredictionServer implements AutoCloseable {
                 if (settings.verbose()) {
                     LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 }
-                error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + "); the server keeps serving");
+                error(ctx, 500, JsonErrorHandler.internalError(e));
             });
             config.routes.error(404, ctx -> {
                 if (ctx.attribute(ANSWERED) == null) { // a route's own 404 (an unknown V2 model) says more
@@ -369,10 +368,18 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     private void predict(Context ctx) {
+        answeringOutOfMemoryAsOverloaded(() -> answerPredict(ctx));
+    }
+
+    /**
+     * Runs a route's answer; an OutOfMemoryError in it (one request's pictures or tensor did not fit)
+     * becomes a 503 saying what to do: the memory is free again once the request ends, so the
+     * server keeps serving. Used by /predict and the Open Inference Protocol's infer.
+     */
+    static void answeringOutOfMemoryAsOverloaded(Runnable answer) {
         try {
-            answerPredict(ctx);
+            answer.run();
         } catch (OutOfMemoryError e) {
-            // One request's pictures did not fit; the memory is free again once it ends, so the server keeps serving.
             throw HttpProblem.overloaded("out of memory for this request; send a smaller picture or fewer at once, "
                     + "or start the server with more heap (-Xmx)");
         }
@@ -518,7 +525,7 @@ public final class PredictionServer implements AutoCloseable {
         }
         // Javalin says "port already in use" for any failed bind: read the JDK's own reason instead.
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof BindException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
+            if (t instanceof BindException bind && BindAddress.isInUse(bind)) {
                 return BindAddress.portInUse(settings.host(), settings.port());
             }
             if (t instanceof BindException || t instanceof SocketException) {

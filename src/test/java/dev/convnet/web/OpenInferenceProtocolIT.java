@@ -229,6 +229,14 @@ class OpenInferenceProtocolIT {
         mixed.add(JSON.valueToTree(new float[783]));
         assertError(post("v2/models/digits/infer", body(input("FP32", List.of(1, 784), mixed))), 400,
                 "\"data\" mixes numbers and arrays at depth 0");
+        float[][] transposed = new float[784][2]; // the right total, nested the other way round
+        assertError(post("v2/models/digits/infer", body(input("FP32", List.of(2, 784), JSON.valueToTree(transposed)))), 400,
+                "\"data\" is nested as [784, 2], the shape is [2, 784]; send a flat array or one nested as the shape");
+        com.fasterxml.jackson.databind.node.ArrayNode uneven = JSON.createArrayNode(); // numbers at depths 2 and 1
+        uneven.addArray().add(JSON.valueToTree(new float[391])).add(JSON.valueToTree(new float[391]));
+        uneven.addArray().add(0f).add(0f);
+        assertError(post("v2/models/digits/infer", body(input("FP32", List.of(1, 784), uneven))), 400,
+                "\"data\" mixes numbers and arrays at depth 1");
         // fields missing or of the wrong kind are named as such
         ObjectNode nameless = input("FP32", List.of(1, 784), JSON.valueToTree(new float[784]));
         nameless.remove("name");
