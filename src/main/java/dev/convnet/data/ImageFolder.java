@@ -56,7 +56,7 @@ public final class ImageFolder {
      * @throws DataFormatException when a folder cannot be listed
      */
     public static Listing list(Path dir, List<String> classNames) {
-        if (!Files.exists(dir)) {
+        if (Files.notExists(dir)) { // surely absent; a folder behind one without search permission is "not a folder" below
             throw new LayoutException(dir + " does not exist: give a folder with one sub-folder per class "
                     + "(0, 1, ... or class names), as Keras' image_dataset_from_directory reads");
         }

@@ -39,8 +39,11 @@ import java.util.regex.Pattern;
  * after the other, so the folder ends with one run's whole set, never a mix: each holds a lock
  * ({@link FileChannel#lock()}, a {@code fcntl} record lock the kernel drops if the process dies)
  * on one of 64 files chosen by the folder's real path, in the user's own folder under
- * {@code java.io.tmpdir} ({@code convnet-<user>-locks}): a lock file in the target folder would
- * be one more file there.
+ * {@code java.io.tmpdir} ({@code convnet-<uid>-locks}): a lock file in the target folder would
+ * be one more file there. So runs of one user that share {@code java.io.tmpdir} take turns; runs
+ * of two users, or of two containers writing one mounted folder, do not (each set still lands
+ * whole or not at all; two sets landing at once may mix). A commit waits while another holds the
+ * lock, without a limit: a commit is a few renames, so only a suspended process holds it long.
  *
  * <p>The price of all-or-nothing: the disk must hold the whole new set before the old one goes.
  *
@@ -146,16 +149,18 @@ public final class StagedFiles implements AutoCloseable {
      */
     static FileChannel lockFolder(Path folder) {
         try {
-            Path locks = Path.of(System.getProperty("java.io.tmpdir"), "convnet-" + System.getProperty("user.name") + "-locks");
+            // by user id, not name: a container's user without a passwd entry is named "?" by Java
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            Path locks = Path.of(System.getProperty("java.io.tmpdir"), "convnet-" + uid + "-locks");
             if (!Files.exists(locks, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(locks, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             if (!Files.isDirectory(locks, LinkOption.NOFOLLOW_LINKS)
-                    || !Files.getOwner(locks, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))) {
+                    || !uid.equals(Files.getAttribute(locks, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
                 return null; // another user's folder, or a link: no lock rather than a file written through it
             }
             byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(folder.toRealPath().toString().getBytes(StandardCharsets.UTF_8));
-            Path file = locks.resolve(String.format("commit-%02d.lock", (hash[0] & 0xff) % LOCK_FILES));
+            Path file = locks.resolve(String.format(java.util.Locale.ROOT, "commit-%02d.lock", (hash[0] & 0xff) % LOCK_FILES));
             if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 return null;
             }

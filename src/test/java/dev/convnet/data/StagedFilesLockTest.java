@@ -29,6 +29,7 @@ class StagedFilesLockTest {
         Files.writeString(folder.resolve("index.html"), "the other run's page");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), // where the lock files are: the same as ours
                 FolderLockHolder.class.getName(), folder.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader said = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
