@@ -109,8 +109,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private int pictures() {
         if (!Files.isDirectory(images)) {
-            throw new ParameterException(spec.commandLine(), "--images " + images + (Files.exists(images) ? " is not a folder"
-                    : " does not exist") + ": give a folder with one "
+            throw new ParameterException(spec.commandLine(), "--images " + images + (Files.notExists(images) ? " does not exist"
+                    : " is not a folder") + ": give a folder with one "
                     + "sub-folder per class (0, 1, ... or class names)");
         }
         PictureEvaluation.Plan plan = new PictureEvaluation.Plan(model.file(), images, dataOptions.datasetIfGiven(), inference.engine(),

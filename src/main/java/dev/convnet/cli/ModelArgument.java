@@ -30,13 +30,13 @@ public final class ModelArgument {
     }
 
     /**
-     * For {@code predict}: a first argument that is a picture (by its name), a folder of pictures or
-     * {@code -} (standard input) is the first of the pictures, and the model is the default one.
+     * For {@code predict}: a first argument that is a picture (by its name), a folder without model
+     * files or {@code -} (standard input) is the first of the pictures, and the model is the default one.
      *
      * @param pictures the command's pictures, to which such an argument is prepended
      */
     void takePictureFirst(List<Path> pictures) {
-        if (file != null && (file.toString().equals("-") || namedAsPicture(file) || folderOfPictures(file)
+        if (file != null && (file.toString().equals("-") || namedAsPicture(file) || notAModelFolder(file)
                 || pictures.isEmpty() && !mayBeModel(file))) {
             pictures.add(0, file);
             file = null;
@@ -67,19 +67,20 @@ public final class ModelArgument {
     }
 
     /**
-     * A folder without model files, whatever else it holds: the pictures argument, so that one of
-     * class sub-folders or of WebP files is told what predict reads rather than "a directory is no
-     * model". {@code models/} holds its training charts ({@code X.history.png}) beside the models,
-     * and stays a (wrong) MODEL that is answered so.
+     * Whether a folder given first is the pictures rather than the model: a folder without model
+     * files, whatever else it holds, so that one of class sub-folders or of WebP files is told what
+     * predict reads rather than "a directory is no model", and one that cannot be listed is told
+     * so by the picture reader. {@code models/} (its training charts {@code X.history.png} beside
+     * the models) and a TensorFlow SavedModel folder stay a (wrong) MODEL that is answered so.
      */
-    private static boolean folderOfPictures(Path dir) {
-        if (!Files.isDirectory(dir)) {
+    private static boolean notAModelFolder(Path dir) {
+        if (!Files.isDirectory(dir) || Files.isRegularFile(dir.resolve("saved_model.pb"))) {
             return false;
         }
         try (java.util.stream.Stream<Path> children = Files.list(dir)) {
             return children.noneMatch(ModelArgument::namedAsModel);
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return false; // whoever reads it says why it cannot be
+            return true; // predict's listing says why it cannot be read
         }
     }
 

@@ -320,6 +320,11 @@ public class CliIT {
                     + classes.getParent() + " holds no .png, .jpg, .jpeg, .gif or .bmp file; its sub-folders 7 do: give them ("
                     + classes.getParent().resolve("*") + "), or evaluate a folder of one sub-folder per class with "
                     + "'convnet evaluate MODEL --images " + classes.getParent() + "'");
+            // a TensorFlow SavedModel folder given first stays the (wrong) model and is named as one
+            Run saved = run("predict", Path.of("src/test/resources/keras/savedmodel").toString(), picture.toString(),
+                    "--data", data.toString());
+            assertEquals(1, saved.exit(), saved.err());
+            assertTrue(saved.err().contains("a TensorFlow SavedModel directory"), saved.err());
             // the same folder alone (no model files in it) is the pictures, for the default model: told the same
             assertUsageError(run("predict", classes.getParent().toString()), "folder " + classes.getParent()
                     + " holds no .png, .jpg, .jpeg, .gif or .bmp file; its sub-folders 7 do");
