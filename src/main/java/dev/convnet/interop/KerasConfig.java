@@ -63,7 +63,8 @@ record KerasConfig(List<Integer> inputShape, List<KerasLayer> layers) {
             collectInbound(layer.path("inbound_nodes"), inbound);
             inbound.replaceAll(n -> inlined.getOrDefault(n, n));
             if (className.equals("Sequential")) {
-                List<KerasLayer> inner = inline(file, name, layerConfig, sequential ? List.of(all.get(all.size() - 1).name()) : inbound);
+                List<String> from = !sequential ? inbound : all.isEmpty() ? List.of() : List.of(all.get(all.size() - 1).name());
+                List<KerasLayer> inner = inline(file, name, layerConfig, from);
                 all.addAll(inner);
                 inlined.put(name, inner.isEmpty() ? (inbound.isEmpty() ? name : inbound.get(0)) : inner.get(inner.size() - 1).name());
                 continue;

@@ -117,6 +117,17 @@ class KerasConfigTest {
     }
 
     @Test
+    void keras2NestedBlockFirstAsABareListIsInlined() {
+        // Keras 2.2's Sequential of a Sequential: both configs bare lists, the input shape on the inner first layer
+        String config = "{\"class_name\": \"Sequential\", \"config\": ["
+                + "{\"class_name\": \"Sequential\", \"config\": [{\"class_name\": \"Rescaling\", \"config\": {\"name\": \"sc\", "
+                + "\"scale\": 1.0, \"offset\": 0.0, \"batch_input_shape\": [null, 28, 28, 1]}}]}, "
+                + conv("conv2d", 8, 3, "") + ", " + FLATTEN + ", " + OUT + "]}";
+        KerasArchitecture arch = KerasArchitecture.of("k2.h5", KerasConfig.parse("k2.h5", config));
+        assertEquals("convnet 8 k3 s1 valid", arch.architecture().describe());
+    }
+
+    @Test
     void somethingThatIsNotAModelConfigSaysSo() {
         InteropException e = assertThrows(InteropException.class, () -> KerasConfig.parse("x.keras", "[1, 2"));
         assertTrue(e.getMessage().startsWith("x.keras: the Keras model config is not valid JSON"), e.getMessage());
