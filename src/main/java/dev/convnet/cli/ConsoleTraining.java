@@ -21,7 +21,8 @@ final class ConsoleTraining extends TrainingListener.WithProgress {
         out.print(SummaryCommand.table(start.network()));
         out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d%s%s%nEngine %s; %s%n",
                 state.epochsDone() >= state.settings().epochs()
-                        ? "All " + state.settings().epochs() + " epochs are trained: evaluating and saving; trained on"
+                        ? (state.settings().epochs() == 1 ? "The epoch is" : "All " + state.settings().epochs() + " epochs are")
+                                + " trained: evaluating and saving; trained on"
                         : start.resumed() ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
                 start.trainImages(), start.dataset().id(),
                 start.validationImages() == 0 ? "" : String.format(Locale.ROOT, " (validating on %,d)", start.validationImages()),

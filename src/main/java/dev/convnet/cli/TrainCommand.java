@@ -22,6 +22,7 @@ import dev.convnet.run.ProgressListener;
 import dev.convnet.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import dev.convnet.report.Printable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -348,11 +349,17 @@ public final class TrainCommand implements Callable<Integer> {
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000),
                 dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience, augmentation(), emaMomentum());
         checkWritable(outputs); // after the settings, so that a bad value is the error a user sees first
+        if (Files.isRegularFile(outputs.checkpoint(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // a fresh run would overwrite it at its first epoch and delete it at its end: the interrupted run is lost
+            throw usage(Printable.path(outputs.checkpoint()) + " holds an interrupted run that would be lost: resume it with "
+                    + "'convnet train --resume " + Printable.path(outputs.checkpoint()) + "', delete it to start afresh, "
+                    + "or choose another -o");
+        }
         String command = RecordedCommand.of(spec);
         return new TrainingPlan.Fresh(settings, command, dataOptions::loader, engineOption.engine, precision, outputs);
     }
 
-    /** The weights' moving average: {@code --ema-momentum}, else Keras' 0.99 with {@code --ema} or {@code --augment}, else 0 (none). */
+    /** The weights' moving average: {@code --ema-momentum}, else Keras' 0.99 with {@code --ema} or an {@code --augment} that changes images, else 0 (none). */
     private double emaMomentum() {
         if (emaMomentum != null) {
             if (!(emaMomentum > 0 && emaMomentum < 1)) {
@@ -364,7 +371,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return emaMomentum;
         }
-        boolean averaged = ema != null ? ema : augment != null;
+        boolean averaged = ema != null ? ema : !augmentation().isNone(); // --augment none is no augmentation, so no EMA
         return averaged ? DEFAULT_EMA_MOMENTUM : 0;
     }
 

@@ -354,6 +354,26 @@ public class CliIT {
         return m.group();
     }
 
+    /**
+     * A new user's findings: a fresh run to an -o whose interrupted run left X.checkpoint.zip would
+     * have overwritten it at its first epoch and deleted it at its end (now refused, the checkpoint
+     * untouched); --augment none switched the weights' average on, as --augment does.
+     */
+    @Test
+    void aFreshRunKeepsAnInterruptedRunsCheckpointAndAugmentNoneIsAPlainRun() throws IOException {
+        String data = TestData.mnist().toString();
+        Path checkpoint = Files.writeString(tmp.resolve("m.checkpoint.zip"), "an interrupted run");
+        Run refused = run("train", "--epochs", "1", "--limit", "256", "-o", tmp.resolve("m.zip").toString(), "--data", data);
+        assertUsageError(refused, checkpoint + " holds an interrupted run that would be lost: resume it with 'convnet train --resume "
+                + checkpoint + "'");
+        assertEquals("an interrupted run", Files.readString(checkpoint));
+        assertFalse(Files.exists(tmp.resolve("m.zip")));
+        Run plain = run("train", "--epochs", "1", "--limit", "256", "--augment", "none", "-o", tmp.resolve("n.zip").toString(),
+                "--data", data);
+        assertEquals(0, plain.exit(), plain.err());
+        assertTrue(plain.out().contains("Training on 256 mnist images") && !plain.out().contains("EMA"), plain.out());
+    }
+
     private static void assertUsageError(Run result, String expected) {
         assertEquals(2, result.exit(), result.err());
         assertTrue(result.err().lines().findFirst().orElse("").contains(expected), result.err());
