@@ -1,6 +1,7 @@
 package dev.convnet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,6 +109,7 @@ class LivePageBrowserIT {
         assertTrue(!Files.exists(model));
         waitFor(Duration.ofSeconds(20), "the stop message", () -> text("message").contains("resume with"));
         assertEquals("stopped", js("return document.body.dataset.state"));
+        assertFalse(browser.findElement(By.id("stop")).isDisplayed(), "no Stop button once the run has stopped");
 
         InProcessCli.Run resumed = InProcessCli.run("train", "--resume", checkpoint.toString(), "--data", data.toString(),
                 "-o", model.toString(), "--json");
