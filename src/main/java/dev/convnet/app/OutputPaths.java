@@ -30,7 +30,8 @@ public record OutputPaths(Path model, Path checkpoint, Path historyCsv, Path his
 
     public static OutputPaths forModel(Path model) {
         String name = model.getFileName().toString();
-        String base = name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+        // m.ZIP's history is m.history.csv, as m.zip's is
+        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
         return new OutputPaths(model, model.resolveSibling(base + ".checkpoint.zip"),
                 model.resolveSibling(base + ".history.csv"), model.resolveSibling(base + ".history.png"));
     }

@@ -40,6 +40,10 @@ final class OutputFile {
      */
     static void namedAsModelZip(CommandSpec spec, Path output) {
         String name = output.getFileName() == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.isEmpty() || name.equals(".zip")) { // '' is the current folder; '.zip' a hidden file with hidden history files
+            throw new ParameterException(spec.commandLine(), "-o '" + Printable.text(output.toString()) + "' names no model file; "
+                    + "give one such as models/model.zip");
+        }
         for (String ending : FOREIGN_TO_ZIP) {
             if (name.endsWith(ending)) {
                 throw new ParameterException(spec.commandLine(), "-o " + Printable.path(output) + ": a " + ending

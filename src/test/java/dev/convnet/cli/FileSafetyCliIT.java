@@ -88,6 +88,24 @@ class FileSafetyCliIT {
         assertRefusedOutput(name, train, "a convnet model is a zip file; name it " + name.substring(0, name.lastIndexOf('.')) + ".zip");
     }
 
+    /** '' (the current folder) and '.zip' (hidden, with hidden history files) name no model: a new user's findings. */
+    @net.jqwik.api.Example
+    void anEmptyOrHiddenZipNameIsRefused() {
+        InProcessCli.Run empty = InProcessCli.run("train", "--epochs", "1", "-o", "");
+        assertEquals(2, empty.exit(), empty.err());
+        assertTrue(empty.err().startsWith("convnet train: -o '' names no model file; give one such as models/model.zip"), empty.err());
+        assertRefusedOutput(".zip", false, "names no model file; give one such as models/model.zip");
+        assertRefusedOutput(".zip", true, "names no model file");
+    }
+
+    /** m.ZIP's history is m.history.csv, as m.zip's. */
+    @net.jqwik.api.Example
+    void anUpperCaseZipEndingNamesTheHistoryAsALowerCaseOne() {
+        dev.convnet.app.OutputPaths paths = dev.convnet.app.OutputPaths.forModel(dir.resolve("m.ZIP"));
+        assertEquals(dir.resolve("m.history.csv"), paths.historyCsv());
+        assertEquals(dir.resolve("m.checkpoint.zip"), paths.checkpoint());
+    }
+
     /** A last dot inside a number is no ending: -o runs/lr-0.001 is a name, as -o model is. */
     @net.jqwik.api.Example
     void aNumberInTheNameIsNoEnding() {
