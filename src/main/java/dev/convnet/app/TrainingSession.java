@@ -99,8 +99,10 @@ public final class TrainingSession {
         if (state.data().validationSplit() > 0) {
             int keep = train.size() - (int) Math.round(train.size() * state.data().validationSplit());
             if (keep < 1 || keep >= train.size()) {
-                throw new InvalidSettingException(Setting.VALIDATION_SPLIT,
-                        state.data().validationSplit() + " leaves no training or no validation images");
+                throw new InvalidSettingException(Setting.VALIDATION_SPLIT, String.format(java.util.Locale.ROOT,
+                        "%s of %,d images leaves %s; give more images (--limit) or %s split",
+                        state.data().validationSplit(), train.size(), keep < 1 ? "no training images" : "no validation images",
+                        keep < 1 ? "a smaller" : "a larger"));
             }
             LabeledImages.Parts parts = train.splitAt(keep);
             train = parts.first();

@@ -153,7 +153,7 @@ public final class ConvNetCommand implements Runnable {
         // Numbers in words a person uses, not Java's type names ("'five' is not an int").
         CommandLine.ITypeConverter<Integer> whole = text -> number(Integer::valueOf, text, "a whole number, e.g. 5");
         CommandLine.ITypeConverter<Long> wholeLong = text -> number(Long::valueOf, text, "a whole number, e.g. 42");
-        CommandLine.ITypeConverter<Double> real = text -> number(Double::valueOf, text, "a number, e.g. 0.001 or 1e-3");
+        CommandLine.ITypeConverter<Double> real = text -> number(Double::valueOf, text, "a number, e.g. 0.5 or 1e-3");
         cli.registerConverter(Integer.class, whole).registerConverter(int.class, whole);
         cli.registerConverter(Long.class, wholeLong).registerConverter(long.class, wholeLong);
         cli.registerConverter(Double.class, real).registerConverter(double.class, real);

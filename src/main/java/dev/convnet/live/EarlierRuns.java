@@ -58,6 +58,24 @@ final class EarlierRuns {
         }
     }
 
+    /**
+     * Whether a history value can be drawn beside this run's: finite, an accuracy in [0, 1], a loss
+     * in [0, 1000] (a hand-edited or foreign file's 1e308 or -5 would stretch the axes until this
+     * run's own line lay flat). A value that is not is left out of its row.
+     */
+    static boolean plausible(String column, double v) {
+        if (!Double.isFinite(v)) {
+            return false;
+        }
+        if (column.contains("accuracy")) {
+            return v >= 0 && v <= 1;
+        }
+        if (column.contains("loss")) {
+            return v >= 0 && v <= 1000;
+        }
+        return true;
+    }
+
     /** Rows of a header-named CSV of numbers; empty when the file is too big or not such a file. */
     static List<Map<String, Double>> read(Path file) {
         try {
@@ -78,7 +96,7 @@ final class EarlierRuns {
                 Map<String, Double> row = new LinkedHashMap<>();
                 for (int i = 0; i < cells.length; i++) {
                     double v = Double.parseDouble(cells[i]);
-                    if (Double.isFinite(v)) {
+                    if (plausible(columns[i], v)) {
                         row.put(columns[i], v);
                     }
                 }

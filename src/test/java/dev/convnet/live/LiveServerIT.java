@@ -51,11 +51,17 @@ class LiveServerIT {
         Files.writeString(tmp.resolve("a.history.csv"), "epoch,loss,accuracy,seconds\n1,0.5,0.8,3.0\n2,0.25,0.9,3.1\n");
         Files.writeString(tmp.resolve("broken.history.csv"), "not,a,history\n\u0000\u0001");
         Files.write(tmp.resolve("huge.history.csv"), new byte[(int) EarlierRuns.MAX_BYTES + 1]);
+        // values no run has (a new user's hand-made file): left out, so the axes keep this run's scale
+        Files.writeString(tmp.resolve("weird.history.csv"), "epoch,loss,accuracy,seconds\n1,1e308,-5,1\n2,0.3,2,1\n");
+        Files.setLastModifiedTime(tmp.resolve("weird.history.csv"), java.nio.file.attribute.FileTime.fromMillis(0)); // listed last
         try (LiveServer server = LiveServer.start(tmp.resolve("model.zip"), 0, () -> { })) {
             JsonNode runs = new ObjectMapper().readTree(get(server.url() + "earlier").body());
-            assertEquals(1, runs.size(), runs.toString());
+            assertEquals(2, runs.size(), runs.toString());
             assertEquals("a", runs.get(0).get("name").asText());
             assertEquals(0.25, runs.get(0).get("epochs").get(1).get("loss").asDouble());
+            JsonNode weird = runs.get(1).get("epochs");
+            assertEquals("{\"epoch\":1.0,\"seconds\":1.0}", weird.get(0).toString());
+            assertEquals("{\"epoch\":2.0,\"loss\":0.3,\"seconds\":1.0}", weird.get(1).toString());
         }
     }
 
