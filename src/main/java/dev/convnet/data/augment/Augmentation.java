@@ -96,6 +96,7 @@ public record Augmentation(double rotation, double zoom, double shear, double tr
             return NONE;
         }
         Map<String, Double> values = base.asMap();
+        java.util.Set<String> given = new java.util.HashSet<>();
         for (String pair : t.split(",", -1)) {
             int eq = pair.indexOf('=');
             if (eq < 0) {
@@ -107,6 +108,9 @@ public record Augmentation(double rotation, double zoom, double shear, double tr
             if (!values.containsKey(key)) {
                 throw new IllegalArgumentException("unknown key '" + key + "' (keys: " + String.join(", ", values.keySet()) + ")");
             }
+            if (!given.add(key)) {
+                throw new IllegalArgumentException(key + " is given twice; give each key once");
+            }
             double number;
             try {
                 number = Double.parseDouble(value);
@@ -114,6 +118,10 @@ public record Augmentation(double rotation, double zoom, double shear, double tr
                 throw new IllegalArgumentException(key + " must be a number, got '" + value + "'");
             }
             values.put(key, number);
+        }
+        if (given.contains("elastic-sigma") && values.get("elastic") == 0) {
+            throw new IllegalArgumentException("elastic-sigma smooths the elastic distortion, which is off (elastic=0): "
+                    + "give elastic too, e.g. elastic=34,elastic-sigma=4");
         }
         return new Augmentation(values.get("rotation"), values.get("zoom"), values.get("shear"), values.get("translation"),
                 values.get("stroke"), values.get("blur"), values.get("elastic"), values.get("elastic-sigma"));

@@ -63,7 +63,10 @@ class AugmentationTest {
         assertMessage("rotation", "'rotation' is not key=value");
         assertMessage("rotation=0.1,,zoom=0.1", "'' is not key=value");
         assertMessage("blur=NaN", "blur must be between 0 and 3");
-        assertMessage("elastic-sigma=0", "elastic-sigma must be between 0.5 and 10");
+        assertMessage("elastic=34,elastic-sigma=0", "elastic-sigma must be between 0.5 and 10");
+        // settings that would do nothing, or twice: said, not silently taken (a new user's findings)
+        assertMessage("elastic-sigma=4", "elastic-sigma smooths the elastic distortion, which is off (elastic=0)");
+        assertMessage("stroke=1.5,stroke=0", "stroke is given twice; give each key once");
     }
 
     private static void assertMessage(String text, String expected) {
