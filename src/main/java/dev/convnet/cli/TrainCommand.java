@@ -282,7 +282,16 @@ public final class TrainCommand implements Callable<Integer> {
             store.abandonWrites(1_000); // a file being renamed into place completes; a half-written one goes
             return session.onDisk(Locations::display);
         })) {
-            outcome = session.run(plan);
+            try {
+                outcome = session.run(plan);
+            } catch (ModelFileException e) {
+                String kept = session.onDisk(Locations::display);
+                if (!kept.startsWith("the checkpoint after epoch")) {
+                    throw e;
+                }
+                // a full disk at epoch 2's checkpoint: epoch 1's is still whole, and the line says how to go on
+                throw new ModelFileException(e.getMessage() + "; " + kept + " once there is room", e);
+            }
             // the page's Stop is a clean, asked-for end: exit 0 when something is saved (1 when not, so that
             // `train --live && next-step` does not go on without a model); a signal gets the shell's code
             int stopCode = stoppedFromPage.get() && !signals.received() ? (session.savedAnything() ? 0 : 1) : signals.exitCode();

@@ -88,6 +88,28 @@ class FileSafetyCliIT {
         assertRefusedOutput(name, train, "a convnet model is a zip file; name it " + name.substring(0, name.lastIndexOf('.')) + ".zip");
     }
 
+    /**
+     * A disk that fills at epoch 2's checkpoint (1.2 MB: one 0.77 MB checkpoint fits, not a second
+     * beside it): the line says epoch 1's is kept and how to go on, as Ctrl-C's does.
+     */
+    @net.jqwik.api.Example
+    void aFullDiskAtACheckpointSaysWhichIsKeptAndHowToGoOn() throws Exception {
+        Path disk = Files.createDirectories(dir.resolve("small-disk"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", disk.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(mount.waitFor() == 0, "mounting a tmpfs needs root, as the CI runs");
+        try {
+            InProcessCli.Run run = InProcessCli.run("train", "--limit", "1000", "--epochs", "2", "--seed", "1",
+                    "-o", disk.resolve("m.zip").toString(), "--data", TestData.mnist().toString());
+            assertEquals(1, run.exit(), run.err());
+            assertTrue(run.err().contains("No space left on device") && run.err().contains("the checkpoint after epoch 1 is kept in ")
+                    && run.err().contains("resume with: convnet train --resume "), run.err());
+            assertTrue(Files.isRegularFile(disk.resolve("m.checkpoint.zip")));
+        } finally {
+            new ProcessBuilder("umount", disk.toString()).start().waitFor();
+        }
+    }
+
     /** '' (the current folder) and '.zip' (hidden, with hidden history files) name no model: a new user's findings. */
     @net.jqwik.api.Example
     void anEmptyOrHiddenZipNameIsRefused() {
