@@ -50,10 +50,23 @@ public final class HistoryCommand implements Callable<Integer> {
         SavedModels saved = new SavedModels(new ModelStore());
         List<HistoryTable.Run> runs = new ArrayList<>();
         List<Map<String, Object>> docs = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        RuntimeException first = null;
         for (Path model : models) { // every record is read before anything is printed
-            SavedModelFile.check(spec, model);
-            RunState state = saved.runRecord(model).orElseThrow(() -> new dev.convnet.model.ModelFileException(
-                    model + " has no run record (it was not saved by convnet train), so no history to show"));
+            RunState state;
+            try {
+                SavedModelFile.check(spec, model);
+                state = saved.runRecord(model).orElseThrow(() -> new dev.convnet.model.ModelFileException(
+                        model + " has no run record (it was not saved by convnet train), so no history to show"));
+            } catch (RuntimeException e) {
+                if (models.size() == 1) {
+                    throw e;
+                }
+                // one of several that cannot be read: said, and the others shown (as predict does with pictures)
+                first = first == null ? e : first;
+                unreadable.add(e.getMessage());
+                continue;
+            }
             runs.add(new HistoryTable.Run(columnName(model), state.history()));
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.toString());
@@ -61,13 +74,19 @@ public final class HistoryCommand implements Callable<Integer> {
             doc.put("history", Json.history(state.history()));
             docs.add(doc);
         }
+        if (runs.isEmpty()) {
+            throw first; // none could be read: the first one's error, as for a single model
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(Map.of("models", docs)));
+            out.println(Json.write(Map.of("models", docs, "errors", unreadable)));
         } else {
             out.print(HistoryTable.render(runs));
         }
         out.flush();
-        return 0;
+        PrintWriter err = spec.commandLine().getErr();
+        unreadable.forEach(problem -> err.println("convnet history: " + dev.convnet.report.Printable.text(problem)));
+        err.flush();
+        return unreadable.isEmpty() ? 0 : 1;
     }
 }

@@ -113,7 +113,7 @@ public class CliIT {
         assertUsageError(run("train", "--batch", "-3"), "--batch must be between 1");
         assertUsageError(run("train", "--lr", "0"), "--lr must be greater than 0");
         assertUsageError(run("train", "--epochs", "five"), "Invalid value for option '--epochs': 'five' is not a whole number");
-        assertUsageError(run("train", "--lr", "1e-3x"), "Invalid value for option '--lr': '1e-3x' is not a number, e.g. 0.001");
+        assertUsageError(run("train", "--lr", "1e-3x"), "Invalid value for option '--lr': '1e-3x' is not a number, e.g. 0.5 or 1e-3");
         assertUsageError(run("train", "--epochs", "99999999999"), "'99999999999' is out of range");
         assertUsageError(run("train", "--frobnicate"), "unknown option '--frobnicate' (convnet train --help lists the options)");
         // one line each, with what was probably meant
