@@ -36,6 +36,11 @@ final class OnDisk {
         model = file;
     }
 
+    /** Whether the run's own checkpoint of at least one epoch is what it has on disk (no model saved yet). */
+    boolean checkpointOnly() {
+        return model == null && checkpointEpoch > 0;
+    }
+
     /** Whether this run has anything of its own on disk: the model, or a checkpoint of at least one epoch. */
     boolean anything() {
         return model != null || checkpointEpoch > 0;

@@ -78,6 +78,11 @@ public final class TrainingSession {
         return onDisk.describe(display);
     }
 
+    /** Whether the run's own checkpoint is what it has on disk: epochs saved, the model not yet. */
+    public boolean checkpointOnly() {
+        return onDisk.checkpointOnly();
+    }
+
     /** Whether the run has saved anything of its own yet (a checkpoint or the model). */
     public boolean savedAnything() {
         return onDisk.anything();

@@ -18,11 +18,11 @@ import dev.convnet.model.ModelStore;
 import dev.convnet.model.Optimizer;
 import dev.convnet.report.EvaluationReport;
 import dev.convnet.report.Json;
+import dev.convnet.report.Printable;
 import dev.convnet.run.ProgressListener;
 import dev.convnet.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import dev.convnet.report.Printable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -285,12 +285,11 @@ public final class TrainCommand implements Callable<Integer> {
             try {
                 outcome = session.run(plan);
             } catch (ModelFileException e) {
-                String kept = session.onDisk(Locations::display);
-                if (!kept.startsWith("the checkpoint after epoch")) {
+                if (!session.checkpointOnly()) {
                     throw e;
                 }
                 // a full disk at epoch 2's checkpoint: epoch 1's is still whole, and the line says how to go on
-                throw new ModelFileException(e.getMessage() + "; " + kept + " once there is room", e);
+                throw new ModelFileException(e.getMessage() + "; " + session.onDisk(Locations::display) + " once there is room", e);
             }
             // the page's Stop is a clean, asked-for end: exit 0 when something is saved (1 when not, so that
             // `train --live && next-step` does not go on without a model); a signal gets the shell's code

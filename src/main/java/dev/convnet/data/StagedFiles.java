@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -159,8 +158,9 @@ public final class StagedFiles implements AutoCloseable {
                     || !uid.equals(Files.getAttribute(locks, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
                 return null; // another user's folder, or a link: no lock rather than a file written through it
             }
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(folder.toRealPath().toString().getBytes(StandardCharsets.UTF_8));
-            Path file = locks.resolve(String.format(java.util.Locale.ROOT, "commit-%02d.lock", (hash[0] & 0xff) % LOCK_FILES));
+            // String.hashCode is fixed by its spec, so every JVM picks the same file for a folder
+            int slot = Math.floorMod(folder.toRealPath().toString().hashCode(), LOCK_FILES);
+            Path file = locks.resolve(String.format(java.util.Locale.ROOT, "commit-%02d.lock", slot));
             if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 return null;
             }
@@ -173,7 +173,7 @@ public final class StagedFiles implements AutoCloseable {
                 channel.close();
                 return null;
             }
-        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
