@@ -26,8 +26,10 @@ import org.bytedeco.dnnl.global.dnnl.algorithm;
  * conv3 of the book's network) run the forward pass and the weight gradient with oneDNN's Winograd
  * F(4x4, 3x3) kernels: about half the CPU time of the direct kernels for the same result (measured
  * per primitive: conv2 2.8 → 1.35 ms forward, 3.0 → 1.46 ms weight gradient, batch 64, one core).
- * The input gradient uses Winograd only on outputs of 8x8 or more: 4 % faster for conv2's 11x11
- * (2.67 → 2.55 ms), 4x slower for conv3's 3x3, where a 4x4 tile is mostly padding. In bf16 the
+ * The input gradient is always direct: Winograd's is no faster for conv2's 11x11 on AMD Zen 4
+ * (2.61 against 2.57 ms, oneDNN 2.5), 1.27x slower on an Intel Xeon with AMX (family 6 model 167,
+ * oneDNN 2.7.1, one thread: 2.10 against 1.65 ms; two threads 1.21-1.30 against 0.90 ms) and 4x
+ * slower for conv3's 3x3, where a 4x4 tile is mostly padding. In bf16 the
  * convolutions are direct (oneDNN has no bf16 Winograd), reading bf16 copies of the float32 master
  * weights made at every step.
  *
@@ -130,14 +132,9 @@ final class ConvStage {
         if (srcDiff != null) {
             // The input gradient takes the layouts its fast kernel wants (weights, diff_dst and
             // diff_src all 'any'), with reorders to and from its neighbours' where they differ.
-            // Winograd's input gradient pays off only on maps of two or more 4x4 output tiles a side.
-            boolean winogradData = alg == algorithm.convolution_winograd && out.height() >= 8 && out.width() >= 8;
-            convolution_backward_data.primitive_desc bd = winogradData
-                    ? backwardDataOrNull(ctx, algorithm.convolution_winograd, srcAny, weightAny, dstAny, fwd, strides, padBefore, padAfter)
-                    : null;
-            if (bd == null) {
-                bd = backwardDataOrNull(ctx, algorithm.convolution_direct, srcAny, weightAny, dstAny, fwd, strides, padBefore, padAfter);
-            }
+            convolution_backward_data.primitive_desc bd = new convolution_backward_data.primitive_desc(
+                    new convolution_backward_data.desc(algorithm.convolution_direct, srcAny, weightAny, dstAny, strides,
+                            padBefore, padAfter), ctx.eng(), fwd);
             memory backwardWeights = ctx.convertedWeights(p, bd.weights_desc(), backward);
             memory dataDiffDst = ctx.converted(dstDiff, bd.diff_dst_desc(), backward);
             ctx.addWriting(backward, "backward_data", bd, new convolution_backward_data(bd), Dnnl.args(DNNL_ARG_DIFF_DST, dataDiffDst,
@@ -154,20 +151,6 @@ final class ConvStage {
                     alg, src, weights, bias, dst, strides, padBefore, padAfter), attr(conv), ctx.eng());
         } catch (RuntimeException unsupported) {
             return null; // this oneDNN build or CPU has no such kernel: the direct one runs
-        }
-    }
-
-    private static convolution_backward_data.primitive_desc backwardDataOrNull(
-            StageContext ctx, algorithm alg, memory.desc srcDiff, memory.desc weights, memory.desc dstDiff,
-            convolution_forward.primitive_desc fwd, long[] strides, long[] padBefore, long[] padAfter) {
-        try {
-            return new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(alg, srcDiff, weights,
-                    dstDiff, strides, padBefore, padAfter), ctx.eng(), fwd);
-        } catch (RuntimeException unsupported) {
-            if (alg == algorithm.convolution_direct) {
-                throw unsupported;
-            }
-            return null;
         }
     }
 
