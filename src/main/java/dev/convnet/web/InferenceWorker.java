@@ -8,7 +8,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 
 /**
  * The one thread that owns a served model, with dynamic batching as inference servers do it
@@ -42,12 +41,12 @@ final class InferenceWorker implements AutoCloseable {
     private final ModelSource source;
     private final int maxBatch;
     private final BlockingQueue<Job> queue;
-    private final IntConsumer batchListener;
+    private final BatchListener batchListener;
     private final CompletableFuture<ModelInfo> opened = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean accepting = true;
 
-    private InferenceWorker(ModelSource source, int maxBatch, int queueCapacity, IntConsumer batchListener) {
+    private InferenceWorker(ModelSource source, int maxBatch, int queueCapacity, BatchListener batchListener) {
         this.source = source;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -59,11 +58,11 @@ final class InferenceWorker implements AutoCloseable {
     /**
      * A worker serving {@code source}, opened and warmed up on its thread.
      *
-     * @param batchListener told the size of each batch the model ran
+     * @param batchListener told the size and time of each forward pass the model ran
      * @throws RuntimeException whatever opening the model threw (e.g. IllegalArgumentException for
      *     a model that does not take 28x28 greyscale images), as it was thrown
      */
-    static InferenceWorker start(ModelSource source, int maxBatch, int queueCapacity, IntConsumer batchListener) {
+    static InferenceWorker start(ModelSource source, int maxBatch, int queueCapacity, BatchListener batchListener) {
         InferenceWorker worker = new InferenceWorker(source, maxBatch, queueCapacity, batchListener);
         worker.thread.start();
         try {
@@ -173,8 +172,9 @@ final class InferenceWorker implements AutoCloseable {
             System.arraycopy(job.pixels(), job.offset(), batch, i * Classifier.PIXELS, Classifier.PIXELS);
         }
         try {
+            long start = System.nanoTime();
             float[][] probabilities = classifier.classify(batch, n);
-            batchListener.accept(n);
+            batchListener.ran(n, System.nanoTime() - start);
             for (int i = 0; i < n; i++) {
                 jobs.get(i).result().complete(probabilities[i]);
             }
@@ -183,6 +183,15 @@ final class InferenceWorker implements AutoCloseable {
                 job.result().completeExceptionally(e);
             }
         }
+    }
+
+    /** Told of each forward pass the worker ran, on the worker's thread. */
+    interface BatchListener {
+        /**
+         * @param images the batch's size
+         * @param nanoseconds the forward pass's wall time (the engine's threads working for this thread)
+         */
+        void ran(int images, long nanoseconds);
     }
 
     /** Stops taking images, finishes those already queued, then closes the model and ends the thread. */

@@ -51,7 +51,7 @@ class InferenceWorkerIT {
 
         List<Integer> batches = new CopyOnWriteArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(8);
-        try (InferenceWorker worker = InferenceWorker.start(source, 16, 256, n -> batches.add(n))) {
+        try (InferenceWorker worker = InferenceWorker.start(source, 16, 256, (n, nanoseconds) -> batches.add(n))) {
             List<Future<float[]>> answers = new ArrayList<>();
             for (int i = 0; i < IMAGES; i++) {
                 int image = i;
@@ -89,7 +89,7 @@ class InferenceWorkerIT {
             }
         };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> InferenceWorker.start(broken, 8, 16, n -> { }));
+                () -> InferenceWorker.start(broken, 8, 16, (n, nanoseconds) -> { }));
         assertEquals("broken.zip takes 32x32 images; the server prepares 28x28 greyscale ones", e.getMessage());
     }
 
