@@ -69,6 +69,7 @@ public final class ImportCommand implements Callable<Integer> {
         }
         OutputFile.namedAsModelZip(spec, output);
         OutputFile.notAnInput(spec, output, source);
+        OutputFile.notAnotherKindOfFile(spec, output);
         ModelStore store = new ModelStore();
         try {
             store.checkWritable(output);

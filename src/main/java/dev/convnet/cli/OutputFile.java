@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import dev.convnet.model.ModelStore;
 import dev.convnet.report.Printable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -59,6 +60,22 @@ final class OutputFile {
             throw new ParameterException(spec.commandLine(), "-o " + Printable.path(output) + ": a convnet model is a zip file; "
                     + "name it " + Printable.path(Path.of(given.substring(0, dot) + ".zip")) + " (or " + Printable.path(Path.of(given + ".zip"))
                     + ")");
+        }
+    }
+
+    /**
+     * A usage error if {@code output} is a file other than a convnet model: saving replaces a model
+     * (as Keras' {@code model.save} does, and the command then says which), never a file of another
+     * kind (notes.zip, a dataset's zip), which would be lost. An empty file may be replaced.
+     */
+    static void notAnotherKindOfFile(CommandSpec spec, Path output) {
+        try {
+            if (Files.isRegularFile(output) && Files.size(output) > 0 && !ModelStore.looksLikeConvnetModel(output)) {
+                throw new ParameterException(spec.commandLine(), "cannot save to " + Printable.path(output)
+                        + ": it is a file that is not a convnet model, left as it is; choose another -o, or remove that file first");
+            }
+        } catch (IOException e) {
+            return; // unreadable: saving over it then says what is wrong
         }
     }
 

@@ -168,6 +168,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path model = output != null ? output
                 : resume != null ? OutputPaths.modelOfCheckpoint(resume).orElse(Locations.defaultModel())
                 : Locations.defaultModel();
+        OutputFile.notAnotherKindOfFile(spec, model);
         OutputPaths outputs = OutputPaths.forModel(model);
         replacing = resume != null && Files.isRegularFile(resume) && isSameFile(resume, model) ? null : ReplacedModel.before(model);
         checkPrecision();

@@ -59,7 +59,10 @@ class ResumeIT {
         assertFalse(Files.exists(tmp.resolve("resumed.checkpoint.zip")), "checkpoint removed once the model is saved");
     }
 
-    /** train saves over its output as Keras' model.save does; it says what it replaced, and resuming into itself says nothing. */
+    /**
+     * train saves over its output model as Keras' model.save does; it says what it replaced, resuming
+     * into itself says nothing, and a file that is not a model is never replaced.
+     */
     @Test
     void trainingAgainToTheSameOutputSaysWhichModelItReplaced() throws Exception {
         Path data = TestData.subset(tmp.resolve("data"), 500, 200, false);
@@ -80,8 +83,10 @@ class ResumeIT {
         Files.writeString(tmp.resolve("notes.zip"), "not a model");
         InProcessCli.Run overNotes = InProcessCli.run("train", "--epochs", "1", "--data", data.toString(), "--output",
                 tmp.resolve("notes.zip").toString());
-        assertEquals(0, overNotes.exit(), overNotes.err());
-        assertTrue(overNotes.out().contains("It replaced a file there convnet could not read as a model; next time -o NAME.zip keeps both."), overNotes.out());
+        assertEquals(2, overNotes.exit(), overNotes.out());
+        assertEquals("convnet train: cannot save to " + tmp.resolve("notes.zip") + ": it is a file that is not a convnet model,"
+                + " left as it is; choose another -o, or remove that file first", overNotes.err().lines().findFirst().orElseThrow());
+        assertEquals("not a model", Files.readString(tmp.resolve("notes.zip")));
     }
 
     @Test
