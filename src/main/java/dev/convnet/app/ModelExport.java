@@ -22,6 +22,21 @@ public final class ModelExport {
                     : name.endsWith(".weights.h5") ? Optional.of(KERAS_WEIGHTS)
                     : name.endsWith(".h5") || name.endsWith(".hdf5") ? Optional.of(KERAS_H5) : Optional.empty();
         }
+
+        /**
+         * Whether a file that begins with {@code head} (its first 8 bytes or fewer) is of this
+         * format, so that an export may replace it: ONNX's ModelProto opens with field 1, ir_version
+         * (byte 0x08; onnx.proto); a .keras file is a zip (PK\3\4); HDF5 files open with their
+         * 8-byte signature (HDF5 File Format Specification, "Format Signature").
+         */
+        public boolean begins(byte[] head) {
+            byte[] signature = switch (this) {
+                case ONNX -> new byte[] {0x08};
+                case KERAS -> new byte[] {'P', 'K', 3, 4};
+                case KERAS_H5, KERAS_WEIGHTS -> new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+            };
+            return head.length >= signature.length && java.util.Arrays.equals(head, 0, signature.length, signature, 0, signature.length);
+        }
     }
 
     private final SavedModels models;

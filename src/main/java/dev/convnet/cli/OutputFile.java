@@ -79,6 +79,30 @@ final class OutputFile {
         }
     }
 
+    /**
+     * A usage error if the history table or chart a run writes beside its model ({@code m.history.csv},
+     * {@code m.history.png}) is a file convnet did not write: a table that does not open with
+     * convnet's header, a chart that is not a PNG. Those of an earlier run are replaced with the model.
+     */
+    static void notAnotherKindOfHistory(CommandSpec spec, Path csv, Path chart) {
+        byte[] header = "epoch,loss,accuracy".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        notAnotherKind(spec, csv, header, "a history table");
+        notAnotherKind(spec, chart, new byte[] {(byte) 0x89, 'P', 'N', 'G'}, "a PNG chart");
+    }
+
+    private static void notAnotherKind(CommandSpec spec, Path file, byte[] opening, String kind) {
+        byte[] head;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(opening.length);
+        } catch (IOException e) {
+            return; // absent, or unreadable: writing it says what is wrong
+        }
+        if (head.length > 0 && !java.util.Arrays.equals(head, opening)) {
+            throw new ParameterException(spec.commandLine(), "cannot save to " + Printable.path(file) + ": it is a file that is not "
+                    + kind + " of convnet's, left as it is; choose another -o, or remove that file first");
+        }
+    }
+
     private static boolean sameFile(Path a, Path b) {
         if (!Files.exists(a) || !Files.exists(b)) {
             return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());

@@ -29,6 +29,9 @@ final class ReplacedModel {
         }
         String what;
         try {
+            if (Files.size(model) == 0) {
+                return "It replaced an empty file there.";
+            }
             what = new SavedModels(new ModelStore()).runRecord(model).map(record -> {
                 Outcome outcome = record.provenance().outcome();
                 return "the earlier model (" + (outcome.test() == null ? "not evaluated"
@@ -36,7 +39,7 @@ final class ReplacedModel {
                         + (outcome.finished() == null ? "" : ", saved " + outcome.finished().atZoneSameInstant(ZoneOffset.UTC).format(SAVED_AT))
                         + ")";
             }).orElse("the earlier model");
-        } catch (RuntimeException e) { // not a model convnet can read: say only what was there
+        } catch (java.io.IOException | RuntimeException e) { // not a model convnet can read: say only what was there
             what = "a file there convnet could not read as a model";
         }
         return "It replaced " + what + "; next time -o NAME.zip keeps both.";

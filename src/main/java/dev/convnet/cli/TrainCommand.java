@@ -170,6 +170,7 @@ public final class TrainCommand implements Callable<Integer> {
                 : Locations.defaultModel();
         OutputFile.notAnotherKindOfFile(spec, model);
         OutputPaths outputs = OutputPaths.forModel(model);
+        OutputFile.notAnotherKindOfHistory(spec, outputs.historyCsv(), outputs.historyChart());
         replacing = resume != null && Files.isRegularFile(resume) && isSameFile(resume, model) ? null : ReplacedModel.before(model);
         checkPrecision();
         TrainingPlan plan = resume != null ? resumedPlan(outputs) : freshPlan(outputs);

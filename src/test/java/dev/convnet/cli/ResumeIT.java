@@ -87,6 +87,14 @@ class ResumeIT {
         assertEquals("convnet train: cannot save to " + tmp.resolve("notes.zip") + ": it is a file that is not a convnet model,"
                 + " left as it is; choose another -o, or remove that file first", overNotes.err().lines().findFirst().orElseThrow());
         assertEquals("not a model", Files.readString(tmp.resolve("notes.zip")));
+        Files.writeString(tmp.resolve("own.history.csv"), "my table");
+        InProcessCli.Run overTable = InProcessCli.run("train", "--epochs", "1", "--data", data.toString(), "--output",
+                tmp.resolve("own.zip").toString());
+        assertEquals(2, overTable.exit(), overTable.out());
+        assertTrue(overTable.err().startsWith("convnet train: cannot save to " + tmp.resolve("own.history.csv")
+                + ": it is a file that is not a history table of convnet's"), overTable.err());
+        assertEquals("my table", Files.readString(tmp.resolve("own.history.csv")));
+        assertFalse(Files.exists(tmp.resolve("own.zip")));
     }
 
     @Test

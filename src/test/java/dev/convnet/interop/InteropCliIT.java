@@ -174,6 +174,18 @@ class InteropCliIT {
         InProcessCli.Run weights = InProcessCli.run("export", tuned.toString(), "-o", tmp.resolve("tuned.weights.h5").toString());
         assertEquals(0, weights.exit(), weights.err());
         assertTrue(Files.size(tmp.resolve("tuned.weights.h5")) > 104_202 * 4, "weights file too small");
+
+        // an earlier export of the format is replaced and said; a file of another kind is never lost
+        InProcessCli.Run reexport = InProcessCli.run("export", tuned.toString(), "-o", onnx.toString());
+        assertEquals(0, reexport.exit(), reexport.err());
+        assertTrue(reexport.out().endsWith("It replaced the earlier ONNX file there; next time another -o keeps both.\n"), reexport.out());
+        for (String name : new String[] {"notes.onnx", "notes.keras", "notes.h5"}) {
+            Files.writeString(tmp.resolve(name), "my notes");
+            InProcessCli.Run over = InProcessCli.run("export", tuned.toString(), "-o", tmp.resolve(name).toString());
+            assertEquals(2, over.exit(), over.out());
+            assertTrue(over.err().startsWith("convnet export: cannot write " + tmp.resolve(name) + ": it is a file that is not "), over.err());
+            assertEquals("my notes", Files.readString(tmp.resolve(name)));
+        }
     }
 
     @Test
