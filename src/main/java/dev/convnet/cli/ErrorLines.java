@@ -29,7 +29,9 @@ final class ErrorLines {
             return new ParameterException(cmd, flag(invalid.setting()) + " " + invalid.getMessage(), ex);
         }
         if (ex instanceof EngineUnavailableException unavailable) {
-            return new ParameterException(cmd, "--engine onednn: " + unavailable.getMessage(), ex);
+            // a message that names its option (--precision bf16 ...) stands as it is
+            String message = unavailable.getMessage();
+            return new ParameterException(cmd, message.startsWith("--") ? message : "--engine onednn: " + message, ex);
         }
         return null;
     }

@@ -75,9 +75,12 @@ public enum Engine {
             // A reference kernel, not a layer the engine does not run: the engine's name says why.
             return new Dl4jBackend(graph, shape, classes, reason);
         }
-        if (this == ONEDNN || precision != Precision.FP32) {
-            throw new EngineUnavailableException("the oneDNN engine cannot run this network: "
-                    + ((OneDnnBuild.Declined) build).reason());
+        if (this == ONEDNN) {
+            throw new EngineUnavailableException("the oneDNN engine cannot run this network: " + reason);
+        }
+        if (precision != Precision.FP32) { // --engine auto: the precision asked for the oneDNN engine
+            throw new EngineUnavailableException("--precision " + precision.id() + " needs the oneDNN engine, which cannot run"
+                    + " this network: " + reason);
         }
         return new Dl4jBackend(graph, shape, classes);
     }
