@@ -117,6 +117,15 @@ public final class ModelArgument {
         if (file == null) {
             return defaultModel(command);
         }
+        return checked(command, file);
+    }
+
+    /**
+     * {@code file} checked as {@link SavedModelFile#check} checks it, with a relative path that is
+     * not in the current directory but in convnet's folder named in the usage error (serve's and
+     * predict's MODEL alike).
+     */
+    static Path checked(CommandSpec command, Path file) {
         if (!file.isAbsolute() && !Files.exists(file)) {
             Path inHome = Locations.home().resolve(file);
             if (Files.isRegularFile(inHome) && !inHome.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {

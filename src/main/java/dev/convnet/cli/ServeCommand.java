@@ -106,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (Files.isDirectory(model)) {
                 KerasReader.refuseSavedModel(model); // a folder, but not one of models
             } else {
-                SavedModelFile.check(spec, model);
+                ModelArgument.checked(spec, model);
             }
         }
         List<Path> files = ModelFiles.resolve(models, Locations.defaultModel(), this::usage);

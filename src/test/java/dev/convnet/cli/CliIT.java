@@ -260,6 +260,8 @@ public class CliIT {
             Files.copy(model, home.resolve(name));
             assertUsageError(run("evaluate", name), "model file " + name + " not found in this directory; "
                     + "convnet's folder has " + home.resolve(name) + ": give that path");
+            assertUsageError(run("serve", name, "--port", "0"), "model file " + name + " not found in this directory; "
+                    + "convnet's folder has " + home.resolve(name) + ": give that path");
             Path picture = tmp.resolve("seven.png");
             float[] digit = new float[28 * 28];
             new dev.convnet.data.MnistLoader(data).load(dev.convnet.data.Split.TEST, 1).pixels().get(0, digit);
