@@ -465,6 +465,9 @@ public final class TrainCommand implements Callable<Integer> {
             out.println(Json.write(doc));
         } else {
             out.print(EvaluationReport.headline(done.test()));
+            if (precision == Precision.BF16) { // evaluate's float32 may differ in the last digit: say why
+                out.println("(tested in bf16, as trained; 'convnet evaluate' tests in float32 unless given --precision bf16)");
+            }
             out.printf("Saved model to %s, history to %s and %s%n", Locations.display(done.outputs().model()),
                     Locations.display(done.outputs().historyCsv()), Locations.display(done.outputs().historyChart()));
             if (replacing != null) { // train saves over its output, as Keras' model.save does: say what went

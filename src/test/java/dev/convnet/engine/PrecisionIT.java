@@ -44,6 +44,22 @@ class PrecisionIT {
         assertEquals(null, Precision.FP32.slowerReason(emeraldRapidsVm, true, false));
     }
 
+    /** Where bf16 runs, train's test figures say they are bf16's (evaluate's float32 may differ in the last digit). */
+    @Test
+    void trainingInBf16SaysItsTestRanInBf16() throws Exception {
+        Path data = TestData.subset(tmp.resolve("data"), 256, 128, false);
+        dev.convnet.cli.InProcessCli.Run run = dev.convnet.cli.InProcessCli.run("train", "--precision", "bf16", "--epochs", "1",
+                "--data", data.toString(), "--output", tmp.resolve("bf16.zip").toString());
+        String note = "\n(tested in bf16, as trained; 'convnet evaluate' tests in float32 unless given --precision bf16)\n";
+        if (Precision.BF16.unavailableReason() != null) {
+            assertEquals(2, run.exit(), run.err());
+        } else {
+            assertEquals(0, run.exit(), run.err());
+            // where bf16 would be slower it runs float32 and says so instead
+            assertEquals(Precision.BF16.slowerHereReason() == null, run.out().contains(note), run.out() + run.err());
+        }
+    }
+
     @Test
     void withoutAvx512Bf16TrainingInBf16IsAOneLineUsageError() throws Exception {
         Path data = TestData.subset(tmp.resolve("data"), 64, 64, false);
