@@ -341,7 +341,7 @@ public final class PredictionServer implements AutoCloseable {
         try {
             for (NamedModel model : models) {
                 workers.put(model.name(), InferenceWorker.start(model.source(), settings.maxBatch(), settings.queueCapacity(),
-                        metrics::batch));
+                        metrics.forModel(model.name())));
             }
         } catch (RuntimeException | Error e) {
             workers.values().forEach(InferenceWorker::close);

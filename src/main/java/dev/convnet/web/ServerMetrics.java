@@ -37,9 +37,7 @@ final class ServerMetrics {
         Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final DistributionSummary batchSizes;
-    private final Counter images;
-    private final Timer forwardPasses;
+    private final double[] batchLimits;
     private final Set<String> paths = ConcurrentHashMap.newKeySet();
 
     ServerMetrics(int maxBatch, IntSupplier queueDepth) {
@@ -47,16 +45,7 @@ final class ServerMetrics {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        batchSizes = DistributionSummary.builder("convnet_inference_batch_size")
-                .description("Images in each forward pass of the inference worker")
-                .serviceLevelObjectives(powersOfTwo(maxBatch))
-                .register(registry);
-        // Its sum over the requests' CPU time is the share of serving that is the network itself
-        // (forward passes of a few images cost tens of microseconds; HTTP and decoding the rest).
-        forwardPasses = Timer.builder("convnet_inference")
-                .description("Forward passes of the inference workers, with their wall time")
-                .register(registry);
-        images = Counter.builder("convnet_images_predicted").description("Images classified").register(registry);
+        batchLimits = powersOfTwo(maxBatch);
         Gauge.builder("convnet_inference_queue_depth", queueDepth::getAsInt)
                 .description("Images waiting for the inference worker")
                 .register(registry);
@@ -97,10 +86,29 @@ final class ServerMetrics {
         return OTHER;
     }
 
-    void batch(int size, long nanoseconds) {
-        batchSizes.record(size);
-        forwardPasses.record(nanoseconds, TimeUnit.NANOSECONDS);
-        images.increment(size);
+    /**
+     * The meters of one served model's inference worker, labelled {@code model} with its name (the
+     * names are the server's own, fixed at start: no client can add one).
+     */
+    InferenceWorker.BatchListener forModel(String model) {
+        DistributionSummary batchSizes = DistributionSummary.builder("convnet_inference_batch_size")
+                .description("Images in each forward pass of the inference worker")
+                .tag("model", model)
+                .serviceLevelObjectives(batchLimits)
+                .register(registry);
+        // Its sum over the server's CPU time is the share of serving that is the network itself
+        // (HTTP, decoding and the picture preparation are the rest).
+        Timer forwardPasses = Timer.builder("convnet_inference")
+                .description("Forward passes of the inference worker, with their wall time")
+                .tag("model", model)
+                .register(registry);
+        Counter images = Counter.builder("convnet_images_predicted").description("Images classified")
+                .tag("model", model).register(registry);
+        return (size, nanoseconds) -> {
+            batchSizes.record(size);
+            forwardPasses.record(nanoseconds, TimeUnit.NANOSECONDS);
+            images.increment(size);
+        };
     }
 
     /** Everything, in Prometheus' text exposition format. */

@@ -315,15 +315,19 @@ class PredictionServerIT {
         assertTrue(metrics.contains("convnet_http_requests_seconds_bucket{method=\"POST\",path=\"/predict\",status=\"200\",le=\"0.05\"}"), metrics);
         assertTrue(metrics.contains("path=\"other\",status=\"404\""), metrics);
         assertTrue(metrics.contains("convnet_inference_batch_size_count"), metrics);
-        assertTrue(sample(metrics, "convnet_inference_seconds_count") >= 1, metrics); // the prediction's forward pass
-        assertTrue(sample(metrics, "convnet_inference_seconds_sum") > 0, metrics);
+        // per served model, labelled with its name (the file's, here)
+        double passes = sample(metrics, "convnet_inference_seconds_count{model=\"model\"}");
+        assertTrue(passes >= 1, metrics); // the prediction's forward pass
+        assertEquals(passes, sample(metrics, "convnet_inference_batch_size_count{model=\"model\"}"), metrics);
+        assertTrue(sample(metrics, "convnet_inference_seconds_sum{model=\"model\"}") > 0, metrics);
         assertTrue(metrics.contains("convnet_inference_queue_depth"), metrics);
         assertTrue(metrics.contains("convnet_images_predicted_total"), metrics);
     }
 
-    /** The value of an unlabelled sample in Prometheus' text format. */
+    /** The value of a sample ({@code name{labels}} as written) in Prometheus' text format. */
     private static double sample(String metrics, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(metrics);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name) + " (\\S+)$")
+                .matcher(metrics);
         assertTrue(m.find(), name + " in " + metrics);
         return Double.parseDouble(m.group(1));
     }
