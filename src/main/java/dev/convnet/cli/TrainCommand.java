@@ -359,6 +359,11 @@ public final class TrainCommand implements Callable<Integer> {
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000),
                 dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience, augmentation(), emaMomentum());
         checkWritable(outputs); // after the settings, so that a bad value is the error a user sees first
+        if (Files.isRegularFile(outputs.checkpoint(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !dev.convnet.model.ModelStore.looksLikeConvnetModel(outputs.checkpoint())) {
+            throw usage("cannot save checkpoints to " + Printable.path(outputs.checkpoint()) + ": it is a file that is not a "
+                    + "convnet checkpoint, left as it is; choose another -o, or remove that file first");
+        }
         if (Files.isRegularFile(outputs.checkpoint(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             // a fresh run would overwrite it at its first epoch and delete it at its end: the interrupted run is lost
             throw usage(Printable.path(outputs.checkpoint()) + " holds an interrupted run that would be lost: resume it with "

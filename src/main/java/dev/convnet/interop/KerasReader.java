@@ -167,7 +167,8 @@ public final class KerasReader {
                 throw damagedHdf5(name + " (model.weights.h5)", e);
             }
         } catch (ZipException e) {
-            throw new InteropException(name + ": damaged or truncated .keras archive (" + e.getMessage() + ")", e);
+            boolean keras = name.toLowerCase(java.util.Locale.ROOT).endsWith(".keras"); // damaged.zip is no .keras file
+            throw new InteropException(name + ": damaged or truncated " + (keras ? ".keras" : "zip") + " archive (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new InteropException(name + ": cannot read (" + e.getMessage() + ")", e);
         }

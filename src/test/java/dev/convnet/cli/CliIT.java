@@ -1,5 +1,6 @@
 package dev.convnet.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -364,15 +365,21 @@ public class CliIT {
     @Test
     void aFreshRunKeepsAnInterruptedRunsCheckpointAndAugmentNoneIsAPlainRun() throws IOException {
         String data = TestData.mnist().toString();
-        Path checkpoint = Files.writeString(tmp.resolve("m.checkpoint.zip"), "an interrupted run");
-        Run refused = run("train", "--epochs", "1", "--limit", "256", "-o", tmp.resolve("m.zip").toString(), "--data", data);
-        assertUsageError(refused, checkpoint + " holds an interrupted run that would be lost: resume it with 'convnet train --resume "
-                + checkpoint + "'");
-        assertEquals("an interrupted run", Files.readString(checkpoint));
+        Path notes = Files.writeString(tmp.resolve("m.checkpoint.zip"), "not a checkpoint");
+        Run notesKept = run("train", "--epochs", "1", "--limit", "256", "-o", tmp.resolve("m.zip").toString(), "--data", data);
+        assertUsageError(notesKept, "cannot save checkpoints to " + notes + ": it is a file that is not a convnet checkpoint, left as it is");
+        assertEquals("not a checkpoint", Files.readString(notes));
         assertFalse(Files.exists(tmp.resolve("m.zip")));
         Run plain = run("train", "--epochs", "1", "--limit", "256", "--augment", "none", "-o", tmp.resolve("n.zip").toString(),
                 "--data", data);
         assertEquals(0, plain.exit(), plain.err());
+        Path checkpoint = Files.copy(tmp.resolve("n.zip"), tmp.resolve("p.checkpoint.zip")); // as an interrupted run leaves it
+        byte[] interrupted = Files.readAllBytes(checkpoint);
+        Run refused = run("train", "--epochs", "1", "--limit", "256", "-o", tmp.resolve("p.zip").toString(), "--data", data);
+        assertUsageError(refused, checkpoint + " holds an interrupted run that would be lost: resume it with 'convnet train --resume "
+                + checkpoint + "'");
+        assertArrayEquals(interrupted, Files.readAllBytes(checkpoint));
+        assertFalse(Files.exists(tmp.resolve("p.zip")));
         assertTrue(plain.out().contains("Training on 256 mnist images") && !plain.out().contains("EMA"), plain.out());
     }
 

@@ -89,8 +89,14 @@ class KerasBadInputTest {
             byte[] whole = Files.readAllBytes(KerasFixtures.file(name));
             Path cut = tmp.resolve("cut-" + name);
             Files.write(cut, Arrays.copyOf(whole, whole.length / 3));
-            assertFails("evaluate", cut, "damaged or truncated");
+            assertFails("evaluate", cut, "damaged or truncated " + (name.endsWith(".keras") ? ".keras archive" : ""));
         }
+        // a cut zip of another name is no .keras file
+        byte[] keras = Files.readAllBytes(KerasFixtures.file("book.keras"));
+        Path cutZip = Files.write(tmp.resolve("cut.zip"), Arrays.copyOf(keras, keras.length / 3));
+        InProcessCli.Run imported = InProcessCli.run("import", cutZip.toString(), "-o", tmp.resolve("out.zip").toString());
+        assertEquals(1, imported.exit(), imported.err());
+        assertTrue(imported.err().contains(": damaged or truncated zip archive ("), imported.err());
     }
 
     @Test
