@@ -53,6 +53,8 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
     private TrainingProbe probe;
     private int stepsPerEpoch;
     private long stepsBefore;
+    private boolean stopped; // before its end: resumable, so its HParams session stays open
+    private boolean diverged; // a loss that was not finite: its HParams session failed
     private List<LayerParameters> beforeLastStep = List.of();
     private String problem;
 
@@ -231,6 +233,12 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
     }
 
     @Override
+    public void unfinished(boolean diverged) {
+        this.diverged = diverged;
+        this.stopped = !diverged;
+    }
+
+    @Override
     public void close() {
         if (run == null) {
             if (problem != null && runDir != null && removeEmpty(runDir)) {
@@ -238,7 +246,9 @@ public final class TensorBoardLogging implements TrainingListener, AutoCloseable
             }
             return;
         }
-        guard(() -> run.hparamsEnd(System.currentTimeMillis() / 1000.0));
+        if (!stopped) { // a stopped run is not over, as Keras' callback writes no end when fit is interrupted
+            guard(() -> run.hparamsEnd(diverged, System.currentTimeMillis() / 1000.0));
+        }
         for (EventFileWriter w : new EventFileWriter[] {run, train, validation}) {
             if (w != null) {
                 try {

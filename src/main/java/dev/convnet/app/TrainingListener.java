@@ -16,6 +16,14 @@ public interface TrainingListener extends ProgressListener {
     default void restoredBestEpoch(int epoch, boolean stoppedEarly) {
     }
 
+    /**
+     * Training ended without a final model: stopped (resumable from its checkpoint) or, when
+     * {@code diverged}, a loss that was not finite. A run that ends with its model saves it after this
+     * is not called.
+     */
+    default void unfinished(boolean diverged) {
+    }
+
     /** Every one of {@code listeners}, in order (the console first, then logs and pages). */
     static TrainingListener all(java.util.List<TrainingListener> listeners) {
         java.util.List<TrainingListener> each = java.util.List.copyOf(listeners);
@@ -45,6 +53,11 @@ public interface TrainingListener extends ProgressListener {
             @Override
             public void restoredBestEpoch(int epoch, boolean stoppedEarly) {
                 each.forEach(l -> l.restoredBestEpoch(epoch, stoppedEarly));
+            }
+
+            @Override
+            public void unfinished(boolean diverged) {
+                each.forEach(l -> l.unfinished(diverged));
             }
         };
     }

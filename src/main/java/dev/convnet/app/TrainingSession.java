@@ -137,8 +137,10 @@ public final class TrainingSession {
             try {
                 history = t.fit(train, validation, state.epochsDone() + 1, state.settings().epochs(), state.settings().patience(), checkpoints);
             } catch (TrainingInterruptedException e) {
+                listener.unfinished(false);
                 return new TrainingOutcome.Interrupted(e.epoch(), e.step(), checkpoints.latest(), checkpoints.kept());
             } catch (TrainingDivergedException e) {
+                listener.unfinished(true);
                 return new TrainingOutcome.Diverged(e.getMessage(), checkpoints.latest(), checkpoints.kept());
             }
             if (history.restoredEpoch() > 0) {
@@ -147,6 +149,7 @@ public final class TrainingSession {
             state = checkpoints.latest();
             trainingWeights = t.trainingWeights();
             if (stopRequested) { // during the last checkpoint's write: that finished, the run has not
+                listener.unfinished(false);
                 return new TrainingOutcome.StoppedBeforeSave(state, checkpoints.kept());
             }
         } finally {
@@ -154,6 +157,7 @@ public final class TrainingSession {
         }
         EvaluationResult result = evaluator.evaluate(graph, test);
         if (stopRequested) { // the checkpoint after the last epoch finishes the run with --resume
+            listener.unfinished(false);
             return new TrainingOutcome.StoppedBeforeSave(state, Optional.of(outputs.checkpoint()).filter(Files::isRegularFile));
         }
         RunState done = state.with(state.provenance().finished(

@@ -142,6 +142,38 @@ class TensorBoardIT {
         assertTrue(root.get("hparams_group").asText().startsWith("a-"));
     }
 
+    /**
+     * A run stopped by SIGTERM is resumable, not over: its HParams session gets no end, as Keras'
+     * callback writes none when fit is interrupted (it was marked STATUS_SUCCESS).
+     */
+    @Test
+    void aStoppedRunLeavesItsHParamsSessionOpen() throws IOException, InterruptedException {
+        Path data = TestData.subset(tmp.resolve("stop-data"), 2_000, 100, false);
+        Path stopLogs = tmp.resolve("stop-logs");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, "dev.convnet.ConvNet", "train", "--epochs", "500", "--seed", "1", "--data", data.toString(),
+                "-o", tmp.resolve("stopped.zip").toString(), "--tensorboard", stopLogs.toString())
+                .redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                output.append(line).append('\n');
+                if (line.startsWith("Epoch 2/500")) { // one epoch logged
+                    new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start().waitFor();
+                }
+            }
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), output.toString());
+        assertEquals(143, process.exitValue(), output.toString());
+        JsonNode stopped = readWithTensorBoard(stopLogs);
+        String root = stopped.fieldNames().next().replaceAll("/.*", "");
+        JsonNode run = stopped.get(root);
+        assertEquals(1, run.get("hparams").get("seed").asInt(), run.toString()); // the session started
+        assertFalse(run.has("hparams_end_status"), run.toString());
+    }
+
     /** TensorBoard stops reading a file at a record whose checksum is wrong: the records before it stay. */
     @Test
     void aCorruptedRecordIsSkippedAsTensorBoardSkipsIt() throws IOException, InterruptedException {

@@ -63,9 +63,12 @@ public final class EventFileWriter implements AutoCloseable {
         write(0, Summaries.sessionStart(values, group, startTimeSeconds));
     }
 
-    /** The end of the HParams session (status: success). */
-    public void hparamsEnd(double endTimeSeconds) throws IOException {
-        write(0, Summaries.sessionEnd(endTimeSeconds));
+    /**
+     * The end of the HParams session: STATUS_SUCCESS, or STATUS_FAILURE when {@code failed}
+     * (tensorboard/plugins/hparams/api.proto).
+     */
+    public void hparamsEnd(boolean failed, double endTimeSeconds) throws IOException {
+        write(0, Summaries.sessionEnd(failed ? 2 : 1, endTimeSeconds));
     }
 
     public void flush() throws IOException {

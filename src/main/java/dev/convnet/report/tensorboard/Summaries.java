@@ -72,9 +72,12 @@ final class Summaries {
         return hparamsValue("_hparams_/session_start_info", new ProtoMessage().int32(1, 0).message(3, start));
     }
 
-    /** HParamsPluginData{session_end_info=4 → SessionEndInfo{status=1 (STATUS_SUCCESS=1), end_time_secs=2}}. */
-    static ProtoMessage sessionEnd(double endTime) {
-        ProtoMessage end = new ProtoMessage().int32(1, 1).doubleField(2, endTime);
+    /**
+     * HParamsPluginData{session_end_info=4 → SessionEndInfo{status=1, end_time_secs=2}}; {@code status}
+     * as tensorboard/plugins/hparams/api.proto numbers it (STATUS_SUCCESS 1, STATUS_FAILURE 2).
+     */
+    static ProtoMessage sessionEnd(int status, double endTime) {
+        ProtoMessage end = new ProtoMessage().int32(1, status).doubleField(2, endTime);
         return hparamsValue("_hparams_/session_end_info", new ProtoMessage().int32(1, 0).message(4, end));
     }
 
