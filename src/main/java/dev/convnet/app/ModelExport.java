@@ -2,6 +2,7 @@ package dev.convnet.app;
 
 import dev.convnet.interop.InteropException;
 import dev.convnet.interop.InteropWriteException;
+import dev.convnet.interop.KerasReader;
 import dev.convnet.interop.KerasWriter;
 import dev.convnet.interop.OnnxWriter;
 import dev.convnet.platform.Versions;
@@ -24,18 +25,21 @@ public final class ModelExport {
         }
 
         /**
-         * Whether a file that begins with {@code head} (its first 8 bytes or fewer) is of this
-         * format, so that an export may replace it: ONNX's ModelProto opens with field 1, ir_version
-         * (byte 0x08; onnx.proto); a .keras file is a zip (PK\3\4); HDF5 files open with their
-         * 8-byte signature (HDF5 File Format Specification, "Format Signature").
+         * Whether {@code file} is of this format, so that an export may replace it: ONNX's
+         * ModelProto opens with field 1, ir_version (byte 0x08; onnx.proto); the Keras formats as
+         * {@link KerasReader#holdsKeras} tells.
+         *
+         * @throws java.io.UncheckedIOException when the file cannot be read
          */
-        public boolean begins(byte[] head) {
-            byte[] signature = switch (this) {
-                case ONNX -> new byte[] {0x08};
-                case KERAS -> new byte[] {'P', 'K', 3, 4};
-                case KERAS_H5, KERAS_WEIGHTS -> new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-            };
-            return head.length >= signature.length && java.util.Arrays.equals(head, 0, signature.length, signature, 0, signature.length);
+        public boolean holdsIts(Path file) {
+            if (this != ONNX) {
+                return KerasReader.holdsKeras(file);
+            }
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                return in.read() == 0x08;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 

@@ -71,8 +71,11 @@ public final class ExportCommand implements Callable<Integer> {
         if (kept != null) { // a FIFO, device or read-only file there stays, as for train -o and import -o
             throw usage("cannot write " + Printable.path(output) + ": " + kept);
         }
-        boolean replacing = notAnotherKindOfFile(byName);
-        new ModelExport(new SavedModels(new ModelStore())).run(SavedModelFile.check(spec, model), byName, output);
+        Path source = SavedModelFile.check(spec, model);
+        String kind = byName == ModelExport.Format.ONNX ? "an ONNX model" : "a Keras file";
+        boolean empty = isEmpty(output);
+        boolean replacing = OutputFile.replaceable(spec, output, kind, byName::holdsIts);
+        new ModelExport(new SavedModels(new ModelStore())).run(source, byName, output);
         PrintWriter out = spec.commandLine().getOut();
         String shown = Locations.display(output);
         switch (byName) {
@@ -86,35 +89,20 @@ public final class ExportCommand implements Callable<Integer> {
                     + "architecture%n", shown, Printable.text(String.valueOf(output.getFileName())));
             default -> throw new IllegalStateException(byName.name());
         }
-        if (replacing) {
-            out.println("It replaced the earlier " + (byName == ModelExport.Format.ONNX ? "ONNX" : "Keras") + " file there; "
-                    + "next time another -o keeps both.");
+        if (replacing) { // as train and import say what they saved over
+            out.println(empty ? "It replaced an empty file there." : "It replaced the earlier "
+                    + (byName == ModelExport.Format.ONNX ? "ONNX" : "Keras") + " file there; next time another -o keeps both.");
         }
         out.flush();
         return 0;
     }
 
-    /**
-     * Whether a file of the export's format is at {@code output} (it is replaced, as Keras' model.save
-     * replaces one, and said); a usage error if a file of another kind is there (notes.onnx holding
-     * text), which would be lost. An empty file may be replaced.
-     */
-    private boolean notAnotherKindOfFile(ModelExport.Format format) {
-        if (!Files.isRegularFile(output)) {
+    private static boolean isEmpty(Path file) {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) == 0;
+        } catch (java.io.IOException e) {
             return false;
         }
-        byte[] head;
-        try (java.io.InputStream in = Files.newInputStream(output)) {
-            head = in.readNBytes(8);
-        } catch (java.io.IOException e) {
-            return false; // unreadable: writing over it says what is wrong
-        }
-        if (head.length > 0 && !format.begins(head)) {
-            throw usage("cannot write " + Printable.path(output) + ": it is a file that is not "
-                    + (format == ModelExport.Format.ONNX ? "an ONNX model" : "a Keras file") + ", left as it is; "
-                    + "choose another -o, or remove that file first");
-        }
-        return head.length > 0;
     }
 
     private static boolean matches(FormatOption option, ModelExport.Format format) {

@@ -1,12 +1,20 @@
 package dev.convnet.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
+import dev.convnet.data.FileErrors;
+import dev.convnet.model.ModelFileException;
 import dev.convnet.model.ModelStore;
 import dev.convnet.report.Printable;
+import dev.convnet.run.History;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -18,6 +26,7 @@ import picocli.CommandLine.ParameterException;
 final class OutputFile {
     /** Endings of files convnet reads as something other than a convnet model zip. */
     private static final List<String> FOREIGN_TO_ZIP = List.of(".h5", ".hdf5", ".keras", ".onnx");
+    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
 
     private OutputFile() {
     }
@@ -66,40 +75,62 @@ final class OutputFile {
     /**
      * A usage error if {@code output} is a file other than a convnet model: saving replaces a model
      * (as Keras' {@code model.save} does, and the command then says which), never a file of another
-     * kind (notes.zip, a dataset's zip), which would be lost. An empty file may be replaced.
+     * kind (notes.zip, a dataset's zip), which would be lost.
      */
     static void notAnotherKindOfFile(CommandSpec spec, Path output) {
-        try {
-            if (Files.isRegularFile(output) && Files.size(output) > 0 && !ModelStore.looksLikeConvnetModel(output)) {
-                throw new ParameterException(spec.commandLine(), "cannot save to " + Printable.path(output)
-                        + ": it is a file that is not a convnet model, left as it is; choose another -o, or remove that file first");
-            }
-        } catch (IOException e) {
-            return; // unreadable: saving over it then says what is wrong
-        }
+        replaceable(spec, output, "a convnet model", ModelStore::looksLikeConvnetModel);
+    }
+
+    /** As {@link #notAnotherKindOfFile}, for the checkpoint a run writes beside its model. */
+    static void notAnotherKindOfCheckpoint(CommandSpec spec, Path checkpoint) {
+        replaceable(spec, checkpoint, "a convnet checkpoint", ModelStore::looksLikeConvnetModel);
     }
 
     /**
-     * A usage error if the history table or chart a run writes beside its model ({@code m.history.csv},
-     * {@code m.history.png}) is a file convnet did not write: a table that does not open with
-     * convnet's header, a chart that is not a PNG. Those of an earlier run are replaced with the model.
+     * As {@link #notAnotherKindOfFile}, for the history table and chart a run writes beside its model
+     * ({@code m.history.csv}, {@code m.history.png}): a table that opens with convnet's header, a PNG.
      */
     static void notAnotherKindOfHistory(CommandSpec spec, Path csv, Path chart) {
-        byte[] header = "epoch,loss,accuracy".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        notAnotherKind(spec, csv, header, "a history table");
-        notAnotherKind(spec, chart, new byte[] {(byte) 0x89, 'P', 'N', 'G'}, "a PNG chart");
+        byte[] header = History.CSV_HEADER_START.getBytes(StandardCharsets.US_ASCII);
+        replaceable(spec, csv, "a history table of convnet's", file -> Arrays.equals(head(file, header.length), header));
+        replaceable(spec, chart, "a PNG chart of convnet's", file -> Arrays.equals(head(file, PNG.length), PNG));
     }
 
-    private static void notAnotherKind(CommandSpec spec, Path file, byte[] opening, String kind) {
-        byte[] head;
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(opening.length);
-        } catch (IOException e) {
-            return; // absent, or unreadable: writing it says what is wrong
+    /**
+     * Whether a file is at {@code file} that the command may replace (an empty one, or one that
+     * {@code ofItsKind} says is {@code kind}, e.g. "an ONNX model"); false when there is none.
+     *
+     * @throws ParameterException for a file of another kind, left as it is, or one that cannot be read to tell
+     */
+    static boolean replaceable(CommandSpec spec, Path file, String kind, Predicate<Path> ofItsKind) {
+        if (!Files.isRegularFile(file)) {
+            return false; // nothing there, or a folder, FIFO or device: refused where writing is checked
         }
-        if (head.length > 0 && !java.util.Arrays.equals(head, opening)) {
-            throw new ParameterException(spec.commandLine(), "cannot save to " + Printable.path(file) + ": it is a file that is not "
-                    + kind + " of convnet's, left as it is; choose another -o, or remove that file first");
+        try {
+            if (Files.size(file) > 0 && !ofItsKind.test(file)) {
+                throw new ParameterException(spec.commandLine(), "cannot save to " + Printable.path(file) + ": it is a file that"
+                        + " is not " + kind + ", left as it is; choose another -o, or remove that file first");
+            }
+        } catch (IOException e) {
+            throw unreadable(spec, file, kind, FileErrors.describe(e), e);
+        } catch (UncheckedIOException e) {
+            throw unreadable(spec, file, kind, FileErrors.describe(e.getCause()), e);
+        } catch (ModelFileException e) { // ModelStore's: "FILE: cannot read (why)"
+            throw unreadable(spec, file, kind, e.getMessage().replaceFirst("^.*: cannot read \\((.*)\\)$", "$1"), e);
+        }
+        return true;
+    }
+
+    private static ParameterException unreadable(CommandSpec spec, Path file, String kind, String why, Exception e) {
+        return new ParameterException(spec.commandLine(), "cannot read " + Printable.path(file) + " to tell whether it is " + kind
+                + " (" + why + "); choose another -o, or remove that file first", e);
+    }
+
+    private static byte[] head(Path file, int n) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -168,9 +168,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path model = output != null ? output
                 : resume != null ? OutputPaths.modelOfCheckpoint(resume).orElse(Locations.defaultModel())
                 : Locations.defaultModel();
-        OutputFile.notAnotherKindOfFile(spec, model);
         OutputPaths outputs = OutputPaths.forModel(model);
-        OutputFile.notAnotherKindOfHistory(spec, outputs.historyCsv(), outputs.historyChart());
         replacing = resume != null && Files.isRegularFile(resume) && isSameFile(resume, model) ? null : ReplacedModel.before(model);
         checkPrecision();
         TrainingPlan plan = resume != null ? resumedPlan(outputs) : freshPlan(outputs);
@@ -359,11 +357,6 @@ public final class TrainCommand implements Callable<Integer> {
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000),
                 dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience, augmentation(), emaMomentum());
         checkWritable(outputs); // after the settings, so that a bad value is the error a user sees first
-        if (Files.isRegularFile(outputs.checkpoint(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                && !dev.convnet.model.ModelStore.looksLikeConvnetModel(outputs.checkpoint())) {
-            throw usage("cannot save checkpoints to " + Printable.path(outputs.checkpoint()) + ": it is a file that is not a "
-                    + "convnet checkpoint, left as it is; choose another -o, or remove that file first");
-        }
         if (Files.isRegularFile(outputs.checkpoint(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             // a fresh run would overwrite it at its first epoch and delete it at its end: the interrupted run is lost
             throw usage(Printable.path(outputs.checkpoint()) + " holds an interrupted run that would be lost: resume it with "
@@ -447,7 +440,10 @@ public final class TrainCommand implements Callable<Integer> {
         return new TrainingPlan.Resumed(resume, epochsGiven ? epochs : 0, dataOptions::loader, engineOption.engine, precision, outputs);
     }
 
-    /** Every file the run writes, under the names it writes them with (a 245-character -o once failed after an epoch). */
+    /**
+     * Every file the run writes can be written under the name it writes it with (a 245-character -o
+     * once failed after an epoch), and none is a file of another kind that would be lost.
+     */
     private void checkWritable(OutputPaths outputs) {
         try {
             for (Path file : outputs.all()) {
@@ -456,6 +452,9 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (ModelFileException e) {
             throw usage(e.getMessage());
         }
+        OutputFile.notAnotherKindOfFile(spec, outputs.model());
+        OutputFile.notAnotherKindOfCheckpoint(spec, outputs.checkpoint());
+        OutputFile.notAnotherKindOfHistory(spec, outputs.historyCsv(), outputs.historyChart());
     }
 
     private void print(TrainingOutcome.Completed done, PrintWriter out, PrintWriter err) {

@@ -50,6 +50,40 @@ public final class KerasReader {
     }
 
     /**
+     * Whether {@code file} holds a Keras model or weights, so that an export may replace it: a zip
+     * with {@code config.json} (a .keras file), or an HDF5 file whose root has Keras' attribute
+     * {@code keras_version} or {@code model_config} (legacy {@code model.save}) or a group
+     * {@code layers} (Keras 3's {@code save_weights}). A dataset's .h5 or any other zip is none, nor
+     * is a damaged file.
+     *
+     * @throws java.io.UncheckedIOException when the file cannot be read
+     */
+    public static boolean holdsKeras(Path file) {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(HDF5_MAGIC.length);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try {
+            if (head.length >= ZIP_MAGIC.length && Arrays.equals(head, 0, ZIP_MAGIC.length, ZIP_MAGIC, 0, ZIP_MAGIC.length)) {
+                try (ZipFile zip = new ZipFile(file.toFile())) {
+                    return zip.getEntry("config.json") != null;
+                }
+            }
+            if (Arrays.equals(head, HDF5_MAGIC)) {
+                try (HdfFile hdf = new HdfFile(file)) {
+                    return hdf.getAttribute("keras_version") != null || hdf.getAttribute("model_config") != null
+                            || hdf.getChildren().containsKey("layers");
+                }
+            }
+        } catch (IOException | RuntimeException damaged) {
+            return false;
+        }
+        return false;
+    }
+
+    /**
      * Refuses a TensorFlow SavedModel directory ({@code saved_model.pb} and {@code variables/}) in one
      * line that says how to get a file convnet reads. Keras 2's {@code model.save(dir)} also writes
      * {@code keras_metadata.pb}, from which Keras 2 rebuilds the layers; what {@code tf.saved_model.save}

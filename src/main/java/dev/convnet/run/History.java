@@ -10,6 +10,8 @@ import java.util.Locale;
  * @param restoredEpoch the epoch whose weights the model ends with after early stopping, or 0
  */
 public record History(List<EpochRecord> epochs, boolean stoppedEarly, int restoredEpoch) {
+    /** How {@link #toCsv} opens: a file that does not is no history table of convnet's. */
+    public static final String CSV_HEADER_START = "epoch,loss,accuracy";
 
     public History {
         epochs = List.copyOf(epochs);
@@ -27,7 +29,7 @@ public record History(List<EpochRecord> epochs, boolean stoppedEarly, int restor
     /** One row per epoch: {@code epoch,loss,accuracy,seconds}, then {@code val_loss,val_accuracy} if validated. */
     public String toCsv() {
         boolean validated = epochs.stream().anyMatch(EpochRecord::hasValidation);
-        StringBuilder csv = new StringBuilder("epoch,loss,accuracy,seconds" + (validated ? ",val_loss,val_accuracy" : "") + "\n");
+        StringBuilder csv = new StringBuilder(CSV_HEADER_START + ",seconds" + (validated ? ",val_loss,val_accuracy" : "") + "\n");
         for (EpochRecord e : epochs) {
             csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.2f", e.epoch(), e.loss(), e.accuracy(), e.seconds()));
             if (validated) {

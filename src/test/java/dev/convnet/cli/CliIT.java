@@ -367,7 +367,7 @@ public class CliIT {
         String data = TestData.mnist().toString();
         Path notes = Files.writeString(tmp.resolve("m.checkpoint.zip"), "not a checkpoint");
         Run notesKept = run("train", "--epochs", "1", "--limit", "256", "-o", tmp.resolve("m.zip").toString(), "--data", data);
-        assertUsageError(notesKept, "cannot save checkpoints to " + notes + ": it is a file that is not a convnet checkpoint, left as it is");
+        assertUsageError(notesKept, "cannot save to " + notes + ": it is a file that is not a convnet checkpoint, left as it is");
         assertEquals("not a checkpoint", Files.readString(notes));
         assertFalse(Files.exists(tmp.resolve("m.zip")));
         Run plain = run("train", "--epochs", "1", "--limit", "256", "--augment", "none", "-o", tmp.resolve("n.zip").toString(),

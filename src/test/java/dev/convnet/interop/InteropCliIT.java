@@ -1,5 +1,6 @@
 package dev.convnet.interop;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -183,8 +184,24 @@ class InteropCliIT {
             Files.writeString(tmp.resolve(name), "my notes");
             InProcessCli.Run over = InProcessCli.run("export", tuned.toString(), "-o", tmp.resolve(name).toString());
             assertEquals(2, over.exit(), over.out());
-            assertTrue(over.err().startsWith("convnet export: cannot write " + tmp.resolve(name) + ": it is a file that is not "), over.err());
+            assertTrue(over.err().startsWith("convnet export: cannot save to " + tmp.resolve(name) + ": it is a file that is not "), over.err());
             assertEquals("my notes", Files.readString(tmp.resolve(name)));
+        }
+        // an HDF5 file that holds no Keras model (a dataset) is no earlier export either
+        Path measurements = tmp.resolve("measurements.h5");
+        try (io.jhdf.WritableHdfFile hdf = io.jhdf.HdfFile.write(measurements)) {
+            hdf.putDataset("temperatures", new float[] {20.5f, 21.0f});
+        }
+        byte[] dataset = Files.readAllBytes(measurements);
+        InProcessCli.Run overDataset = InProcessCli.run("export", tuned.toString(), "-o", measurements.toString());
+        assertEquals(2, overDataset.exit(), overDataset.out());
+        assertTrue(overDataset.err().contains(": it is a file that is not a Keras file, left as it is"), overDataset.err());
+        assertArrayEquals(dataset, Files.readAllBytes(measurements));
+        // earlier Keras exports, .keras and legacy .h5, are replaced and said
+        for (Path earlier : new Path[] {keras, tmp.resolve("legacy.h5")}) {
+            InProcessCli.Run overKeras = InProcessCli.run("export", tuned.toString(), "-o", earlier.toString());
+            assertEquals(0, overKeras.exit(), overKeras.err());
+            assertTrue(overKeras.out().endsWith("It replaced the earlier Keras file there; next time another -o keeps both.\n"), overKeras.out());
         }
     }
 
