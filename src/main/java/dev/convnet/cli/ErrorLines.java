@@ -29,9 +29,8 @@ final class ErrorLines {
             return new ParameterException(cmd, flag(invalid.setting()) + " " + invalid.getMessage(), ex);
         }
         if (ex instanceof EngineUnavailableException unavailable) {
-            // a message that names its option (--precision bf16 ...) stands as it is
-            String message = unavailable.getMessage();
-            return new ParameterException(cmd, message.startsWith("--") ? message : "--engine onednn: " + message, ex);
+            String option = unavailable.option(); // null: the message names it (--precision bf16 needs ...)
+            return new ParameterException(cmd, option == null ? unavailable.getMessage() : option + ": " + unavailable.getMessage(), ex);
         }
         return null;
     }

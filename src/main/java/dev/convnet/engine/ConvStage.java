@@ -26,10 +26,11 @@ import org.bytedeco.dnnl.global.dnnl.algorithm;
  * conv3 of the book's network) run the forward pass and the weight gradient with oneDNN's Winograd
  * F(4x4, 3x3) kernels: about half the CPU time of the direct kernels for the same result (measured
  * per primitive: conv2 2.8 → 1.35 ms forward, 3.0 → 1.46 ms weight gradient, batch 64, one core).
- * The input gradient is always direct: Winograd's is no faster for conv2's 11x11 on AMD Zen 4
- * (2.61 against 2.57 ms, oneDNN 2.5), 1.27x slower on an Intel Xeon with AMX (family 6 model 167,
- * oneDNN 2.7.1, one thread: 2.10 against 1.65 ms; two threads 1.21-1.30 against 0.90 ms) and 4x
- * slower for conv3's 3x3, where a 4x4 tile is mostly padding. In bf16 the
+ * The input gradient is always direct (bench/profile.py, DNNL_VERBOSE, batch 64): for conv2's 11x11
+ * Winograd's was within 2 % of it on AMD Zen 4 (2.57 against direct's 2.61 ms, one thread, oneDNN
+ * 2.5), 1.27x slower on an Intel Xeon with AMX (family 6 model 167, oneDNN 2.7.1: 2.10 against
+ * 1.65 ms on one thread, 1.21-1.30 against 0.90 ms on two), and 4x slower for conv3's 3x3, where a
+ * 4x4 tile is mostly padding. In bf16 the
  * convolutions are direct (oneDNN has no bf16 Winograd), reading bf16 copies of the float32 master
  * weights made at every step.
  *

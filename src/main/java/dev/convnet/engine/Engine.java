@@ -52,7 +52,7 @@ public enum Engine {
 
     private Backend open(ComputationGraph graph, int batch, Precision precision, boolean training) {
         if (precision != Precision.FP32 && this == DL4J) {
-            throw new EngineUnavailableException("--precision " + precision.id() + " needs the oneDNN engine (--engine auto or onednn)");
+            throw EngineUnavailableException.namingItsOption("--precision " + precision.id() + " needs the oneDNN engine: use --engine auto or onednn");
         }
         InputShape shape = InputShape.of(graph);
         int classes = (int) ((FeedForwardLayer) graph.getOutputLayer(0).conf().getLayer()).getNOut();
@@ -79,8 +79,8 @@ public enum Engine {
             throw new EngineUnavailableException("the oneDNN engine cannot run this network: " + reason);
         }
         if (precision != Precision.FP32) { // --engine auto: the precision asked for the oneDNN engine
-            throw new EngineUnavailableException("--precision " + precision.id() + " needs the oneDNN engine, which cannot run"
-                    + " this network: " + reason);
+            throw EngineUnavailableException.namingItsOption("--precision " + precision.id() + " needs the oneDNN engine, which"
+                    + " cannot run this network (" + reason + "): use --precision fp32");
         }
         return new Dl4jBackend(graph, shape, classes);
     }

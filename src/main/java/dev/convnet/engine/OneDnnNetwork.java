@@ -138,7 +138,7 @@ public final class OneDnnNetwork implements AutoCloseable {
                           Precision precision, boolean fastPaths, boolean training) {
         String unavailable = precision.unavailableReason();
         if (unavailable != null) {
-            throw new EngineUnavailableException(unavailable);
+            throw EngineUnavailableException.namingItsOption(unavailable);
         }
         NetworkSpec.Reading reading = NetworkSpec.of(graph, channels, height, width);
         if (reading instanceof NetworkSpec.Unsupported unsupported) {

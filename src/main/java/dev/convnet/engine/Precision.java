@@ -57,7 +57,7 @@ public enum Precision {
     public Precision resolvedHere(java.util.function.Consumer<String> notice) {
         String unavailable = unavailableReason();
         if (unavailable != null) {
-            throw new EngineUnavailableException(unavailable);
+            throw EngineUnavailableException.namingItsOption(unavailable);
         }
         String slower = slowerHereReason();
         if (slower != null) {

@@ -96,8 +96,9 @@ final class ServerMetrics {
                 .tag("model", model)
                 .serviceLevelObjectives(batchLimits)
                 .register(registry);
-        // Its sum over the server's CPU time is the share of serving that is the network itself
-        // (HTTP, decoding and the picture preparation are the rest).
+        // Wall time of the worker's thread: while its forward passes run on one thread (below 8
+        // cores, InferenceWorker.INFERENCE_THREADS), the sum over the server's CPU time is the share of
+        // serving that is the network itself (HTTP, decoding and the picture preparation are the rest).
         Timer forwardPasses = Timer.builder("convnet_inference")
                 .description("Forward passes of the inference worker, with their wall time")
                 .tag("model", model)

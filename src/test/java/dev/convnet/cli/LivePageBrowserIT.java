@@ -91,7 +91,7 @@ class LivePageBrowserIT {
         assertTrue(text("settings").contains("SEED\n3") || text("settings").toLowerCase().contains("seed\n3"), text("settings"));
         assertEquals("(1)", text("earlier-count"));
         assertEquals("running", js("return document.body.dataset.state"));
-        for (double v : new double[] {0.74425, 0.74424, 1.00005, 0.99995, 0.0, 2.5e-5, 0.123456789, -0.00005, 12.5}) {
+        for (double v : new double[] {0.74425, 0.74424, 1.00005, 0.99995, 0.0, 2.5e-5, 0.123456789, -0.00005, -0.00004, 12.5}) {
             assertEquals(String.format(java.util.Locale.ROOT, "%.4f", v), js("return fmt(" + v + ")"), "the page's " + v + " as the console's");
         }
         assertEquals(String.format(java.util.Locale.ROOT, "%.1f", 0.15), js("return fmt(0.15, 1)"));

@@ -153,6 +153,24 @@ class OpenInferenceProtocolIT {
         assertClose(direct, probabilities(response), 1e-5, "V2 vs the classifier");
     }
 
+    /** Each served model's inference meters are its own series, labelled with its name. */
+    @Test
+    void inferenceMetricsArePerModel() throws Exception {
+        double digitsBefore = metric("convnet_images_predicted_total{model=\"digits\"}");
+        double dl4jBefore = metric("convnet_images_predicted_total{model=\"digits-dl4j\"}");
+        ok(post("v2/models/digits-dl4j/infer", body(input("FP32", List.of(IMAGES, 784), JSON.valueToTree(pixels)))));
+        assertEquals(dl4jBefore + IMAGES, metric("convnet_images_predicted_total{model=\"digits-dl4j\"}"));
+        assertEquals(digitsBefore, metric("convnet_images_predicted_total{model=\"digits\"}"));
+        assertTrue(metric("convnet_inference_seconds_count{model=\"digits-dl4j\"}") >= 1);
+    }
+
+    /** A sample's value in /metrics (Prometheus' text format), 0 when it is not there yet. */
+    private static double metric(String sample) throws IOException, InterruptedException {
+        String prefix = sample + " ";
+        return get("metrics").body().lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).findFirst().orElse(0);
+    }
+
     @Test
     void everyAcceptedTensorFormGivesTheSameAnswer() throws Exception {
         float[][] reference = probabilities(ok(post("v2/models/digits/infer",
