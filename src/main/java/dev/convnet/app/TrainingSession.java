@@ -205,8 +205,11 @@ public final class TrainingSession {
         // not finished: resuming it evaluates and saves. Only a saved model has finished its run.
         boolean finished = saved.provenance().outcome().finished() != null;
         if (total < saved.epochsDone() || total == saved.epochsDone() && finished) {
-            throw new InvalidSettingException(Setting.EPOCHS, "must be larger: " + plan.from() + " has already finished "
-                    + saved.epochsDone() + (saved.epochsDone() == 1 ? " epoch" : " epochs"));
+            String done = saved.epochsDone() + (saved.epochsDone() == 1 ? " epoch" : " epochs");
+            throw new InvalidSettingException(Setting.EPOCHS, plan.epochsTotal() == 0
+                    ? "is needed: " + plan.from() + " has trained all its " + done + "; give the total to reach, e.g. --epochs "
+                            + (saved.epochsDone() + 5)
+                    : "must be larger: " + plan.from() + " has already finished " + done);
         }
         Dataset dataset = Dataset.fromId(saved.data().dataset());
         Augmentation augmentation;

@@ -19,12 +19,12 @@ final class ConsoleTraining extends TrainingListener.WithProgress {
     public void started(TrainingStart start) {
         RunState state = start.state();
         out.print(SummaryCommand.table(start.network()));
-        out.printf(Locale.ROOT, "%s %,d %s images%s, batch %d, lr %s, seed %d%s%s%nEngine %s; %s%n",
+        out.printf(Locale.ROOT, "%s %,d %s %s%s, batch %d, lr %s, seed %d%s%s%nEngine %s; %s%n",
                 state.epochsDone() >= state.settings().epochs()
                         ? (state.settings().epochs() == 1 ? "The epoch is" : "All " + state.settings().epochs() + " epochs are")
                                 + " trained: evaluating and saving; trained on"
                         : start.resumed() ? "Resuming at epoch " + (state.epochsDone() + 1) + " on" : "Training on",
-                start.trainImages(), start.dataset().id(),
+                start.trainImages(), start.dataset().id(), start.trainImages() == 1 ? "image" : "images",
                 start.validationImages() == 0 ? "" : String.format(Locale.ROOT, " (validating on %,d)", start.validationImages()),
                 state.settings().batch(), state.settings().learningRate(), state.settings().seed(),
                 state.data().augment().equals("none") ? "" : ", augmented",

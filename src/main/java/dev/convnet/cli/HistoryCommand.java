@@ -26,7 +26,7 @@ public final class HistoryCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "0..*", paramLabel = "MODEL",
-            description = "Saved models or checkpoints (.zip); without one, the model 'train' saved last.")
+            description = "Saved models or checkpoints (.zip), or Keras files (which record no epochs); without one, the model 'train' saved last.")
     List<Path> models = new ArrayList<>();
 
     @Option(names = "--json", description = "Print one JSON document: per model its file, settings and history.")
@@ -70,7 +70,8 @@ public final class HistoryCommand implements Callable<Integer> {
             runs.add(new HistoryTable.Run(columnName(model), state.history()));
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.toString());
-            doc.put("run", Json.run(state));
+            // a Keras file holds no run: its settings are import's defaults, not facts about the file
+            doc.put("run", dev.convnet.interop.KerasReader.isKerasFile(model) ? null : Json.run(state));
             doc.put("history", Json.history(state.history()));
             docs.add(doc);
         }

@@ -13,6 +13,9 @@ final class SavedModelFile {
 
     /** {@code file}, checked to exist; a TensorFlow SavedModel directory is answered with how to convert it. */
     static Path check(CommandSpec spec, Path file) {
+        if (file.toString().isEmpty()) { // Path.of("") is the current folder, which is not what '' meant
+            throw new ParameterException(spec.commandLine(), "the model file name is empty: give a model .zip, .keras or .h5 file");
+        }
         KerasReader.refuseSavedModel(file);
         if (Files.isDirectory(file)) {
             // `evaluate models` was answered "not found" although the folder is right there.

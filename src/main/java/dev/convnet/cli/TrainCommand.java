@@ -417,6 +417,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** What --resume names, as its user thinks of it: a checkpoint, or a saved model. */
+    private String resumedKind() {
+        return resume.getFileName() != null && resume.getFileName().toString().endsWith(".checkpoint.zip") ? "checkpoint" : "model";
+    }
+
     private TrainingPlan resumedPlan(OutputPaths outputs) {
         String problem = dev.convnet.data.FileErrors.unreadable("checkpoint " + resume, resume, "a checkpoint or model .zip");
         if (problem != null) {
@@ -429,11 +434,11 @@ public final class TrainCommand implements Callable<Integer> {
                     throw usage(option + " of a fine-tune is set when importing: convnet import KERAS_FILE " + option
                             + " VALUE -o MODEL.zip, then convnet train --resume MODEL.zip");
                 }
-                throw usage(asTyped(option) + " cannot be given when resuming: the checkpoint's value is used");
+                throw usage(asTyped(option) + " cannot be given when resuming: the " + resumedKind() + "'s value is used");
             }
         }
         architectureOptions.given().stream().findFirst().ifPresent(option -> {
-            throw usage(option + " cannot change when resuming: the checkpoint's network is used");
+            throw usage(option + " cannot change when resuming: the " + resumedKind() + "'s network is used");
         });
         checkWritable(outputs);
         boolean epochsGiven = spec.commandLine().getParseResult().hasMatchedOption("--epochs");

@@ -68,7 +68,7 @@ public final class HistoryTable {
         }
         for (Run run : runs) { // an empty column group says nothing by itself
             if (run.epochs().isEmpty()) {
-                out.append(run.name()).append(": no epochs trained yet (a Keras import, say)\n");
+                out.append(run.name()).append(": no epochs trained by convnet (a Keras file, or a model imported from one, records none)\n");
             }
         }
         return out.toString().lines().map(String::stripTrailing).collect(java.util.stream.Collectors.joining("\n", "", "\n"));

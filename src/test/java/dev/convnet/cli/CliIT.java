@@ -263,6 +263,7 @@ public class CliIT {
                     + "convnet's folder has " + home.resolve(name) + ": give that path");
             assertUsageError(run("serve", name, "--port", "0"), "model file " + name + " not found in this directory; "
                     + "convnet's folder has " + home.resolve(name) + ": give that path");
+            assertUsageError(run("summary", ""), "the model file name is empty: give a model .zip, .keras or .h5 file");
             Path picture = tmp.resolve("seven.png");
             float[] digit = new float[28 * 28];
             new dev.convnet.data.MnistLoader(data).load(dev.convnet.data.Split.TEST, 1).pixels().get(0, digit);

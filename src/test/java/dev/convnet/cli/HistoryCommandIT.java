@@ -100,8 +100,18 @@ class HistoryCommandIT {
         assertEquals(0, run.exit(), run.err());
         InProcessCli.Run history = InProcessCli.run("history", a.toString(), imported.toString());
         assertEquals(0, history.exit(), history.err());
-        assertTrue(history.out().contains("imported.zip: no epochs trained yet"), history.out());
+        assertTrue(history.out().contains("imported.zip: no epochs trained by convnet"), history.out());
         assertEquals(2 + 3 + 1, history.out().lines().count(), history.out()); // a's 3 epochs, then the line
+    }
+
+    /** A Keras file has no run: --json says so (null) rather than import's defaults as if they were the file's. */
+    @Test
+    void aKerasFileHasNoRunInJson() throws IOException {
+        InProcessCli.Run run = InProcessCli.run("history", "--json", Path.of("src/test/resources/keras/book.keras").toString());
+        assertEquals(0, run.exit(), run.err());
+        JsonNode model = new ObjectMapper().readTree(run.out()).get("models").get(0);
+        assertTrue(model.has("run") && model.get("run").isNull(), model.toString());
+        assertEquals(0, model.get("history").size(), model.toString());
     }
 
     @Test

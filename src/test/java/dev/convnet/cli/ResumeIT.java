@@ -154,11 +154,17 @@ class ResumeIT {
         InProcessCli.Run changed = InProcessCli.run("train", "--resume", model.toString(), "--epochs", "2", "--batch", "32",
                 "--data", data.toString(), "--output", model.toString());
         assertEquals(2, changed.exit());
-        assertTrue(changed.err().contains("--batch cannot be given when resuming"), changed.err());
+        assertTrue(changed.err().contains("--batch cannot be given when resuming: the model's value is used"), changed.err());
         InProcessCli.Run done = InProcessCli.run("train", "--resume", model.toString(), "--data", data.toString(),
                 "--output", model.toString());
         assertEquals(2, done.exit());
-        assertTrue(done.err().contains("already finished 1 epoch"), done.err());
+        // no --epochs given: not "must be larger", but that it is needed, with the total to give
+        assertTrue(done.err().startsWith("convnet train: --epochs is needed: " + model + " has trained all its 1 epoch; "
+                + "give the total to reach, e.g. --epochs 6"), done.err());
+        InProcessCli.Run same = InProcessCli.run("train", "--resume", model.toString(), "--epochs", "1", "--data", data.toString(),
+                "--output", model.toString());
+        assertEquals(2, same.exit());
+        assertTrue(same.err().contains("--epochs must be larger: " + model + " has already finished 1 epoch"), same.err());
         InProcessCli.Run missing = InProcessCli.run("train", "--resume", tmp.resolve("none.zip").toString());
         assertEquals(2, missing.exit());
     }
