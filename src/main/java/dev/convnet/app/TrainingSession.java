@@ -161,7 +161,7 @@ public final class TrainingSession {
             return new TrainingOutcome.StoppedBeforeSave(state, Optional.of(outputs.checkpoint()).filter(Files::isRegularFile));
         }
         RunState done = state.with(state.provenance().finished(
-                new Outcome.TestFigures(result.loss(), result.accuracy()), OffsetDateTime.now().withNano(0)));
+                new Outcome.TestFigures(result.loss(), result.accuracy()), OffsetDateTime.now().withNano(0), history.restoredEpoch()));
         Optional<String> chartProblem = save(graph, trainingWeights, done, outputs, disk);
         return new TrainingOutcome.Completed(done, history, result, outputs, chartProblem);
     }

@@ -51,6 +51,7 @@ public final class HistoryCommand implements Callable<Integer> {
         List<HistoryTable.Run> runs = new ArrayList<>();
         List<Map<String, Object>> docs = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
+        List<String> kept = new ArrayList<>(); // "es.zip: the model holds epoch 5's weights ...", under the table
         RuntimeException first = null;
         for (Path model : models) { // every record is read before anything is printed
             RunState state;
@@ -68,6 +69,11 @@ public final class HistoryCommand implements Callable<Integer> {
                 continue;
             }
             runs.add(new HistoryTable.Run(columnName(model), state.history()));
+            int keptEpoch = state.provenance().outcome().keptEpoch();
+            if (keptEpoch > 0) {
+                kept.add(columnName(model) + ": the model holds epoch " + keptEpoch
+                        + "'s weights (early stopping kept the lowest val_loss)");
+            }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.toString());
             // a Keras file holds no run: its settings are import's defaults, not facts about the file
@@ -83,6 +89,7 @@ public final class HistoryCommand implements Callable<Integer> {
             out.println(Json.write(Map.of("models", docs, "errors", unreadable)));
         } else {
             out.print(HistoryTable.render(runs));
+            kept.forEach(out::println);
         }
         out.flush();
         PrintWriter err = spec.commandLine().getErr();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.convnet.eval.EvaluationResult;
 import dev.convnet.run.EpochRecord;
+import dev.convnet.run.Outcome;
 import dev.convnet.run.RunState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,6 +143,9 @@ public final class Json {
             if (doc.get(key) instanceof String text) { // rounds them: train --json and a later read give the same value
                 doc.put(key, Double.valueOf(text));
             }
+        }
+        if (doc.get(Outcome.KEPT_EPOCH) instanceof String kept) { // the epoch whose weights the model holds
+            doc.put(Outcome.KEPT_EPOCH, Integer.valueOf(kept));
         }
         doc.put("history", history(state.history()));
         return doc;

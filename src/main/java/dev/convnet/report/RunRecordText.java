@@ -39,6 +39,11 @@ public final class RunRecordText {
         if (state.data().validationSplit() > 0) {
             f.put("validation split", String.valueOf(state.data().validationSplit()));
         }
+        if (state.settings().patience() > 0) {
+            int kept = state.provenance().outcome().keptEpoch();
+            f.put("early stopping", "patience " + state.settings().patience()
+                    + (kept > 0 ? "; the model holds epoch " + kept + "'s weights (the lowest val_loss)" : ""));
+        }
         if (!state.data().augment().equals("none")) {
             f.put("augment", state.data().augment());
         }

@@ -40,10 +40,13 @@ public record Provenance(String command, String architecture, String optimizer, 
                 other);
     }
 
-    /** The same provenance with the final test figures and the time the run finished. */
-    public Provenance finished(Outcome.TestFigures figures, OffsetDateTime at) {
-        return new Provenance(command, architecture, optimizer, software, datasetChecksums, outcome.finished(figures, at),
-                other);
+    /**
+     * The same provenance with the final test figures, the time the run finished and the epoch whose
+     * weights the model holds (0: the last; see {@link Outcome#keptEpoch}).
+     */
+    public Provenance finished(Outcome.TestFigures figures, OffsetDateTime at, int keptEpoch) {
+        return new Provenance(command, architecture, optimizer, software, datasetChecksums,
+                outcome.finished(figures, at, keptEpoch), other);
     }
 
     /** Every known field as {@code key → text}, sorted by key, as the run record shows and stores it. */

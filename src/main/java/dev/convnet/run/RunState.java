@@ -128,6 +128,8 @@ public record RunState(int epochsDone, RunSettings settings, RunData data, List<
         range("ema.momentum", settings.emaMomentum() >= 0 && settings.emaMomentum() < 1, settings.emaMomentum());
         // one line per epoch trained: a record listing 120,000 for 5 done printed 120,047 lines in summary
         range("history", history.size() <= epochsDone, history.size() + " epochs for " + epochsDone + " done");
+        int kept = provenance.outcome().keptEpoch();
+        range("run." + Outcome.KEPT_EPOCH, kept >= 0 && kept <= epochsDone, kept);
         for (EpochRecord e : history) {
             range("history", Double.isFinite(e.loss()) && Double.isFinite(e.accuracy()) && Double.isFinite(e.seconds()),
                     "epoch " + e.epoch() + " with loss " + e.loss());

@@ -104,6 +104,32 @@ class HistoryCommandIT {
         assertEquals(2 + 3 + 1, history.out().lines().count(), history.out()); // a's 3 epochs, then the line
     }
 
+    /**
+     * A run that early stopping ended records whose weights the model holds (the epoch it names on the
+     * console), and summary and history say so: the history lists the later epochs too.
+     */
+    @Test
+    void anEarlyStoppedModelSaysWhichEpochsWeightsItHolds() throws IOException {
+        Path data = TestData.subset(tmp.resolve("es-data"), 600, 100, false);
+        Path model = tmp.resolve("es.zip");
+        InProcessCli.Run train = InProcessCli.run("train", "--epochs", "15", "--validation-split", "0.2", "--early-stopping", "1",
+                "--lr", "0.01", "--seed", "4", "--data", data.toString(), "-o", model.toString());
+        assertEquals(0, train.exit(), train.err());
+        java.util.regex.Matcher restored = java.util.regex.Pattern.compile("keeping the weights of epoch (\\d+), the lowest val_loss")
+                .matcher(train.out());
+        assertTrue(restored.find(), "a learning rate of 0.01 on 480 images overfits within 15 epochs: " + train.out());
+        int epoch = Integer.parseInt(restored.group(1));
+        InProcessCli.Run history = InProcessCli.run("history", model.toString());
+        assertTrue(history.out().endsWith("es.zip: the model holds epoch " + epoch + "'s weights (early stopping kept the lowest "
+                + "val_loss)\n"), history.out());
+        InProcessCli.Run json = InProcessCli.run("history", "--json", model.toString());
+        JsonNode run = new ObjectMapper().readTree(json.out()).get("models").get(0).get("run");
+        assertEquals(epoch, run.get("kept.epoch").asInt(), run.toString());
+        assertTrue(run.get("epochs").asInt() > epoch, run.toString());
+        InProcessCli.Run summary = InProcessCli.run("summary", model.toString());
+        assertTrue(summary.out().contains("patience 1; the model holds epoch " + epoch + "'s weights (the lowest val_loss)"), summary.out());
+    }
+
     /** A Keras file has no run: --json says so (null) rather than import's defaults as if they were the file's. */
     @Test
     void aKerasFileHasNoRunInJson() throws IOException {

@@ -82,6 +82,18 @@ class RunStateTest {
         assertEquals(2, RunState.fromText(OLDER_RECORD).history().size(), "a record as written still reads");
     }
 
+    /** The epoch whose weights the model holds is one of those done; older records have none (the last epoch's). */
+    @Test
+    void theKeptEpochIsOneOfTheEpochsDone() {
+        assertEquals(0, RunState.fromText(OLDER_RECORD).provenance().outcome().keptEpoch());
+        String kept = OLDER_RECORD.replace("epochs.done=2", "epochs.done=2\nrun.kept.epoch=1");
+        assertEquals(1, RunState.fromText(kept).provenance().outcome().keptEpoch());
+        assertTrue(RunState.fromText(kept).toText().contains("run.kept.epoch=1"), "written back");
+        MalformedRunRecordException e = org.junit.jupiter.api.Assertions.assertThrows(MalformedRunRecordException.class,
+                () -> RunState.fromText(kept.replace("run.kept.epoch=1", "run.kept.epoch=3")));
+        assertTrue(e.getMessage().contains("run.kept.epoch is 3, out of range"), e.getMessage());
+    }
+
     @Test
     void recordsWithoutProvenanceStillRead() {
         RunState bare = RunState.fromText("epochs.done=1\nepochs.total=3\nseed=1\nbatch=32\nlr=0.01\nlimit=100\n");
