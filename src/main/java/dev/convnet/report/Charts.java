@@ -37,6 +37,7 @@ public final class Charts {
             add(accuracy, "validation accuracy", x, epochs.stream().map(EpochRecord::valAccuracy).toList());
         }
         List<XYChart> charts = List.of(loss, accuracy);
+        charts.forEach(Charts::padFlatRange);
         // Atomically, and not via a File (see Gallery.writePng): a full disk leaves no truncated PNG.
         dev.convnet.data.AtomicFile.writeStream(png, out -> BitmapEncoder.saveBitmap(charts, 1, 2, out, BitmapFormat.PNG));
     }
@@ -84,6 +85,21 @@ public final class Charts {
         chart.getStyler().setXAxisDecimalPattern("#0");
         chart.getStyler().setYAxisDecimalPattern("0.0#####"); // XChart's default wrote 0.08 as ".08"; six places for close ticks
         return chart;
+    }
+
+    /**
+     * A chart whose values are all one number (a single epoch) gets a y range around it: XChart
+     * otherwise draws one tick labelled with the value's every digit (2.255196).
+     */
+    private static void padFlatRange(XYChart chart) {
+        java.util.DoubleSummaryStatistics y = chart.getSeriesMap().values().stream()
+                .flatMapToDouble(series -> java.util.Arrays.stream(series.getYData())).summaryStatistics();
+        if (y.getCount() > 0 && y.getMax() - y.getMin() < 1e-9) {
+            double pad = Math.max(Math.abs(y.getMax()) * 0.05, 0.001);
+            double step = Math.pow(10, Math.floor(Math.log10(pad))); // round bounds: 2.0 to 2.3 around 2.19
+            chart.getStyler().setYAxisMin(Math.floor((y.getMin() - pad) / step) * step)
+                    .setYAxisMax(Math.ceil((y.getMax() + pad) / step) * step);
+        }
     }
 
     private static void add(XYChart chart, String name, List<Integer> x, List<Double> y) {
