@@ -132,6 +132,8 @@ public final class PredictCommand implements Callable<Integer> {
                 files.addAll(pictures);
                 noteIgnored(given, entries.stream().filter(Files::isRegularFile)
                         .filter(f -> !f.getFileName().toString().startsWith(".") && !ModelArgument.pictureInFolder(f)).toList());
+                noteSubfolders(given, entries.stream().filter(Files::isDirectory)
+                        .filter(f -> !f.getFileName().toString().startsWith(".")).toList());
             } catch (IOException e) {
                 throw new ParameterException(spec.commandLine(), "cannot list folder " + Printable.path(given) + " ("
                         + dev.convnet.data.FileErrors.describe(e) + ")");
@@ -145,6 +147,17 @@ public final class PredictCommand implements Callable<Integer> {
                     + " pictures in one run; use 'convnet evaluate --images DIR' for a labelled folder, or split them");
         }
         return files;
+    }
+
+    /** Says on standard error (not with --json) that a folder's subfolders are not read: only the pictures in it are. */
+    private void noteSubfolders(Path folder, List<Path> subfolders) {
+        if (subfolders.isEmpty() || json) {
+            return;
+        }
+        spec.commandLine().getErr().printf(Locale.ROOT, "convnet predict: %,d subfolder%s of %s not read (e.g. %s): give %s"
+                        + " to read %s pictures%n", subfolders.size(), subfolders.size() == 1 ? "" : "s", Printable.path(folder),
+                Printable.text(subfolders.get(0).getFileName().toString()), subfolders.size() == 1 ? "it" : "each",
+                subfolders.size() == 1 ? "its" : "their");
     }
 
     /** Says on standard error (not with --json) which files of a folder are not read, as evaluate --images does. */

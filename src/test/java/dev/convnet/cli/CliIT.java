@@ -281,6 +281,7 @@ public class CliIT {
             Files.copy(picture, folder.resolve("b.png"));
             Files.copy(picture, folder.resolve("a.png"));
             Files.writeString(folder.resolve("notes.txt"), "not a picture");
+            Files.copy(picture, Files.createDirectories(folder.resolve("more")).resolve("c.png")); // not read, and said
             java.io.InputStream stdin = System.in;
             Run several;
             try {
@@ -298,6 +299,8 @@ public class CliIT {
             assertTrue(lines.get(2).startsWith("- ") && lines.get(2).endsWith(seven), several.out());
             assertTrue(several.err().contains("convnet predict: 1 other file in " + folder + " ignored (not .png, .jpg, .jpeg, .gif"
                     + " or .bmp, e.g. notes.txt)"), several.err());
+            assertTrue(several.err().contains("convnet predict: 1 subfolder of " + folder + " not read (e.g. more): give it to read"
+                    + " its pictures"), several.err());
             // models/ holds the training charts beside the models: still a wrong MODEL, not a folder of pictures
             Files.copy(picture, home.resolve("models/model.history.png"));
             assertUsageError(run("predict", home.resolve("models").toString(), picture.toString()),
