@@ -34,7 +34,7 @@ public final class RunRecordText {
             f.put("learning rate", String.valueOf(state.settings().learningRate()));
         }
         if (state.data().limit() > 0) {
-            f.put("limit", String.valueOf(state.data().limit()));
+            f.put("limit", String.format(Locale.ROOT, "%,d", state.data().limit()));
         }
         if (state.data().validationSplit() > 0) {
             f.put("validation split", String.valueOf(state.data().validationSplit()));
@@ -50,8 +50,17 @@ public final class RunRecordText {
         if (state.settings().averagesWeights()) {
             f.put("ema momentum", String.valueOf(state.settings().emaMomentum()));
         }
-        state.provenance().asMap().forEach(f::put);
+        // the record stores test figures with six places (0.754700); shown as the number they are (0.7547)
+        state.provenance().asMap().forEach((k, v) -> f.put(k, k.startsWith("test.") ? trimmed(v) : v));
         return f;
+    }
+
+    private static String trimmed(String number) {
+        try {
+            return new java.math.BigDecimal(number).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException e) {
+            return number;
+        }
     }
 
     public static String render(RunState state) {

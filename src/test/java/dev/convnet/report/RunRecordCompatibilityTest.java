@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * writes the same keys and values back. (One change on purpose, 2026-12-01: an imported model not yet
  * fine-tuned shows "trained outside convnet" and its fine-tuning settings where 0.1.0 printed
  * "epochs 0 of 1", "seed 1", which read as an unfinished run. Another, 2026-12-02: {@code test.loss} and
- * {@code test.accuracy} are JSON numbers where 0.1.0 wrote the record file's strings, "0.464600".)
+ * {@code test.accuracy} are JSON numbers where 0.1.0 wrote the record file's strings, "0.464600", and summary
+ * prints them without the record's trailing zeros, 0.4646.)
  */
 class RunRecordCompatibilityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
