@@ -161,7 +161,8 @@ public final class TrainingSession {
             return new TrainingOutcome.StoppedBeforeSave(state, Optional.of(outputs.checkpoint()).filter(Files::isRegularFile));
         }
         RunState done = state.with(state.provenance().finished(
-                new Outcome.TestFigures(result.loss(), result.accuracy()), OffsetDateTime.now().withNano(0), history.restoredEpoch()));
+                new Outcome.TestFigures(result.loss(), result.accuracy()), OffsetDateTime.now().withNano(0),
+                history.restoredEpoch() == state.epochsDone() ? 0 : history.restoredEpoch()));
         Optional<String> chartProblem = save(graph, trainingWeights, done, outputs, disk);
         return new TrainingOutcome.Completed(done, history, result, outputs, chartProblem);
     }
@@ -233,8 +234,9 @@ public final class TrainingSession {
             }
         }
         // SavedModels, not the store: a Keras file can be fine-tuned directly (it is imported on the fly)
-        return new Start(new SavedModels(store).load(plan.from()).graph(), saved.withTotal(total), dataset, loader,
-                augmentation, trainingWeights);
+        // the run goes on: its checkpoints are unfinished, whatever the saved model's outcome said
+        RunState going = saved.withTotal(total).with(saved.provenance().unfinished());
+        return new Start(new SavedModels(store).load(plan.from()).graph(), going, dataset, loader, augmentation, trainingWeights);
     }
 
     /** Model with run record, history CSV and chart; then the checkpoint goes. Returns why the chart failed, if it did. */

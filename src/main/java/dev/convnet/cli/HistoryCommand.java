@@ -72,7 +72,7 @@ public final class HistoryCommand implements Callable<Integer> {
             int keptEpoch = state.provenance().outcome().keptEpoch();
             if (keptEpoch > 0) {
                 kept.add(columnName(model) + ": the model holds epoch " + keptEpoch
-                        + "'s weights (early stopping kept the lowest val_loss)");
+                        + "'s weights (early stopping kept the lowest val_loss of that run's epochs)");
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.toString());

@@ -417,9 +417,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** What --resume names, as its user thinks of it: a checkpoint, or a saved model. */
+    /** What --resume names, as its user thinks of it: a checkpoint (a run not finished), or a saved model. */
     private String resumedKind() {
-        return resume.getFileName() != null && resume.getFileName().toString().endsWith(".checkpoint.zip") ? "checkpoint" : "model";
+        try {
+            return new dev.convnet.app.SavedModels(new ModelStore()).runRecord(resume)
+                    .map(r -> r.provenance().outcome().finished() == null ? "checkpoint" : "model").orElse("model");
+        } catch (RuntimeException e) {
+            return "model"; // an unreadable record is reported where the checkpoint is read
+        }
     }
 
     private TrainingPlan resumedPlan(OutputPaths outputs) {

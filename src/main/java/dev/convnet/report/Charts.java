@@ -37,7 +37,8 @@ public final class Charts {
             add(accuracy, "validation accuracy", x, epochs.stream().map(EpochRecord::valAccuracy).toList());
         }
         List<XYChart> charts = List.of(loss, accuracy);
-        charts.forEach(Charts::padFlatRange);
+        padFlatRange(loss, 0, Double.POSITIVE_INFINITY);
+        padFlatRange(accuracy, 0, 1);
         // Atomically, and not via a File (see Gallery.writePng): a full disk leaves no truncated PNG.
         dev.convnet.data.AtomicFile.writeStream(png, out -> BitmapEncoder.saveBitmap(charts, 1, 2, out, BitmapFormat.PNG));
     }
@@ -88,17 +89,18 @@ public final class Charts {
     }
 
     /**
-     * A chart whose values are all one number (a single epoch) gets a y range around it: XChart
+     * A chart whose values are all one number (a single epoch) gets a y range around it, within
+     * [{@code lowest}, {@code highest}] (a loss is not negative, an accuracy at most 1): XChart
      * otherwise draws one tick labelled with the value's every digit (2.255196).
      */
-    private static void padFlatRange(XYChart chart) {
+    static void padFlatRange(XYChart chart, double lowest, double highest) {
         java.util.DoubleSummaryStatistics y = chart.getSeriesMap().values().stream()
                 .flatMapToDouble(series -> java.util.Arrays.stream(series.getYData())).summaryStatistics();
         if (y.getCount() > 0 && y.getMax() - y.getMin() < 1e-9) {
             double pad = Math.max(Math.abs(y.getMax()) * 0.05, 0.001);
             double step = Math.pow(10, Math.floor(Math.log10(pad))); // round bounds: 2.0 to 2.3 around 2.19
-            chart.getStyler().setYAxisMin(Math.floor((y.getMin() - pad) / step) * step)
-                    .setYAxisMax(Math.ceil((y.getMax() + pad) / step) * step);
+            chart.getStyler().setYAxisMin(Math.max(lowest, Math.floor((y.getMin() - pad) / step) * step))
+                    .setYAxisMax(Math.min(highest, Math.ceil((y.getMax() + pad) / step) * step));
         }
     }
 

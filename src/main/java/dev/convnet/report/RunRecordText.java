@@ -42,7 +42,7 @@ public final class RunRecordText {
         if (state.settings().patience() > 0) {
             int kept = state.provenance().outcome().keptEpoch();
             f.put("early stopping", "patience " + state.settings().patience()
-                    + (kept > 0 ? "; the model holds epoch " + kept + "'s weights (the lowest val_loss)" : ""));
+                    + (kept > 0 ? "; the model holds epoch " + kept + "'s weights (the lowest val_loss of that run's epochs)" : ""));
         }
         if (!state.data().augment().equals("none")) {
             f.put("augment", state.data().augment());
@@ -51,7 +51,11 @@ public final class RunRecordText {
             f.put("ema momentum", String.valueOf(state.settings().emaMomentum()));
         }
         // the record stores test figures with six places (0.754700); shown as the number they are (0.7547)
-        state.provenance().asMap().forEach((k, v) -> f.put(k, k.startsWith("test.") ? trimmed(v) : v));
+        state.provenance().asMap().forEach((k, v) -> {
+            if (!k.equals(dev.convnet.run.Outcome.KEPT_EPOCH)) { // said in words above
+                f.put(k, k.startsWith("test.") ? trimmed(v) : v);
+            }
+        });
         return f;
     }
 

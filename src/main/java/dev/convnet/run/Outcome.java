@@ -22,6 +22,11 @@ public record Outcome(OffsetDateTime started, OffsetDateTime finished, TestFigur
         return new Outcome(at, null, null, 0);
     }
 
+    /** The same run going on again (resumed): started when it started; not finished, no test figures, no kept epoch. */
+    public Outcome unfinished() {
+        return new Outcome(started, null, null, 0);
+    }
+
     /** The same run, finished {@code at} with the final test figures and the weights of epoch {@code keptEpoch} (0: the last). */
     public Outcome finished(TestFigures figures, OffsetDateTime at, int keptEpoch) {
         return new Outcome(started, at, figures, keptEpoch);

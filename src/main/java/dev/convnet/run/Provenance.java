@@ -40,6 +40,11 @@ public record Provenance(String command, String architecture, String optimizer, 
                 other);
     }
 
+    /** The same provenance for a run that goes on (resumed): its outcome {@link Outcome#unfinished}. */
+    public Provenance unfinished() {
+        return new Provenance(command, architecture, optimizer, software, datasetChecksums, outcome.unfinished(), other);
+    }
+
     /**
      * The same provenance with the final test figures, the time the run finished and the epoch whose
      * weights the model holds (0: the last; see {@link Outcome#keptEpoch}).

@@ -1,6 +1,7 @@
 package dev.convnet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,13 +122,23 @@ class HistoryCommandIT {
         int epoch = Integer.parseInt(restored.group(1));
         InProcessCli.Run history = InProcessCli.run("history", model.toString());
         assertTrue(history.out().endsWith("es.zip: the model holds epoch " + epoch + "'s weights (early stopping kept the lowest "
-                + "val_loss)\n"), history.out());
+                + "val_loss of that run's epochs)\n"), history.out());
         InProcessCli.Run json = InProcessCli.run("history", "--json", model.toString());
         JsonNode run = new ObjectMapper().readTree(json.out()).get("models").get(0).get("run");
         assertEquals(epoch, run.get("kept.epoch").asInt(), run.toString());
         assertTrue(run.get("epochs").asInt() > epoch, run.toString());
         InProcessCli.Run summary = InProcessCli.run("summary", model.toString());
-        assertTrue(summary.out().contains("patience 1; the model holds epoch " + epoch + "'s weights (the lowest val_loss)"), summary.out());
+        assertTrue(summary.out().contains("patience 1; the model holds epoch " + epoch + "'s weights (the lowest val_loss of that run's"
+                + " epochs)"), summary.out());
+        assertFalse(summary.out().contains("kept.epoch"), "said in words, not as the raw key: " + summary.out());
+
+        // resumed for one more epoch, that epoch is both the run's best and its last: the model holds the last weights
+        InProcessCli.Run resumed = InProcessCli.run("train", "--resume", model.toString(), "--epochs", String.valueOf(
+                run.get("epochs").asInt() + 1), "--data", data.toString(), "-o", tmp.resolve("es2.zip").toString());
+        assertEquals(0, resumed.exit(), resumed.err());
+        JsonNode after = new ObjectMapper().readTree(InProcessCli.run("history", "--json", tmp.resolve("es2.zip").toString()).out())
+                .get("models").get(0).get("run");
+        assertFalse(after.has("kept.epoch"), after.toString());
     }
 
     /** A Keras file has no run: --json says so (null) rather than import's defaults as if they were the file's. */

@@ -92,6 +92,11 @@ class RunStateTest {
         MalformedRunRecordException e = org.junit.jupiter.api.Assertions.assertThrows(MalformedRunRecordException.class,
                 () -> RunState.fromText(kept.replace("run.kept.epoch=1", "run.kept.epoch=3")));
         assertTrue(e.getMessage().contains("run.kept.epoch is 3, out of range"), e.getMessage());
+        // a resumed run goes on: not finished, no test figures, no kept epoch; it started when it started
+        Outcome finished = RunState.fromText(kept).provenance().outcome();
+        Outcome going = RunState.fromText(kept).provenance().unfinished().outcome();
+        assertTrue(finished.finished() != null && finished.test() != null, finished.toString());
+        assertEquals(new Outcome(finished.started(), null, null, 0), going);
     }
 
     @Test
