@@ -86,7 +86,10 @@ public final class HistoryCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(Map.of("models", docs, "errors", unreadable)));
+            Map<String, Object> doc = new LinkedHashMap<>(); // models first, then errors: Map.of has no order
+            doc.put("models", docs);
+            doc.put("errors", unreadable);
+            out.println(Json.write(doc));
         } else {
             out.print(HistoryTable.render(runs));
             kept.forEach(out::println);

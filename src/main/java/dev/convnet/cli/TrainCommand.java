@@ -473,7 +473,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", done.outputs().model().toString());
-            doc.put("test", Map.of("loss", done.test().loss(), "accuracy", done.test().accuracy()));
+            Map<String, Object> test = new LinkedHashMap<>(); // loss, then accuracy, as Keras' evaluate returns them
+            test.put("loss", done.test().loss());
+            test.put("accuracy", done.test().accuracy());
+            doc.put("test", test);
             doc.put("history", Json.history(done.state().history()));
             doc.put("run", Json.run(done.state()));
             out.println(Json.write(doc));
