@@ -66,7 +66,11 @@ public final class TrainingSession {
         }
         onDisk = OnDisk.NOTHING;
         try (OutputLock lock = store.lock(outputs.model())) { // a second training to the same output is refused
-            return runLocked(plan, outputs);
+            TrainingOutcome outcome = runLocked(plan, outputs);
+            if (!(outcome instanceof TrainingOutcome.Completed)) { // stopped or diverged: no final model
+                listener.unfinished(outcome instanceof TrainingOutcome.Diverged);
+            }
+            return outcome;
         }
     }
 
@@ -137,10 +141,8 @@ public final class TrainingSession {
             try {
                 history = t.fit(train, validation, state.epochsDone() + 1, state.settings().epochs(), state.settings().patience(), checkpoints);
             } catch (TrainingInterruptedException e) {
-                listener.unfinished(false);
                 return new TrainingOutcome.Interrupted(e.epoch(), e.step(), checkpoints.latest(), checkpoints.kept());
             } catch (TrainingDivergedException e) {
-                listener.unfinished(true);
                 return new TrainingOutcome.Diverged(e.getMessage(), checkpoints.latest(), checkpoints.kept());
             }
             if (history.restoredEpoch() > 0) {
@@ -149,7 +151,6 @@ public final class TrainingSession {
             state = checkpoints.latest();
             trainingWeights = t.trainingWeights();
             if (stopRequested) { // during the last checkpoint's write: that finished, the run has not
-                listener.unfinished(false);
                 return new TrainingOutcome.StoppedBeforeSave(state, checkpoints.kept());
             }
         } finally {
@@ -157,7 +158,6 @@ public final class TrainingSession {
         }
         EvaluationResult result = evaluator.evaluate(graph, test);
         if (stopRequested) { // the checkpoint after the last epoch finishes the run with --resume
-            listener.unfinished(false);
             return new TrainingOutcome.StoppedBeforeSave(state, Optional.of(outputs.checkpoint()).filter(Files::isRegularFile));
         }
         RunState done = state.with(state.provenance().finished(

@@ -134,7 +134,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             doc.put("evaluated", outcome.files().size());
             doc.put("precision", plan.precision().id());
             doc.putAll(Json.evaluation(outcome.result(), names));
-            doc.put("unreadable", outcome.unreadable().stream().map(s -> fileAndReason(s.file().toString(), s.reason()))
+            doc.put("unreadable", outcome.unreadable().stream().map(s -> Json.object("file", s.file().toString(), "reason", s.reason()))
                     .toList());
             doc.put("no_digit", outcome.noDigit().stream().map(Path::toString).toList());
             doc.put("ignored", outcome.ignored().stream().map(Path::toString).toList());
@@ -202,13 +202,5 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (precision != dev.convnet.engine.Precision.FP32) {
             out.println("Precision: " + precision.id() + " (oneDNN engine; the model's weights are float32)");
         }
-    }
-
-    /** {"file": ..., "reason": ...} in that order (Map.of has none). */
-    private static Map<String, Object> fileAndReason(String file, String reason) {
-        Map<String, Object> entry = new java.util.LinkedHashMap<>();
-        entry.put("file", file);
-        entry.put("reason", reason);
-        return entry;
     }
 }

@@ -72,9 +72,8 @@ public final class ExportCommand implements Callable<Integer> {
             throw usage("cannot write " + Printable.path(output) + ": " + kept);
         }
         Path source = SavedModelFile.check(spec, model);
-        String kind = byName == ModelExport.Format.ONNX ? "an ONNX model" : "a Keras file";
-        boolean empty = isEmpty(output);
-        boolean replacing = OutputFile.replaceable(spec, output, kind, byName::holdsIts);
+        OutputFile.Found replacing = OutputFile.replaceable(spec, output, byName == ModelExport.Format.ONNX ? "an ONNX model"
+                : "a Keras file", byName::holdsIts);
         new ModelExport(new SavedModels(new ModelStore())).run(source, byName, output);
         PrintWriter out = spec.commandLine().getOut();
         String shown = Locations.display(output);
@@ -89,20 +88,14 @@ public final class ExportCommand implements Callable<Integer> {
                     + "architecture%n", shown, Printable.text(String.valueOf(output.getFileName())));
             default -> throw new IllegalStateException(byName.name());
         }
-        if (replacing) { // as train and import say what they saved over
-            out.println(empty ? "It replaced an empty file there." : "It replaced the earlier "
-                    + (byName == ModelExport.Format.ONNX ? "ONNX" : "Keras") + " file there; next time another -o keeps both.");
+        switch (replacing) { // as train and import say what they saved over
+            case EMPTY_FILE -> out.println(ReplacedModel.EMPTY_FILE);
+            case OF_ITS_KIND -> out.println("It replaced the earlier " + (byName == ModelExport.Format.ONNX ? "ONNX" : "Keras")
+                    + " file there; next time another -o keeps both.");
+            case NOTHING -> { }
         }
         out.flush();
         return 0;
-    }
-
-    private static boolean isEmpty(Path file) {
-        try {
-            return Files.isRegularFile(file) && Files.size(file) == 0;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     private static boolean matches(FormatOption option, ModelExport.Format format) {

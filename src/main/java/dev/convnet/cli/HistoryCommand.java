@@ -59,11 +59,7 @@ public final class HistoryCommand implements Callable<Integer> {
                 SavedModelFile.check(spec, model);
                 state = saved.runRecord(model).orElseThrow(() -> new dev.convnet.model.ModelFileException(
                         model + " has no run record (it was not saved by convnet train), so no history to show"));
-            } catch (RuntimeException e) {
-                if (models.size() == 1) {
-                    throw e;
-                }
-                // one of several that cannot be read: said, and the others shown (as predict does with pictures)
+            } catch (RuntimeException e) { // alone, it is thrown below as the first; of several, said and the others shown
                 first = first == null ? e : first;
                 unreadable.add(e.getMessage());
                 continue;
@@ -86,10 +82,7 @@ public final class HistoryCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Map<String, Object> doc = new LinkedHashMap<>(); // models first, then errors: Map.of has no order
-            doc.put("models", docs);
-            doc.put("errors", unreadable);
-            out.println(Json.write(doc));
+            out.println(Json.write(Json.object("models", docs, "errors", unreadable)));
         } else {
             out.print(HistoryTable.render(runs));
             kept.forEach(out::println);

@@ -81,9 +81,9 @@ final class OutputFile {
         replaceable(spec, output, "a convnet model", ModelStore::looksLikeConvnetModel);
     }
 
-    /** As {@link #notAnotherKindOfFile}, for the checkpoint a run writes beside its model. */
-    static void notAnotherKindOfCheckpoint(CommandSpec spec, Path checkpoint) {
-        replaceable(spec, checkpoint, "a convnet checkpoint", ModelStore::looksLikeConvnetModel);
+    /** As {@link #notAnotherKindOfFile}, for the checkpoint a run writes beside its model; what is there. */
+    static Found notAnotherKindOfCheckpoint(CommandSpec spec, Path checkpoint) {
+        return replaceable(spec, checkpoint, "a convnet checkpoint", ModelStore::looksLikeConvnetModel);
     }
 
     /**
@@ -96,18 +96,24 @@ final class OutputFile {
         replaceable(spec, chart, "a PNG chart of convnet's", file -> Arrays.equals(head(file, PNG.length), PNG));
     }
 
+    /** What is at an output a command may write: nothing, an empty file, or a file of the kind it writes. */
+    enum Found { NOTHING, EMPTY_FILE, OF_ITS_KIND }
+
     /**
-     * Whether a file is at {@code file} that the command may replace (an empty one, or one that
-     * {@code ofItsKind} says is {@code kind}, e.g. "an ONNX model"); false when there is none.
+     * What the command would replace at {@code file}: nothing (no regular file there), an empty file,
+     * or one that {@code ofItsKind} says is {@code kind}, e.g. "an ONNX model".
      *
      * @throws ParameterException for a file of another kind, left as it is, or one that cannot be read to tell
      */
-    static boolean replaceable(CommandSpec spec, Path file, String kind, Predicate<Path> ofItsKind) {
+    static Found replaceable(CommandSpec spec, Path file, String kind, Predicate<Path> ofItsKind) {
         if (!Files.isRegularFile(file)) {
-            return false; // nothing there, or a folder, FIFO or device: refused where writing is checked
+            return Found.NOTHING; // nothing there, or a folder, FIFO or device: refused where writing is checked
         }
         try {
-            if (Files.size(file) > 0 && !ofItsKind.test(file)) {
+            if (Files.size(file) == 0) {
+                return Found.EMPTY_FILE;
+            }
+            if (!ofItsKind.test(file)) {
                 throw new ParameterException(spec.commandLine(), "cannot save to " + Printable.path(file) + ": it is a file that"
                         + " is not " + kind + ", left as it is; choose another -o, or remove that file first");
             }
@@ -115,10 +121,10 @@ final class OutputFile {
             throw unreadable(spec, file, kind, FileErrors.describe(e), e);
         } catch (UncheckedIOException e) {
             throw unreadable(spec, file, kind, FileErrors.describe(e.getCause()), e);
-        } catch (ModelFileException e) { // ModelStore's: "FILE: cannot read (why)"
-            throw unreadable(spec, file, kind, e.getMessage().replaceFirst("^.*: cannot read \\((.*)\\)$", "$1"), e);
+        } catch (ModelFileException e) { // ModelStore's, around the read's IOException
+            throw unreadable(spec, file, kind, e.getCause() instanceof IOException io ? FileErrors.describe(io) : e.getMessage(), e);
         }
-        return true;
+        return Found.OF_ITS_KIND;
     }
 
     private static ParameterException unreadable(CommandSpec spec, Path file, String kind, String why, Exception e) {

@@ -149,14 +149,6 @@ public final class PredictCommand implements Callable<Integer> {
         return files;
     }
 
-    /** {"source": ..., "error": ...} in that order, as the predictions put "source" first. */
-    private static Map<String, Object> sourceAndError(String source, String error) {
-        Map<String, Object> entry = new java.util.LinkedHashMap<>();
-        entry.put("source", source);
-        entry.put("error", error);
-        return entry;
-    }
-
     /** Says on standard error (not with --json) that a folder's subfolders are not read: only the pictures in it are. */
     private void noteSubfolders(Path folder, List<Path> subfolders) {
         if (subfolders.isEmpty() || json) {
@@ -239,7 +231,7 @@ public final class PredictCommand implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 outcomes.add(Outcome.ERROR);
-                errors.add(sourceAndError(image.toString(), e.getMessage()));
+                errors.add(Json.object("source", image.toString(), "error", e.getMessage()));
                 if (!json) {
                     err.println("convnet predict: " + (image.toString().equals(STDIN) ? "standard input" : Printable.path(image))
                             + ": " + Printable.text(e.getMessage()));
@@ -258,7 +250,7 @@ public final class PredictCommand implements Callable<Integer> {
             doc.put("predictions", results);
             List<Map<String, Object>> none = new ArrayList<>();
             for (int i = 0; i < blank.size(); i++) {
-                none.add(sourceAndError(blank.get(i).toString(), blankReasons.get(i)));
+                none.add(Json.object("source", blank.get(i).toString(), "error", blankReasons.get(i)));
             }
             doc.put("no_digit", none);
             doc.put("errors", errors);

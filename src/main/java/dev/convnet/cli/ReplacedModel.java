@@ -16,6 +16,9 @@ import java.util.Locale;
 final class ReplacedModel {
     private static final DateTimeFormatter SAVED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
+    /** What a command says after saving over an empty file. */
+    static final String EMPTY_FILE = "It replaced an empty file there.";
+
     private ReplacedModel() {
     }
 
@@ -30,7 +33,7 @@ final class ReplacedModel {
         String what;
         try {
             if (Files.size(model) == 0) {
-                return "It replaced an empty file there.";
+                return EMPTY_FILE;
             }
             what = new SavedModels(new ModelStore()).runRecord(model).map(record -> {
                 Outcome outcome = record.provenance().outcome();

@@ -356,8 +356,8 @@ public final class TrainCommand implements Callable<Integer> {
                 learningRate != null ? learningRate : optimizer.defaultLearningRate(),
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000),
                 dataOptions.dataset(Dataset.MNIST), limit, validationSplit, patience, augmentation(), emaMomentum());
-        checkWritable(outputs); // after the settings, so that a bad value is the error a user sees first
-        if (Files.isRegularFile(outputs.checkpoint(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        OutputFile.Found checkpoint = checkWritable(outputs); // after the settings, so that a bad value is the error seen first
+        if (checkpoint == OutputFile.Found.OF_ITS_KIND) { // an empty file there is no interrupted run
             // a fresh run would overwrite it at its first epoch and delete it at its end: the interrupted run is lost
             throw usage(Printable.path(outputs.checkpoint()) + " holds an interrupted run that would be lost: resume it with "
                     + "'convnet train --resume " + Printable.path(outputs.checkpoint()) + "', delete it to start afresh, "
@@ -452,9 +452,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * Every file the run writes can be written under the name it writes it with (a 245-character -o
-     * once failed after an epoch), and none is a file of another kind that would be lost.
+     * once failed after an epoch), and none is a file of another kind that would be lost; returns
+     * what is at the checkpoint's path.
      */
-    private void checkWritable(OutputPaths outputs) {
+    private OutputFile.Found checkWritable(OutputPaths outputs) {
         try {
             for (Path file : outputs.all()) {
                 new ModelStore().checkWritable(file);
@@ -463,8 +464,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw usage(e.getMessage());
         }
         OutputFile.notAnotherKindOfFile(spec, outputs.model());
-        OutputFile.notAnotherKindOfCheckpoint(spec, outputs.checkpoint());
         OutputFile.notAnotherKindOfHistory(spec, outputs.historyCsv(), outputs.historyChart());
+        return OutputFile.notAnotherKindOfCheckpoint(spec, outputs.checkpoint());
     }
 
     private void print(TrainingOutcome.Completed done, PrintWriter out, PrintWriter err) {
@@ -473,10 +474,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", done.outputs().model().toString());
-            Map<String, Object> test = new LinkedHashMap<>(); // loss, then accuracy, as Keras' evaluate returns them
-            test.put("loss", done.test().loss());
-            test.put("accuracy", done.test().accuracy());
-            doc.put("test", test);
+            doc.put("test", Json.object("loss", done.test().loss(), "accuracy", done.test().accuracy())); // as Keras' evaluate
             doc.put("history", Json.history(done.state().history()));
             doc.put("run", Json.run(done.state()));
             out.println(Json.write(doc));

@@ -66,12 +66,12 @@ public final class KerasReader {
             throw new java.io.UncheckedIOException(e);
         }
         try {
-            if (head.length >= ZIP_MAGIC.length && Arrays.equals(head, 0, ZIP_MAGIC.length, ZIP_MAGIC, 0, ZIP_MAGIC.length)) {
+            if (startsWith(head, ZIP_MAGIC)) {
                 try (ZipFile zip = new ZipFile(file.toFile())) {
                     return zip.getEntry("config.json") != null;
                 }
             }
-            if (Arrays.equals(head, HDF5_MAGIC)) {
+            if (startsWith(head, HDF5_MAGIC)) {
                 try (HdfFile hdf = new HdfFile(file)) {
                     return hdf.getAttribute("keras_version") != null || hdf.getAttribute("model_config") != null
                             || hdf.getChildren().containsKey("layers");

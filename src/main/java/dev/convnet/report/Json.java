@@ -123,6 +123,15 @@ public final class Json {
         return row;
     }
 
+    /** A JSON object with its keys in the order given (Map.of has none): key, value, key, value, ... */
+    public static Map<String, Object> object(Object... keysAndValues) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        for (int k = 0; k < keysAndValues.length; k += 2) {
+            doc.put((String) keysAndValues[k], keysAndValues[k + 1]);
+        }
+        return doc;
+    }
+
     /** The run record: settings, provenance and per-epoch metrics. */
     public static Map<String, Object> run(RunState state) {
         Map<String, Object> doc = new LinkedHashMap<>();
