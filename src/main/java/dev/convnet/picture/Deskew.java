@@ -16,8 +16,8 @@ final class Deskew {
     }
 
     /**
-     * {@code ink} stood upright, on a plane widened by what the shear moves sideways; {@code ink}
-     * itself when it has no ink or no height.
+     * {@code ink} stood upright, on a plane just wide enough for what the shear moves sideways;
+     * {@code ink} itself when it has no ink or no height.
      */
     static Plane upright(Plane ink) {
         Slant slant = slant(ink);
@@ -25,20 +25,28 @@ final class Deskew {
         if (skew == 0) {
             return ink;
         }
-        int margin = (int) Math.ceil(Math.abs(skew) * ink.height) + 1; // the centre may lie near one edge
-        int w = ink.width + 2 * margin;
+        // Output x reads the input at x + origin + shift(y), between the samples x0 = x + whole and
+        // x0 + 1, with one fraction all along the row. The shift is linear in y, so its extremes are
+        // the first and last rows'; origin puts the leftmost x that can get ink at 0.
+        double top = skew * -slant.centreY();
+        double bottom = skew * (ink.height - 1 - slant.centreY());
+        int origin = -1 - (int) Math.floor(Math.max(top, bottom));
+        int w = ink.width + (int) Math.floor(Math.max(top, bottom)) - (int) Math.floor(Math.min(top, bottom)) + 1;
         Plane out = new Plane(w, ink.height);
         float[] in = ink.values;
         for (int y = 0; y < ink.height; y++) {
-            double shift = skew * (y - slant.centreY()) - margin; // the output pixel x reads the input at x + shift
+            double shift = skew * (y - slant.centreY()) + origin;
+            int whole = (int) Math.floor(shift);
+            float f = (float) (shift - whole);
             int row = y * ink.width;
-            for (int x = 0; x < w; x++) {
-                double sx = x + shift;
-                int x0 = (int) Math.floor(sx);
-                float f = (float) (sx - x0);
-                float left = x0 >= 0 && x0 < ink.width ? in[row + x0] : 0f;
-                float right = x0 + 1 >= 0 && x0 + 1 < ink.width ? in[row + x0 + 1] : 0f;
-                out.values[y * w + x] = left + (right - left) * f;
+            int at = y * w;
+            int from = Math.max(0, -1 - whole); // only the x whose two samples touch the row can get ink
+            int to = Math.min(w, ink.width - whole);
+            for (int x = from; x < to; x++) {
+                int x0 = x + whole;
+                float left = x0 >= 0 ? in[row + x0] : 0f;
+                float right = x0 + 1 < ink.width ? in[row + x0 + 1] : 0f;
+                out.values[at + x] = left + (right - left) * f;
             }
         }
         return out;
@@ -56,33 +64,36 @@ final class Deskew {
     private record Slant(double skew, double centreY) {
     }
 
+    /** The moments in one pass, row by row: mu11 = Σv·x·y − m·x̄·ȳ and mu02 = Σv·y² − m·ȳ² (in double). */
     private static Slant slant(Plane ink) {
         double mass = 0;
         double sx = 0;
         double sy = 0;
+        double sxy = 0;
+        double syy = 0;
         for (int y = 0; y < ink.height; y++) {
-            for (int x = 0; x < ink.width; x++) {
-                float v = ink.values[y * ink.width + x];
-                mass += v;
-                sx += v * x;
-                sy += v * y;
+            double rowMass = 0;
+            double rowX = 0;
+            for (int x = 0, at = y * ink.width; x < ink.width; x++) {
+                float v = ink.values[at + x];
+                rowMass += v;
+                rowX += v * x;
             }
+            mass += rowMass;
+            sx += rowX;
+            sy += rowMass * y;
+            sxy += rowX * y;
+            syy += rowMass * y * y;
         }
         if (mass <= 0) {
             return new Slant(0, 0);
         }
         double cx = sx / mass;
         double cy = sy / mass;
-        double mu11 = 0;
-        double mu02 = 0;
-        for (int y = 0; y < ink.height; y++) {
-            for (int x = 0; x < ink.width; x++) {
-                float v = ink.values[y * ink.width + x];
-                mu11 += v * (x - cx) * (y - cy);
-                mu02 += v * (y - cy) * (y - cy);
-            }
-        }
-        double skew = mu02 > 0 ? Math.max(-MAX_SKEW, Math.min(MAX_SKEW, mu11 / mu02)) : 0;
+        double mu11 = sxy - mass * cx * cy;
+        double mu02 = syy - mass * cy * cy;
+        // one row of ink has no slant; differences of sums can leave it a rounding error instead of 0
+        double skew = mu02 > 1e-9 * mass ? Math.max(-MAX_SKEW, Math.min(MAX_SKEW, mu11 / mu02)) : 0;
         return new Slant(skew, cy);
     }
 }
