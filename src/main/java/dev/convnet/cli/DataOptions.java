@@ -5,8 +5,11 @@ import dev.convnet.data.DatasetNotFoundException;
 import dev.convnet.data.Dataset;
 import dev.convnet.data.MnistLoader;
 import dev.convnet.data.Split;
+import dev.convnet.report.Printable;
+import dev.convnet.run.RunState;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,22 +46,41 @@ public final class DataOptions {
      *
      * @param records reads the model's run record, only when --dataset was given
      */
-    void noteIfNotTrainedOn(java.util.function.Supplier<Optional<dev.convnet.run.RunState>> records, Path model) {
+    void noteIfNotTrainedOn(Supplier<Optional<RunState>> records, Path model) {
+        trainedOnAnother(records, model).ifPresent(trained -> {
+            spec.commandLine().getErr().println("Note: " + Printable.path(model) + " was trained on " + trained
+                    + "; this runs it on " + dataset(Dataset.MNIST).id() + ", whose classes it never saw");
+            spec.commandLine().getErr().flush();
+        });
+    }
+
+    /**
+     * Refuses --dataset naming another dataset than the one the model's run record says it was
+     * trained on, where the model's answers would be printed with that dataset's class names (a
+     * digit as "Sneaker"), as serve refuses it.
+     *
+     * @throws ParameterException when it does
+     */
+    void refuseIfNotTrainedOn(Supplier<Optional<RunState>> records, Path model) {
+        trainedOnAnother(records, model).ifPresent(trained -> {
+            throw new ParameterException(spec.commandLine(), Printable.path(model) + " was trained on " + trained
+                    + " (its run record says so); --dataset " + dataset(Dataset.MNIST).id()
+                    + " would label its answers with another dataset's classes: leave --dataset out");
+        });
+    }
+
+    /** The dataset the model's run record names, when --dataset names another. */
+    private Optional<String> trainedOnAnother(Supplier<Optional<RunState>> records, Path model) {
         // a Keras file read directly has no record of its own: the one convnet assumes for it says mnist
         if (dataset == null || dev.convnet.interop.KerasReader.isKerasFile(model)) {
-            return;
+            return Optional.empty();
         }
-        Optional<dev.convnet.run.RunState> record = records.get();
+        Optional<RunState> record = records.get();
         if (record.isEmpty()) {
-            return;
+            return Optional.empty();
         }
-        Dataset asked = dataset(Dataset.MNIST);
         String trained = record.get().data().dataset();
-        if (!asked.id().equals(trained)) {
-            spec.commandLine().getErr().println("Note: " + dev.convnet.report.Printable.path(model) + " was trained on " + trained
-                    + "; this runs it on " + asked.id() + ", whose classes it never saw");
-            spec.commandLine().getErr().flush();
-        }
+        return dataset(Dataset.MNIST).id().equals(trained) ? Optional.empty() : Optional.of(trained);
     }
 
     /** The dataset asked for with --dataset, if any. */

@@ -97,7 +97,7 @@ public final class PredictCommand implements Callable<Integer> {
         dev.convnet.engine.Precision precision = inference.resolve(spec);
         SavedModels models = new SavedModels(new ModelStore());
         java.util.Optional<dev.convnet.run.RunState> record = models.runRecord(model.checked());
-        dataOptions.noteIfNotTrainedOn(() -> record, model.file());
+        dataOptions.refuseIfNotTrainedOn(() -> record, model.file());
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(record));
         MnistLoader loader = index != null ? dataOptions.testLoader(dataset) : null; // checked before natives load
         LoadedModel loaded = models.load(model.file());

@@ -52,6 +52,14 @@ class DatasetIT {
         assertEquals(0, elsewhere.exit(), elsewhere.err());
         assertTrue(elsewhere.err().contains("Note: " + model + " was trained on fashion-mnist; this runs it on mnist, "
                 + "whose classes it never saw"), elsewhere.err());
+
+        // predict would print a garment model's answers with digits' names: refused, as serve refuses it
+        InProcessCli.Run predict = InProcessCli.run("predict", model.toString(), "--dataset", "mnist", "--data",
+                TestData.mnist().toString(), "--index", "0");
+        assertEquals(2, predict.exit(), predict.out());
+        assertEquals("convnet predict: " + model + " was trained on fashion-mnist (its run record says so); --dataset mnist "
+                + "would label its answers with another dataset's classes: leave --dataset out", predict.err().strip());
+        assertEquals("", predict.out());
     }
 
     /**
