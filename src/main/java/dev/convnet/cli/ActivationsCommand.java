@@ -76,7 +76,7 @@ public final class ActivationsCommand implements Callable<Integer> {
         OutputFolder.check(spec, "--out", out);
         SavedModels models = new SavedModels(new ModelStore());
         java.util.Optional<dev.convnet.run.RunState> record = models.runRecord(model.checked());
-        dataOptions.noteIfNotTrainedOn(() -> record, model.file());
+        dataOptions.refuseIfNotTrainedOn(() -> record, model.file()); // it prints the model's prediction with the dataset's class names
         Dataset dataset = dataOptions.dataset(SavedModels.trainedOn(record));
         MnistLoader loader = dataOptions.testLoader(dataset);
         LoadedModel loaded = models.load(model.file());

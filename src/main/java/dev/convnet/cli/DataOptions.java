@@ -57,7 +57,7 @@ public final class DataOptions {
     /**
      * Refuses --dataset naming another dataset than the one the model's run record says it was
      * trained on, where the model's answers would be printed with that dataset's class names (a
-     * digit as "Sneaker"), as serve refuses it.
+     * digit as "Sneaker"): predict and activations, as serve refuses it.
      *
      * @throws ParameterException when it does
      */

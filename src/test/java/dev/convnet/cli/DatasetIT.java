@@ -60,6 +60,11 @@ class DatasetIT {
         assertEquals("convnet predict: " + model + " was trained on fashion-mnist (its run record says so); --dataset mnist "
                 + "would label its answers with another dataset's classes: leave --dataset out", predict.err().strip());
         assertEquals("", predict.out());
+        InProcessCli.Run activations = InProcessCli.run("activations", model.toString(), "--dataset", "mnist", "--data",
+                TestData.mnist().toString(), "--index", "0", "--out", tmp.resolve("maps").toString());
+        assertEquals(2, activations.exit(), activations.out());
+        assertTrue(activations.err().contains("would label its answers with another dataset's classes"), activations.err());
+        assertFalse(Files.exists(tmp.resolve("maps")), "nothing written");
     }
 
     /**
