@@ -66,7 +66,7 @@ record InferenceRequest(String id, int count, float[] pixels) {
         JsonNode inputs = root.get("inputs");
         if (inputs == null || !inputs.isArray() || inputs.size() != 1) {
             throw bad("\"inputs\" must hold exactly one tensor, named '" + INPUT + "'; got "
-                    + (inputs == null ? "none" : inputs.isArray() ? inputs.size() : "a " + inputs.getNodeType()));
+                    + (inputs == null ? "none" : inputs.isArray() ? inputs.size() : kind(inputs)));
         }
         JsonNode input = inputs.get(0);
         if (!input.isObject()) {
@@ -233,7 +233,8 @@ record InferenceRequest(String id, int count, float[] pixels) {
 
     private static float uint8(JsonNode e) {
         if (!e.isIntegralNumber() || !e.canConvertToInt() || e.asInt() < 0 || e.asInt() > 255) {
-            throw bad("UINT8 data must be integers from 0 to 255, got " + abbreviate(e));
+            throw bad("UINT8 data must be integers from 0 to 255, got " + abbreviate(e)
+                    + (e.isFloatingPointNumber() ? " (send whole numbers, e.g. numpy's a.astype('uint8').tolist(), or FP32 pixels / 255)" : ""));
         }
         return e.asInt() / 255f;
     }
@@ -269,6 +270,18 @@ record InferenceRequest(String id, int count, float[] pixels) {
                 throw bad("\"parameters\" of " + what + " may hold strings, numbers and booleans only");
             }
         }
+    }
+
+    /** "an object", "a string", ...: what a JSON value is, in words. */
+    private static String kind(JsonNode e) {
+        return switch (e.getNodeType()) {
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> "a " + e.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     private static String abbreviate(JsonNode e) {

@@ -33,6 +33,8 @@ final class OpenInferenceProtocol {
 
     private final Map<String, Served> models = new LinkedHashMap<>();
     private final BooleanSupplier ready;
+    /** Reads request bodies as /predict does: the same limit, deadlines and messages. */
+    private final RequestImages bodies;
 
     private record Served(String name, InferenceWorker worker, byte[] metadata) {
     }
@@ -41,9 +43,11 @@ final class OpenInferenceProtocol {
      * @param workers each served model's inference worker, by its name (the server owns and closes them)
      * @param ready false once the server has begun to stop: readiness then answers 400 while
      *     requests are still served, so balancers stop sending before connections are refused
+     * @param bodies reads each request's body (its size limit and deadlines)
      */
-    OpenInferenceProtocol(Map<String, InferenceWorker> workers, BooleanSupplier ready) {
+    OpenInferenceProtocol(Map<String, InferenceWorker> workers, BooleanSupplier ready, RequestImages bodies) {
         this.ready = ready;
+        this.bodies = bodies;
         workers.forEach((name, worker) ->
                 models.put(name, new Served(name, worker, PredictionServer.json(metadata(name, worker.info())))));
     }
@@ -68,7 +72,7 @@ final class OpenInferenceProtocol {
         if (ctx.header("Inference-Header-Content-Length") != null) {
             throw HttpProblem.badImage("the binary tensor data extension is not supported; send the tensor as JSON \"data\"");
         }
-        InferenceRequest request = InferenceRequest.parse(ctx.bodyAsBytes(), PredictionServer.MAPPER, ServerSettings.MAX_IMAGES_PER_REQUEST);
+        InferenceRequest request = InferenceRequest.parse(bodies.bytes(ctx), PredictionServer.MAPPER, ServerSettings.MAX_IMAGES_PER_REQUEST);
         List<CompletableFuture<float[]>> results = new ArrayList<>(request.count());
         for (int i = 0; i < request.count(); i++) {
             results.add(served.worker().submit(request.pixels(), i * Classifier.PIXELS));

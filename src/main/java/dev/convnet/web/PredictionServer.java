@@ -104,7 +104,7 @@ public final class PredictionServer implements AutoCloseable {
                 "/page.js", new Asset("text/javascript; charset=utf-8", resource("page.js")),
                 "/page.css", new Asset("text/css; charset=utf-8", resource("page.css")));
         this.modelDocument = json(modelDocument(info));
-        this.v2 = new OpenInferenceProtocol(workers, () -> !stopping);
+        this.v2 = new OpenInferenceProtocol(workers, () -> !stopping, requestImages);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -77,11 +77,7 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
     }
 
     Images read(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBodyBytes) {
-            discardBody(ctx, declared);
-            throw HttpProblem.tooLarge(tooLargeBody(declared));
-        }
+        refuseDeclaredTooLarge(ctx);
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT).strip();
         if (type.startsWith("multipart/form-data")) {
             return new Images(parts(ctx), true);
@@ -120,6 +116,25 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
             }
         } catch (IOException | RuntimeException e) {
             // the 413 stands
+        }
+    }
+
+    /**
+     * The whole body of a request that is not pictures (an inference request's JSON), read as
+     * {@link #read} reads one: bounded by {@code maxBodyBytes}, with the same 413 and 408 messages.
+     *
+     * @throws HttpProblem 413 for a body over the limit, 408 for one sent too slowly, 400 when it cannot be read
+     */
+    byte[] bytes(Context ctx) {
+        refuseDeclaredTooLarge(ctx);
+        return body(ctx);
+    }
+
+    private void refuseDeclaredTooLarge(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            discardBody(ctx, declared);
+            throw HttpProblem.tooLarge(tooLargeBody(declared));
         }
     }
 

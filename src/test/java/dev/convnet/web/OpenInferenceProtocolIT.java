@@ -236,6 +236,15 @@ class OpenInferenceProtocolIT {
         tooBright[7] = 256;
         assertError(post("v2/models/digits/infer", body(input("UINT8", List.of(2, 784), JSON.valueToTree(tooBright)))), 400,
                 "UINT8 data must be integers from 0 to 255, got 256");
+        float[] asFloats = new float[2 * 784]; // numpy's tolist() of a float array: 0.0, not 0
+        assertError(post("v2/models/digits/infer", body(input("UINT8", List.of(2, 784), JSON.valueToTree(asFloats)))), 400,
+                "UINT8 data must be integers from 0 to 255, got 0.0 (send whole numbers, e.g. numpy's a.astype('uint8').tolist(), "
+                        + "or FP32 pixels / 255)");
+        assertError(post("v2/models/digits/infer", "{\"inputs\": {\"name\": \"input\"}}"), 400,
+                "\"inputs\" must hold exactly one tensor, named 'input'; got an object");
+        // a body over --max-body-bytes is told its size and the limit, as /predict tells it
+        assertError(post("v2/models/digits/infer", "{\"inputs\": []}" + " ".repeat(4_200_000 - 14)), 413,
+                "request body too large: 4,200,000 bytes, the limit is 4,194,304 bytes");
         // the size is checked before the values: a short "data" is told it is short, whatever it holds
         assertError(post("v2/models/digits/infer", body(input("FP32", List.of(1, 784), JSON.valueToTree(new int[] {1, 2, 3})))), 400,
                 "\"data\" holds 3 elements; the shape needs 784");
