@@ -113,6 +113,23 @@ public final class DataOptions {
         } catch (DataFormatException e) {
             throw new ParameterException(spec.commandLine(), which.id() + " cannot be read: " + e.getMessage());
         }
+        refuseAnotherDataset(directory, loader, which);
         return loader;
+    }
+
+    /**
+     * Refuses a folder holding another published dataset's files than the one the command reads
+     * (--dataset's, or the model's): Fashion-MNIST's test images read as MNIST's came out as "True
+     * class: 9, Predicted: 2" for an ankle boot, and train would record them as MNIST.
+     */
+    private void refuseAnotherDataset(Path directory, MnistLoader loader, Dataset which) {
+        Optional<Dataset> held = Dataset.ofTestLabels(loader.testLabelsSha256());
+        if (held.isPresent() && held.get() != which) {
+            throw new ParameterException(spec.commandLine(), dataset == null
+                    ? directory + " holds " + held.get().id() + "'s files, but this reads " + which.id() + " (no --dataset given); "
+                            + "to read them as " + held.get().id() + ", add --dataset " + held.get().id()
+                    : directory + " holds " + held.get().id() + "'s files, not " + which.id() + "'s as --dataset says; give --data "
+                            + "a folder of " + which.id() + "'s files");
+        }
     }
 }

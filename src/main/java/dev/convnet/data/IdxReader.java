@@ -70,6 +70,11 @@ public final class IdxReader {
         }
     }
 
+    /** The file's content, uncompressed when it is gzipped (told by content, as {@link #isGzip}). */
+    static InputStream openContent(Path file) throws IOException {
+        return open(file, isGzip(file));
+    }
+
     private static InputStream open(Path file, boolean gzip) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;

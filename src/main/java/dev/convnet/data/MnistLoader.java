@@ -101,6 +101,26 @@ public final class MnistLoader {
         return java.util.Optional.empty();
     }
 
+    /**
+     * SHA-256 of the test labels file's content, uncompressed when it is gzipped: what tells
+     * whose test files these are ({@link Dataset#ofTestLabels}); empty when the file is over 1 MiB
+     * uncompressed (the published ones are 10,008 bytes) or cannot be read.
+     */
+    public String testLabelsSha256() {
+        try {
+            Path file = locate(Split.TEST.labelsFile());
+            try (java.io.InputStream in = IdxReader.openContent(file)) {
+                byte[] content = in.readNBytes(1 << 20);
+                if (in.read() >= 0) {
+                    return "";
+                }
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+            }
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException | DatasetNotFoundException e) {
+            return "";
+        }
+    }
+
     private static String sha256(Path file) {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");

@@ -65,6 +65,33 @@ class DatasetIT {
         assertEquals(2, activations.exit(), activations.out());
         assertTrue(activations.err().contains("would label its answers with another dataset's classes"), activations.err());
         assertFalse(Files.exists(tmp.resolve("maps")), "nothing written");
+
+        // --data at another published dataset's folder: told so, not read under the model's class names
+        InProcessCli.Run digits = InProcessCli.run("predict", model.toString(), "--data", TestData.mnist().toString(), "--index", "0");
+        assertEquals(2, digits.exit(), digits.out());
+        assertEquals("convnet predict: " + TestData.mnist() + " holds mnist's files, but this reads fashion-mnist (no --dataset given); "
+                + "to read them as mnist, add --dataset mnist", digits.err().strip());
+    }
+
+    /**
+     * A folder is known by its test labels (the published files, plain or gzipped), so a train
+     * pointed at Fashion-MNIST's files without --dataset is refused before it records them as MNIST.
+     */
+    @Test
+    void aFolderOfAnotherPublishedDatasetIsRefusedByName() throws IOException {
+        assertEquals(java.util.Optional.of(dev.convnet.data.Dataset.MNIST),
+                dev.convnet.data.Dataset.ofTestLabels(new MnistLoader(TestData.mnist()).testLabelsSha256()));
+        assertEquals(java.util.Optional.of(dev.convnet.data.Dataset.FASHION_MNIST),
+                dev.convnet.data.Dataset.ofTestLabels(new MnistLoader(TestData.fashion()).testLabelsSha256()), "read inside its .gz");
+        assertEquals(java.util.Optional.empty(), dev.convnet.data.Dataset.ofTestLabels(
+                new MnistLoader(fashionSubset(tmp.resolve("subset"), 64, 64)).testLabelsSha256()), "a subset is one's own data");
+        Path out = tmp.resolve("boots.zip");
+        InProcessCli.Run train = InProcessCli.run("train", "--data", TestData.fashion().toString(), "--epochs", "1", "--limit", "64",
+                "--output", out.toString());
+        assertEquals(2, train.exit(), train.out());
+        assertTrue(train.err().contains("holds fashion-mnist's files, but this reads mnist (no --dataset given); "
+                + "to read them as fashion-mnist, add --dataset fashion-mnist"), train.err());
+        assertFalse(Files.exists(out));
     }
 
     /**
