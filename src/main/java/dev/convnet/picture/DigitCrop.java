@@ -4,7 +4,9 @@ package dev.convnet.picture;
  * Stage 6: finds the digit in the ink map and crops to it. Specks apart from the digit (dust, JPEG
  * ringing, the last of a shadow's edge) would widen the crop and shrink the digit, so connected
  * pieces of ink (8-connected) with less than {@link #MIN_PIECE} of the largest piece's ink are
- * dropped first; the pieces of a digit written in several strokes each carry far more.
+ * dropped first; the pieces of a digit written in several strokes each carry far more. A box drawn
+ * around the digit (a form's cell, a frame) is dropped too ({@link Frame}): cropped with it, the digit
+ * was a small mark in the middle of a square, and a framed 7 read as a 3.
  */
 final class DigitCrop {
     static final float MIN_PIECE = 0.05f;
@@ -12,8 +14,17 @@ final class DigitCrop {
     private DigitCrop() {
     }
 
-    /** The crop around the digit's ink, or null when no ink is left. */
-    static Plane crop(Plane ink) {
+    /**
+     * The 8-connected pieces of a plane's ink.
+     *
+     * @param label each pixel's piece, from 1; 0 where there is no ink
+     * @param count how many pieces
+     * @param mass each piece's ink, by label (index 0 unused)
+     */
+    record Pieces(int[] label, int count, double[] mass) {
+    }
+
+    static Pieces pieces(Plane ink) {
         int w = ink.width;
         int h = ink.height;
         int[] label = new int[w * h];
@@ -52,12 +63,31 @@ final class DigitCrop {
                 }
             }
         }
+        return new Pieces(label, pieces, mass);
+    }
+
+    /** The crop around the digit's ink, or null when no ink is left. */
+    static Plane crop(Plane ink) {
+        int w = ink.width;
+        int h = ink.height;
+        Pieces found = pieces(ink);
+        int[] label = found.label();
+        int pieces = found.count();
+        double[] mass = found.mass();
         double largest = 0;
         for (int p = 1; p <= pieces; p++) {
             largest = Math.max(largest, mass[p]);
         }
         if (largest <= 0) {
             return null;
+        }
+        int frame = Frame.find(label, pieces, mass, w, h, MIN_PIECE * largest);
+        if (frame > 0) {
+            mass[frame] = 0; // dropped below with the specks
+            largest = 0;
+            for (int p = 1; p <= pieces; p++) {
+                largest = Math.max(largest, mass[p]);
+            }
         }
         int x0 = w;
         int y0 = h;
@@ -67,7 +97,7 @@ final class DigitCrop {
             if (label[i] == 0) {
                 continue;
             }
-            if (mass[label[i]] < MIN_PIECE * largest) {
+            if (mass[label[i]] < MIN_PIECE * largest || mass[label[i]] == 0) {
                 ink.values[i] = 0;
                 continue;
             }
@@ -79,5 +109,94 @@ final class DigitCrop {
             y1 = Math.max(y1, y);
         }
         return ink.crop(x0, y0, x1 + 1, y1 + 1);
+    }
+
+    /**
+     * A box around the digit: the piece of ink whose bounding box holds every other piece inside it
+     * (with at least 8 % of its ink: a thin 1 in a thick box), whose ink lies along its box's edges (at least 85 % of its
+     * pixels within a tenth of the box's shorter side of an edge) and which fills all four corners.
+     * A "0" has ink near its box's edges too, but not in the corners, and nothing inside.
+     */
+    static final class Frame {
+        static final float EDGE_SHARE = 0.85f;
+        static final float BAND = 0.1f;
+        static final float INSIDE_MASS = 0.08f;
+
+        private Frame() {
+        }
+
+        /** The frame's label, or 0 when no piece is one; pieces under {@code minMass} are specks and ignored. */
+        static int find(int[] label, int pieces, double[] mass, int w, int h, double minMass) {
+            int[] x0 = new int[pieces + 1];
+            int[] y0 = new int[pieces + 1];
+            int[] x1 = new int[pieces + 1];
+            int[] y1 = new int[pieces + 1];
+            java.util.Arrays.fill(x0, Integer.MAX_VALUE);
+            java.util.Arrays.fill(y0, Integer.MAX_VALUE);
+            java.util.Arrays.fill(x1, -1);
+            java.util.Arrays.fill(y1, -1);
+            for (int i = 0; i < label.length; i++) {
+                int p = label[i];
+                if (p != 0) {
+                    int x = i % w;
+                    int y = i / w;
+                    x0[p] = Math.min(x0[p], x);
+                    y0[p] = Math.min(y0[p], y);
+                    x1[p] = Math.max(x1[p], x);
+                    y1[p] = Math.max(y1[p], y);
+                }
+            }
+            int widest = 0;
+            for (int p = 1; p <= pieces; p++) {
+                if (mass[p] >= minMass && (widest == 0
+                        || (long) (x1[p] - x0[p]) * (y1[p] - y0[p]) > (long) (x1[widest] - x0[widest]) * (y1[widest] - y0[widest]))) {
+                    widest = p;
+                }
+            }
+            if (widest == 0) {
+                return 0;
+            }
+            double inside = 0;
+            for (int p = 1; p <= pieces; p++) {
+                if (p == widest || mass[p] < minMass) {
+                    continue;
+                }
+                if (x0[p] <= x0[widest] || y0[p] <= y0[widest] || x1[p] >= x1[widest] || y1[p] >= y1[widest]) {
+                    return 0; // a piece not inside it: strokes of one digit, not a box and its content
+                }
+                inside += mass[p];
+            }
+            if (inside < INSIDE_MASS * mass[widest]) {
+                return 0;
+            }
+            return alongEdges(label, widest, x0[widest], y0[widest], x1[widest], y1[widest], w) ? widest : 0;
+        }
+
+        private static boolean alongEdges(int[] label, int p, int x0, int y0, int x1, int y1, int w) {
+            int band = Math.max(2, Math.round(BAND * Math.min(x1 - x0 + 1, y1 - y0 + 1)));
+            long pixels = 0;
+            long nearEdge = 0;
+            boolean[] corners = new boolean[4];
+            for (int y = y0; y <= y1; y++) {
+                for (int x = x0; x <= x1; x++) {
+                    if (label[y * w + x] != p) {
+                        continue;
+                    }
+                    pixels++;
+                    boolean left = x < x0 + band;
+                    boolean right = x > x1 - band;
+                    boolean top = y < y0 + band;
+                    boolean bottom = y > y1 - band;
+                    if (left || right || top || bottom) {
+                        nearEdge++;
+                    }
+                    corners[0] |= left && top;
+                    corners[1] |= right && top;
+                    corners[2] |= left && bottom;
+                    corners[3] |= right && bottom;
+                }
+            }
+            return corners[0] && corners[1] && corners[2] && corners[3] && nearEdge >= EDGE_SHARE * pixels;
+        }
     }
 }
