@@ -113,7 +113,7 @@ public final class DataOptions {
         } catch (DataFormatException e) {
             throw new ParameterException(spec.commandLine(), which.id() + " cannot be read: " + e.getMessage());
         }
-        refuseAnotherDataset(directory, loader, which);
+        refuseAnotherDataset(directory, loader, which, splits.length == Split.values().length);
         return loader;
     }
 
@@ -122,14 +122,19 @@ public final class DataOptions {
      * (--dataset's, or the model's): Fashion-MNIST's test images read as MNIST's came out as "True
      * class: 9, Predicted: 2" for an ankle boot, and train would record them as MNIST.
      */
-    private void refuseAnotherDataset(Path directory, MnistLoader loader, Dataset which) {
+    private void refuseAnotherDataset(Path directory, MnistLoader loader, Dataset which, boolean training) {
         Optional<Dataset> held = Dataset.ofTestLabels(loader.testLabelsSha256());
-        if (held.isPresent() && held.get() != which) {
-            throw new ParameterException(spec.commandLine(), dataset == null
-                    ? directory + " holds " + held.get().id() + "'s files, but this reads " + which.id() + " (no --dataset given); "
-                            + "to read them as " + held.get().id() + ", add --dataset " + held.get().id()
-                    : directory + " holds " + held.get().id() + "'s files, not " + which.id() + "'s as --dataset says; give --data "
-                            + "a folder of " + which.id() + "'s files");
+        if (held.isEmpty() || held.get() == which) {
+            return;
         }
+        String holds = directory + " holds " + held.get().id() + "'s files";
+        if (dataset != null) {
+            throw new ParameterException(spec.commandLine(), holds + ", not " + which.id() + "'s as --dataset says; give --data "
+                    + "a folder of " + which.id() + "'s files");
+        }
+        // without --dataset, train reads the default (mnist); the other commands read the model's dataset
+        throw new ParameterException(spec.commandLine(), training
+                ? holds + ", and train reads " + which.id() + " without --dataset; to train on them, add --dataset " + held.get().id()
+                : holds + ", and the model reads " + which.id() + "'s; give --data a folder of " + which.id() + "'s files");
     }
 }

@@ -81,11 +81,11 @@ final class DigitCrop {
         if (largest <= 0) {
             return null;
         }
-        int frame = Frame.find(label, pieces, mass, w, h, MIN_PIECE * largest);
-        if (frame > 0) {
-            mass[frame] = 0; // dropped below with the specks
+        boolean[] inFrame = Frame.inside(label, pieces, mass, w, MIN_PIECE * largest);
+        if (inFrame != null) { // the frame and whatever lies outside it go with the specks; the digit is inside
             largest = 0;
             for (int p = 1; p <= pieces; p++) {
+                mass[p] = inFrame[p] ? mass[p] : 0;
                 largest = Math.max(largest, mass[p]);
             }
         }
@@ -97,7 +97,7 @@ final class DigitCrop {
             if (label[i] == 0) {
                 continue;
             }
-            if (mass[label[i]] < MIN_PIECE * largest || mass[label[i]] == 0) {
+            if (mass[label[i]] < MIN_PIECE * largest || mass[label[i]] == 0) { // a speck, or the frame or beyond it
                 ink.values[i] = 0;
                 continue;
             }
@@ -125,27 +125,59 @@ final class DigitCrop {
         private Frame() {
         }
 
-        /** The frame's label, or 0 when no piece is one; pieces under {@code minMass} are specks and ignored. */
-        static int find(int[] label, int pieces, double[] mass, int w, int h, double minMass) {
-            int[] x0 = new int[pieces + 1];
-            int[] y0 = new int[pieces + 1];
-            int[] x1 = new int[pieces + 1];
-            int[] y1 = new int[pieces + 1];
-            java.util.Arrays.fill(x0, Integer.MAX_VALUE);
-            java.util.Arrays.fill(y0, Integer.MAX_VALUE);
-            java.util.Arrays.fill(x1, -1);
-            java.util.Arrays.fill(y1, -1);
-            for (int i = 0; i < label.length; i++) {
-                int p = label[i];
-                if (p != 0) {
-                    int x = i % w;
-                    int y = i / w;
-                    x0[p] = Math.min(x0[p], x);
-                    y0[p] = Math.min(y0[p], y);
-                    x1[p] = Math.max(x1[p], x);
-                    y1[p] = Math.max(y1[p], y);
-                }
+        /**
+         * Which pieces lie inside a frame, by label (the frame itself not), or null when no piece is a
+         * frame; pieces under {@code minMass} are specks, ignored in finding it.
+         */
+        static boolean[] inside(int[] label, int pieces, double[] mass, int w, double minMass) {
+            Bounds b = Bounds.of(label, pieces, w);
+            int frame = find(label, pieces, mass, w, minMass, b);
+            if (frame == 0) {
+                return null;
             }
+            boolean[] in = new boolean[pieces + 1];
+            for (int p = 1; p <= pieces; p++) {
+                in[p] = p != frame && b.x0[p] > b.x0[frame] && b.y0[p] > b.y0[frame] && b.x1[p] < b.x1[frame] && b.y1[p] < b.y1[frame];
+            }
+            return in;
+        }
+
+        /** Each piece's bounding box, by label. */
+        private record Bounds(int[] x0, int[] y0, int[] x1, int[] y1) {
+            static Bounds of(int[] label, int pieces, int w) {
+                int[] x0 = new int[pieces + 1];
+                int[] y0 = new int[pieces + 1];
+                int[] x1 = new int[pieces + 1];
+                int[] y1 = new int[pieces + 1];
+                java.util.Arrays.fill(x0, Integer.MAX_VALUE);
+                java.util.Arrays.fill(y0, Integer.MAX_VALUE);
+                java.util.Arrays.fill(x1, -1);
+                java.util.Arrays.fill(y1, -1);
+                for (int i = 0; i < label.length; i++) {
+                    int p = label[i];
+                    if (p != 0) {
+                        int x = i % w;
+                        int y = i / w;
+                        x0[p] = Math.min(x0[p], x);
+                        y0[p] = Math.min(y0[p], y);
+                        x1[p] = Math.max(x1[p], x);
+                        y1[p] = Math.max(y1[p], y);
+                    }
+                }
+                return new Bounds(x0, y0, x1, y1);
+            }
+        }
+
+        /** The frame's label, or 0 when no piece is one. */
+        static int find(int[] label, int pieces, double[] mass, int w, double minMass) {
+            return find(label, pieces, mass, w, minMass, Bounds.of(label, pieces, w));
+        }
+
+        private static int find(int[] label, int pieces, double[] mass, int w, double minMass, Bounds b) {
+            int[] x0 = b.x0();
+            int[] y0 = b.y0();
+            int[] x1 = b.x1();
+            int[] y1 = b.y1();
             int widest = 0;
             for (int p = 1; p <= pieces; p++) {
                 if (mass[p] >= minMass && (widest == 0
@@ -172,31 +204,43 @@ final class DigitCrop {
             return alongEdges(label, widest, x0[widest], y0[widest], x1[widest], y1[widest], w) ? widest : 0;
         }
 
+        /**
+         * Whether piece {@code p}'s ink lies along its box's edges and reaches into each corner by half
+         * its stroke (its pixels over the box's perimeter): a box drawn with square corners does, a
+         * rounded 0 of that stroke leaves its corners empty.
+         */
         private static boolean alongEdges(int[] label, int p, int x0, int y0, int x1, int y1, int w) {
             int band = Math.max(2, Math.round(BAND * Math.min(x1 - x0 + 1, y1 - y0 + 1)));
             long pixels = 0;
             long nearEdge = 0;
-            boolean[] corners = new boolean[4];
             for (int y = y0; y <= y1; y++) {
                 for (int x = x0; x <= x1; x++) {
-                    if (label[y * w + x] != p) {
-                        continue;
+                    if (label[y * w + x] == p) {
+                        pixels++;
+                        if (x < x0 + band || x > x1 - band || y < y0 + band || y > y1 - band) {
+                            nearEdge++;
+                        }
                     }
-                    pixels++;
-                    boolean left = x < x0 + band;
-                    boolean right = x > x1 - band;
-                    boolean top = y < y0 + band;
-                    boolean bottom = y > y1 - band;
-                    if (left || right || top || bottom) {
-                        nearEdge++;
-                    }
-                    corners[0] |= left && top;
-                    corners[1] |= right && top;
-                    corners[2] |= left && bottom;
-                    corners[3] |= right && bottom;
                 }
             }
-            return corners[0] && corners[1] && corners[2] && corners[3] && nearEdge >= EDGE_SHARE * pixels;
+            if (nearEdge < EDGE_SHARE * pixels) {
+                return false;
+            }
+            int corner = (int) Math.max(1, Math.round(pixels / (2.0 * (x1 - x0 + 1 + y1 - y0 + 1)) / 2));
+            return inkNear(label, p, x0, y0, corner, w) && inkNear(label, p, x1 - corner + 1, y0, corner, w)
+                    && inkNear(label, p, x0, y1 - corner + 1, corner, w) && inkNear(label, p, x1 - corner + 1, y1 - corner + 1, corner, w);
+        }
+
+        /** Whether piece {@code p} has ink in the {@code size}-pixel square from (x, y). */
+        private static boolean inkNear(int[] label, int p, int x, int y, int size, int w) {
+            for (int dy = 0; dy < size; dy++) {
+                for (int dx = 0; dx < size; dx++) {
+                    if (label[(y + dy) * w + x + dx] == p) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
     }
 }

@@ -69,8 +69,8 @@ class DatasetIT {
         // --data at another published dataset's folder: told so, not read under the model's class names
         InProcessCli.Run digits = InProcessCli.run("predict", model.toString(), "--data", TestData.mnist().toString(), "--index", "0");
         assertEquals(2, digits.exit(), digits.out());
-        assertEquals("convnet predict: " + TestData.mnist() + " holds mnist's files, but this reads fashion-mnist (no --dataset given); "
-                + "to read them as mnist, add --dataset mnist", digits.err().strip());
+        assertEquals("convnet predict: " + TestData.mnist() + " holds mnist's files, and the model reads fashion-mnist's; give --data "
+                + "a folder of fashion-mnist's files", digits.err().strip());
     }
 
     /**
@@ -89,8 +89,8 @@ class DatasetIT {
         InProcessCli.Run train = InProcessCli.run("train", "--data", TestData.fashion().toString(), "--epochs", "1", "--limit", "64",
                 "--output", out.toString());
         assertEquals(2, train.exit(), train.out());
-        assertTrue(train.err().contains("holds fashion-mnist's files, but this reads mnist (no --dataset given); "
-                + "to read them as fashion-mnist, add --dataset fashion-mnist"), train.err());
+        assertTrue(train.err().contains("holds fashion-mnist's files, and train reads mnist without --dataset; "
+                + "to train on them, add --dataset fashion-mnist"), train.err());
         assertFalse(Files.exists(out));
     }
 

@@ -45,7 +45,7 @@ class FrameTest {
                     DigitPictures.rgb(DigitPictures.grey(digit, 4, 20, 250, 10), java.awt.image.BufferedImage.TYPE_INT_RGB)), 1));
             DigitCrop.Pieces pieces = DigitCrop.pieces(ink);
             double largest = java.util.Arrays.stream(pieces.mass()).max().orElse(0);
-            assertTrue(DigitCrop.Frame.find(pieces.label(), pieces.count(), pieces.mass(), ink.width, ink.height,
+            assertTrue(DigitCrop.Frame.find(pieces.label(), pieces.count(), pieces.mass(), ink.width,
                     DigitCrop.MIN_PIECE * largest) == 0, "test digit " + i + " taken for a box");
             zeros += DigitPictures.test().classes()[i] == 0 ? 1 : 0;
         }
@@ -69,8 +69,41 @@ class FrameTest {
                 DigitPictures.rgb(dotted, java.awt.image.BufferedImage.TYPE_INT_RGB)), 1));
         DigitCrop.Pieces pieces = DigitCrop.pieces(ink);
         assertTrue(pieces.count() >= 2, "the dot is a piece of its own");
-        assertTrue(DigitCrop.Frame.find(pieces.label(), pieces.count(), pieces.mass(), ink.width, ink.height, 0) == 0,
+        assertTrue(DigitCrop.Frame.find(pieces.label(), pieces.count(), pieces.mass(), ink.width, 0) == 0,
                 "a dotted zero taken for a box");
+
+        // a zero written squarish, rounded corners, with a slash that does not touch it (a reviewer's case)
+        java.awt.image.BufferedImage slashed = new java.awt.image.BufferedImage(160, 220, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = slashed.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, 160, 220);
+        g.setColor(java.awt.Color.BLACK);
+        g.setStroke(new java.awt.BasicStroke(8));
+        g.drawRoundRect(40, 40, 80, 140, 20, 20);
+        g.drawLine(62, 150, 98, 70);
+        g.dispose();
+        Plane zero = DigitPreparation.ink(DigitPreparation.upright(RawSamples.of(slashed), 1));
+        DigitCrop.Pieces parts = DigitCrop.pieces(zero);
+        assertTrue(parts.count() == 2, "the 0 and its slash: " + parts.count());
+        assertTrue(DigitCrop.Frame.find(parts.label(), parts.count(), parts.mass(), zero.width, 0) == 0,
+                "a slashed squarish zero taken for a box");
+    }
+
+    /** A speck outside the box stays out of the crop, as it would without the box. */
+    @Test
+    void whatLiesOutsideTheBoxGoesWithIt() {
+        float[] digit = DigitPictures.digit(0);
+        int[][] plain = DigitPictures.grey(digit, 4, 40, 250, 10);
+        float[] alone = PREPARATION.prepare(DigitPictures.rgb(plain, java.awt.image.BufferedImage.TYPE_INT_RGB)).input();
+        int[][] boxed = box(plain, 20, 6, 10);
+        for (int y = 4; y < 10; y++) {
+            for (int x = 4; x < 10; x++) {
+                boxed[y][x] = 10; // a 6x6 speck in the corner, outside the box
+            }
+        }
+        float[] framed = PREPARATION.prepare(DigitPictures.rgb(boxed, java.awt.image.BufferedImage.TYPE_INT_RGB)).input();
+        double differs = TransparencyTest.differingInk(alone, framed);
+        assertTrue(differs < 0.5, String.format(Locale.ROOT, "%.3f of the ink differs", differs));
     }
 
     /** The picture with a rectangle of {@code stroke} pixels drawn {@code inset} pixels inside its edges. */
