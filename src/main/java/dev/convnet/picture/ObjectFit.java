@@ -6,7 +6,8 @@ package dev.convnet.picture;
  * sneaker). Zalando's conversion (the Fashion-MNIST README, "How to generate"): trim the edges
  * close to the corners' colour, resize the longest edge to 28, extend the shortest to 28 with the
  * object centred, negate. Their product photos had white backgrounds: a transparent picture is laid
- * on white first, and one that is already light on dark (a Fashion-MNIST image itself) is not negated.
+ * on white first (on black when what it shows is light, or a white shirt would vanish on white),
+ * and one that is already light on dark (a Fashion-MNIST image itself) is not negated.
  */
 final class ObjectFit {
     static final int SIDE = 28;
@@ -18,7 +19,7 @@ final class ObjectFit {
 
     /** The model's input, 784 values in [0, 1], object bright on 0; null when nothing stands out of the background. */
     static float[] fit(RawSamples samples) {
-        Plane grey = onWhite(samples);
+        Plane grey = onBackdrop(samples);
         float background = cornerLevel(grey);
         boolean negate = background > 0.5f; // dark object on light paper, as Zalando's photos
         Plane v = new Plane(grey.width, grey.height);
@@ -46,13 +47,23 @@ final class ObjectFit {
         return out;
     }
 
-    /** The grey plane laid on white where the picture is transparent. */
-    private static Plane onWhite(RawSamples samples) {
+    /**
+     * The grey plane laid, where the picture is transparent, on white, or on black when its opaque
+     * part is light on average (a white garment cut out on a transparent canvas).
+     */
+    private static Plane onBackdrop(RawSamples samples) {
         Plane grey = samples.grey.copy();
         if (samples.alpha != null) {
+            double opaque = 0;
+            double light = 0;
+            for (int i = 0; i < grey.values.length; i++) {
+                opaque += samples.alpha.values[i];
+                light += samples.alpha.values[i] * grey.values[i];
+            }
+            float backdrop = opaque > 0 && light / opaque > 0.5 ? 0f : 1f;
             for (int i = 0; i < grey.values.length; i++) {
                 float a = samples.alpha.values[i];
-                grey.values[i] = a * grey.values[i] + (1 - a); // grey is alpha-averaged colour over the opaque part
+                grey.values[i] = a * grey.values[i] + (1 - a) * backdrop; // grey is alpha-averaged colour over the opaque part
             }
         }
         return grey;
