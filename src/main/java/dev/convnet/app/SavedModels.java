@@ -61,6 +61,15 @@ public final class SavedModels {
         return record.map(r -> Dataset.fromId(r.data().dataset())).orElse(Dataset.MNIST);
     }
 
+    /**
+     * Why a model cannot answer with {@code asked}'s class names: its run record says it was trained
+     * on {@code trained} (predict, activations and serve refuse it in these words).
+     */
+    public static String trainedOnAnother(Path file, String trained, Dataset asked) {
+        return dev.convnet.report.Printable.path(file) + " was trained on " + trained + " (its run record says so); --dataset "
+                + asked.id() + " would label its answers with another dataset's classes: leave --dataset out";
+    }
+
     /** Starts the native runtime and loads the model, checked to fit the data. */
     public LoadedModel load(Path file) {
         KerasReader.refuseSavedModel(file);

@@ -1,5 +1,6 @@
 package dev.convnet.cli;
 
+import dev.convnet.app.SavedModels;
 import dev.convnet.data.DataFormatException;
 import dev.convnet.data.DatasetNotFoundException;
 import dev.convnet.data.Dataset;
@@ -63,9 +64,7 @@ public final class DataOptions {
      */
     void refuseIfNotTrainedOn(Supplier<Optional<RunState>> records, Path model) {
         trainedOnAnother(records, model).ifPresent(trained -> {
-            throw new ParameterException(spec.commandLine(), Printable.path(model) + " was trained on " + trained
-                    + " (its run record says so); --dataset " + dataset(Dataset.MNIST).id()
-                    + " would label its answers with another dataset's classes: leave --dataset out");
+            throw new ParameterException(spec.commandLine(), SavedModels.trainedOnAnother(model, trained, dataset(Dataset.MNIST)));
         });
     }
 

@@ -97,7 +97,7 @@ final class DigitCrop {
             if (label[i] == 0) {
                 continue;
             }
-            if (mass[label[i]] < MIN_PIECE * largest || mass[label[i]] == 0) { // a speck, or the frame or beyond it
+            if (mass[label[i]] < MIN_PIECE * largest) { // a speck, or the frame or beyond it (mass 0)
                 ink.values[i] = 0;
                 continue;
             }
@@ -114,7 +114,7 @@ final class DigitCrop {
     /**
      * A box around the digit: the piece of ink whose bounding box holds every other piece inside it
      * (with at least 8 % of its ink: a thin 1 in a thick box), whose ink lies along its box's edges (at least 85 % of its
-     * pixels within a tenth of the box's shorter side of an edge) and which fills all four corners.
+     * pixels within a tenth of the box's shorter side of an edge) and which has ink at all four corners.
      * A "0" has ink near its box's edges too, but not in the corners, and nothing inside.
      */
     static final class Frame {
@@ -169,10 +169,6 @@ final class DigitCrop {
         }
 
         /** The frame's label, or 0 when no piece is one. */
-        static int find(int[] label, int pieces, double[] mass, int w, double minMass) {
-            return find(label, pieces, mass, w, minMass, Bounds.of(label, pieces, w));
-        }
-
         private static int find(int[] label, int pieces, double[] mass, int w, double minMass, Bounds b) {
             int[] x0 = b.x0();
             int[] y0 = b.y0();

@@ -4,7 +4,6 @@ import dev.convnet.app.LoadedModel;
 import dev.convnet.app.SavedModels;
 import dev.convnet.data.Dataset;
 import dev.convnet.interop.KerasReader;
-import dev.convnet.report.Printable;
 import dev.convnet.engine.Engine;
 import dev.convnet.engine.Precision;
 import dev.convnet.model.ModelStore;
@@ -87,8 +86,7 @@ public final class ModelFiles {
             if (dataset.isPresent() && model.trainedOn() != dataset.get()) {
                 boolean named = !KerasReader.isKerasFile(file) && model.record().isPresent(); // a convnet run record names it
                 if (named) {
-                    throw problem.apply(Printable.path(file) + " was trained on " + model.trainedOn().id() + " (its run record says so); --dataset "
-                            + dataset.get().id() + " would label its answers with another dataset's classes: leave --dataset out");
+                    throw problem.apply(SavedModels.trainedOnAnother(file, model.trainedOn().id(), dataset.get()));
                 }
                 model = new LoadedModel(model.file(), model.graph(), model.record(), dataset.get());
             }

@@ -45,8 +45,8 @@ class FrameTest {
                     DigitPictures.rgb(DigitPictures.grey(digit, 4, 20, 250, 10), java.awt.image.BufferedImage.TYPE_INT_RGB)), 1));
             DigitCrop.Pieces pieces = DigitCrop.pieces(ink);
             double largest = java.util.Arrays.stream(pieces.mass()).max().orElse(0);
-            assertTrue(DigitCrop.Frame.find(pieces.label(), pieces.count(), pieces.mass(), ink.width,
-                    DigitCrop.MIN_PIECE * largest) == 0, "test digit " + i + " taken for a box");
+            assertTrue(DigitCrop.Frame.inside(pieces.label(), pieces.count(), pieces.mass(), ink.width,
+                    DigitCrop.MIN_PIECE * largest) == null, "test digit " + i + " taken for a box");
             zeros += DigitPictures.test().classes()[i] == 0 ? 1 : 0;
         }
         assertTrue(zeros > 10, "the subset holds zeros: " + zeros);
@@ -69,7 +69,7 @@ class FrameTest {
                 DigitPictures.rgb(dotted, java.awt.image.BufferedImage.TYPE_INT_RGB)), 1));
         DigitCrop.Pieces pieces = DigitCrop.pieces(ink);
         assertTrue(pieces.count() >= 2, "the dot is a piece of its own");
-        assertTrue(DigitCrop.Frame.find(pieces.label(), pieces.count(), pieces.mass(), ink.width, 0) == 0,
+        assertTrue(DigitCrop.Frame.inside(pieces.label(), pieces.count(), pieces.mass(), ink.width, 0) == null,
                 "a dotted zero taken for a box");
 
         // a zero written squarish, rounded corners, with a slash that does not touch it (a reviewer's case)
@@ -85,7 +85,7 @@ class FrameTest {
         Plane zero = DigitPreparation.ink(DigitPreparation.upright(RawSamples.of(slashed), 1));
         DigitCrop.Pieces parts = DigitCrop.pieces(zero);
         assertTrue(parts.count() == 2, "the 0 and its slash: " + parts.count());
-        assertTrue(DigitCrop.Frame.find(parts.label(), parts.count(), parts.mass(), zero.width, 0) == 0,
+        assertTrue(DigitCrop.Frame.inside(parts.label(), parts.count(), parts.mass(), zero.width, 0) == null,
                 "a slashed squarish zero taken for a box");
     }
 
