@@ -111,10 +111,15 @@ final class ConvStage {
             GemmWeightGradient.build(ctx, conv, in, out, layerSrc, dstDiff, p, bias, backward);
         } else {
             memory.desc weightsDiffAny = Dnnl.desc(memory.format_tag.any, weightDims);
-            convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(bias
-                    ? new convolution_backward_weights.desc(alg, fwd.src_desc(), weightsDiffAny, biasDesc, dstAny, strides, padBefore, padAfter)
-                    : new convolution_backward_weights.desc(alg, fwd.src_desc(), weightsDiffAny, dstAny, strides, padBefore, padAfter),
-                    ctx.eng(), fwd);
+            final algorithm chosen = alg;
+            final convolution_forward.primitive_desc hint = fwd;
+            java.util.function.Function<memory.desc, convolution_backward_weights.primitive_desc> make = source ->
+                    new convolution_backward_weights.primitive_desc(bias
+                    ? new convolution_backward_weights.desc(chosen, source, weightsDiffAny, biasDesc, dstAny, strides, padBefore, padAfter)
+                    : new convolution_backward_weights.desc(chosen, source, weightsDiffAny, dstAny, strides, padBefore, padAfter),
+                    ctx.eng(), hint);
+            convolution_backward_weights.primitive_desc bw = bf16
+                    ? withoutNhwcInput(make, fwd.src_desc(), n, in) : make.apply(fwd.src_desc());
             memory weightsDiffDst = ctx.converted(dstDiff, bw.diff_dst_desc(), backward);
             memory bwSrc = ctx.converted(layerSrc, bw.src_desc(), backward);
             org.bytedeco.dnnl.IntMemoryMap args = Dnnl.args(DNNL_ARG_SRC, bwSrc, DNNL_ARG_DIFF_DST, weightsDiffDst);
@@ -172,6 +177,48 @@ final class ConvStage {
             if (candidate.impl_info_str().getString().startsWith("jit")) {
                 return candidate;
             }
+        }
+        return first;
+    }
+
+    /**
+     * A bf16 weight gradient whose input is never in the NHWC layout, which keeps oneDNN 2.7.1 away
+     * from its AMX weight-gradient kernels: both take NHWC only and decline any other layout before
+     * doing anything else. The first of them, {@code brgemm_convolution_bwd_weights_t}, reads past
+     * the end of a two-element array while its primitive descriptor is made ({@code pd_t::init}
+     * tests {@code batchsizes[bs]} for every {@code bs} up to OH·OD; upstream's fix is commit
+     * b2e948f, "brgemm bwd_w convolution: fix batchsizes indexes", in oneDNN 2.7.4): where the read
+     * crosses into an unmapped page it kills the JVM with SIGSEGV, as it did in CI on a Xeon with
+     * AMX while the engine built its bf16 plans. (Letting oneDNN choose, {@code any}, is NHWC there.)
+     *
+     * <p>Tries the forward pass's layout unless it is NHWC, then nChw16c (what oneDNN's AVX512_BF16
+     * kernel takes), then NCHW (what that kernel takes for fewer than 16 input channels), and keeps
+     * the first that oneDNN runs with a kernel rather than its reference code (the engine falls
+     * back to float32 where none does). On CPUs without AMX, where the forward pass's layout is
+     * blocked, nothing changes; on AMX CPUs the weight gradients of stride-1 convolutions are
+     * {@link GemmWeightGradient}'s AMX matrix products (unless the fast paths are off, as in tests
+     * that compare with oneDNN's kernels) and the others run the AVX512_BF16 kernel, as on AMD Zen 4.
+     *
+     * @param forwardSrc the forward pass's input layout, bf16, dims [n, in.channels, in.height, in.width]
+     */
+    static convolution_backward_weights.primitive_desc withoutNhwcInput(
+            java.util.function.Function<memory.desc, convolution_backward_weights.primitive_desc> make,
+            memory.desc forwardSrc, long n, ActivationShape in) {
+        long[] dims = {n, in.channels(), in.height(), in.width()};
+        memory.data_type bf16 = memory.data_type.bf16;
+        java.util.List<memory.desc> layouts = new java.util.ArrayList<>();
+        if (!forwardSrc.equals(Dnnl.desc(bf16, memory.format_tag.nhwc, dims))) {
+            layouts.add(forwardSrc);
+        }
+        layouts.add(Dnnl.desc(bf16, memory.format_tag.nChw16c, dims));
+        layouts.add(Dnnl.desc(bf16, memory.format_tag.nchw, dims));
+        convolution_backward_weights.primitive_desc first = null;
+        for (memory.desc layout : layouts) {
+            convolution_backward_weights.primitive_desc pd = make.apply(layout);
+            if (!Kernel.isReference(pd.impl_info_str().getString())) {
+                return pd;
+            }
+            first = first == null ? pd : first;
         }
         return first;
     }

@@ -22,9 +22,12 @@ import org.bytedeco.javacpp.ShortPointer;
  * ({@code brgconv_bwd_w:avx512_core_amx_bf16}) took 0.62 ms on 2 threads, 0.9 ms inside a training
  * step, while the same 85 MFLOP as one AMX matrix product take 0.07 ms, and gathering the 9 shifted
  * input windows into the im2col matrix 0.03 ms (measured on a Xeon family 6 model 207 with AMX).
- * For conv2's 11x11 map the convolution kernel is as fast as product plus gathering, so only small
- * maps take this path ({@link #suits}). Without AMX (the same CPU with DNNL_MAX_CPU_ISA capped at
- * AVX512_CORE_BF16, as on AMD Zen 4/5) it pays too: 0.86 ms for oneDNN's kernel against 0.53 + 0.04.
+ * For conv2's 11x11 map that AMX kernel was as fast as product plus gathering, so without AMX only
+ * small maps take this path ({@link #suits}); with AMX every stride-1 convolution does, because the
+ * engine keeps oneDNN 2.7.1 off its AMX weight-gradient kernels (a read past an array's end that
+ * can crash the JVM, see {@link ConvStage}) and its AVX512_BF16 kernel is slower than AMX products.
+ * Without AMX (the same CPU with DNNL_MAX_CPU_ISA capped at AVX512_CORE_BF16, as on AMD Zen 4/5)
+ * it pays for conv3 too: 0.86 ms for oneDNN's kernel against 0.53 + 0.04.
  *
  * <p>With M = N·OH·OW output positions, K = KH·KW·IC: the im2col matrix is [M, K], row (n, oh, ow),
  * column (kh, kw, ic), gathered by one strided reorder per kernel position; the weight gradient is
@@ -34,16 +37,19 @@ import org.bytedeco.javacpp.ShortPointer;
  * the im2col matrix no reorder writes (zero from allocation, never overwritten).
  */
 final class GemmWeightGradient {
-    /** The largest output map (OH·OW) that takes this path: measured at 3x3 (faster) and 11x11 (not). */
+    /** The largest output map (OH·OW) that takes this path without AMX: measured at 3x3 (faster) and 11x11 (not). */
     private static final long MAX_OUTPUT_PIXELS = 16;
 
     private GemmWeightGradient() {
     }
 
-    /** Whether this bf16 convolution's weight gradient is computed here rather than by oneDNN's kernel. */
+    /**
+     * Whether this bf16 convolution's weight gradient is computed here rather than by oneDNN's
+     * kernel: stride 1, and a small map or an AMX CPU.
+     */
     static boolean suits(StageContext ctx, LayerSpec.Conv conv, ActivationShape out) {
         return ctx.training() && conv.stride() == 1
-                && out.height() * out.width() <= MAX_OUTPUT_PIXELS;
+                && (out.height() * out.width() <= MAX_OUTPUT_PIXELS || Dnnl.hasAmx());
     }
 
     /**

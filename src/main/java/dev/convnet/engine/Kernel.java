@@ -18,7 +18,21 @@ public record Kernel(String layer, String primitive, String implementation) {
      * than a JIT kernel (a 453 ms convolution backward_data where the JIT one takes under 2 ms).
      */
     public boolean isReference() {
+        return isReference(implementation);
+    }
+
+    /** {@link #isReference()} for an implementation name alone. */
+    static boolean isReference(String implementation) {
         return implementation.toLowerCase(Locale.ROOT).startsWith("ref");
+    }
+
+    /**
+     * Whether this is oneDNN 2.7.1's AMX weight-gradient convolution ({@code brgconv_bwd_w}), whose
+     * primitive descriptor reads past an array's end when it is made (see {@code ConvStage}): the
+     * engine must never be offered it, let alone choose it.
+     */
+    public boolean isUnsafe() {
+        return implementation.startsWith("brgconv_bwd_w");
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * training and inference plans for 1 and 64 images, and inference-only networks (as evaluate, predict
  * and serve open them) with plans for every power of two up to 64. {@link ReferenceKernelTest} runs it in a child
  * JVM per {@code DNNL_MAX_CPU_ISA} (oneDNN reads that once, at its first call). The last line is
- * {@code reference kernels: N}.
+ * {@code reference kernels: N}, the one before it {@code unsafe kernels: N} ({@link Kernel#isUnsafe}).
  */
 public final class KernelReport {
     /**
@@ -30,6 +30,8 @@ public final class KernelReport {
             // train --batch-norm --dropout 0.5: batch_normalization (ReLU fused) and dropout's binary_mul
             Architecture.BOOK.withBatchNorm(true).withDropout(0.5),
             new Architecture(ModelType.CONVNET, List.of(16, 32), 5, 2, Padding.fromId("same")).withPoolLast(true).withBatchNorm(true));
+
+    private static int unsafe;
 
     private KernelReport() {
     }
@@ -75,16 +77,18 @@ public final class KernelReport {
                 }
             }
         }
+        System.out.println("unsafe kernels: " + unsafe);
         System.out.println("reference kernels: " + references);
     }
 
-    /** Prints the plan's kernels; returns how many are reference ones. */
+    /** Prints the plan's kernels; returns how many are reference ones, and counts the {@link Kernel#isUnsafe unsafe} ones. */
     private static int print(String title, List<Kernel> kernels) {
         System.out.println(title + ":");
         int references = 0;
         for (Kernel k : kernels) {
-            System.out.println("  " + k + (k.isReference() ? "   <-- REFERENCE" : ""));
+            System.out.println("  " + k + (k.isReference() ? "   <-- REFERENCE" : k.isUnsafe() ? "   <-- UNSAFE" : ""));
             references += k.isReference() ? 1 : 0;
+            unsafe += k.isUnsafe() ? 1 : 0;
         }
         return references;
     }

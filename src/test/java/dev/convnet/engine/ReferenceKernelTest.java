@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Winograd, float32 direct, bf16 where available; training and inference; 1 and 64 images) in a
  * child JVM per instruction set oneDNN may use on this CPU: DNNL_MAX_CPU_ISA caps it, so each run
  * sees what a CPU with only that set would get (on a CPU with less, the cap changes nothing).
- * The implementations go to the test's output.
+ * Nor may one run oneDNN 2.7.1's AMX weight-gradient convolution ({@link Kernel#isUnsafe}), which
+ * the engine steers around (on a CPU without AMX oneDNN never offers it). The implementations go
+ * to the test's output.
  */
 class ReferenceKernelTest {
 
@@ -37,6 +39,7 @@ class ReferenceKernelTest {
         assertEquals(0, process.exitValue(), output);
         assertTrue(output.contains("book fp32 training batch 64:\n"), output); // it built and listed the plans
         assertTrue(output.contains("  conv2d forward_training: ") && output.contains("  conv2d forward_inference: "), output);
+        assertTrue(output.contains("\nunsafe kernels: 0\n"), output);
         assertTrue(output.strip().endsWith("reference kernels: 0"), output);
     }
 }
