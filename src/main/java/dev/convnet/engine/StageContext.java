@@ -14,7 +14,7 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
 /**
  * What every stage of one plan shares: the oneDNN engine, the batch size, the precision, whether
  * the fast paths are on (float32 convolutions with Winograd kernels where oneDNN has them, bf16
- * weight gradients of small maps as matrix products, {@link GemmWeightGradient}; {@code false}:
+ * weight gradients of small maps, of all stride-1 ones on AMX, as matrix products, {@link GemmWeightGradient}; {@code false}:
  * oneDNN's direct convolution only, which computes what DL4J computes to the last bits that
  * matter, for tests), and whether
  * the plan trains (forward_training, backprop) or only infers (forward_inference, no workspaces
