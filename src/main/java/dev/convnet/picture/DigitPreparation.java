@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * evaluate --images): decode ({@link ImageDecoder}: bounded by bytes, pixels and work; raw samples)
  * → grey and alpha at a working size of at most 512 px ({@link RawSamples}) → EXIF orientation
  * ({@link Orientation}) → transparency ({@link Transparency}) → local paper estimate
- * ({@link PaperLight}) → ink or nothing ({@link InkSeparation}) → crop ({@link DigitCrop}) → stroke
+ * ({@link PaperLight}) → ink or nothing ({@link InkSeparation}) → crop ({@link DigitCrop}), or nothing
+ * when it is a dot or noise ({@link NoiseCheck}) → stroke
  * width ({@link StrokeWidth}) → upright ({@link Deskew}) → MNIST's 20x20 fit and centre of mass in
  * 28x28 ({@link MnistFrame}).
  *
@@ -80,6 +81,10 @@ public final class DigitPreparation {
         }
         if (isDot(digit)) {
             return PreparedDigit.none("one dot of ink, not a digit; draw or photograph a digit");
+        }
+        if (NoiseCheck.isNoise(digit, ink.width, ink.height)) {
+            return PreparedDigit.none("the picture is specks or a texture all over (noise, grain), not a digit's strokes;"
+                    + " draw or photograph a digit on plain paper");
         }
         return PreparedDigit.of(MnistFrame.frame(Deskew.upright(StrokeWidth.normalise(StrokeWidth.fit(digit)))));
     }

@@ -79,6 +79,97 @@ class NoDigitTest {
         assertTrue(PREPARATION.prepare(one).found(), "a marker's short 1");
     }
 
+    /**
+     * Noise all over a picture is no digit ({@link NoiseCheck}): a picture of uniform random greys
+     * was a confident "0". Seeded, so a failure replays.
+     */
+    @Test
+    void noiseAllOverIsNoDigit() {
+        Random random = new Random(11);
+        for (int[] size : new int[][] {{28, 28}, {64, 48}, {280, 280}, {640, 480}}) {
+            assertNoise(noise(size[0], size[1], () -> random.nextInt(256)), "uniform random greys, " + size[0] + "x" + size[1]);
+            assertNoise(noise(size[0], size[1], () -> (int) Math.round(128 + 60 * random.nextGaussian())), "Gaussian noise, " + size[0] + "x" + size[1]);
+        }
+        assertNoise(noise(640, 480, () -> random.nextInt(100) < 20 ? 0 : 255), "salt and pepper, a fifth of the pixels black");
+        BufferedImage colour = new BufferedImage(280, 210, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < colour.getHeight(); y++) {
+            for (int x = 0; x < colour.getWidth(); x++) {
+                colour.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        assertNoise(colour, "random colours");
+        assertFalse(PREPARATION.prepare(DigitPictures.jpeg(noise(280, 280, () -> random.nextInt(256)), false)).found(), "noise as a JPEG");
+    }
+
+    /**
+     * What {@link NoiseCheck} must let through: digits written with grainy strokes (chalk, soft pencil:
+     * up to half their ink missing in 1-3 px grains, hundreds of loops), and digits cropped so tight
+     * that they span the whole picture.
+     */
+    @Test
+    void grainyAndTightlyCroppedDigitsAreFound() {
+        Random random = new Random(3);
+        for (int digit = 0; digit < 10; digit++) {
+            for (float drop : new float[] {0.2f, 0.5f}) {
+                BufferedImage grainy = DigitPictures.written(digit, 300, 220, 16, 20);
+                int grain = 1 + digit % 3;
+                for (int y = 0; y < 300; y += grain) {
+                    for (int x = 0; x < 300; x += grain) {
+                        if ((grainy.getRGB(x, y) & 0xFF) < 128 && random.nextFloat() < drop) {
+                            for (int dy = 0; dy < grain && y + dy < 300; dy++) {
+                                for (int dx = 0; dx < grain && x + dx < 300; dx++) {
+                                    grainy.setRGB(x + dx, y + dy, 0xF0F0F0);
+                                }
+                            }
+                        }
+                    }
+                }
+                PreparedDigit prepared = PREPARATION.prepare(grainy);
+                assertTrue(prepared.found(), digit + " with " + drop + " of its ink lost in grains: " + prepared.noDigit());
+            }
+            BufferedImage whole = DigitPictures.written(digit, 220, 220, 24, 20);
+            int[] box = boxOfInk(whole);
+            PreparedDigit prepared = PREPARATION.prepare(whole.getSubimage(box[0], box[1], box[2] - box[0], box[3] - box[1]));
+            assertTrue(prepared.found(), digit + " cropped to its ink: " + prepared.noDigit());
+        }
+    }
+
+    /** x0, y0, x1, y1 (exclusive) of the dark pixels. */
+    private static int[] boxOfInk(BufferedImage image) {
+        int x0 = image.getWidth();
+        int y0 = image.getHeight();
+        int x1 = 0;
+        int y1 = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if ((image.getRGB(x, y) & 0xFF) < 128) {
+                    x0 = Math.min(x0, x);
+                    y0 = Math.min(y0, y);
+                    x1 = Math.max(x1, x + 1);
+                    y1 = Math.max(y1, y + 1);
+                }
+            }
+        }
+        return new int[] {x0, y0, x1, y1};
+    }
+
+    private static BufferedImage noise(int w, int h, java.util.function.IntSupplier grey) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = Math.max(0, Math.min(255, grey.getAsInt()));
+                image.setRGB(x, y, v << 16 | v << 8 | v);
+            }
+        }
+        return image;
+    }
+
+    private static void assertNoise(BufferedImage image, String what) {
+        PreparedDigit prepared = PREPARATION.prepare(image);
+        assertFalse(prepared.found(), what + " gave a digit");
+        assertTrue(prepared.noDigit().contains("specks or a texture all over"), what + ": " + prepared.noDigit());
+    }
+
     @Test
     void aFaintButRealDigitIsFound() {
         PreparedDigit faint = PREPARATION.prepare(DigitPictures.written(3, 600, 400, 8, 205));
