@@ -18,9 +18,11 @@ package dev.convnet.picture;
  * </ul>
  * Measured on 2,478 digit pictures (PictureKinds' 23 kinds of MNIST test digits, ../shared/cases, 270
  * digits written with grainy strokes: a fifth to a half of their ink removed in 1-3 px grains): none
- * has all three (none even spans 80 % of its picture, and the fewest empty cells is 2 of 64); 31 of 45
- * noise pictures (uniform, Gaussian, salt and pepper, blurred, colour; 28 to 640 px) have all three.
- * The others are sparse specks on small pictures or blurred blobs, which pass as a scribble would.
+ * has all three (none even spans 80 % of its picture, and the fewest empty cells is 2 of 64); 31 of 44
+ * noise pictures with ink (uniform, Gaussian, salt and pepper, blurred, colour; 28 to 640 px) have
+ * all three. The others are sparse specks or blurred blobs on pictures of up to 64 px, one Gaussian
+ * noise with one empty cell, and ImageMagick's impulse noise, whose ink covers half the picture:
+ * they pass as a scribble would.
  */
 final class NoiseCheck {
     static final double MIN_COVER = 0.8;
