@@ -34,7 +34,10 @@ final class UploadDecoder {
             if (e.overLimit()) {
                 throw HttpProblem.tooLarge("image too large: " + e.getMessage());
             }
-            throw HttpProblem.badImage(e instanceof NotAnImageException ? "not an image: " + e.getMessage() : e.getMessage());
+            throw HttpProblem.badImage(e instanceof NotAnImageException
+                    ? "not an image: the body is neither a PNG, JPEG, GIF nor BMP picture; send the picture's bytes as they are"
+                    + " (curl --data-binary @digit.png)"
+                    : e.getMessage());
         }
         if (!prepared.found()) {
             throw HttpProblem.unprocessable(prepared.noDigit());

@@ -180,7 +180,7 @@ class PredictionServerIT {
     @Test
     void everyBadRequestGetsItsStatusAndAOneLineJsonError() throws Exception {
         byte[] digit = ServedModel.png(ServedModel.pixels(test, 0));
-        assertError(post("/predict", "image/png", "hello, I am not a picture".getBytes(StandardCharsets.UTF_8)), 400, "not an image");
+        assertError(post("/predict", "image/png", "hello, I am not a picture".getBytes(StandardCharsets.UTF_8)), 400, "not an image: the body is neither a PNG, JPEG, GIF nor BMP picture; send the picture's bytes as they are");
         assertError(post("/predict", "image/png", Arrays.copyOf(digit, digit.length / 2)), 400, "damaged PNG image");
         assertError(post("/predict", "image/png", new byte[0]), 400, "empty body");
         assertError(post("/predict", "image/png", ServedModel.png(new float[784])), 422, "no digit found");
