@@ -64,7 +64,9 @@ public final class PredictorClassifier implements Classifier {
         }
         double accuracy = model.record().map(r -> r.provenance().outcome().test()).map(Outcome.TestFigures::accuracy)
                 .orElse(Double.NaN);
-        Map<String, Object> run = model.record().map(Json::run).orElse(Map.of());
+        // a Keras file holds no run: its record's settings are import's defaults, not facts about the file (as history --json)
+        Map<String, Object> run = dev.convnet.interop.KerasReader.isKerasFile(model.file()) ? Map.of()
+                : model.record().map(Json::run).orElse(Map.of());
         // Only the file's name: a server does not tell its callers where its files live.
         ModelInfo info = new ModelInfo(model.file().getFileName().toString(), model.trainedOn().id(),
                 model.trainedOn().classNames(), model.graph().numParams(), accuracy, predictor.engine(), run);

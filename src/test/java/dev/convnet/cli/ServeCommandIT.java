@@ -135,6 +135,11 @@ class ServeCommandIT {
             assertEquals(200, answer.statusCode(), answer.body());
             java.util.regex.Matcher label = Pattern.compile("\"label\":\"([^\"]+)\"").matcher(answer.body());
             assertTrue(label.find() && dev.convnet.data.Dataset.FASHION_MNIST.classNames().contains(label.group(1)), answer.body());
+            // a Keras file holds no run: /model shows none, not import's defaults (epochs 0, seed 1) as facts
+            java.net.http.HttpResponse<String> model = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port(startup) + "/model")).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(model.body().contains("\"run\":{}") && !model.body().contains("\"seed\""), model.body());
             server.toHandle().destroy();
             assertStoppedCleanly(server, 10);
         } finally {
