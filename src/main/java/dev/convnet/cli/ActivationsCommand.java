@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import dev.convnet.report.Printable;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -73,6 +74,10 @@ public final class ActivationsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (model.given() && ModelArgument.namedAsPicture(model.file())) { // 'activations three.png' read it as the model
+            throw new ParameterException(spec.commandLine(), Printable.path(model.file()) + " is a picture: activations shows"
+                    + " a test image's feature maps (--index N); 'convnet predict MODEL IMAGE' reads pictures");
+        }
         OutputFolder.check(spec, "--out", out);
         SavedModels models = new SavedModels(new ModelStore());
         java.util.Optional<dev.convnet.run.RunState> record = models.runRecord(model.checked());

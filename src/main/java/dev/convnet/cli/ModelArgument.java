@@ -37,17 +37,19 @@ public final class ModelArgument {
      */
     void takePictureFirst(List<Path> pictures) {
         if (file != null && (file.toString().equals("-") || namedAsPicture(file) || notAModelFolder(file)
-                || pictures.isEmpty() && !mayBeModel(file))) {
+                || (pictures.isEmpty() || Files.isRegularFile(file)) && !mayBeModel(file))) {
             pictures.add(0, file);
             file = null;
         }
     }
 
     /**
-     * Whether a lone argument of {@code predict} may be the model: named as one, a folder, or a
+     * Whether the first argument of {@code predict} may be the model: named as one, a folder, or a
      * file that starts as a zip or an HDF5 file does. Anything else ({@code seven.webp}, a PNG
-     * without an ending, a file not there) is the picture, so that what is wrong with it is said
-     * instead of "give IMAGE files".
+     * without an ending; alone, a file not there too) is a picture, so that what is wrong with it
+     * is said instead of "give IMAGE files", and the pictures after it are answered ('predict
+     * scan.tiff three.png' said "scan.tiff is not a convnet model file" and answered nothing). A
+     * missing first file before pictures stays the MODEL: a mistyped model is said as such.
      */
     private static boolean mayBeModel(Path file) {
         if (namedAsModel(file) || Files.isDirectory(file)) {
@@ -78,10 +80,19 @@ public final class ModelArgument {
             return false;
         }
         try (java.util.stream.Stream<Path> children = Files.list(dir)) {
-            return children.noneMatch(ModelArgument::namedAsModel);
+            List<Path> files = children.toList();
+            return files.stream().noneMatch(ModelArgument::namedAsModel) || files.stream().anyMatch(ModelArgument::pictureNotChart);
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             return true; // predict's listing says why it cannot be read
         }
+    }
+
+    /**
+     * A picture in a folder that is not a training chart ({@code X.history.png}, which train writes
+     * beside its model): a folder holding one is pictures, whatever zip lies beside them.
+     */
+    private static boolean pictureNotChart(Path file) {
+        return pictureInFolder(file) && !file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".history.png");
     }
 
     /** Whether {@code file}'s name is a model's: a convnet .zip, a Keras .keras, .h5 or .hdf5. */

@@ -20,7 +20,7 @@ final class SavedModelFile {
         if (Files.isDirectory(file)) {
             // `evaluate models` was answered "not found" although the folder is right there.
             throw new ParameterException(spec.commandLine(), "model file " + file + " is a directory: pass a model "
-                    + ".zip, .keras or .h5 file in it (e.g. " + file.resolve("model.zip")
+                    + ".zip, .keras or .h5 file in it (e.g. " + exampleModel(file)
                     + "); 'convnet serve' is the command that takes a folder of models");
         }
         String problem = dev.convnet.data.FileErrors.unreadable("model file " + file, file, "a model .zip, .keras or .h5");
@@ -28,5 +28,15 @@ final class SavedModelFile {
             throw new ParameterException(spec.commandLine(), problem);
         }
         return file;
+    }
+
+    /** The first model file in {@code dir} by name, or {@code dir/model.zip} when it holds none (or cannot be listed). */
+    private static Path exampleModel(Path dir) {
+        try (java.util.stream.Stream<Path> children = Files.list(dir)) {
+            return children.filter(f -> Files.isRegularFile(f) && ModelArgument.namedAsModel(f)).sorted().findFirst()
+                    .orElse(dir.resolve("model.zip"));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return dir.resolve("model.zip");
+        }
     }
 }

@@ -183,10 +183,13 @@ public class CliIT {
         Path models = Files.createDirectory(tmp.resolve("models"));
         for (String command : List.of("evaluate", "summary", "history")) {
             Run run = run(command, models.toString());
-            assertUsageError(run, "model file " + models + " is a directory: pass a model .zip, .keras or .h5 file");
+            assertUsageError(run, "model file " + models + " is a directory: pass a model .zip, .keras or .h5 file in it (e.g. "
+                    + models.resolve("model.zip") + ")");
             assertTrue(run.err().contains("'convnet serve' is the command that takes a folder of models"), run.err());
             assertFalse(run.err().contains("not found"), run.err());
         }
+        Files.writeString(models.resolve("book.keras"), "the example is a model file that is there");
+        assertUsageError(run("evaluate", models.toString()), "(e.g. " + models.resolve("book.keras") + ")");
     }
 
     @Test
@@ -317,6 +320,21 @@ public class CliIT {
             Path webp = Files.write(tmp.resolve("seven.webp"), "RIFF\0\0\0\0WEBPVP8 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             Run webpRun = run("predict", webp.toString(), "--data", data.toString());
             assertTrue(webpRun.err().contains("a WebP image, not a PNG, JPEG, GIF or BMP image"), webpRun.err());
+            // a first file that exists and is no model is a picture too: what is wrong with it is said, the rest answered
+            Run tiffFirst = run("predict", webp.toString(), picture.toString(), "--data", data.toString());
+            assertEquals(1, tiffFirst.exit(), tiffFirst.err());
+            assertTrue(tiffFirst.err().contains("a WebP image, not a PNG, JPEG, GIF or BMP image"), tiffFirst.err());
+            assertTrue(tiffFirst.out().startsWith(picture.toString()) && tiffFirst.out().strip().endsWith(seven), tiffFirst.out());
+            assertUsageError(run("predict", tmp.resolve("mistyped-model").toString(), picture.toString()),
+                    "model file " + tmp.resolve("mistyped-model")); // a missing one is still the model
+            // a folder of pictures with a stray zip beside them is still pictures
+            Files.writeString(folder.resolve("notes.zip"), "not a model");
+            Run withZip = run("predict", folder.toString(), "--data", data.toString());
+            assertEquals(0, withZip.exit(), withZip.err());
+            assertEquals(2, withZip.out().lines().count(), withZip.out());
+            // activations takes --index N, not pictures
+            assertUsageError(run("activations", picture.toString(), "--out", tmp.resolve("maps").toString()),
+                    picture + " is a picture: activations shows a test image's feature maps (--index N)");
             Path modelWithoutEnding = Files.copy(model, tmp.resolve("my-model"));
             assertUsageError(run("predict", modelWithoutEnding.toString()), "give IMAGE files or --index N (one of the two)");
             assertUsageError(run("predict", home.resolve("models/model.zip").toString(), home.toString()), "folder " + home
