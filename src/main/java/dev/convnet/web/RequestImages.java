@@ -186,6 +186,19 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
         throw HttpProblem.badImage("no \"image\" in the JSON body" + usage);
     }
 
+    /** Whether a body is base64 text alone (at least 16 characters of its alphabet, '=' padding, line breaks). */
+    private static boolean looksLikeBase64(byte[] body) {
+        int letters = 0;
+        for (byte b : body) {
+            boolean alphabet = b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '+' || b == '/';
+            if (!alphabet && b != '=' && b != '\n' && b != '\r') {
+                return false;
+            }
+            letters += alphabet ? 1 : 0;
+        }
+        return letters >= 16;
+    }
+
     private static List<Picture> formFields(byte[] body) {
         List<Picture> images = new ArrayList<>();
         for (String field : new String(body, StandardCharsets.ISO_8859_1).split("&")) {
@@ -197,6 +210,10 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
             }
         }
         if (images.isEmpty()) {
+            if (looksLikeBase64(body)) { // curl --data-binary @digit.b64 sends it as a form unless told otherwise
+                throw HttpProblem.badImage("not an image: the body looks like base64 sent as a form (curl's default content type);"
+                        + " send it with -H 'Content-Type: text/plain', or as a form field image=<base64>");
+            }
             throw HttpProblem.badImage("not an image: send a PNG, JPEG, GIF or BMP picture, a data URL, "
                     + "or a form with an 'image' field (image=<a data URL or base64>)");
         }

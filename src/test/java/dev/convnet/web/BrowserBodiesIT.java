@@ -94,6 +94,11 @@ class BrowserBodiesIT {
                 400, "malformed JSON body");
         assertJsonError(post(server.port(), "/predict", "application/x-www-form-urlencoded",
                 "name=seven".getBytes(StandardCharsets.US_ASCII)), 400, "or a form with an 'image' field");
+        // base64 alone under curl's default form type: told to say text/plain (which reads it)
+        String base64 = java.util.Base64.getMimeEncoder().encodeToString(png);
+        assertJsonError(post(server.port(), "/predict", "application/x-www-form-urlencoded", base64.getBytes(StandardCharsets.US_ASCII)),
+                400, "the body looks like base64 sent as a form (curl's default content type); send it with -H 'Content-Type: text/plain'");
+        assertEquals(200, post(server.port(), "/predict", "text/plain", base64.getBytes(StandardCharsets.US_ASCII)).status());
         // a picture's bytes under a text or form type (curl --data-binary without -H) are still the picture
         for (String type : List.of("application/x-www-form-urlencoded", "text/plain")) {
             ServerHardeningIT.Answer a = post(server.port(), "/predict", type, png);
