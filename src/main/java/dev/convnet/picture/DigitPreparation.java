@@ -116,14 +116,19 @@ public final class DigitPreparation {
     }
 
     /**
-     * The ink of an opaque picture. A light border is paper with dark ink. A dark border is a board,
-     * with light ink (chalk) or dark ink ({@link InkPolarity} tells). (Light paper is not asked the
+     * The ink of an opaque picture. A light border is paper with dark ink. A dark border is a sheet
+     * of paper on a desk ({@link Sheet}: its dark ink), or a board, with light ink (chalk) or dark ink
+     * ({@link InkPolarity} tells). (Light paper is not asked the
      * same: the lit middle of a vignette or the bright side of a shadow would pass for light ink.)
      */
     private static Plane paperInk(RawSamples samples) {
         Plane dark = PaperLight.inkContrast(samples, true);
         if (PaperLight.lightPaper(samples.grey)) {
             return InkSeparation.separate(dark);
+        }
+        RawSamples sheet = Sheet.isolate(samples); // a sheet of paper on a desk, not chalk on a board
+        if (sheet != null) {
+            return InkSeparation.separate(PaperLight.inkContrast(sheet, true));
         }
         Plane light = PaperLight.inkContrast(samples, false);
         InkSeparation.Split darkSplit = InkSeparation.split(dark);
