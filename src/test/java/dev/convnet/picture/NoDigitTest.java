@@ -91,6 +91,14 @@ class NoDigitTest {
             assertNoise(noise(size[0], size[1], () -> (int) Math.round(128 + 60 * random.nextGaussian())), "Gaussian noise, " + size[0] + "x" + size[1]);
         }
         assertNoise(noise(640, 480, () -> random.nextInt(100) < 20 ? 0 : 255), "salt and pepper, a fifth of the pixels black");
+        for (int[] size : new int[][] {{100, 100}, {280, 280}, {640, 480}}) { // on grey: the ink comes out in patches
+            for (int percent : new int[] {5, 20}) {
+                assertNoise(noise(size[0], size[1], () -> {
+                    int r = random.nextInt(200);
+                    return r < percent ? 0 : r < 2 * percent ? 255 : 128;
+                }), "salt and pepper on grey, " + percent + " % each, " + size[0] + "x" + size[1]);
+            }
+        }
         BufferedImage colour = new BufferedImage(280, 210, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < colour.getHeight(); y++) {
             for (int x = 0; x < colour.getWidth(); x++) {
