@@ -294,7 +294,7 @@ public final class ImageDecoder {
             if (format == PictureFormat.GIF) { // Java's reader leaves missing or damaged data blank, silently
                 String problem = GifStructure.problem(bytes);
                 if (problem != null) {
-                    throw new ImageFormatException("damaged GIF image: " + problem + "; send the whole file");
+                    throw new ImageFormatException("damaged GIF image: " + problem + "; use the whole file");
                 }
             }
             long pixels = (long) width * height;
@@ -378,7 +378,7 @@ public final class ImageDecoder {
     }
 
     private static final String CUT_SHORT = "the picture data stops short (a file cut short, as by an unfinished upload or copy,"
-            + " or damaged); send the whole file";
+            + " or damaged); use the whole file";
 
     private static String message(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -33,11 +33,16 @@ record PngStructure(long width, long height, int bitDepth, int colourType, byte[
     /**
      * Reads the structure of {@code png} (which starts with the PNG signature).
      *
-     * @throws ImageFormatException when IHDR is not the first chunk or is cut short
+     * @throws ImageFormatException when IHDR is not the first chunk, is cut short or fails its CRC
      */
     static PngStructure of(byte[] png) {
         if (png.length < 8 + 8 + 13 || png[12] != 'I' || png[13] != 'H' || png[14] != 'D' || png[15] != 'R') {
             throw new ImageFormatException("damaged PNG image: no IHDR chunk first");
+        }
+        if (png.length < 8 + 12 + 13 || uint32(png, 8) != 13 || !crcMatches(png, 8, 13)) {
+            // a critical chunk that fails its CRC is an error (section 13.2): its width and height are not to be
+            // believed (a flipped bit in the height was "280 x 1,073,742,104 pixels, more than the limit")
+            throw new ImageFormatException("damaged PNG image: its header (IHDR) fails its CRC-32 check; use an intact copy");
         }
         long width = uint32(png, 16);
         long height = uint32(png, 20);

@@ -1,6 +1,7 @@
 package dev.convnet.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -156,6 +157,16 @@ class ImageDecoderTest {
         assertEquals(ImageDecoder.MAX_SIDE, wide.getWidth());
         BufferedImage tall = serve.decode(ImageBombs.png(488, ImageDecoder.MAX_SIDE, 8, 0, Long.MAX_VALUE)).image();
         assertEquals(ImageDecoder.MAX_SIDE, tall.getHeight());
+    }
+
+    /** A flipped bit in IHDR's height: damaged, not a picture of a billion rows over the limit (PNG's CRC says which). */
+    @Test
+    void aPngHeaderThatFailsItsCrcIsDamagedNotHuge() {
+        byte[] png = ImageBombs.png(280, 280, 8, 0, Long.MAX_VALUE);
+        png[20] ^= 0x40; // the height's top byte: 280 becomes 1,073,742,104
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> decoder.decode(png));
+        assertEquals("damaged PNG image: its header (IHDR) fails its CRC-32 check; use an intact copy", e.getMessage());
+        assertFalse(e.overLimit(), "a damaged file, not one over a limit");
     }
 
     @Test

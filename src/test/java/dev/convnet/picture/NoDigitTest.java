@@ -178,6 +178,28 @@ class NoDigitTest {
         assertTrue(prepared.noDigit().contains("specks or a texture all over"), what + ": " + prepared.noDigit());
     }
 
+    /** A hyphen was "4 100.0%"; a line three times wider than tall, or more, is no digit. A wide 2 is one. */
+    @Test
+    void aHorizontalLineIsNoDigit() {
+        for (int length : new int[] {60, 150, 300}) {
+            BufferedImage line = filled(400, 400, Color.WHITE);
+            Graphics2D g = line.createGraphics();
+            g.setColor(Color.BLACK);
+            g.setStroke(new java.awt.BasicStroke(12, java.awt.BasicStroke.CAP_ROUND, java.awt.BasicStroke.JOIN_ROUND));
+            g.drawLine(200 - length / 2, 200, 200 + length / 2, 205);
+            g.dispose();
+            PreparedDigit prepared = PREPARATION.prepare(line);
+            assertFalse(prepared.found(), "a line " + length + " px long gave a digit");
+            assertTrue(prepared.noDigit().contains("times wider than tall: a line or a row of marks, not one digit"), prepared.noDigit());
+        }
+        BufferedImage two = DigitPictures.written(2, 400, 200, 12, 20);
+        BufferedImage wide = new BufferedImage(600, 400, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = wide.createGraphics();
+        g.drawImage(two, 0, 0, 600, 400, null); // stretched to 1.5 times its width
+        g.dispose();
+        assertTrue(PREPARATION.prepare(wide).found(), "a 2 written wide");
+    }
+
     @Test
     void aFaintButRealDigitIsFound() {
         PreparedDigit faint = PREPARATION.prepare(DigitPictures.written(3, 600, 400, 8, 205));

@@ -214,8 +214,10 @@ class OpenInferenceProtocolIT {
     @Test
     void badTensorsGetTheSpecsErrorObjectSayingWhatToSend() throws Exception {
         // where the unclosed array began, in Jackson's words less its "[Source: REDACTED (`StreamReadFeature...` disabled)"
-        assertError(post("v2/models/digits/infer", "{\"inputs\": ["), 400, "the body is not valid JSON (Unexpected end-of-input: "
-                + "expected close marker for Array (it began at line 1, column 12)); send an inference request object");
+        assertError(post("v2/models/digits/infer", "{\"inputs\": ["), 400, "the body is not valid JSON (it ends before an object or "
+                + "array is closed (one began at line 1, column 12)); send an inference request object");
+        assertError(post("v2/models/digits/infer", "[".repeat(1_001) + "]".repeat(1_001)), 400,
+                "the body is not valid JSON (arrays and objects nested more than 1,000 deep); send an inference request object");
         assertError(post("v2/models/digits/infer", "[1, 2]"), 400, "the body must be a JSON object");
         assertError(post("v2/models/digits/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 784], \"datatype\": \"FP32\", "
                 + "\"data\": [NaN]}]}"), 400, "the body is not valid JSON (NaN and Infinity are not JSON numbers");
