@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code convnet export MODEL.zip --format onnx|keras|h5 -o FILE}: the model for use outside the JVM. */
@@ -27,8 +26,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model saved by 'convnet train' or 'import', or a Keras file.")
-    Path model;
+    /** MODEL, or models/model.zip in convnet's folder as for evaluate, summary and serve ('export -o x.onnx' said MODEL is required). */
+    @picocli.CommandLine.Mixin
+    ModelArgument modelArgument;
 
     @Option(names = "--format", paramLabel = "FORMAT",
             description = "onnx, keras or h5 (default: from the output's name, NAME.onnx, NAME.keras, NAME.h5 or "
@@ -42,6 +42,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path model = modelArgument.file();
         String fileName = output.getFileName() == null ? "" : output.getFileName().toString();
         if (format != null && !fileName.isEmpty() && !fileName.contains(".")) {
             // '-o book --format onnx': the format names the file's type, so the name gets its ending
@@ -71,7 +72,7 @@ public final class ExportCommand implements Callable<Integer> {
         if (kept != null) { // a FIFO, device or read-only file there stays, as for train -o and import -o
             throw usage("cannot write " + Printable.path(output) + ": " + kept);
         }
-        Path source = SavedModelFile.check(spec, model);
+        Path source = modelArgument.checked();
         OutputFile.Found replacing = OutputFile.replaceable(spec, output, byName == ModelExport.Format.ONNX ? "an ONNX model"
                 : "a Keras file", byName::holdsIts);
         new ModelExport(new SavedModels(new ModelStore())).run(source, byName, output);

@@ -255,6 +255,9 @@ public class CliIT {
             Run byDefault = run("evaluate", "--data", data.toString());
             assertEquals(0, byDefault.exit(), byDefault.err());
             assertEquals(testFigures(train.out()), testFigures(byDefault.out()));
+            Run exportByDefault = run("export", "-o", tmp.resolve("default.onnx").toString()); // as evaluate: no MODEL, the default
+            assertEquals(0, exportByDefault.exit(), exportByDefault.err());
+            assertTrue(Files.size(tmp.resolve("default.onnx")) > 400_000, "the book's 104,202 float32 parameters");
             Run historyByDefault = run("history"); // as evaluate: the model train saved last
             assertEquals(0, historyByDefault.exit(), historyByDefault.err());
             assertTrue(historyByDefault.out().startsWith("        model.zip\nepoch "), historyByDefault.out());
