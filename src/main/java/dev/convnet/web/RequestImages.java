@@ -162,6 +162,10 @@ record RequestImages(long maxBodyBytes, boolean verbose, ServerTimeouts timeouts
             throw HttpProblem.badImage("malformed JSON body (" + firstLine(e) + "); send {\"image\": \"data:image/png;base64,...\"}");
         }
         String usage = "; send {\"image\": \"data:image/png;base64,...\"} or {\"images\": [...]}";
+        if (doc != null && doc.isObject() && doc.get("image") != null && doc.get("images") != null) {
+            throw HttpProblem.badImage("both \"image\" and \"images\" in the JSON body: send one picture as \"image\""
+                    + " or several as \"images\", not both"); // which would be answered? one was, silently
+        }
         if (doc != null && doc.isObject() && doc.get("image") != null) {
             if (!doc.get("image").isTextual()) {
                 throw HttpProblem.badImage("\"image\" must be a string: a data URL or base64" + usage);

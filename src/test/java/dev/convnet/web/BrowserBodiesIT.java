@@ -88,6 +88,8 @@ class BrowserBodiesIT {
                 400, "not an image"); // valid base64 of text, not of a picture
         assertJsonError(post(server.port(), "/predict", "application/json", "{\"picture\": 1}".getBytes(StandardCharsets.US_ASCII)),
                 400, "no \"image\" in the JSON body");
+        assertJsonError(post(server.port(), "/predict", "application/json", JSON.writeValueAsBytes(Map.of("image", url,
+                "images", List.of(url)))), 400, "both \"image\" and \"images\" in the JSON body");
         assertJsonError(post(server.port(), "/predict", "application/json", "{\"image\": 7}".getBytes(StandardCharsets.US_ASCII)),
                 400, "must be a string");
         assertJsonError(post(server.port(), "/predict", "application/json", "{\"image\": ".getBytes(StandardCharsets.US_ASCII)),
